@@ -1,0 +1,94 @@
+"""Pelican settings for the preview and the default build.
+
+Behaviour switches of our plugins are upper-case NEWSROOM_* names; their defaults and
+documentation live in plugins/newsroom_site/settings.py (and press_scraper for SCRAPER_*).
+"""
+
+import os
+import sys
+
+# The plugins live in this repository; `make install` also installs them into .venv, but a
+# plain `pelican content` from a checkout must find them too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+
+AUTHOR = "우리고장뉴스"
+SITENAME = "우리고장뉴스"
+SITE_DESCRIPTION = "시청·군청·의회·기관의 보도자료와 지역 소식을 빠르게 전하는 지역 뉴스"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Asia/Seoul"
+DEFAULT_LANG = "ko"
+LOCALE = ("C.UTF-8",)
+DEFAULT_DATE_FORMAT = "%Y.%m.%d %H:%M:%S"
+
+ARTICLE_PATHS = ["articles", "scraped"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {}
+ARTICLE_EXCLUDES = ["images"]
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["newsroom_site", "press_scraper"]
+
+# Sections: menu order, name shown, ASCII slug used in URLs.
+NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
+NEWSROOM_STRICT = False  # the preview shows problems; publishconf.py refuses them
+
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/{number}/", "{base_name}/{number}/index.html"),
+)
+
+ARTICLE_URL = "news/{slug}.html"
+ARTICLE_SAVE_AS = "news/{slug}.html"
+DRAFT_URL = "drafts/{slug}.html"
+DRAFT_SAVE_AS = "drafts/{slug}.html"
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = "{slug}.html"
+CATEGORY_URL = "section/{slug}/"
+CATEGORY_SAVE_AS = "section/{slug}/index.html"
+CATEGORIES_SAVE_AS = ""
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+TAGS_SAVE_AS = "tag/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = "archive/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_URL = "archive/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archive/{date:%Y}/{date:%m}/index.html"
+DIRECT_TEMPLATES = ["index", "tags", "archives"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+
+# Absolute origin for what machines read: feeds, canonical URLs, Open Graph, JSON-LD, sitemaps.
+# Pages themselves link relatively, so a release directory works wherever it is served.
+NEWSROOM_SITE_ORIGIN = os.environ.get("SITEURL", "http://127.0.0.1:8000").rstrip("/")
+
+# Feeds: whole site and per section, full text, dates with +09:00.
+FEED_DOMAIN = NEWSROOM_SITE_ORIGIN
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+# Contact shown on 소개 and used in the scraper's User-Agent.
+NEWSROOM_CONTACT_URL = "about.html"

@@ -1,0 +1,160 @@
+"""The content model: metadata keys, the header format, slugs and dates.
+
+Pure functions shared by `newsroom check`, `newsroom new`, the strict build and the scraper's
+writer, so that all of them agree on what a valid article is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
+
+KST = timezone(timedelta(hours=9), "KST")
+
+# Keys an editor may write, then keys only the scraper writes. Pelican lower-cases them.
+EDITOR_KEYS = (
+    "Title", "Date", "Category", "Tags", "Slug", "Authors", "Summary", "Subtitle",
+    "Source", "Source_URL", "Modified", "Image", "Status",
+)
+SCRAPER_KEYS = ("Source_ID", "Identity", "Content_Hash", "License", "Excerpt_Only")
+KNOWN_KEYS = EDITOR_KEYS + SCRAPER_KEYS
+_CANONICAL = {k.lower(): k for k in KNOWN_KEYS}
+# Keys that may hold a comma-separated list; every other key is one value on one line.
+LIST_KEYS = frozenset({"tags", "authors"})
+STATUSES = ("published", "draft", "hidden")
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(
+    r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[ T](?P<h>\d{2}):(?P<mi>\d{2})"
+    r"(?::(?P<s>\d{2}))?(?P<tz>[+-]\d{2}:\d{2})?$"
+)
+# Python-Markdown's meta extension: a key line, then lines indented 4+ spaces continue it.
+# The first line that is neither ends the header.
+META_KEY_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
+META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
+
+
+@dataclass
+class Field:
+    """One metadata key as written: its canonical name, value and 1-based line."""
+
+    key: str
+    value: str
+    line: int
+    continued: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Header:
+    """The parsed metadata header of a Markdown file."""
+
+    fields: list[Field]
+    body_line: int  # first line of the body (1-based)
+
+    def get(self, key: str) -> Field | None:
+        key = key.lower()
+        for f in self.fields:
+            if f.key.lower() == key:
+                return f
+        return None
+
+    def value(self, key: str, default: str = "") -> str:
+        f = self.get(key)
+        return f.value if f else default
+
+
+def canonical_key(key: str) -> str:
+    """Return the documented spelling of a key (Source_URL for source_url)."""
+    return _CANONICAL.get(key.lower(), key)
+
+
+def parse_header(text: str) -> Header:
+    """Parse the `Key: value` header the way Python-Markdown's meta extension does.
+
+    Continuation lines are kept apart (in `Field.continued`) so a checker can report them:
+    a title with an injected newline is the bug this project guards against.
+    """
+    fields: list[Field] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            break
+        m = META_KEY_RE.match(line)
+        if m:
+            fields.append(Field(m.group("key"), m.group("value").strip(), i + 1))
+            i += 1
+            continue
+        m = META_MORE_RE.match(line)
+        if m and fields:
+            fields[-1].continued.append(i + 1)
+            fields[-1].value = (fields[-1].value + " " + m.group("value").strip()).strip()
+            i += 1
+            continue
+        break
+    return Header(fields, i + 1)
+
+
+def parse_date(value: str) -> datetime:
+    """Parse `YYYY-MM-DD HH:MM[:SS][+HH:MM]`; no offset means Asia/Seoul.
+
+    Raises ValueError with a message fit for an editor.
+    """
+    m = DATE_RE.match(value.strip())
+    if not m:
+        raise ValueError(
+            f"date {value!r} is not in the form YYYY-MM-DD HH:MM[:SS] (for example 2025-12-16 16:30:06)"
+        )
+    try:
+        naive = datetime(
+            int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+        )
+    except ValueError as e:
+        raise ValueError(f"date {value!r} does not exist ({e})") from None
+    if m["tz"]:
+        sign = 1 if m["tz"][0] == "+" else -1
+        hh, mm = m["tz"][1:].split(":")
+        tz = timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
+        return naive.replace(tzinfo=tz)
+    return naive.replace(tzinfo=KST)
+
+
+def format_date(dt: datetime) -> str:
+    """Format a datetime for a `Date:` line, in Korea time, without an offset."""
+    return dt.astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def derive_slug(explicit: str | None, relpath: str) -> str:
+    """The article's URL slug.
+
+    The explicit `Slug` wins; else the file's stem when it is already an ASCII slug; else
+    `article-<10 hex of sha1(path relative to content/)>`, which is stable as long as the file
+    stays where it is, and is never empty, percent-encoded or derived from Korean text.
+    """
+    if explicit:
+        return explicit.strip()
+    stem = PurePosixPath(relpath.replace("\\", "/")).stem.lower()
+    if SLUG_RE.match(stem):
+        return stem
+    digest = hashlib.sha1(relpath.replace("\\", "/").encode("utf-8")).hexdigest()[:10]
+    return f"article-{digest}"
+
+
+def split_list(value: str) -> list[str]:
+    """Split a comma-separated metadata value, dropping empty items."""
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def escape_value(value: str) -> str:
+    """Normalise text to a single safe header value.
+
+    Collapses every kind of line break and control character into one space, so a scraped
+    title such as "x\\nCategory: 정치" stays one `Title:` line and cannot add a key.
+    """
+    value = re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", value)
+    return re.sub(r"\s+", " ", value).strip()

@@ -1,0 +1,17 @@
+"""Settings for the published build: strict validation, a clean output directory.
+
+`SITEURL` (environment) sets the absolute origin used in feeds, canonical URLs and sitemaps
+(see NEWSROOM_SITE_ORIGIN in pelicanconf.py); pages keep relative links so a release
+directory can be served from anywhere.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+DELETE_OUTPUT_DIRECTORY = True
+# A bad article stops the published build with `path:line: message` instead of being skipped.
+NEWSROOM_STRICT = True
