@@ -1,0 +1,235 @@
+"""`newsroom new`: write a new article file for an editor and print its path.
+
+The file is `content/articles/<slug>.md` with a filled metadata header (date now in Korea
+time) and a placeholder body. It is created exclusively: an existing file is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+import sys
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newsroom_site import model
+
+logger = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+PLACEHOLDER = "여기에 기사 본문을 작성하세요."
+# A new article starts as a draft so the scheduled update job cannot publish a placeholder.
+DRAFT_HINT = (
+    " 다 쓰면 `Status: draft`를 `Status: published`로 바꾸고 `newsroom check`로 확인하세요."
+)
+# Generated slugs are `YYYYMMDD-<hex>`; a clash with an existing file gets a fresh suffix.
+_SLUG_ATTEMPTS = 20
+
+
+class UsageError(Exception):
+    """A problem with the command's input, reported with exit code 2."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--category", required=True, help="section, one of NEWSROOM_SECTIONS (정치, 경제, 문화)"
+    )
+    parser.add_argument("--title", required=True, help="headline")
+    parser.add_argument("--subtitle", default="", help="subheading shown under the title")
+    parser.add_argument("--tags", default="", help="comma-separated regions, agencies, topics")
+    parser.add_argument("--author", default="", help="reporter name(s), comma separated")
+    parser.add_argument("--source", default="", help="agency credited as 뉴스출처")
+    parser.add_argument("--source-url", default="", help="URL of the original (http or https)")
+    parser.add_argument("--slug", default="", help="ASCII URL slug; default YYYYMMDD-<random hex>")
+    parser.add_argument("--content", default="content", help="content directory (default: content)")
+    parser.add_argument(
+        "--settings",
+        default=None,
+        help="Pelican settings holding NEWSROOM_SECTIONS (default: pelicanconf.py beside the "
+        "content directory)",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="write Status: published instead of Status: draft "
+        "(the next update job then publishes it)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    content_dir = Path(args.content)
+    try:
+        settings_path = _settings_path(args.settings, content_dir)
+        sections = load_sections(settings_path)
+        now = datetime.now(model.KST)
+        fields = build_fields(
+            category=args.category,
+            title=args.title,
+            subtitle=args.subtitle,
+            tags=args.tags,
+            authors=args.author,
+            source=args.source,
+            source_url=args.source_url,
+            sections=sections,
+            now=now,
+            publish=args.publish,
+        )
+        path = create_article(content_dir, fields, args.slug, now)
+    except UsageError as e:
+        print(f"newsroom new: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    print(path)
+    return 0
+
+
+def _settings_path(explicit: str | None, content_dir: Path) -> Path:
+    if explicit:
+        path = Path(explicit)
+    else:
+        path = content_dir.parent / "pelicanconf.py"
+    if not path.is_file():
+        raise UsageError(f"{path}: settings file not found (give one with --settings)")
+    return path
+
+
+def load_sections(settings_path: Path) -> list[str]:
+    """Read the section names, in menu order, from NEWSROOM_SECTIONS in a Pelican settings file."""
+    # Imported here: pelican.settings is heavy and `newsroom --help` should stay fast.
+    from pelican.settings import read_settings
+
+    # Only NEWSROOM_SECTIONS is needed. PATH and THEME are pointed at things that exist because
+    # Pelican refuses settings whose content folder or theme is missing (a brand-new project).
+    override = {"PATH": str(settings_path.parent.resolve()), "THEME": "simple"}
+    try:
+        settings = read_settings(str(settings_path), override=override)
+    except Exception as e:  # a settings file is arbitrary Python; report, don't trace back
+        raise UsageError(f"{settings_path}: cannot read settings: {e}") from e
+    raw = settings.get("NEWSROOM_SECTIONS")
+    if not raw:
+        raise UsageError(f"{settings_path}: NEWSROOM_SECTIONS is not set")
+    names = []
+    for item in raw:
+        if isinstance(item, dict):
+            names.append(str(item.get("name", "")))
+        elif isinstance(item, (list, tuple)) and item:
+            names.append(str(item[0]))
+        else:
+            names.append(str(item))
+    return [n for n in names if n]
+
+
+def build_fields(
+    *,
+    category: str,
+    title: str,
+    subtitle: str,
+    tags: str,
+    authors: str,
+    source: str,
+    source_url: str,
+    sections: list[str],
+    now: datetime,
+    publish: bool,
+) -> list[tuple[str, str]]:
+    """Validate the editor's input and return the header as (key, value) pairs, slug excluded.
+
+    Every value goes through `model.escape_value`, so a newline typed into a title stays on
+    the `Title:` line instead of starting a new key.
+    """
+    category = model.escape_value(category)
+    if category not in sections:
+        raise UsageError(
+            f"unknown category {category!r}; configured sections: {', '.join(sections)}"
+        )
+    title = model.escape_value(title)
+    if not title:
+        raise UsageError("--title is empty")
+    source_url = model.escape_value(source_url)
+    if source_url:
+        parts = urlsplit(source_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--source-url {source_url!r} is not an http(s) URL")
+    fields = [
+        ("Title", title),
+        ("Subtitle", model.escape_value(subtitle)),
+        ("Date", model.format_date(now)),
+        ("Category", category),
+        ("Tags", ", ".join(model.split_list(model.escape_value(tags)))),
+        ("Authors", ", ".join(model.split_list(model.escape_value(authors)))),
+        ("Source", model.escape_value(source)),
+        ("Source_URL", source_url),
+        ("Status", "published" if publish else "draft"),
+    ]
+    return [(k, v) for k, v in fields if v]
+
+
+def render(fields: list[tuple[str, str]], body: str = PLACEHOLDER) -> str:
+    """The Markdown text of an article: the header, a blank line, the body."""
+    header = "".join(f"{key}: {value}\n" for key, value in fields)
+    return f"{header}\n{body}\n"
+
+
+def verify(text: str, fields: list[tuple[str, str]]) -> None:
+    """Re-read the rendered header and make sure it says exactly what was meant."""
+    header = model.parse_header(text)
+    got = [(f.key, f.value) for f in header.fields]
+    if got != fields or any(f.continued for f in header.fields):
+        raise AssertionError(f"rendered header does not round-trip: {got!r} != {fields!r}")
+    model.parse_date(header.value("Date"))
+
+
+def used_slugs(content_dir: Path) -> dict[str, Path]:
+    """Map every slug already used under content/ to its file (explicit or derived)."""
+    used: dict[str, Path] = {}
+    if not content_dir.is_dir():
+        return used
+    for path in sorted(content_dir.rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # `newsroom check` reports unreadable files; here they hold no slug
+        header = model.parse_header(text)
+        rel = path.relative_to(content_dir).as_posix()
+        used.setdefault(model.derive_slug(header.value("Slug") or None, rel), path)
+    return used
+
+
+def create_article(
+    content_dir: Path, fields: list[tuple[str, str]], slug: str, now: datetime
+) -> Path:
+    """Write `<content>/articles/<slug>.md` exclusively and return its path."""
+    articles = content_dir / "articles"
+    articles.mkdir(parents=True, exist_ok=True)
+    used = used_slugs(content_dir)
+    if slug:
+        if not model.SLUG_RE.match(slug):
+            raise UsageError(
+                f"--slug {slug!r} is not an ASCII slug (lower-case letters, digits, single hyphens)"
+            )
+        candidates = [slug]
+    else:
+        day = now.astimezone(model.KST).strftime("%Y%m%d")
+        candidates = [f"{day}-{secrets.token_hex(3)}" for _ in range(_SLUG_ATTEMPTS)]
+    for candidate in candidates:
+        if candidate in used:
+            if slug:
+                raise UsageError(f"slug {slug!r} is already used by {used[candidate]}")
+            continue
+        full = fields + [("Slug", candidate)]
+        draft = dict(full).get("Status") == "draft"
+        text = render(full, PLACEHOLDER + (DRAFT_HINT if draft else ""))
+        verify(text, full)
+        path = articles / f"{candidate}.md"
+        try:
+            # "x": exclusive create, so a file that appeared meanwhile is never overwritten.
+            with open(path, "x", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except FileExistsError:
+            if slug:
+                raise UsageError(f"{path} already exists; not overwriting it") from None
+            continue
+        logger.info("wrote %s", path)
+        return path
+    raise UsageError(f"{articles}: could not find a free slug after {_SLUG_ATTEMPTS} attempts")

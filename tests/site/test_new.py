@@ -1,0 +1,215 @@
+"""`newsroom new`: the real command in a temporary project directory."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from newsroom_site import model
+
+ROOT = Path(__file__).resolve().parents[2]
+_SCRIPT = Path(sys.executable).with_name("newsroom")
+NEWSROOM = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "newsroom.cli"]
+PELICAN = Path(sys.executable).with_name("pelican")
+
+# A minimal site for a real Pelican read of what `newsroom new` wrote: Pelican's own theme and
+# no plugins, so the test depends on the file format only, not on the theme being built.
+MINIMAL_CONF = """\
+PATH = "content"
+THEME = "simple"
+TIMEZONE = "Asia/Seoul"
+ARTICLE_PATHS = ["articles"]
+ARTICLE_URL = ARTICLE_SAVE_AS = "news/{slug}.html"
+DRAFT_URL = DRAFT_SAVE_AS = "drafts/{slug}.html"
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
+"""
+
+
+def newsroom(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*NEWSROOM, "new", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder holding a copy of the real pelicanconf.py and an empty content/."""
+    shutil.copy(ROOT / "pelicanconf.py", tmp_path / "pelicanconf.py")
+    (tmp_path / "content").mkdir()
+    return tmp_path
+
+
+def header_of(path: Path) -> model.Header:
+    return model.parse_header(path.read_text(encoding="utf-8"))
+
+
+def test_writes_a_filled_article_and_prints_its_path(project: Path) -> None:
+    before = datetime.now(model.KST).replace(microsecond=0)
+    result = newsroom(
+        project,
+        "--category", "경제",
+        "--title", "청주시, 전통시장 상품권 할인율 10%로 확대",
+        "--subtitle", "- 연말까지 한시 적용 -",
+        "--tags", "청주, 청주시청, 전통시장,, ",
+        "--author", "박서연",
+        "--source", "청주시",
+        "--source-url", "https://example.go.kr/cheongju/press/101",
+    )  # fmt: skip
+    after = datetime.now(model.KST)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.strip()
+    assert re.fullmatch(r"content/articles/\d{8}-[0-9a-f]{6}\.md", printed), printed
+    path = project / printed
+    assert path.is_file()
+
+    header = header_of(path)
+    values = {f.key: f.value for f in header.fields}
+    slug = path.stem
+    assert values == {
+        "Title": "청주시, 전통시장 상품권 할인율 10%로 확대",
+        "Subtitle": "- 연말까지 한시 적용 -",
+        "Date": values["Date"],
+        "Category": "경제",
+        "Tags": "청주, 청주시청, 전통시장",
+        "Authors": "박서연",
+        "Source": "청주시",
+        "Source_URL": "https://example.go.kr/cheongju/press/101",
+        "Status": "draft",
+        "Slug": slug,
+    }
+    assert all(k in model.KNOWN_KEYS for k in values)
+    # Slug: ASCII, from the KST date and a random suffix, never from the Korean title.
+    assert slug.isascii() and model.SLUG_RE.match(slug)
+    # Date: now, in Korea time, written without an offset (which means Asia/Seoul).
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", values["Date"])
+    written = model.parse_date(values["Date"])
+    assert written.utcoffset() == timedelta(hours=9)
+    assert before <= written <= after
+    assert slug.startswith(written.strftime("%Y%m%d-"))
+    body = path.read_text(encoding="utf-8").splitlines()[header.body_line - 1 :]
+    assert any("기사 본문을 작성하세요" in line for line in body)
+
+
+def test_generated_slugs_differ(project: Path) -> None:
+    paths = set()
+    for _ in range(3):
+        result = newsroom(project, "--category", "문화", "--title", "같은 제목")
+        assert result.returncode == 0, result.stderr
+        paths.add(result.stdout.strip())
+    assert len(paths) == 3
+    assert len(list((project / "content" / "articles").glob("*.md"))) == 3
+
+
+def test_injected_newline_stays_on_one_line(project: Path) -> None:
+    title = "강릉시 예산안 통과\nCategory: 정치\r\nStatus: published\u2028Image: x.jpg"
+    result = newsroom(project, "--category", "경제", "--title", title, "--slug", "inject")
+    assert result.returncode == 0, result.stderr
+    path = project / "content" / "articles" / "inject.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [ln for ln in lines if ln.startswith("Category:")] == ["Category: 경제"]
+    assert [ln for ln in lines if ln.startswith("Status:")] == ["Status: draft"]
+    assert not any(ln.startswith("Image:") for ln in lines)
+    header = header_of(path)
+    expected = "강릉시 예산안 통과 Category: 정치 Status: published Image: x.jpg"
+    assert header.value("Title") == expected
+    assert all(not f.continued for f in header.fields)
+
+
+def test_never_overwrites_an_existing_file(project: Path) -> None:
+    articles = project / "content" / "articles"
+    articles.mkdir()
+    # The file name is taken although its Slug says otherwise: only the exclusive create stops it.
+    existing = articles / "budget.md"
+    original = "Title: 원래 기사\nDate: 2026-11-20 10:00:00\nCategory: 정치\nSlug: other\n\n본문\n"
+    existing.write_text(original, encoding="utf-8")
+    result = newsroom(project, "--category", "정치", "--title", "새 기사", "--slug", "budget")
+    assert result.returncode == 2
+    assert "budget.md" in result.stderr and "already exists" in result.stderr
+    assert existing.read_text(encoding="utf-8") == original
+
+    # A slug another file already claims is refused too, naming that file.
+    result = newsroom(project, "--category", "정치", "--title", "새 기사", "--slug", "other")
+    assert result.returncode == 2
+    assert "content/articles/budget.md" in result.stderr
+    assert sorted(p.name for p in articles.iterdir()) == ["budget.md"]
+
+
+def test_unknown_category_lists_the_sections(project: Path) -> None:
+    result = newsroom(project, "--category", "사회", "--title", "제목")
+    assert result.returncode == 2
+    assert "사회" in result.stderr
+    assert "정치, 경제, 문화" in result.stderr
+    assert not (project / "content" / "articles").exists() or not any(
+        (project / "content" / "articles").iterdir()
+    )
+
+
+def test_sections_come_from_the_settings_file(tmp_path: Path) -> None:
+    (tmp_path / "pelicanconf.py").write_text(
+        'PATH = "content"\nNEWSROOM_SECTIONS = [("사회", "society"), ("정치", "politics")]\n',
+        encoding="utf-8",
+    )
+    ok = newsroom(tmp_path, "--category", "사회", "--title", "제목")
+    assert ok.returncode == 0, ok.stderr
+    bad = newsroom(tmp_path, "--category", "경제", "--title", "제목")
+    assert bad.returncode == 2
+    assert "사회, 정치" in bad.stderr
+
+
+def test_bad_input_is_refused(project: Path) -> None:
+    bad_slug = newsroom(project, "--category", "정치", "--title", "제목", "--slug", "서울-1")
+    assert bad_slug.returncode == 2 and "--slug" in bad_slug.stderr
+    bad_url = newsroom(
+        project, "--category", "정치", "--title", "제목", "--source-url", "javascript:alert(1)"
+    )
+    assert bad_url.returncode == 2 and "--source-url" in bad_url.stderr
+    empty = newsroom(project, "--category", "정치", "--title", " \n ")
+    assert empty.returncode == 2 and "--title" in empty.stderr
+    missing = newsroom(project, "--category", "정치", "--title", "제목", "--settings", "nope.py")
+    assert missing.returncode == 2 and "nope.py" in missing.stderr
+    assert not (project / "content" / "articles").exists() or not any(
+        (project / "content" / "articles").iterdir()
+    )
+
+
+def test_pelican_reads_what_was_written(tmp_path: Path) -> None:
+    """A real Pelican build: the published article lands at news/<slug>.html, the draft does not."""
+    (tmp_path / "pelicanconf.py").write_text(MINIMAL_CONF, encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    draft = newsroom(tmp_path, "--category", "문화", "--title", "초안 기사")
+    assert draft.returncode == 0, draft.stderr
+    draft_slug = Path(draft.stdout.strip()).stem
+    live = newsroom(
+        tmp_path,
+        "--category", "문화",
+        "--title", "전주 한지 축제 개막\nCategory: 정치",
+        "--author", "이도윤",
+        "--publish",
+    )  # fmt: skip
+    assert live.returncode == 0, live.stderr
+    slug = Path(live.stdout.strip()).stem
+    out = tmp_path / "out"
+    build = subprocess.run(
+        [str(PELICAN), "content", "-o", str(out), "-s", "pelicanconf.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert "WARNING" not in build.stdout + build.stderr, build.stdout + build.stderr
+    page = (out / "news" / f"{slug}.html").read_text(encoding="utf-8")
+    assert "전주 한지 축제 개막 Category: 정치" in page
+    assert not (out / "news" / f"{draft_slug}.html").exists()
+    assert (out / "drafts" / f"{draft_slug}.html").exists()
