@@ -1,0 +1,429 @@
+"""Load and validate `sources.toml`: the scraper's sources and its politeness settings.
+
+Public API:
+    load(path, *, sections=DEFAULT_SECTIONS, overrides=None) -> Config
+        Read the file with tomllib and validate all of it before anything is fetched.
+        `overrides` (a mapping of `[scraper]` keys, e.g. from a test or the benchmark) is
+        validated like the file's own keys and wins over them.
+    Config(settings: ScraperSettings, sources: tuple[Source, ...], path: Path)
+    Source: id, name, kind ("rss" | "html"), url, category (str | None), tags (tuple),
+        license (str | None), excerpt_only (bool), selectors (Selectors), max_pages (int),
+        delay (float | None: extra per-host politeness for this source, never less than
+        the global delay)
+    Selectors: list_item, link, title, date, body, author, next_page, subtitle, attachments
+        (each a CSS selector string or None; compiled once with soupsieve to validate)
+    ScraperSettings: user_agent, contact_url, delay, timeout, deadline, max_bytes,
+        max_image_bytes, max_redirects, retries, backoff, retry_after_cap, concurrency,
+        health_warn_after; `ScraperSettings.user_agent_header` is the full User-Agent.
+        `settings_from_mapping(mapping, where=...)` builds one from a plain dict.
+    DEFAULT_SETTINGS: the one dict of defaults for `[scraper]`.
+    SourcesError(ValueError): message names the file, the source (#index and id) and the key,
+        e.g. "sources.toml: source #2 (daegu): key 'selector': unknown key (did you mean
+        'selectors'?)". Attributes: path, index, source_id, key.
+
+File format (see README):
+    [scraper]            # optional; any key of DEFAULT_SETTINGS
+    delay = 1.0
+    [[sources]]
+    id = "daegu"  name = "대구광역시"  kind = "rss"  url = "https://..."
+    category = "경제"  tags = ["대구"]  license = "공공누리 제1유형"  excerpt_only = false
+    max_pages = 3  delay = 2.0
+    [sources.selectors]
+    list_item = "table.board tbody tr"  link = "td.title a"  ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import soupsieve
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SECTIONS = ("정치", "경제", "문화")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KINDS = ("rss", "html")
+
+# Defaults for the `[scraper]` table. Sizes in bytes, times in seconds.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    # Product token sent as User-Agent and matched against robots.txt groups.
+    "user_agent": "WoorigojangNewsBot/0.1",
+    # Where a site owner can reach us; appended to the User-Agent as "(+URL)".
+    "contact_url": "http://127.0.0.1:8000/about.html",
+    "delay": 1.0,  # pause between two requests to the same host; 0 only for tests/benchmarks
+    "timeout": 10.0,  # connect timeout and read timeout (silence between bytes)
+    "deadline": 60.0,  # whole exchange, so a server trickling bytes forever is cut
+    "max_bytes": 10 * 1024 * 1024,  # pages, feeds, list pages
+    "max_image_bytes": 5 * 1024 * 1024,
+    "max_redirects": 5,
+    "retries": 3,  # extra attempts on 429, 5xx and dropped connections
+    "backoff": 1.0,  # first retry waits this long, then doubling
+    "retry_after_cap": 60.0,  # never wait longer than this for a Retry-After
+    "concurrency": 4,  # hosts fetched at once (each host is still one request at a time)
+    "health_warn_after": 3,  # runs without items / failures in a row before a loud warning
+}
+
+# (type check, description) for each setting; numbers are checked against ranges below.
+_SETTING_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "user_agent": (str, "a string"),
+    "contact_url": (str, "a string"),
+    "delay": ((int, float), "a number of seconds"),
+    "timeout": ((int, float), "a number of seconds"),
+    "deadline": ((int, float), "a number of seconds"),
+    "max_bytes": (int, "an integer number of bytes"),
+    "max_image_bytes": (int, "an integer number of bytes"),
+    "max_redirects": (int, "an integer"),
+    "retries": (int, "an integer"),
+    "backoff": ((int, float), "a number of seconds"),
+    "retry_after_cap": ((int, float), "a number of seconds"),
+    "concurrency": (int, "an integer"),
+    "health_warn_after": (int, "an integer"),
+}
+# Inclusive lower bound for each numeric setting, and whether 0 itself is allowed.
+_SETTING_MIN: dict[str, float] = {
+    "delay": 0, "timeout": 0.001, "deadline": 0.001, "max_bytes": 1, "max_image_bytes": 1,
+    "max_redirects": 0, "retries": 0, "backoff": 0, "retry_after_cap": 0, "concurrency": 1,
+    "health_warn_after": 1,
+}
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)?$")
+
+SOURCE_KEYS = (
+    "id", "name", "kind", "url", "category", "tags", "license", "excerpt_only",
+    "selectors", "max_pages", "delay",
+)
+SELECTOR_KEYS = (
+    "list_item", "link", "title", "date", "body", "author", "next_page", "subtitle",
+    "attachments",
+)
+TOP_KEYS = ("scraper", "sources")
+
+
+class SourcesError(ValueError):
+    """An invalid sources file; the message names the file, the source and the key."""
+
+    def __init__(self, path: str, message: str, *, index: int | None = None,
+                 source_id: str | None = None, key: str | None = None):
+        self.path = path
+        self.index = index
+        self.source_id = source_id
+        self.key = key
+        where = [path]
+        if index is not None:
+            where.append(f"source #{index}" + (f" ({source_id})" if source_id else ""))
+        if key is not None:
+            where.append(f"key {key!r}")
+        super().__init__(": ".join(where) + ": " + message)
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors of one source; None where generic extraction applies."""
+
+    list_item: str | None = None
+    link: str | None = None
+    title: str | None = None
+    date: str | None = None
+    body: str | None = None
+    author: str | None = None
+    next_page: str | None = None
+    subtitle: str | None = None
+    attachments: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of `[[sources]]`, validated."""
+
+    id: str
+    name: str
+    kind: str
+    url: str
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    license: str | None = None
+    excerpt_only: bool = False
+    selectors: Selectors = field(default_factory=Selectors)
+    max_pages: int = 3
+    delay: float | None = None
+
+
+@dataclass(frozen=True)
+class ScraperSettings:
+    """The `[scraper]` table merged over DEFAULT_SETTINGS."""
+
+    user_agent: str = DEFAULT_SETTINGS["user_agent"]
+    contact_url: str = DEFAULT_SETTINGS["contact_url"]
+    delay: float = DEFAULT_SETTINGS["delay"]
+    timeout: float = DEFAULT_SETTINGS["timeout"]
+    deadline: float = DEFAULT_SETTINGS["deadline"]
+    max_bytes: int = DEFAULT_SETTINGS["max_bytes"]
+    max_image_bytes: int = DEFAULT_SETTINGS["max_image_bytes"]
+    max_redirects: int = DEFAULT_SETTINGS["max_redirects"]
+    retries: int = DEFAULT_SETTINGS["retries"]
+    backoff: float = DEFAULT_SETTINGS["backoff"]
+    retry_after_cap: float = DEFAULT_SETTINGS["retry_after_cap"]
+    concurrency: int = DEFAULT_SETTINGS["concurrency"]
+    health_warn_after: int = DEFAULT_SETTINGS["health_warn_after"]
+
+    @property
+    def user_agent_header(self) -> str:
+        """The User-Agent sent: the product token and the contact URL."""
+        return f"{self.user_agent} (+{self.contact_url})"
+
+    @property
+    def robots_token(self) -> str:
+        """The name robots.txt groups are matched against (the token before '/')."""
+        return self.user_agent.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated sources file."""
+
+    path: Path
+    settings: ScraperSettings
+    sources: tuple[Source, ...]
+
+    def get(self, source_id: str) -> Source | None:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        return None
+
+
+def _unknown_key_message(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
+    return "unknown key" + hint
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_http_url(value: Any) -> str | None:
+    """Return why `value` is not an absolute http(s) URL, or None when it is."""
+    if not isinstance(value, str) or not value.strip():
+        return "expected an http(s) URL string"
+    if value != value.strip() or any(c.isspace() for c in value):
+        return f"URL {value!r} contains whitespace"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"URL {value!r} is malformed ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"URL {value!r} must use http or https, not {parts.scheme or 'no scheme'!r}"
+    if not parts.hostname:
+        return f"URL {value!r} has no host"
+    return None
+
+
+def settings_from_mapping(mapping: Mapping[str, Any], *, where: str = "[scraper]",
+                          base: ScraperSettings | None = None) -> ScraperSettings:
+    """Validate `[scraper]`-style keys and merge them over `base` (or the defaults).
+
+    Args:
+        mapping: keys of DEFAULT_SETTINGS with their values.
+        where: prefix for error messages, e.g. "sources.toml: [scraper]".
+        base: settings to start from; DEFAULT_SETTINGS when None.
+
+    Returns:
+        A frozen ScraperSettings.
+
+    Raises:
+        SourcesError naming `where` and the key.
+    """
+    if not isinstance(mapping, Mapping):
+        raise SourcesError(where, "expected a table of settings")
+    values = {f.name: getattr(base or ScraperSettings(), f.name) for f in fields(ScraperSettings)}
+    for key, value in mapping.items():
+        if key not in DEFAULT_SETTINGS:
+            raise SourcesError(where, _unknown_key_message(key, list(DEFAULT_SETTINGS)), key=key)
+        kind, expected = _SETTING_TYPES[key]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise SourcesError(where, f"expected {expected}, got {value!r}", key=key)
+        if _is_number(value):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise SourcesError(where, f"expected a finite number, got {value!r}", key=key)
+            low = _SETTING_MIN[key]
+            if value < low:
+                raise SourcesError(where, f"must be at least {low}, got {value!r}", key=key)
+        if key == "user_agent" and not _TOKEN_RE.match(value):
+            raise SourcesError(
+                where, f"expected a product token like 'NameBot/1.0', got {value!r}", key=key
+            )
+        if key == "contact_url":
+            problem = _check_http_url(value)
+            if problem:
+                raise SourcesError(where, problem, key=key)
+        values[key] = float(value) if kind == (int, float) else value
+    return ScraperSettings(**values)
+
+
+def _check_selector(value: Any, where: str, index: int, source_id: str | None, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SourcesError(where, "expected a non-empty CSS selector string",
+                           index=index, source_id=source_id, key=key)
+    try:
+        soupsieve.compile(value)
+    except soupsieve.SelectorSyntaxError as exc:
+        first = str(exc).splitlines()[0]
+        raise SourcesError(where, f"invalid CSS selector {value!r}: {first}",
+                           index=index, source_id=source_id, key=key) from None
+    return value
+
+
+def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> Source:
+    if not isinstance(raw, Mapping):
+        raise SourcesError(where, "expected a table ([[sources]])", index=index)
+    sid = raw.get("id") if isinstance(raw.get("id"), str) else None
+
+    def fail(key: str | None, message: str) -> SourcesError:
+        return SourcesError(where, message, index=index, source_id=sid, key=key)
+
+    for key in raw:
+        if key not in SOURCE_KEYS:
+            raise fail(key, _unknown_key_message(key, SOURCE_KEYS))
+    for key in ("id", "name", "kind", "url"):
+        if key not in raw:
+            raise fail(key, "missing (required)")
+    if not isinstance(raw["id"], str) or not ID_RE.match(raw["id"]):
+        sid = None
+        raise fail("id", f"expected lowercase ASCII letters, digits and single hyphens "
+                         f"([a-z0-9]+(-[a-z0-9]+)*), got {raw['id']!r}")
+    name = raw["name"]
+    if not isinstance(name, str) or not name.strip() or "\n" in name or "\r" in name:
+        raise fail("name", f"expected a non-empty one-line string, got {name!r}")
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise fail("kind", f"expected one of {', '.join(map(repr, KINDS))}, got {kind!r}")
+    problem = _check_http_url(raw["url"])
+    if problem:
+        raise fail("url", problem)
+
+    category = raw.get("category")
+    if category is not None and category not in sections:
+        raise fail("category", f"unknown category {category!r}; "
+                               f"expected one of {', '.join(sections)}")
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise fail("tags", f"expected a list of non-empty strings, got {tags!r}")
+    if any("," in t or "\n" in t for t in tags):
+        raise fail("tags", "a tag may not contain a comma or a newline")
+    lic = raw.get("license")
+    if lic is not None and (not isinstance(lic, str) or not lic.strip() or "\n" in lic):
+        raise fail("license", f"expected a one-line string, got {lic!r}")
+    excerpt_only = raw.get("excerpt_only", False)
+    if not isinstance(excerpt_only, bool):
+        raise fail("excerpt_only", f"expected true or false, got {excerpt_only!r}")
+    max_pages = raw.get("max_pages", Source.max_pages)
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or not 1 <= max_pages <= 100:
+        raise fail("max_pages", f"expected an integer from 1 to 100, got {max_pages!r}")
+    delay = raw.get("delay")
+    if delay is not None and (not _is_number(delay) or not math.isfinite(delay) or delay < 0):
+        raise fail("delay", f"expected a number of seconds >= 0, got {delay!r}")
+
+    raw_sel = raw.get("selectors", {})
+    if not isinstance(raw_sel, Mapping):
+        raise fail("selectors", "expected a table ([sources.selectors])")
+    sel: dict[str, str] = {}
+    for key, value in raw_sel.items():
+        dotted = f"selectors.{key}"
+        if key not in SELECTOR_KEYS:
+            raise fail(dotted, _unknown_key_message(key, SELECTOR_KEYS))
+        sel[key] = _check_selector(value, where, index, sid, dotted)
+    if "link" in sel and "list_item" not in sel:
+        raise fail("selectors.link", "needs 'list_item' (the link is looked up inside each row)")
+    if kind == "rss":
+        for key in ("list_item", "link", "next_page"):
+            if key in sel:
+                raise fail(f"selectors.{key}", "only applies to kind = \"html\" list pages")
+
+    return Source(
+        id=raw["id"], name=name.strip(), kind=kind, url=raw["url"], category=category,
+        tags=tuple(t.strip() for t in tags), license=lic.strip() if lic else None,
+        excerpt_only=excerpt_only, selectors=Selectors(**sel), max_pages=max_pages,
+        delay=float(delay) if delay is not None else None,
+    )
+
+
+def parse(data: Mapping[str, Any], *, path: str = "sources.toml",
+          sections: Sequence[str] = DEFAULT_SECTIONS,
+          overrides: Mapping[str, Any] | None = None) -> Config:
+    """Validate an already-parsed TOML document (pure; `load` adds the file reading).
+
+    Args:
+        data: the document as tomllib returns it.
+        path: the file name used in error messages.
+        sections: allowed category names (the site's sections).
+        overrides: `[scraper]` keys that win over the document's.
+
+    Returns:
+        A Config with frozen settings and sources in file order.
+
+    Raises:
+        SourcesError naming the file, the source and the key.
+    """
+    for key in data:
+        if key not in TOP_KEYS:
+            raise SourcesError(path, _unknown_key_message(key, TOP_KEYS), key=key)
+    settings = settings_from_mapping(data.get("scraper", {}), where=f"{path}: [scraper]")
+    if overrides:
+        settings = settings_from_mapping(overrides, where="settings override", base=settings)
+    raw_sources = data.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise SourcesError(path, "expected an array of tables ([[sources]])", key="sources")
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_sources, start=1):
+        source = _parse_source(raw, path, index, sections)
+        if source.id in seen:
+            raise SourcesError(path, f"duplicate id, already used by source #{seen[source.id]}",
+                               index=index, source_id=source.id, key="id")
+        seen[source.id] = index
+        sources.append(source)
+    return Config(path=Path(path), settings=settings, sources=tuple(sources))
+
+
+def load(path: str | Path, *, sections: Sequence[str] = DEFAULT_SECTIONS,
+         overrides: Mapping[str, Any] | None = None) -> Config:
+    """Read and validate a sources file.
+
+    Args:
+        path: the TOML file.
+        sections: allowed category names, in menu order (default 정치, 경제, 문화).
+        overrides: `[scraper]` keys that win over the file's (validated the same way).
+
+    Returns:
+        A Config.
+
+    Raises:
+        SourcesError: unreadable file, TOML syntax error or invalid content; the message
+            starts with the path.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SourcesError(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourcesError(name, f"not UTF-8 (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(name, f"invalid TOML: {exc}") from None
+    config = parse(data, path=name, sections=sections, overrides=overrides)
+    logger.debug("%s: %d sources", name, len(config.sources))
+    return config
