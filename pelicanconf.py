@@ -63,7 +63,7 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_URL = "archive/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archive/{date:%Y}/{date:%m}/index.html"
 DIRECT_TEMPLATES = ["index", "tags", "archives"]
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "source": None}
 
 # Absolute origin for what machines read: feeds, canonical URLs, Open Graph, JSON-LD, sitemaps.
 # Pages themselves link relatively, so a release directory works wherever it is served.
@@ -80,6 +80,13 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 50
+
+# Autoescape: titles, summaries and other metadata may come from scraped sources, so every
+# value is escaped unless a template says `|safe` (article content and rendered summaries).
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+
+# Pin "now" for reproducible builds (news sitemap window); the clock when unset.
+NEWSROOM_NOW = os.environ.get("NEWSROOM_NOW") or None
 
 MARKDOWN = {
     "extension_configs": {

@@ -1,0 +1,138 @@
+"""Pelican plugin for the news site.
+
+Signals used, and why:
+- `initialized`: validate NEWSROOM_* settings once (no I/O beyond the settings).
+- `article_generator_preread`: check every content file before Pelican reads any, so the
+  strict (published) build refuses a bad file with `path:line: message` instead of Pelican's
+  default of logging and skipping it; the preview lists the problems on a banner instead.
+- `content_object_init`: ASCII slugs and section slugs, sanitised scraped HTML.
+- `article_generator_finalized`: section boxes, neighbours, related, JSON-LD (once each).
+- `get_generators`: source pages, sitemaps and robots.txt.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.contents import Article, Page
+
+from . import context, generators
+from .check import check_content
+from .model import derive_slug
+from .sanitize import clean
+from .settings import SettingsError, validate
+
+logger = logging.getLogger(__name__)
+
+
+class ContentProblems(SystemExit):
+    """The strict build found bad content files; exits the `pelican` command with status 1.
+
+    A SystemExit, so Pelican's command line exits without a traceback; callers that build
+    in-process catch it like any exception.
+    """
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(1)
+
+    def __str__(self):
+        return f"{len(self.problems)} problem(s) in content files"
+
+
+def _ns(settings: dict) -> dict:
+    """Validated NEWSROOM_* settings for this build (computed once, at `initialized`)."""
+    ns = settings.get("_NEWSROOM")
+    if ns is None:
+        ns = settings["_NEWSROOM"] = validate(settings)
+    return ns
+
+
+def on_initialized(pelican) -> None:
+    try:
+        _ns(pelican.settings)
+    except SettingsError as e:
+        logger.critical("settings: %s", e)
+        raise
+
+
+def on_generator_init(generator) -> None:
+    ns = _ns(generator.settings)
+    generator.context.setdefault("SECTIONS", context.section_list(generator.settings, ns))
+    generator.context.setdefault("NEWSROOM_PROBLEMS", [])
+    generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
+
+
+def on_article_preread(generator) -> None:
+    ns = _ns(generator.settings)
+    content_dir = Path(generator.path)
+    sections = [name for name, _slug in ns["NEWSROOM_SECTIONS"]]
+    problems = check_content(
+        content_dir,
+        sections,
+        page_paths=generator.settings.get("PAGE_PATHS", ["pages"]),
+        base=content_dir.parent,
+    )
+    generator.context["NEWSROOM_PROBLEMS"] = [str(p) for p in problems]
+    if not problems:
+        return
+    if ns["NEWSROOM_STRICT"]:
+        for p in problems:
+            logger.error("%s", p)
+        logger.error(
+            "%d problem(s) in content files: the published build stops here "
+            "(run `newsroom check` to list them)",
+            len(problems),
+        )
+        raise ContentProblems(problems)
+    for p in problems:
+        logger.warning("%s", p, extra={"limit_msg": "More content problems: run `newsroom check`"})
+
+
+def on_content_init(content) -> None:
+    if not isinstance(content, (Article, Page)) or not content.settings.get("_NEWSROOM"):
+        return
+    ns = content.settings["_NEWSROOM"]
+    meta = content.metadata
+    if "slug" not in meta and content.relative_source_path:
+        content.slug = derive_slug(None, content.relative_source_path)
+    if isinstance(content, Article) and getattr(content, "category", None):
+        for name, slug in ns["NEWSROOM_SECTIONS"]:
+            if content.category.name == name:
+                content.category.slug = slug
+                break
+    excerpt = str(meta.get("excerpt_only", "")).strip().lower()
+    content.excerpt_only = excerpt in ("true", "yes", "1")
+    if meta.get("source_id"):
+        _sanitize_scraped(content)
+
+
+def _sanitize_scraped(content) -> None:
+    """A wall behind the scraper's own sanitizer: scraped HTML is cleaned again after Markdown.
+
+    The scraper already writes sanitized Markdown; this catches anything Markdown itself could
+    turn back into raw HTML (and files hand-edited later), before the CSP has to.
+    """
+    content._content = clean(content._content or "")
+    if "summary" in content.metadata:
+        content.metadata["summary"] = clean(content.metadata["summary"] or "")
+        content._summary = content.metadata["summary"]
+
+
+def on_articles_finalized(generator) -> None:
+    context.attach(generator, _ns(generator.settings))
+
+
+def get_generators(pelican):
+    return [generators.SourcesGenerator, generators.MachinesGenerator]
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.generator_init.connect(on_generator_init)
+    signals.article_generator_preread.connect(on_article_preread)
+    signals.content_object_init.connect(on_content_init)
+    signals.article_generator_finalized.connect(on_articles_finalized)
+    signals.get_generators.connect(get_generators)

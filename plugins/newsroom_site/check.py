@@ -1,0 +1,226 @@
+"""Validation of content files, shared by `newsroom check` and the strict build.
+
+`check_content()` reads every Markdown file under the content folder and returns a list of
+`Problem`s, each printed as `path:line: message`. It never raises for a bad file: a broken
+article is reported, the others are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .model import (
+    EDITOR_KEYS,
+    KNOWN_KEYS,
+    SLUG_RE,
+    STATUSES,
+    canonical_key,
+    derive_slug,
+    parse_date,
+    parse_header,
+)
+
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd")
+# `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
+STATIC_REF_RE = re.compile(r"\{(?:static|attach)\}/?([^)\s\"'>]+)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file, at a 1-based line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class _Doc:
+    """What the cross-file checks need to know of one parsed file."""
+
+    display: str
+    kind: str  # "article" or "page"
+    slug: str
+    slug_line: int
+    status: str
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file under content_dir, skipping hidden files and folders."""
+    found = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not name.endswith(MARKDOWN_EXTENSIONS):
+                continue
+            found.append(Path(root) / name)
+    return found
+
+
+def _display(path: Path, base: Path | None) -> str:
+    try:
+        return str(path.relative_to(base)) if base else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _kind(rel: str, page_paths: list[str]) -> str:
+    for p in page_paths:
+        p = p.strip("/")
+        if rel == p or rel.startswith(p + "/"):
+            return "page"
+    return "article"
+
+
+def check_file(
+    path: Path,
+    content_dir: Path,
+    sections: list[str],
+    *,
+    kind: str = "article",
+    display: str | None = None,
+) -> tuple[list[Problem], _Doc | None]:
+    """Check one file on its own; return its problems and what cross-file checks need."""
+    display = display or str(path)
+    problems: list[Problem] = []
+
+    def bad(line: int, message: str) -> None:
+        problems.append(Problem(display, line, message))
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        bad(line, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8")
+        return problems, None
+    text = text.removeprefix("\ufeff")
+    header = parse_header(text)
+
+    first: dict[str, int] = {}
+    for f in header.fields:
+        key = canonical_key(f.key)
+        if key not in KNOWN_KEYS:
+            bad(f.line, f"unknown key {f.key!r} (known keys: {', '.join(EDITOR_KEYS)})")
+        elif key.lower() in first:
+            bad(f.line, f"duplicate key {key} (first on line {first[key.lower()]})")
+        else:
+            first[key.lower()] = f.line
+        for cont in f.continued:
+            bad(cont, f"{key} continues on an indented line: a value must be on one line")
+
+    title = header.get("title")
+    if title is None:
+        bad(1, "missing required key Title")
+    elif not title.value:
+        bad(title.line, "Title is empty")
+
+    status_f = header.get("status")
+    status = (status_f.value.lower() if status_f else "published") or "published"
+    if status_f and status not in STATUSES:
+        bad(status_f.line, f"Status {status_f.value!r} is not one of {', '.join(STATUSES)}")
+
+    date = None
+    if kind == "article":
+        date_f = header.get("date")
+        if date_f is None:
+            bad(1, "missing required key Date (YYYY-MM-DD HH:MM[:SS])")
+        else:
+            try:
+                date = parse_date(date_f.value)
+            except ValueError as e:
+                bad(date_f.line, str(e))
+        cat = header.get("category")
+        if cat is None:
+            bad(1, f"missing required key Category (one of {', '.join(sections)})")
+        elif cat.value not in sections:
+            bad(cat.line, f"unknown section {cat.value!r} (one of {', '.join(sections)})")
+    mod = header.get("modified")
+    if mod is not None:
+        try:
+            modified = parse_date(mod.value)
+            if date and modified < date:
+                bad(mod.line, "Modified is earlier than Date")
+        except ValueError as e:
+            bad(mod.line, str(e).replace("date", "Modified", 1))
+
+    slug_f = header.get("slug")
+    if slug_f is not None and not SLUG_RE.match(slug_f.value):
+        bad(slug_f.line, f"Slug {slug_f.value!r} must be ASCII: a-z, 0-9 and single hyphens")
+
+    url = header.get("source_url")
+    if url is not None:
+        parts = urlsplit(url.value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            bad(url.line, f"Source_URL {url.value!r} must be an http:// or https:// address")
+
+    image = header.get("image")
+    if image is not None and image.value:
+        _check_static(image.value, image.line, content_dir, bad, "Image")
+    for lineno, line in enumerate(text.splitlines()[header.body_line - 1 :], header.body_line):
+        for m in STATIC_REF_RE.finditer(line):
+            _check_static(m.group(1), lineno, content_dir, bad, "image or file")
+
+    rel = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
+    slug = derive_slug(slug_f.value if slug_f else None, rel)
+    doc = _Doc(display, kind, slug, slug_f.line if slug_f else 1, status)
+    return problems, doc
+
+
+def _check_static(ref: str, line: int, content_dir: Path, bad, what: str) -> None:
+    ref = ref.strip()
+    if re.match(r"^[a-z]+://", ref):
+        bad(line, f"{what} {ref!r} must be a file under content/ (for example images/x.jpg)")
+        return
+    target = (content_dir / ref.removeprefix("{static}").lstrip("/")).resolve()
+    if not target.is_relative_to(content_dir.resolve()):
+        bad(line, f"{what} {ref!r} points outside content/")
+    elif not target.is_file():
+        bad(line, f"{what} {ref!r} does not exist under content/")
+
+
+def check_content(
+    content_dir: Path | str,
+    sections: list[str],
+    *,
+    page_paths: list[str] = ("pages",),
+    base: Path | None = None,
+) -> list[Problem]:
+    """Check every Markdown file under content_dir; return all problems, sorted by path."""
+    content_dir = Path(content_dir)
+    problems: list[Problem] = []
+    docs: list[_Doc] = []
+    for path in content_files(content_dir):
+        rel = path.relative_to(content_dir).as_posix()
+        found, doc = check_file(
+            path,
+            content_dir,
+            sections,
+            kind=_kind(rel, list(page_paths)),
+            display=_display(path, base),
+        )
+        problems.extend(found)
+        if doc:
+            docs.append(doc)
+    seen: dict[tuple[str, str], _Doc] = {}
+    for doc in docs:
+        key = (doc.kind, doc.slug)
+        if key in seen:
+            other = seen[key]
+            problems.append(
+                Problem(
+                    doc.display,
+                    doc.slug_line,
+                    f"duplicate slug {doc.slug!r}: {other.display} already uses it",
+                )
+            )
+        else:
+            seen[key] = doc
+    return sorted(problems, key=lambda p: (p.path, p.line))

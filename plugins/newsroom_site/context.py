@@ -1,0 +1,111 @@
+"""What the theme shows beside an article: sections, section boxes, neighbours, related.
+
+Computed once per build, after the articles are read (`article_generator_finalized`), and
+stored on the shared template context and on each article, so every page is rendered from
+explicit inputs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pelican.urlwrappers import URLWrapper
+
+from . import jsonld
+
+
+class Source(URLWrapper):
+    """A credited agency or outlet (뉴스출처), with a page listing its articles."""
+
+
+def section_list(settings: dict, ns: dict) -> list[dict]:
+    """The menu: one dict per configured section, in order."""
+    out = []
+    for name, slug in ns["NEWSROOM_SECTIONS"]:
+        out.append(
+            {
+                "name": name,
+                "slug": slug,
+                "url": settings["CATEGORY_URL"].format(slug=slug),
+                "feed_atom": (settings.get("CATEGORY_FEED_ATOM") or "").format(slug=slug) or None,
+                "feed_rss": (settings.get("CATEGORY_FEED_RSS") or "").format(slug=slug) or None,
+            }
+        )
+    return out
+
+
+def attach(generator, ns: dict) -> None:
+    """Fill the template context and the per-article attributes (see docs/architecture.md)."""
+    settings = generator.settings
+    ctx = generator.context
+    sections = section_list(settings, ns)
+    by_name = {s["name"]: s for s in sections}
+    articles = list(generator.articles)  # published, newest first
+    box = ns["NEWSROOM_BOX_SIZE"]
+
+    per_section: dict[str, list] = defaultdict(list)
+    for a in articles:
+        per_section[a.category.name].append(a)
+    ctx["SECTIONS"] = sections
+    ctx["SECTION_LATEST"] = {s["slug"]: per_section[s["name"]][:box] for s in sections}
+    ctx["TOP_STORY"] = next((a for a in articles if getattr(a, "image", None)), None)
+
+    # Neighbours within the section: lists are newest first, so "previous" is older.
+    for items in per_section.values():
+        for i, a in enumerate(items):
+            a.next_in_section = items[i - 1] if i > 0 else None
+            a.prev_in_section = items[i + 1] if i + 1 < len(items) else None
+
+    _attach_related(articles, ns["NEWSROOM_RELATED_COUNT"])
+
+    sources: dict[str, Source] = {}
+    source_articles: dict[str, list] = defaultdict(list)
+    for a in articles:
+        a.section = by_name.get(a.category.name)
+        name = getattr(a, "source", None)
+        if name:
+            if name not in sources:
+                src = Source(name, settings)
+                src_id = getattr(a, "source_id", None)
+                if src_id:
+                    src.slug = src_id
+                sources[name] = src
+            a.source_page = sources[name]
+            source_articles[name].append(a)
+        else:
+            a.source_page = None
+    ctx["NEWSROOM_SOURCES"] = sorted(
+        ((sources[n], items) for n, items in source_articles.items()),
+        key=lambda pair: pair[0].name,
+    )
+
+    origin = ns["NEWSROOM_SITE_ORIGIN"]
+    sitename = settings.get("SITENAME", "")
+    publisher = ns["NEWSROOM_PUBLISHER"] or sitename
+    for a in articles + list(getattr(generator, "hidden_articles", [])):
+        if not hasattr(a, "section"):
+            a.section = by_name.get(a.category.name)
+        a.jsonld = jsonld.dumps(jsonld.article_data(a, origin, sitename, publisher, None))
+
+
+def _attach_related(articles: list, count: int) -> None:
+    """Related articles: most shared tags, then same source, newest first.
+
+    Uses an index from tag to articles, so the cost grows with the articles that share a
+    tag rather than with the square of all articles.
+    """
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(articles):
+        for t in getattr(a, "tags", []) or []:
+            by_tag[t.slug].append(i)
+    for i, a in enumerate(articles):
+        scores: dict[int, int] = defaultdict(int)
+        for t in getattr(a, "tags", []) or []:
+            peers = by_tag[t.slug]
+            if len(peers) > 200:  # a tag on everything says little; keep the newest peers
+                peers = peers[:200]
+            for j in peers:
+                if j != i:
+                    scores[j] += 1
+        ranked = sorted(scores, key=lambda j: (-scores[j], j))[:count]
+        a.related = [articles[j] for j in ranked]

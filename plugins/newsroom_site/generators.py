@@ -1,0 +1,134 @@
+"""Extra outputs: source (기관별) pages, sitemap.xml, the news sitemap and robots.txt.
+
+Registered through `get_generators`, so they run after the articles are read and before
+static files are copied, and they work unchanged under `--autoreload`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timedelta
+from xml.sax.saxutils import escape
+
+from pelican.generators import Generator
+
+from .model import KST
+
+logger = logging.getLogger(__name__)
+
+SOURCE_URL = "source/{slug}/"
+SOURCE_SAVE_AS = "source/{slug}/index.html"
+SOURCES_SAVE_AS = "source/index.html"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+class SourcesGenerator(Generator):
+    """One paginated page per credited source, and an index of all sources."""
+
+    def generate_context(self):
+        for source, _articles in self.context.get("NEWSROOM_SOURCES", []):
+            source.url = SOURCE_URL.format(slug=source.slug)
+            source.save_as = SOURCE_SAVE_AS.format(slug=source.slug)
+
+    def generate_output(self, writer):
+        sources = self.context.get("NEWSROOM_SOURCES", [])
+        relative = self.settings.get("RELATIVE_URLS")
+        template = self.get_template("source")
+        for source, articles in sources:
+            writer.write_file(
+                source.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                paginated={"articles": articles},
+                template_name="source",
+                url=source.url,
+                source=source,
+                articles=articles,
+                page_name=source.url.rstrip("/"),
+            )
+        writer.write_file(
+            SOURCES_SAVE_AS,
+            self.get_template("sources"),
+            self.context,
+            relative_urls=relative,
+            sources=sources,
+            page_name="source",
+        )
+
+
+class MachinesGenerator(Generator):
+    """sitemap.xml, news-sitemap.xml (the last N days) and robots.txt."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        ns = self.settings["_NEWSROOM"]
+        origin = ns["NEWSROOM_SITE_ORIGIN"]
+        now = ns["NEWSROOM_NOW"] or datetime.now(KST)
+        articles = self.context.get("articles", [])
+        pages = self.context.get("pages", [])
+        out = self.output_path
+
+        urls = [(f"{origin}/", articles[0].date if articles else None)]
+        for s in self.context.get("SECTIONS", []):
+            urls.append((f"{origin}/{s['url']}", None))
+        for a in articles:
+            urls.append((f"{origin}/{a.url}", getattr(a, "modified", a.date)))
+        for p in pages:
+            urls.append((f"{origin}/{p.url}", None))
+        for source, _items in self.context.get("NEWSROOM_SOURCES", []):
+            urls.append((f"{origin}/{source.url}", None))
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        for loc, lastmod in urls:
+            lines.append(f"<url><loc>{escape(loc)}</loc>")
+            if lastmod:
+                lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
+            lines.append("</url>")
+        lines.append("</urlset>")
+        _write(out, "sitemap.xml", "\n".join(lines) + "\n")
+
+        since = now - timedelta(days=ns["NEWSROOM_NEWS_SITEMAP_DAYS"])
+        sitename = self.settings.get("SITENAME", "")
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="{NEWS_NS}">',
+        ]
+        for a in articles:
+            if not (since <= a.date <= now + timedelta(minutes=5)):
+                continue
+            lines += [
+                f"<url><loc>{escape(origin + '/' + a.url)}</loc>",
+                "<news:news><news:publication>",
+                f"<news:name>{escape(sitename)}</news:name><news:language>ko</news:language>",
+                "</news:publication>",
+                f"<news:publication_date>{a.date.isoformat(timespec='seconds')}"
+                "</news:publication_date>",
+                f"<news:title>{escape(a.title)}</news:title>",
+                "</news:news></url>",
+            ]
+        lines.append("</urlset>")
+        _write(out, "news-sitemap.xml", "\n".join(lines) + "\n")
+
+        robots = (
+            "User-agent: *\n"
+            "Disallow: /drafts/\n"
+            "Disallow: /status/\n"
+            f"Sitemap: {origin}/sitemap.xml\n"
+            f"Sitemap: {origin}/news-sitemap.xml\n"
+        )
+        _write(out, "robots.txt", robots)
+
+
+def _write(output_path: str, name: str, text: str) -> None:
+    path = os.path.join(output_path, name)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    logger.info('Writing "%s"', path)
