@@ -11,11 +11,8 @@ import sys
 # plain `pelican content` from a checkout must find them too.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
-AUTHOR = "우리고장뉴스"
 SITENAME = "우리고장뉴스"
 SITE_DESCRIPTION = "시청·군청·의회·기관의 보도자료와 지역 소식을 빠르게 전하는 지역 뉴스"
-SITEURL = ""
-RELATIVE_URLS = True
 
 PATH = "content"
 THEME = "theme"
@@ -68,6 +65,10 @@ PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": N
 # Absolute origin for what machines read: feeds, canonical URLs, Open Graph, JSON-LD, sitemaps.
 # Pages themselves link relatively, so a release directory works wherever it is served.
 NEWSROOM_SITE_ORIGIN = os.environ.get("SITEURL", "http://127.0.0.1:8000").rstrip("/")
+# Feeds take item links from SITEURL, so it is the absolute origin; RELATIVE_URLS makes
+# Pelican replace it with a relative path in every page it renders.
+SITEURL = NEWSROOM_SITE_ORIGIN
+RELATIVE_URLS = True
 
 # Feeds: whole site and per section, full text, dates with +09:00.
 FEED_DOMAIN = NEWSROOM_SITE_ORIGIN

@@ -14,8 +14,20 @@ from pelican.urlwrappers import URLWrapper
 from . import jsonld
 
 
+SOURCE_URL = "source/{slug}/"
+SOURCE_SAVE_AS = "source/{slug}/index.html"
+
+
 class Source(URLWrapper):
     """A credited agency or outlet (뉴스출처), with a page listing its articles."""
+
+    @property
+    def url(self) -> str:
+        return SOURCE_URL.format(slug=self.slug)
+
+    @property
+    def save_as(self) -> str:
+        return SOURCE_SAVE_AS.format(slug=self.slug)
 
 
 def section_list(settings: dict, ns: dict) -> list[dict]:

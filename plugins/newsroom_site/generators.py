@@ -17,8 +17,6 @@ from .model import KST
 
 logger = logging.getLogger(__name__)
 
-SOURCE_URL = "source/{slug}/"
-SOURCE_SAVE_AS = "source/{slug}/index.html"
 SOURCES_SAVE_AS = "source/index.html"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
@@ -27,9 +25,7 @@ class SourcesGenerator(Generator):
     """One paginated page per credited source, and an index of all sources."""
 
     def generate_context(self):
-        for source, _articles in self.context.get("NEWSROOM_SOURCES", []):
-            source.url = SOURCE_URL.format(slug=source.slug)
-            source.save_as = SOURCE_SAVE_AS.format(slug=source.slug)
+        pass
 
     def generate_output(self, writer):
         sources = self.context.get("NEWSROOM_SOURCES", [])
