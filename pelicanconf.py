@@ -59,7 +59,8 @@ ARCHIVES_SAVE_AS = "archive/index.html"
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_URL = "archive/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archive/{date:%Y}/{date:%m}/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "archives"]
+# 404 is a direct template: rendered once at the root, served by the web server for any missing path.
+DIRECT_TEMPLATES = ["index", "tags", "archives", "404"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "source": None}
 
 # Absolute origin for what machines read: feeds, canonical URLs, Open Graph, JSON-LD, sitemaps.
