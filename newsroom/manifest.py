@@ -1,0 +1,183 @@
+"""Change detection for the update job: a manifest of every file the build reads.
+
+A manifest maps a path (relative to the project root, POSIX separators) to its size,
+modification time in nanoseconds and SHA-256. Building the next manifest reuses the previous
+digest whenever size and mtime are unchanged, so a run with nothing new only stats files:
+10,000 articles cost a directory walk, not 10,000 reads. A file whose mtime moved but whose
+bytes did not (a `touch`, a checkout) is not a change: changes compare digests only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+VERSION = 1
+# Never part of what the build reads: byte-code caches and editor droppings.
+SKIP_DIRS = frozenset({"__pycache__", ".git", ".pytest_cache", ".ruff_cache"})
+SKIP_SUFFIXES = (".pyc", ".pyo", ".swp", ".swx", "~")
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input file as last seen."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    """Every input of a build: files by relative path, plus non-file inputs in `meta`."""
+
+    files: dict[str, Entry] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "version": VERSION,
+            "meta": dict(sorted(self.meta.items())),
+            "files": {p: [e.size, e.mtime_ns, e.sha256] for p, e in sorted(self.files.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> Manifest:
+        if data.get("version") != VERSION:
+            raise ValueError(f"manifest version {data.get('version')!r}, expected {VERSION}")
+        files = {p: Entry(int(v[0]), int(v[1]), str(v[2])) for p, v in data["files"].items()}
+        return cls(files=files, meta={str(k): str(v) for k, v in data.get("meta", {}).items()})
+
+
+@dataclass
+class Changes:
+    """What differs between two manifests."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    meta: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.meta)
+
+    def summary(self, limit: int = 5) -> str:
+        """One line for the log: counts, then the first few paths."""
+        parts = []
+        for label, items in (("added", self.added), ("changed", self.changed),
+                             ("removed", self.removed), ("settings", self.meta)):
+            if items:
+                shown = ", ".join(items[:limit]) + (" …" if len(items) > limit else "")
+                parts.append(f"{len(items)} {label} ({shown})")
+        return "; ".join(parts) if parts else "no changes"
+
+    def to_json(self) -> dict:
+        return {"added": self.added, "changed": self.changed, "removed": self.removed,
+                "meta": self.meta}
+
+
+def diff(previous: Manifest | None, current: Manifest) -> Changes:
+    """Compare digests and meta values; a missing previous manifest means everything is new."""
+    if previous is None:
+        return Changes(added=sorted(current.files), meta=sorted(current.meta))
+    old, new = previous.files, current.files
+    return Changes(
+        added=sorted(p for p in new if p not in old),
+        changed=sorted(p for p in new if p in old and new[p].sha256 != old[p].sha256),
+        removed=sorted(p for p in old if p not in new),
+        meta=sorted(k for k in set(previous.meta) | set(current.meta)
+                    if previous.meta.get(k) != current.meta.get(k)),
+    )
+
+
+def _skip(name: str) -> bool:
+    return name.endswith(SKIP_SUFFIXES)
+
+
+def scan(root: Path, inputs: Iterable[Path]) -> dict[str, os.stat_result]:
+    """Stat every file under the input paths (files or folders); missing inputs are skipped.
+
+    Returns {path relative to root: stat}. os.scandir gives the stat of most entries without
+    an extra system call, which keeps a walk of 10,000 files to a few tens of milliseconds.
+    """
+    found: dict[str, os.stat_result] = {}
+    root = root.resolve()
+
+    def rel(path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(root).as_posix()
+        except ValueError:  # an input outside the project: keep it absolute
+            return Path(path).resolve().as_posix()
+
+    def walk(top: str, prefix: str) -> None:
+        try:
+            it = os.scandir(top)
+        except FileNotFoundError:
+            return
+        with it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=True):
+                    if entry.name not in SKIP_DIRS:
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file(follow_symlinks=True) and not _skip(entry.name):
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=True)
+
+    for path in inputs:
+        p = Path(path)
+        if p.is_dir():
+            walk(str(p), rel(str(p)) + "/")
+        elif p.is_file():
+            found[rel(str(p))] = p.stat()
+    return found
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build(root: Path, inputs: Iterable[Path], previous: Manifest | None,
+          meta: Mapping[str, str] | None = None) -> tuple[Manifest, int]:
+    """The manifest of the inputs now, hashing only files whose size or mtime moved.
+
+    Returns (manifest, number of files hashed).
+    """
+    old = previous.files if previous else {}
+    files: dict[str, Entry] = {}
+    hashed = 0
+    for relpath, st in scan(root, inputs).items():
+        prev = old.get(relpath)
+        if prev is not None and prev.size == st.st_size and prev.mtime_ns == st.st_mtime_ns:
+            files[relpath] = prev
+            continue
+        path = Path(relpath) if Path(relpath).is_absolute() else root / relpath
+        try:
+            digest = sha256_file(path)
+        except FileNotFoundError:  # removed between the walk and the read
+            continue
+        hashed += 1
+        files[relpath] = Entry(st.st_size, st.st_mtime_ns, digest)
+    return Manifest(files=files, meta=dict(meta or {})), hashed
+
+
+def load(path: Path) -> Manifest | None:
+    """Read a manifest file; None (and a warning) when it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Manifest.from_json(data.get("manifest", data))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
+        logger.warning("%s: unreadable manifest (%s); treating every input as changed", path, e)
+        return None

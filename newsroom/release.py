@@ -1,0 +1,281 @@
+"""Releases: immutable build folders and the `output` symlink that makes one of them live.
+
+Layout (all beside each other so a rename is atomic, never across file systems):
+
+    releases/20251125T203012.123456Z/        a published build, served as is
+    releases/20251125T203012.123456Z.json    its manifest and build facts (never served)
+    releases/20251125T203012.123456Z.log     Pelican's log of that build
+    releases/.build-<id>/                    a build in progress (removed by the next run)
+    releases/failed-<id>/, failed-<id>.log   a build that failed or did not validate
+    output -> releases/<id>                  the live site
+
+Going live is `symlink(output.tmp-<pid>)` then `os.replace(tmp, output)`: rename(2) swaps the
+link in one step, so a reader (or the web server) sees the old release or the new one, never
+a half-written folder. `newsroom rollback` uses the same switch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL from sysexits.h: try again later
+
+ID_FORMAT = "%Y%m%dT%H%M%S.%fZ"
+ID_RE = re.compile(r"^\d{8}T\d{6}\.\d{6}Z(?:-\d+)?$")
+KEEP_FAILED = 3
+LOCK_NAME = "update.lock"
+
+
+class ReleaseError(RuntimeError):
+    """The releases folder or the output link is not in a state we can work with."""
+
+
+class Locked(RuntimeError):
+    """Another update or rollback holds the job lock."""
+
+
+def job_lock(state_dir: Path) -> FileLock:
+    """Take the job lock at once or raise Locked naming the lock file.
+
+    filelock uses flock(2) on Linux: the kernel drops the lock when its holder dies, even
+    under kill -9, so a crashed run never blocks the next one; the file itself stays.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / LOCK_NAME
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(f"another update is running (lock {path} is held); exiting") from None
+    return lock
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write JSON through a temporary file and a rename, so readers never see half a file."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _rmtree(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+class Releases:
+    """The releases folder and the live link."""
+
+    def __init__(self, releases_dir: Path, output: Path):
+        self.dir = Path(releases_dir)
+        self.output = Path(output)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        """Completed releases, oldest first (ids sort by time)."""
+        if not self.dir.is_dir():
+            return []
+        return sorted(p.name for p in self.dir.iterdir() if ID_RE.match(p.name) and p.is_dir())
+
+    def path(self, release_id: str) -> Path:
+        return self.dir / release_id
+
+    def live(self) -> str | None:
+        """The id of the release `output` points to, or None (no link, or not one of ours)."""
+        if not self.output.is_symlink():
+            return None
+        target = (self.output.parent / os.readlink(self.output)).resolve()
+        if target.parent == self.dir.resolve() and ID_RE.match(target.name) and target.is_dir():
+            return target.name
+        return None
+
+    def meta(self, release_id: str) -> dict | None:
+        try:
+            return json.loads((self.dir / f"{release_id}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    # --- writing -----------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        base = datetime.now(UTC).strftime(ID_FORMAT)
+        rid, n = base, 1
+        while (self.dir / rid).exists() or (self.dir / f".build-{rid}").exists():
+            rid, n = f"{base}-{n}", n + 1
+        return rid
+
+    def start_build(self, release_id: str) -> Path:
+        """A fresh, empty folder for Pelican to build into."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.dir / f".build-{release_id}"
+        _rmtree(path)
+        return path
+
+    def commit(self, build_dir: Path, release_id: str, meta: dict, log_path: Path) -> Path:
+        """Turn a validated build folder into a release (facts first, then the folder)."""
+        write_json_atomic(self.dir / f"{release_id}.json", meta)
+        if log_path.exists():
+            os.replace(log_path, self.dir / f"{release_id}.log")
+        final = self.dir / release_id
+        os.replace(build_dir, final)
+        _fsync_dir(self.dir)
+        return final
+
+    def fail(self, build_dir: Path, release_id: str, log_text: str) -> Path:
+        """Keep a failed build as failed-<id> for inspection; only the last few are kept."""
+        failed = self.dir / f"failed-{release_id}"
+        if build_dir.exists():
+            os.replace(build_dir, failed)
+        else:
+            failed.mkdir(parents=True, exist_ok=True)
+        (self.dir / f"failed-{release_id}.log").write_text(log_text, encoding="utf-8")
+        olds = sorted(p.name for p in self.dir.iterdir()
+                      if p.name.startswith("failed-") and p.is_dir())
+        for name in olds[:-KEEP_FAILED]:
+            _rmtree(self.dir / name)
+            (self.dir / f"{name}.log").unlink(missing_ok=True)
+        return failed
+
+    def switch(self, release_id: str) -> None:
+        """Point `output` at the release in one rename."""
+        target = self.dir / release_id
+        if not target.is_dir():
+            raise ReleaseError(f"{target}: no such release")
+        if self.output.exists() and not self.output.is_symlink():
+            # A folder left by `make html` or an older setup: move it aside once (a rename),
+            # the link takes its place right after.
+            aside = self.dir / f"replaced-output-{datetime.now(UTC).strftime(ID_FORMAT)}"
+            logger.warning("%s is a folder, not a release link; moving it to %s",
+                           self.output, aside)
+            self.dir.mkdir(parents=True, exist_ok=True)
+            os.replace(self.output, aside)
+        link_target = os.path.relpath(target.resolve(), self.output.parent.resolve())
+        tmp = self.output.with_name(f"{self.output.name}.tmp-{os.getpid()}")
+        tmp.unlink(missing_ok=True)
+        os.symlink(link_target, tmp)
+        os.replace(tmp, self.output)
+        _fsync_dir(self.output.parent)
+
+    def prune(self, keep: int) -> list[str]:
+        """Remove all but the newest `keep` releases; the live one is always kept."""
+        live = self.live()
+        ids = self.ids()
+        doomed = [r for r in ids[: max(0, len(ids) - keep)] if r != live]
+        for rid in doomed:
+            _rmtree(self.dir / rid)
+            for suffix in (".json", ".log"):
+                (self.dir / f"{rid}{suffix}").unlink(missing_ok=True)
+        return doomed
+
+    def recover(self) -> list[str]:
+        """Clean what a killed run left behind: build folders, temporary links, stray facts.
+
+        Only called under the job lock, so nothing we remove is in use.
+        """
+        removed = []
+        if self.dir.is_dir():
+            ids = set(self.ids())
+            for p in self.dir.iterdir():
+                stray_meta = (p.suffix in (".json", ".log") and ID_RE.match(p.stem)
+                              and p.stem not in ids)
+                if p.name.startswith(".build-") or p.name.startswith(".") and ".tmp-" in p.name \
+                        or stray_meta:
+                    _rmtree(p)
+                    removed.append(str(p))
+        for p in self.output.parent.glob(f"{self.output.name}.tmp-*"):
+            if p.is_symlink():
+                p.unlink()
+                removed.append(str(p))
+        return removed
+
+
+# --- `newsroom rollback` -------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", default="output", type=Path,
+                        help="the live link (default: output)")
+    parser.add_argument("--releases", default="releases", type=Path,
+                        help="the releases folder (default: releases)")
+    parser.add_argument("--state", default=".state", type=Path,
+                        help="state folder holding the job lock (default: .state)")
+    parser.add_argument("--to", metavar="ID", help="switch to this release instead of the previous")
+    parser.add_argument("--list", action="store_true", help="list the releases and exit")
+
+
+def previous_release(ids: list[str], live: str | None) -> str | None:
+    """The release before the live one (or the newest when nothing is live)."""
+    if not ids:
+        return None
+    if live is None or live not in ids:
+        return ids[-1] if live is None else None
+    i = ids.index(live)
+    return ids[i - 1] if i > 0 else None
+
+
+def run(args: argparse.Namespace) -> int:
+    releases = Releases(args.releases, args.output)
+    if args.list:
+        live = releases.live()
+        for rid in releases.ids():
+            meta = releases.meta(rid) or {}
+            mark = "*" if rid == live else " "
+            print(f"{mark} {rid}  articles={meta.get('articles', '?')}")
+        return EXIT_OK
+    try:
+        lock = job_lock(args.state)
+    except Locked as e:
+        logger.error("%s", e)
+        return EXIT_LOCKED
+    try:
+        ids, live = releases.ids(), releases.live()
+        target = args.to or previous_release(ids, live)
+        if target is None:
+            logger.error("%s: no release to roll back to (releases: %s, live: %s)",
+                         args.releases, ", ".join(ids) or "none", live or "none")
+            return EXIT_FAILED
+        if target not in ids:
+            logger.error("%s: no release %r (have: %s)", args.releases, target, ", ".join(ids))
+            return EXIT_FAILED
+        started = time.monotonic()
+        releases.switch(target)
+        logger.warning("rolled back: %s now points to %s (was %s), %.3f s",
+                       args.output, target, live or "nothing", time.monotonic() - started)
+        print(target)
+        return EXIT_OK
+    except (OSError, ReleaseError) as e:
+        logger.error("rollback failed: %s", e)
+        return EXIT_FAILED
+    finally:
+        lock.release()

@@ -1,0 +1,175 @@
+"""status.json and the editors' status page, written after every update run.
+
+Both live outside the releases (default: `status.json` and `status.html` at the project root):
+a run that changes nothing, or fails, must still report, and it must not touch a live release.
+The page is for the newsroom, not for readers: it is linked from no menu, carries
+`noindex, nofollow`, and is never copied by `newsroom publish` (serve it behind the web
+server's authentication if editors need it online; see docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment
+
+from newsroom.release import write_json_atomic
+
+logger = logging.getLogger(__name__)
+
+# Column labels for source health fields we know; unknown fields keep their own name.
+HEALTH_LABELS = {
+    "name": "이름",
+    "last_success": "마지막 성공",
+    "last_new_article": "마지막 새 기사",
+    "last_new": "마지막 새 기사",
+    "last_failure": "마지막 실패",
+    "consecutive_failures": "연속 실패",
+    "consecutive_empty": "연속 빈 결과",
+    "last_error": "마지막 오류",
+    "warning": "경고",
+    "runs": "실행 횟수",
+}
+RESULT_LABELS = {
+    "published": "새 배포본 게시",
+    "no changes": "변경 없음 (빌드 안 함)",
+    "build failed": "빌드 실패 (기존 사이트 유지)",
+    "validation failed": "검증 실패 (기존 사이트 유지)",
+    "error": "오류",
+}
+
+_PAGE = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>업데이트 상태 · 편집국 전용</title>
+<style>
+body { font-family: system-ui, "Noto Sans KR", "Apple SD Gothic Neo", sans-serif;
+       margin: 1.5rem; word-break: keep-all; color: #111; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+th, td { border: 1px solid #bbb; padding: .3rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f1f1f1; }
+.bad { background: #fde2e2; }
+.ok { background: #e5f5e5; }
+code { font-size: .9em; }
+</style>
+</head>
+<body>
+<h1>업데이트 상태</h1>
+<p>편집국 전용 페이지입니다. 독자 메뉴에는 연결되지 않습니다.</p>
+<h2>마지막 실행</h2>
+<table>
+<tr><th>시작</th><td>{{ s.started }}</td></tr>
+<tr><th>종료</th><td>{{ s.finished }}</td></tr>
+<tr><th>결과</th><td class="{{ 'ok' if s.exit_code == 0 else 'bad' }}">{{ result_label }}
+ (종료 코드 {{ s.exit_code }})</td></tr>
+<tr><th>새 기사 / 갱신</th><td>{{ s.new_articles }} / {{ s.updated_articles }}</td></tr>
+<tr><th>빌드</th><td>{% if s.built %}함 ({{ '%.1f'|format(s.build_seconds or 0) }}초)
+{% else %}안 함{% endif %}</td></tr>
+<tr><th>현재 배포본</th><td><code>{{ s.live_release or '없음' }}</code></td></tr>
+</table>
+{% if s.errors %}
+<h2>오류</h2>
+<ul>{% for e in s.errors %}<li class="bad"><code>{{ e }}</code></li>{% endfor %}</ul>
+{% endif %}
+<h2>출처별 이번 실행</h2>
+{% if s.sources.per_source %}
+<table>
+<tr><th>출처</th><th>발견</th><th>새 기사</th><th>갱신</th><th>건너뜀</th><th>실패</th><th>오류</th></tr>
+{% for r in s.sources.per_source %}
+<tr class="{{ 'bad' if r.error or r.failed else '' }}"><td>{{ r.id }}</td><td>{{ r.found }}</td>
+<td>{{ r.new }}</td><td>{{ r.updated }}</td><td>{{ r.skipped }}</td><td>{{ r.failed }}</td>
+<td>{{ r.error or '' }}</td></tr>
+{% endfor %}
+</table>
+{% else %}<p>이번 실행에서 읽은 출처가 없습니다.</p>{% endif %}
+<h2>출처 상태 (누적)</h2>
+{% if health_rows %}
+<table>
+<tr><th>출처</th>{% for c in health_cols %}<th>{{ labels.get(c, c) }}</th>{% endfor %}</tr>
+{% for id, row in health_rows %}
+<tr class="{{ 'bad' if row.get('consecutive_failures') or row.get('warning') else '' }}">
+<td>{{ id }}</td>{% for c in health_cols %}<td>{{ row.get(c, '') }}</td>{% endfor %}</tr>
+{% endfor %}
+</table>
+{% else %}<p>출처 상태 기록(<code>{{ health_path }}</code>)이 아직 없습니다.</p>{% endif %}
+</body>
+</html>
+"""
+
+_env = Environment(autoescape=True, keep_trailing_newline=True)
+_template = _env.from_string(_PAGE)
+
+
+def iso(dt: datetime) -> str:
+    """ISO 8601 in Korea time with its offset, to the second: 2025-12-16T16:30:06+09:00."""
+    from newsroom_site.model import KST
+
+    return dt.astimezone(KST).isoformat(timespec="seconds")
+
+
+def health_rows(health: object) -> tuple[list[tuple[str, dict]], list[str]]:
+    """Rows (source id, fields) and ordered columns from press_scraper's health.json.
+
+    Accepts {"sources": {id: {...}}}, {id: {...}} or [{"id": ...}, ...]: the table shows what
+    the scraper records, so a new health field appears without a change here.
+    """
+    if isinstance(health, Mapping) and isinstance(health.get("sources"), Mapping | list):
+        health = health["sources"]
+    rows: list[tuple[str, dict]] = []
+    if isinstance(health, Mapping):
+        rows = [(str(k), dict(v)) for k, v in health.items() if isinstance(v, Mapping)]
+    elif isinstance(health, list):
+        rows = [(str(v.get("id", "?")), {k: x for k, x in v.items() if k != "id"})
+                for v in health if isinstance(v, Mapping)]
+    cols: list[str] = []
+    for _, row in rows:
+        for k, v in row.items():
+            if k not in cols and not isinstance(v, Mapping | list):
+                cols.append(k)
+    return sorted(rows), cols
+
+
+def render_page(status: Mapping, health: object, health_path: str) -> str:
+    rows, cols = health_rows(health) if health is not None else ([], [])
+    return _template.render(
+        s=_Attr(status), result_label=RESULT_LABELS.get(status.get("result"), status.get("result")),
+        health_rows=rows, health_cols=cols, labels=HEALTH_LABELS, health_path=health_path)
+
+
+class _Attr(dict):
+    """A dict whose keys read as attributes in the template, recursively."""
+
+    def __getattr__(self, name):
+        value = self.get(name)
+        if isinstance(value, Mapping):
+            return _Attr(value)
+        if isinstance(value, list):
+            return [_Attr(v) if isinstance(v, Mapping) else v for v in value]
+        return value
+
+
+def read_health(path: Path) -> object | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        logger.warning("%s: unreadable source health (%s)", path, e)
+        return None
+
+
+def write(status: Mapping, json_path: Path, html_path: Path, health_path: Path) -> None:
+    """Write status.json and the status page, each atomically."""
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(json_path, status)
+    page = render_page(status, read_health(health_path), str(health_path))
+    tmp = html_path.with_name(f".{html_path.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(html_path)

@@ -1,0 +1,278 @@
+"""Validation of a built release before it goes live.
+
+A release is refused when:
+- an article or page in content/ that is not a draft has no page at its URL;
+- a draft has a page anywhere (its article URL or the draft URL);
+- an HTML file links (href, src, srcset) to a file of the site that does not exist;
+- a feed named in the settings is missing or does not parse with feedparser.
+
+The link check reads every HTML file once with lxml and checks targets against one set of
+the release's paths, so it costs one parse per page and no disk look-ups.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import feedparser
+from lxml import etree, html
+from newsroom_site.model import derive_slug, parse_header
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+LINK_ATTRS = ("href", "src", "srcset", "poster")
+MAX_REPORTED = 25
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with a release: the file concerned and why."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A content file the build must (or must not) have written."""
+
+    source: str  # path relative to content/
+    kind: str  # "article" or "page"
+    slug: str
+    draft: bool
+
+
+# --- what content/ promises ----------------------------------------------------------------
+
+def _under(rel: str, paths: Iterable[str]) -> bool:
+    for p in paths:
+        p = p.strip("/")
+        if p in ("", ".") or rel == p or rel.startswith(p + "/"):
+            return True
+    return False
+
+
+def content_docs(content_dir: Path, settings: Mapping) -> list[Doc]:
+    """Every article and page under content/ with its slug and whether it is a draft."""
+    article_paths = settings.get("ARTICLE_PATHS") or [""]
+    page_paths = settings.get("PAGE_PATHS") or ["pages"]
+    excludes = list(settings.get("ARTICLE_EXCLUDES") or []) + list(
+        settings.get("STATIC_PATHS") or [])
+    docs: list[Doc] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith(".") or not name.endswith(MARKDOWN_SUFFIXES):
+                continue
+            path = Path(root) / name
+            rel = path.relative_to(content_dir).as_posix()
+            if _under(rel, page_paths):
+                kind = "page"
+            elif _under(rel, article_paths) and not _under(rel, excludes):
+                kind = "article"
+            else:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            header = parse_header(text)
+            status = header.value("Status", "published").strip().lower()
+            slug = derive_slug(header.value("Slug") or None, rel)
+            docs.append(Doc(rel, kind, slug, status == "draft"))
+    return docs
+
+
+def _save_as(pattern: str, slug: str) -> str | None:
+    try:
+        return pattern.format(slug=slug, lang="ko")
+    except (KeyError, IndexError, AttributeError):
+        return None  # the pattern needs more than a slug (a date, a category): not checked
+
+
+def check_pages(docs: list[Doc], files: set[str], settings: Mapping) -> list[Problem]:
+    """Every published document has its page; no draft has one."""
+    problems = []
+    patterns = {"article": settings.get("ARTICLE_SAVE_AS", "{slug}.html"),
+                "page": settings.get("PAGE_SAVE_AS", "pages/{slug}.html")}
+    draft_patterns = {"article": settings.get("DRAFT_SAVE_AS", ""),
+                      "page": settings.get("DRAFT_PAGE_SAVE_AS", "")}
+    for doc in docs:
+        expected = _save_as(patterns[doc.kind], doc.slug)
+        if doc.draft:
+            for where in (expected, _save_as(draft_patterns[doc.kind] or "", doc.slug)):
+                if where and where in files:
+                    problems.append(Problem(
+                        where, f"draft content/{doc.source} was published (Status: draft)"))
+        elif expected and expected not in files:
+            problems.append(Problem(
+                expected, f"missing: content/{doc.source} should be published at {expected}"))
+    return problems
+
+
+# --- links -----------------------------------------------------------------------------------
+
+def release_files(release: Path) -> set[str]:
+    """Every file of the release, as a path relative to it."""
+    out: set[str] = set()
+    base = len(str(release)) + 1
+    for root, _dirs, files in os.walk(release):
+        prefix = root[base:].replace(os.sep, "/")
+        for name in files:
+            out.add(f"{prefix}/{name}" if prefix else name)
+    return out
+
+
+def _candidates(value: str, attr: str) -> list[str]:
+    if attr == "srcset":
+        return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+    return [value.strip()]
+
+
+def resolve_link(page: str, link: str, origin: str) -> str | None:
+    """The release path a link points to, or None when it leaves the site.
+
+    `page` is the linking file relative to the release; `origin` the site's absolute origin
+    (scheme://host[/prefix]); absolute links to it count as internal.
+    """
+    if not link or link.startswith("#"):
+        return None
+    parts = urlsplit(link)
+    o = urlsplit(origin) if origin else None
+    prefix = o.path.rstrip("/") if o else ""
+    if parts.scheme or parts.netloc:
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return None  # mailto:, tel:, data:, javascript: (the site's CSP handles those)
+        if not o or parts.netloc.lower() != o.netloc.lower():
+            return None
+        path = parts.path or "/"
+    elif link.startswith("/"):
+        path = parts.path  # root-relative: below the origin's prefix
+    else:
+        path = urlsplit(urljoin("/" + page, link)).path
+        prefix = ""  # relative to the linking page, inside the release already
+    path = unquote(path)
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix):] or "/"
+    trailing = path.endswith("/")
+    norm = posixpath.normpath(path)
+    if norm.startswith("/.."):
+        return "../" + norm  # outside the site: never exists
+    norm = norm.lstrip("/")
+    if norm in ("", "."):
+        return "index.html"
+    return f"{norm}/index.html" if trailing else norm
+
+
+def page_links(data: bytes) -> list[tuple[str, str]]:
+    """(attribute, value) of every link in an HTML document."""
+    try:
+        doc = html.document_fromstring(data)
+    except (etree.ParserError, ValueError):
+        return []
+    out = []
+    for el in doc.iter():
+        attrib = getattr(el, "attrib", None)
+        if not attrib:
+            continue
+        for attr in LINK_ATTRS:
+            value = attrib.get(attr)
+            if value:
+                out.extend((attr, v) for v in _candidates(value, attr))
+    return out
+
+
+def check_links(release: Path, files: set[str], origin: str) -> tuple[list[Problem], int]:
+    """Broken internal links in every HTML file; returns (problems, links checked).
+
+    One problem per missing target, naming the first page that links to it and how many
+    others do: a broken menu link is one line, not one per page.
+    """
+    broken: dict[str, list[tuple[str, str]]] = {}
+    checked = 0
+    for page in sorted(f for f in files if f.endswith((".html", ".htm"))):
+        data = (release / page).read_bytes()
+        for attr, link in page_links(data):
+            target = resolve_link(page, link, origin)
+            if target is None:
+                continue
+            checked += 1
+            if target in files or (target + "/index.html") in files:
+                continue
+            broken.setdefault(target, []).append((page, f'{attr}="{link}"'))
+    problems = []
+    for target, refs in sorted(broken.items()):
+        pages = sorted({p for p, _ in refs})
+        others = f" and {len(pages) - 1} other pages" if len(pages) > 1 else ""
+        problems.append(Problem(pages[0], f"broken link {refs[0][1]}: no {target} "
+                                          f"(linked from {pages[0]}{others})"))
+    return problems, checked
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+def feed_paths(files: set[str], settings: Mapping) -> tuple[list[str], list[str]]:
+    """(feeds the settings require, every feed file present that matches a feed setting)."""
+    required, patterns = [], []
+    for key in ("FEED_ALL_ATOM", "FEED_ALL_RSS", "FEED_ATOM", "FEED_RSS"):
+        if settings.get(key):
+            required.append(settings[key])
+    for key in ("CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS", "TAG_FEED_ATOM", "TAG_FEED_RSS"):
+        pattern = settings.get(key)
+        if pattern and "{slug}" in pattern:
+            head, _, tail = pattern.partition("{slug}")
+            patterns.append((head, tail))
+    present = sorted(set(required) & files | {
+        f for f in files for head, tail in patterns
+        if f.startswith(head) and f.endswith(tail) and "/" not in f[len(head):-len(tail) or None]
+    })
+    return required, present
+
+
+def check_feeds(release: Path, files: set[str], settings: Mapping,
+                published: int) -> list[Problem]:
+    problems = []
+    required, present = feed_paths(files, settings)
+    for path in required:
+        if path not in files:
+            problems.append(Problem(path, "missing feed (named in the settings)"))
+    for path in present:
+        parsed = feedparser.parse((release / path).read_bytes())
+        if parsed.bozo:
+            problems.append(Problem(path, f"feed does not parse: {parsed.bozo_exception}"))
+        elif path in required and published and not parsed.entries:
+            problems.append(Problem(path, "feed has no entries although articles are published"))
+    return problems
+
+
+# --- all together ----------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    pages: int
+    links: int
+    feeds: int
+    articles: int
+
+
+def validate_release(release: Path, content_dir: Path, settings: Mapping) -> Report:
+    """Run every check on a built release folder."""
+    files = release_files(release)
+    docs = content_docs(content_dir, settings)
+    problems = check_pages(docs, files, settings)
+    origin = str(settings.get("NEWSROOM_SITE_ORIGIN") or settings.get("SITEURL") or "")
+    link_problems, links = check_links(release, files, origin)
+    problems += link_problems
+    published = sum(1 for d in docs if d.kind == "article" and not d.draft)
+    problems += check_feeds(release, files, settings, published)
+    _, feeds = feed_paths(files, settings)
+    pages = sum(1 for f in files if f.endswith((".html", ".htm")))
+    return Report(problems, pages, links, len(feeds), published)
