@@ -43,12 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", default="", help="agency credited as 뉴스출처")
     parser.add_argument("--source-url", default="", help="URL of the original (http or https)")
     parser.add_argument("--slug", default="", help="ASCII URL slug; default YYYYMMDD-<random hex>")
-    parser.add_argument("--content", default="content", help="content directory (default: content)")
+    parser.add_argument(
+        "--content", default=None, help="content folder (default: PATH of the settings, content/)"
+    )
     parser.add_argument(
         "--settings",
-        default=None,
-        help="Pelican settings holding NEWSROOM_SECTIONS (default: pelicanconf.py beside the "
-        "content directory)",
+        default="pelicanconf.py",
+        help="Pelican settings holding NEWSROOM_SECTIONS, relative to the project folder",
     )
     parser.add_argument(
         "--publish",
@@ -59,10 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    content_dir = Path(args.content)
     try:
-        settings_path = _settings_path(args.settings, content_dir)
-        sections = load_sections(settings_path)
+        content_dir, sections = _project(args.settings, args.content)
         now = datetime.now(model.KST)
         fields = build_fields(
             category=args.category,
@@ -80,44 +79,42 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as e:
         print(f"newsroom new: {e}", file=sys.stderr)
         return EXIT_USAGE
-    print(path)
+    print(_shown(path))
     return 0
 
 
-def _settings_path(explicit: str | None, content_dir: Path) -> Path:
-    if explicit:
-        path = Path(explicit)
-    else:
-        path = content_dir.parent / "pelicanconf.py"
-    if not path.is_file():
-        raise UsageError(f"{path}: settings file not found (give one with --settings)")
-    return path
+def _project(settings_name: str, content: str | None) -> tuple[Path, list[str]]:
+    """The content folder and the section names, read the same way `newsroom check` reads them.
 
+    The project is the nearest folder up from here holding pelicanconf.py; its NEWSROOM_SECTIONS
+    (validated by newsroom_site.settings) decide which categories exist, and its PATH is the
+    content folder unless --content names another.
+    """
+    from newsroom_site.settings import SettingsError
 
-def load_sections(settings_path: Path) -> list[str]:
-    """Read the section names, in menu order, from NEWSROOM_SECTIONS in a Pelican settings file."""
-    # Imported here: pelican.settings is heavy and `newsroom --help` should stay fast.
-    from pelican.settings import read_settings
+    from .project import find_root, read_settings, sections
 
-    # Only NEWSROOM_SECTIONS is needed. PATH and THEME are pointed at things that exist because
-    # Pelican refuses settings whose content folder or theme is missing (a brand-new project).
-    override = {"PATH": str(settings_path.parent.resolve()), "THEME": "simple"}
+    root = find_root()
+    settings_path = root / settings_name
+    if not settings_path.is_file():
+        raise UsageError(f"{settings_path}: settings file not found (give one with --settings)")
     try:
-        settings = read_settings(str(settings_path), override=override)
-    except Exception as e:  # a settings file is arbitrary Python; report, don't trace back
+        settings = read_settings(root, settings_name)
+        names = [name for name, _slug in sections(settings)]
+    except SettingsError as e:
+        raise UsageError(f"{settings_path}: {e}") from None
+    except Exception as e:  # a settings file is arbitrary Python; report it, don't trace back
         raise UsageError(f"{settings_path}: cannot read settings: {e}") from e
-    raw = settings.get("NEWSROOM_SECTIONS")
-    if not raw:
-        raise UsageError(f"{settings_path}: NEWSROOM_SECTIONS is not set")
-    names = []
-    for item in raw:
-        if isinstance(item, dict):
-            names.append(str(item.get("name", "")))
-        elif isinstance(item, (list, tuple)) and item:
-            names.append(str(item[0]))
-        else:
-            names.append(str(item))
-    return [n for n in names if n]
+    content_dir = Path(content) if content else Path(settings["PATH"])
+    return content_dir, names
+
+
+def _shown(path: Path) -> str:
+    """The path as an editor would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def build_fields(

@@ -32,9 +32,9 @@ NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "
 """
 
 
-def newsroom(project: Path, *args: str) -> subprocess.CompletedProcess:
+def newsroom(project: Path, *args: str, command: str = "new") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*NEWSROOM, "new", *args],
+        [*NEWSROOM, command, *args],
         cwd=project,
         capture_output=True,
         text=True,
@@ -99,6 +99,20 @@ def test_writes_a_filled_article_and_prints_its_path(project: Path) -> None:
     assert slug.startswith(written.strftime("%Y%m%d-"))
     body = path.read_text(encoding="utf-8").splitlines()[header.body_line - 1 :]
     assert any("기사 본문을 작성하세요" in line for line in body)
+
+    # The project's own validator accepts the file as written.
+    check = newsroom(project, command="check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout == ""
+
+
+def test_finds_the_project_from_a_subfolder(project: Path) -> None:
+    sub = project / "content" / "pages"
+    sub.mkdir()
+    result = newsroom(sub, "--category", "정치", "--title", "제목", "--slug", "from-sub")
+    assert result.returncode == 0, result.stderr
+    assert (project / "content" / "articles" / "from-sub.md").is_file()
+    assert not (sub / "content").exists()
 
 
 def test_generated_slugs_differ(project: Path) -> None:
@@ -165,6 +179,16 @@ def test_sections_come_from_the_settings_file(tmp_path: Path) -> None:
     bad = newsroom(tmp_path, "--category", "경제", "--title", "제목")
     assert bad.returncode == 2
     assert "사회, 정치" in bad.stderr
+
+
+def test_bad_sections_setting_names_file_and_key(tmp_path: Path) -> None:
+    (tmp_path / "pelicanconf.py").write_text(
+        'NEWSROOM_SECTIONS = [("정치", "정치")]\n', encoding="utf-8"
+    )
+    result = newsroom(tmp_path, "--category", "정치", "--title", "제목")
+    assert result.returncode == 2
+    assert "pelicanconf.py" in result.stderr and "NEWSROOM_SECTIONS" in result.stderr
+    assert not (tmp_path / "content").exists()
 
 
 def test_bad_input_is_refused(project: Path) -> None:
