@@ -1,0 +1,823 @@
+"""Extraction: feed items, list pages and article pages in, plain records out.
+
+Pure functions: text (already decoded by `encoding.py`) and the page URL in, dataclasses out.
+No network, no files. The orchestration (what to fetch next) lives in `api.py`.
+
+- Feeds: feedparser reads RSS 2.0 and Atom. Its `*_parsed` fields assume UTC when a date has
+  no zone, which shifts Korean feeds by nine hours; we parse the raw string ourselves and read a
+  zone-less date as Asia/Seoul.
+- List pages: the source's CSS selectors (`list_item`, `link`, `next_page`), or a generic
+  fallback that recognises article links by the shapes Korean boards use.
+- Article pages: the source's selectors when given, else trafilatura's main-text extraction
+  (HTML output, keeping tables, lists, images and links). Title, dates, author, attachments and
+  the 공공누리 licence are read from the page itself.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+import lxml.html
+import trafilatura
+from bs4 import BeautifulSoup
+from dateutil import parser as date_parser
+from newsroom_site.model import KST
+
+logger = logging.getLogger(__name__)
+
+# --- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a release: its shown name and absolute URL on the original site."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One item of a feed. `content_html` is set only when the feed carries the full text."""
+
+    url: str
+    title: str
+    date: datetime | None = None
+    updated: datetime | None = None
+    summary: str = ""
+    content_html: str = ""
+    author: str = ""
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """An article link found on a list page."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """What a list page offers: article links (pinned 공지 rows left out) and the next page."""
+
+    links: tuple[ListLink, ...]
+    next_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One article as extracted, before it becomes Markdown."""
+
+    url: str
+    title: str
+    body_html: str = ""
+    subtitle: str = ""
+    date: datetime | None = None
+    modified: datetime | None = None
+    author: str = ""
+    summary: str = ""
+    images: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    license: str = ""
+    category_hint: str = ""
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_YMD_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[.\-/년]\s*(?P<mo>\d{1,2})\s*[.\-/월]\s*(?P<d>\d{1,2})(?:\s*일)?\.?"
+    r"(?:\s*\([월화수목금토일]\))?"
+    r"(?:[\sT]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"
+)
+_MDY_RE = re.compile(
+    r"\b(?P<mo>\d{2})/(?P<d>\d{2})/(?P<y>(?:19|20)\d{2})"
+    r"(?:\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"
+)
+_YY_RE = re.compile(
+    r"(?<![\d.\-])(?P<y>\d{2})-(?P<mo>\d{2})-(?P<d>\d{2})(?![\d\-])"
+    r"(?:\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?"
+)
+_ZONED_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})"
+)
+
+
+def _from_match(m: re.Match, two_digit_year: bool = False) -> datetime | None:
+    y = int(m["y"]) + (2000 if two_digit_year else 0)
+    try:
+        return datetime(
+            y, int(m["mo"]), int(m["d"]), int(m["h"] or 0), int(m["mi"] or 0), int(m["s"] or 0),
+            tzinfo=KST,
+        )
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """Read a date as Korean sites write it; a date without a zone is Asia/Seoul.
+
+    Understands ISO 8601 with an offset, RFC 822 (feeds), `2025-12-11`, `2026.01.07 14:11`,
+    `2025년 12월 10일`, `26-01-07` and data.go.kr's `05/08/2026 16:51:00` (month first).
+
+    Returns:
+        An aware datetime, or None when no date is found.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    m = _ZONED_RE.search(text)
+    if m:
+        try:
+            return date_parser.isoparse(m.group(0).replace(" ", "T", 1).replace(" ", ""))
+        except ValueError:
+            pass
+    if re.match(r"^[A-Za-z]{3},?\s+\d", text) or re.match(r"^\d{1,2}\s+[A-Za-z]{3}\s+\d{4}", text):
+        try:
+            dt = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            dt = None
+        if dt is not None:
+            return dt if dt.tzinfo else dt.replace(tzinfo=KST)
+    for regex, short in ((_YMD_RE, False), (_MDY_RE, False), (_YY_RE, True)):
+        m = regex.search(text)
+        if m:
+            dt = _from_match(m, short)
+            if dt:
+                return dt
+    try:
+        dt = date_parser.parse(text, fuzzy=False)
+    except (ValueError, OverflowError):
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=KST)
+
+
+# Labels that precede the publication / modification date on Korean pages.
+_PUBLISHED_LABEL_RE = re.compile(
+    r"(?:등록일(?:시|자)?|작성일(?:시|자)?|게시일(?:시|자)?|입력(?:일|일시)?|승인|배포일(?:시)?"
+    r"|보도일(?:시)?|등록)\s*[:：]?\s*"
+)
+_MODIFIED_LABEL_RE = re.compile(r"(?:수정일(?:시|자)?|수정|최종\s*수정)\s*[:：]?\s*")
+_ANY_DATE_RE = re.compile(
+    r"(?:(?:19|20)\d{2}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}(?:[^\d\n]{0,8}\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{2}/\d{2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{2}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2})?)"
+)
+
+
+def find_labelled_date(text: str, label: re.Pattern) -> datetime | None:
+    """The first date that directly follows one of `label`'s words in `text`."""
+    for m in label.finditer(text):
+        after = text[m.end(): m.end() + 40]
+        d = _ANY_DATE_RE.match(after)
+        if d:
+            dt = parse_date(d.group(0))
+            if dt:
+                return dt
+    return None
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_WS_RE = re.compile(r"\s+")
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:
+        return _WS_RE.sub(" ", html).strip()
+    try:
+        text = lxml.html.fragment_fromstring(html, create_parent="div").text_content()
+    except (ValueError, lxml.etree.ParserError):
+        text = _TAG_RE.sub(" ", html)
+    return _WS_RE.sub(" ", text).strip()
+
+
+# A feed's content counts as the full article when it is at least this long (characters of text)
+# and longer than its description; otherwise the linked page is fetched.
+FULL_TEXT_MIN_CHARS = 500
+
+
+def parse_feed(text: str | bytes, base_url: str) -> list[FeedItem]:
+    """Items of an RSS 2.0 or Atom feed, in feed order, each link once.
+
+    Args:
+        text: the feed, decoded (or bytes, which feedparser decodes itself).
+        base_url: the feed's URL; relative links are resolved against it.
+
+    Returns:
+        Items with absolute URLs; an item whose link repeats an earlier one is left out.
+    """
+    parsed = feedparser.parse(text, response_headers={"content-location": base_url})
+    items: list[FeedItem] = []
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        link = entry.get("link") or ""
+        if not link:
+            for alt in entry.get("links", []):
+                if alt.get("rel", "alternate") == "alternate" and alt.get("href"):
+                    link = alt["href"]
+                    break
+        if not link and entry.get("id", "").startswith(("http://", "https://")):
+            link = entry["id"]
+        link = clean_href(link, base_url)
+        if not link or link in seen:
+            continue
+        seen.add(link)
+        # dict.get: FeedParserDict.get("updated") falls back to `published` (with a warning).
+        published = parse_date(dict.get(entry, "published") or dict.get(entry, "created") or "")
+        updated = parse_date(dict.get(entry, "updated") or "")
+        summary_html = entry.get("summary") or entry.get("description") or ""
+        content_html = ""
+        for content in entry.get("content", []) or []:
+            value = content.get("value") or ""
+            if len(html_to_text(value)) >= FULL_TEXT_MIN_CHARS and len(value) >= len(summary_html):
+                content_html = value
+                break
+        if not content_html and len(html_to_text(summary_html)) >= FULL_TEXT_MIN_CHARS * 2:
+            # Some CMSs put the whole release in <description>.
+            content_html = summary_html
+        categories = tuple(
+            t.get("term", "").strip() for t in entry.get("tags", []) or [] if t.get("term")
+        )
+        items.append(
+            FeedItem(
+                url=link,
+                title=html_to_text(entry.get("title", "")),
+                date=published or updated,
+                updated=updated if published else None,
+                summary=html_to_text(summary_html),
+                content_html=content_html,
+                author=html_to_text(entry.get("author", "")),
+                categories=categories,
+            )
+        )
+    if parsed.get("bozo") and not items:
+        logger.warning("feed %s could not be read: %s", base_url, parsed.get("bozo_exception"))
+    return items
+
+
+# --- links and list pages ------------------------------------------------------------------
+
+# Query parameters that only carry the list's state (page number, page size, search form).
+# Detail links from page 2 on often repeat them (`…&nttNo=5&pageIndex=2`): dropping them keeps
+# one article one URL wherever it was found.
+LIST_STATE_PARAMS = frozenset(
+    {
+        "pageindex", "pageunit", "pagesize", "page", "movepage", "npage", "nowpagenum",
+        "listcnt", "recordcountperpage", "searchcnd", "searchwrd", "searchkrwd", "sc_word",
+        "searchcondition", "searchkeyword", "start",
+    }
+)
+
+
+def clean_href(href: str | None, base_url: str, *, drop_list_state: bool = False) -> str:
+    """Resolve a link against its page and undo common CMS quirks.
+
+    `&amp;` left in an href (double-escaped markup) becomes `&`, a doubled `&&` one `&`.
+    Only http(s) results are returned; `javascript:` and `mailto:` give "".
+    """
+    if not href:
+        return ""
+    href = href.strip().replace("&amp;", "&")
+    href = re.sub(r"&{2,}", "&", href).replace("?&", "?")
+    if href.lower().startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
+        return ""
+    url = urljoin(base_url, href)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    query = parts.query
+    if drop_list_state and query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if k.lower() not in LIST_STATE_PARAMS]
+        if kept and len(kept) != len(pairs):
+            query = urlencode(kept, safe="/:")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
+_PINNED_RE = re.compile(r"^\s*(?:공\s*지|notice|필독|고정)\s*$", re.I)
+
+
+def _is_pinned(row) -> bool:
+    """A 공지 row: its first cell, a badge, or its class says so."""
+    classes = " ".join(row.get("class", []) if hasattr(row, "get") else [])
+    if re.search(r"\b(notice|pinned|fixed|top)\b", classes, re.I):
+        return True
+    first = row.find(["td", "th", "span", "em", "strong"])
+    if first is not None and _PINNED_RE.match(first.get_text(" ", strip=True)):
+        return True
+    for img in row.find_all("img"):
+        if "공지" in (img.get("alt") or ""):
+            return True
+    return False
+
+
+# Link shapes of article views on Korean boards and news CMSs (see docs/scraper.md).
+_ARTICLE_LINK_RE = re.compile(
+    r"(view|read|detail|articleView|nttNo=|nttId=|idxno=|wr_id=|seq=|list_no=|newsId=|B_NUM="
+    r"|mode=view|act=view|/\d{4,}(?:\.html?)?$)",
+    re.I,
+)
+_NEXT_TEXTS = {"다음", "다음페이지", "다음 페이지", "다음 목록", "next", "›", "»", ">", "▶"}
+
+
+def parse_list_page(
+    html: str, page_url: str, selectors: Mapping[str, str] | None = None
+) -> ListPage:
+    """Article links and the next page of a board's list page.
+
+    With `list_item` (and optionally `link`) selectors, each matching row gives one link;
+    rows marked 공지 (pinned notices repeated on every page) are left out. Without selectors,
+    a generic pass keeps same-site links shaped like article views.
+    """
+    selectors = selectors or {}
+    soup = BeautifulSoup(html, "lxml")
+    links: list[ListLink] = []
+    seen: set[str] = set()
+
+    def add(a) -> None:
+        url = clean_href(a.get("href"), page_url, drop_list_state=True)
+        if url and url not in seen and url.split("#")[0] != page_url:
+            seen.add(url)
+            links.append(ListLink(url, _WS_RE.sub(" ", a.get_text(" ", strip=True))))
+
+    if selectors.get("list_item"):
+        for row in soup.select(selectors["list_item"]):
+            if _is_pinned(row):
+                continue
+            a = row.select_one(selectors["link"]) if selectors.get("link") else row.find("a")
+            if a is None and row.name == "a":
+                a = row
+            if a is not None:
+                add(a)
+    else:
+        host = urlsplit(page_url).netloc.lower()
+        scope = soup.find("main") or soup.find(id=re.compile("content", re.I)) or soup
+        for a in scope.find_all("a", href=True):
+            href = a["href"]
+            text = a.get_text(" ", strip=True)
+            if len(text) < 6 or not _ARTICLE_LINK_RE.search(href):
+                continue
+            row = a.find_parent(["tr", "li"])
+            if row is not None and _is_pinned(row):
+                continue
+            url = clean_href(href, page_url, drop_list_state=True)
+            if url and urlsplit(url).netloc.lower() == host:
+                add(a)
+
+    next_url = None
+    if selectors.get("next_page"):
+        a = soup.select_one(selectors["next_page"])
+        if a is not None:
+            next_url = clean_href(a.get("href"), page_url) or None
+    else:
+        a = soup.find("a", rel="next") or soup.find("a", class_=re.compile(r"\bnext\b", re.I))
+        if a is None:
+            for cand in soup.find_all("a", href=True):
+                text = cand.get_text(" ", strip=True) or cand.get("title", "") or ""
+                if text.strip().lower() in _NEXT_TEXTS:
+                    a = cand
+                    break
+        if a is not None:
+            next_url = clean_href(a.get("href"), page_url) or None
+    if next_url == page_url:
+        next_url = None
+    return ListPage(tuple(links), next_url)
+
+
+# --- titles --------------------------------------------------------------------------------
+
+_TITLE_SEP_RE = re.compile(r"\s+(?:-|–|—|\||｜|ㅣ|::|:|·|»|<|>)\s+")
+_DECORATION_WORDS = {
+    "뉴스", "보도자료", "보도자료실", "공지사항", "새소식", "홈", "홈페이지", "모바일", "기사",
+    "news",
+    "전체기사", "기사본문", "home", "알림마당", "시정소식", "소식", "정책브리핑",
+}
+
+
+def _norm(text: str) -> str:
+    return _WS_RE.sub(" ", text or "").strip()
+
+
+def _is_decoration(segment: str, site_names: list[str]) -> bool:
+    s = segment.strip().lower()
+    if not s or s in _DECORATION_WORDS:
+        return True
+    if s.endswith(("모바일", "mobile")) or s.startswith("모바일"):
+        return True
+    for name in site_names:
+        n = name.strip().lower()
+        if n and (s == n or (len(n) >= 2 and n in s and len(s) <= len(n) + 6)):
+            return True
+    return False
+
+
+def strip_title_decoration(title: str, site_names: list[str]) -> str:
+    """Drop `- 사이트명`, `: 뉴스 : 매체`, `매체 모바일 ::` and `| 매체` parts of a page title."""
+    title = _norm(title)
+    parts = _TITLE_SEP_RE.split(title)
+    if len(parts) == 1:
+        return title
+    kept = [p for p in parts if not _is_decoration(p, site_names)]
+    if not kept:
+        return title
+    if len(kept) == len(parts):
+        return title  # no decoration recognised: the separators belong to the headline
+    # Keep the original text between the first and last kept part.
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
+    return title[start:end].strip() if 0 <= start < end else " ".join(kept)
+
+
+def choose_title(
+    *, page_title: str = "", og_title: str = "", headings: list[str] = (),
+    site_names: list[str] = (), fallback: str = "",
+) -> str:
+    """The headline: a heading that the page title or og:title contains, else a cleaned title."""
+    names = [n for n in site_names if n]
+    page_title, og_title = _norm(page_title), _norm(og_title)
+    for h in headings:
+        h = _norm(h)
+        if len(h) >= 4 and not _is_decoration(h, names) and (
+            (og_title and h in og_title) or (page_title and h in page_title)
+        ):
+            return h
+    for candidate in (og_title, page_title):
+        if candidate:
+            cleaned = strip_title_decoration(candidate, names)
+            if cleaned and not _is_decoration(cleaned, names):
+                return cleaned
+    for h in headings:
+        h = _norm(h)
+        if len(h) >= 4 and not _is_decoration(h, names):
+            return h
+    return _norm(fallback)
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+BOILERPLATE_PATTERNS = [
+    re.compile(r"무단\s*전재|재배포\s*금지|무단\s*복제"),
+    re.compile(r"저작권자\s*[©ⓒ(]|copyright\s*(?:©|ⓒ|\(c\))|^\s*[©ⓒ]", re.I),
+    re.compile(r"^\s*\S{2,5}\s*(?:기자|특파원|통신원)\s*" + _EMAIL + r"\s*$"),
+    re.compile(r"^\s*" + _EMAIL + r"\s*$"),
+    re.compile(r"기사\s*제보"),
+    re.compile(
+        r"^(?:\s*(?:공유하기|페이스북|facebook|트위터|twitter|카카오톡|카카오스토리|밴드|네이버|"
+        r"url\s*복사|링크\s*복사|인쇄|스크랩|글자\s*크기|확대|축소|목록|이전글|다음글|좋아요|SNS\s*공유)\s*[|/·]?)+$",
+        re.I,
+    ),
+    re.compile(r"본\s*저작물은\s*[\"“']?공공누리"),
+    re.compile(r"^\s*(?:조회수?|조회)\s*[:：]?\s*[\d,]+\s*$"),
+    # An info row: 등록일 2025-12-11 담당부서 일자리정책과 조회수 12 (a `dl` becomes a list).
+    re.compile(
+        r"^(?:\s*(?:등록일(?:시)?|작성일(?:시)?|입력|수정일?|게시일|승인|담당부서|부서명|등록부서|작성자"
+        r"|조회수?|전화번호|연락처|담당자)\s*[:：]?\s*[^\s:：]+(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)+\s*$"
+    ),
+]
+
+
+def is_boilerplate(text: str) -> bool:
+    """True for copyright lines, e-mail bylines, 기사제보 lines, share-button rows, KOGL text."""
+    text = _norm(text)
+    if not text or len(text) > 200:
+        return False
+    return any(p.search(text) for p in BOILERPLATE_PATTERNS)
+
+
+_BLOCKS = (
+    "p", "div", "li", "span", "section", "footer", "aside", "blockquote", "h4", "h5", "h6",
+    "ul", "ol", "dl", "table",
+)
+
+
+def drop_boilerplate(root) -> None:
+    """Remove boilerplate blocks (see `is_boilerplate`) from an lxml tree in place."""
+    for el in list(root.iter(*_BLOCKS)):
+        if el.getparent() is None:
+            continue
+        text = el.text_content()
+        if is_boilerplate(text):
+            el.drop_tree()
+        elif el.tag in ("div", "section", "aside", "footer", "span") and not text.strip():
+            if not len(el.xpath(".//img|.//table")):
+                el.drop_tree()
+
+
+# --- attachments, licence, images ----------------------------------------------------------
+
+ATTACHMENT_EXTENSIONS = (
+    "hwp", "hwpx", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "odt", "txt", "csv",
+)
+_ATTACH_EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")\b", re.I)
+_SIZE_NOISE_RE = re.compile(
+    r"\s*(?:\((?:down|size|다운)[^)]*\)|\[\s*\d[\d.,]*\s*[kmg]?b\s*\]|\(\s*\d[\d.,]*\s*[kmg]?b\s*\)"
+    r"|\[?미리보기\]?|\[?바로보기\]?|\[?다운로드\]?)",
+    re.I,
+)
+
+
+def find_attachments(root, page_url: str) -> list[Attachment]:
+    """Links to attached files: href or link text ending in a document extension."""
+    found: list[Attachment] = []
+    seen: set[str] = set()
+    for a in root.iter("a"):
+        href = a.get("href") or ""
+        text = _norm(a.text_content()) or _norm(a.get("title") or "")
+        path = urlsplit(href.replace("&amp;", "&")).path
+        ext_in_href = bool(re.search(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", path, re.I))
+        ext_in_text = bool(_ATTACH_EXT_RE.search(text))
+        ext_in_query = bool(_ATTACH_EXT_RE.search(urlsplit(href).query)) and bool(
+            re.search(r"down|file|attach", href, re.I)
+        )
+        if not (ext_in_href or ext_in_text or ext_in_query):
+            continue
+        if re.fullmatch(r"\[?\s*(미리보기|바로보기|preview)\s*\]?", text, re.I):
+            continue
+        url = clean_href(href, page_url)
+        if not url or url in seen:
+            continue
+        name = _SIZE_NOISE_RE.sub("", text).strip() or urlsplit(url).path.rsplit("/", 1)[-1]
+        seen.add(url)
+        found.append(Attachment(name=name, url=url))
+    return found
+
+
+_KOGL_RE = re.compile(r"공공누리[^제]{0,20}제?\s*([1-4])\s*유형")
+_KOGL_IMG_RE = re.compile(r"opentype0?([1-4])", re.I)
+
+
+def detect_license(root) -> str:
+    """`공공누리 제N유형` from the KOGL mark's alt text, its image name or its sentence."""
+    for img in root.iter("img"):
+        alt = img.get("alt") or ""
+        m = _KOGL_RE.search(alt) or (
+            "공공누리" in alt and re.search(r"제\s*([1-4])\s*유형", alt)
+        )
+        if not m and "kogl" in (img.get("src") or "").lower():
+            m = _KOGL_IMG_RE.search(img.get("src") or "")
+        if m:
+            return f"공공누리 제{m.group(1)}유형"
+    m = _KOGL_RE.search(_norm(root.text_content()))
+    return f"공공누리 제{m.group(1)}유형" if m else ""
+
+
+def _is_content_image(src: str) -> bool:
+    low = src.lower()
+    return bool(src) and not any(
+        k in low
+        for k in ("kogl", "opentype", "/icon", "icon_", "btn_", "/btn", "blank.gif", "logo")
+    )
+
+
+# --- article pages -------------------------------------------------------------------------
+
+
+def _doc(html: str):
+    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text."""
+    return lxml.html.document_fromstring(
+        html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
+    )
+
+
+def _meta(root, *names: str) -> str:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
+            if found and found[0].strip():
+                return found[0].strip()
+    return ""
+
+
+def _outside_chrome(el) -> bool:
+    """False inside a footer or page-manager box: its 담당부서 is the menu's, not the release's."""
+    for anc in el.iterancestors():
+        marker = f"{anc.tag} {anc.get('id', '')} {anc.get('class', '')}".lower()
+        if re.search(r"footer|manager|satisfaction|charge|copyright|gnb|lnb|nav", marker):
+            return False
+    return True
+
+
+_SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
+
+
+def _select_html(soup: BeautifulSoup, selector: str) -> str:
+    el = soup.select_one(selector)
+    return el.decode_contents() if el is not None else ""
+
+
+def _select_text(soup: BeautifulSoup, selector: str | None) -> str:
+    if not selector:
+        return ""
+    el = soup.select_one(selector)
+    return _norm(el.get_text(" ", strip=True)) if el is not None else ""
+
+
+def _absolutise(root, base_url: str) -> None:
+    for el in root.iter("a", "img"):
+        attr = "href" if el.tag == "a" else "src"
+        value = el.get(attr)
+        if value is None:
+            continue
+        url = clean_href(value, base_url)
+        if url:
+            el.set(attr, url)
+        else:
+            del el.attrib[attr]
+
+
+def parse_article(
+    html: str,
+    url: str,
+    *,
+    selectors: Mapping[str, str] | None = None,
+    site_names: list[str] = (),
+    default_license: str = "",
+) -> Record:  # noqa: C901 - one linear pass over the page, field by field
+    """Extract one article page.
+
+    Args:
+        html: the page, decoded.
+        url: the page's URL (relative links are resolved against it).
+        selectors: the source's `title`, `date`, `body`, `author` selectors; generic extraction
+            (trafilatura) for what is absent.
+        site_names: names to strip from `<title>` decorations (the source's name, og:site_name).
+        default_license: the source's licence, used when the page shows no 공공누리 mark.
+
+    Returns:
+        A Record; `body_html` is not yet sanitised (see markdown.sanitize_html).
+    """
+    selectors = selectors or {}
+    root = _doc(html)
+    soup = BeautifulSoup(html, "lxml") if selectors else None
+    names = [*site_names, _meta(root, "og:site_name")]
+
+    # Title
+    sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
+    page_title = _norm(" ".join(root.xpath("//title//text()")))
+    headings = [_norm(h.text_content()) for h in root.xpath("//h1|//h2|//h3")][:12]
+    title = choose_title(
+        page_title=page_title, og_title=_meta(root, "og:title", "twitter:title"),
+        headings=headings, site_names=names,
+    )
+    if sel_title:
+        title = strip_title_decoration(sel_title, names)
+
+    # Body
+    body_html = ""
+    if soup is not None and selectors.get("body"):
+        body_html = _select_html(soup, selectors["body"])
+    if not body_html:
+        body_html = trafilatura.extract(
+            html, url=url, output_format="html", include_tables=True, include_images=True,
+            include_links=True, include_formatting=True, with_metadata=False, favor_recall=True,
+            deduplicate=False,
+        ) or ""
+    body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    _absolutise(body, url)
+    drop_boilerplate(body)
+    # The headline repeated at the top of the body.
+    for el in body.iter("h1", "h2", "h3", "p"):
+        if _norm(el.text_content()) == title:
+            el.drop_tree()
+        break
+    subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
+    for el in [] if subtitle else list(body.iter("p", "h2", "h3", "h4", "div"))[:4]:
+        m = _SUBTITLE_RE.match(_norm(el.text_content()))
+        if m and not len(el.xpath(".//img|.//table")):
+            subtitle = m.group(1)
+            el.drop_tree()
+            break
+    body_text = _norm(body.text_content())
+    body_html = "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in body
+    )
+    if body.text and body.text.strip():
+        body_html = f"<p>{_escape_text(body.text)}</p>" + body_html
+
+    # Dates: selector, meta, then a labelled date outside the footer.
+    page_text = "\n".join(
+        _norm(t) for t in root.xpath("//body//text()[normalize-space()]")
+        if _outside_chrome(t.getparent())
+    )
+    date = None
+    if soup is not None and selectors.get("date"):
+        date = parse_date(_select_text(soup, selectors["date"]))
+    date = date or parse_date(
+        _meta(root, "article:published_time", "og:article:published_time", "datePublished",
+              "pubdate", "date", "dcterms.date")
+    )
+    if date is None:
+        times = root.xpath("//time/@datetime")
+        date = parse_date(times[0]) if times else None
+    date = date or find_labelled_date(page_text, _PUBLISHED_LABEL_RE)
+    modified = parse_date(_meta(root, "article:modified_time", "og:updated_time", "dateModified"))
+    modified = modified or find_labelled_date(page_text, _MODIFIED_LABEL_RE)
+    if modified and date and modified <= date:
+        modified = None
+
+    # Author: selector, meta, byline, or the release's 담당부서.
+    author = _select_text(soup, selectors.get("author")) if soup is not None else ""
+    author = author or _meta(root, "author", "article:author", "dable:author")
+    if not author:
+        m = re.search(r"기자명\s*[:：]?\s*(\S{2,5})\s*기자", page_text) or re.search(
+            r"(?:담당부서|부서명|등록부서|작성부서)\s*[:：]?\s*\n?\s*([가-힣A-Za-z0-9]{2,20})",
+            page_text,
+        )
+        author = m.group(1) if m else ""
+    author = re.sub(r"^(?:담당부서|작성자|부서명)\s*[:：]?\s*", "", author).strip()
+    if author.startswith(("http://", "https://")):
+        author = ""
+
+    images = []
+    for img in body.iter("img"):
+        src = img.get("src") or ""
+        if _is_content_image(src) and src not in images:
+            images.append(src)
+
+    summary = _meta(root, "og:description", "description")
+    if not summary or len(summary) < 20 or summary == title or _is_decoration(summary, names):
+        # Paragraph text reads better than table cells run together.
+        summary = " ".join(_norm(p.text_content()) for p in body.iter("p")) or body_text
+
+    return Record(
+        url=url,
+        title=title,
+        body_html=body_html,
+        subtitle=subtitle,
+        date=date,
+        modified=modified,
+        author=author,
+        summary=_shorten(summary, 200),
+        images=tuple(images),
+        attachments=tuple(find_attachments(_attachment_scope(root, soup, selectors), url)),
+        license=detect_license(root) or default_license,
+        category_hint=_meta(root, "article:section"),
+    )
+
+
+def _attachment_scope(root, soup, selectors: Mapping[str, str]):
+    """The part of the page to look for attachments in: the source's selector, else all."""
+    if soup is None or not selectors.get("attachments"):
+        return root
+    found = soup.select(selectors["attachments"])
+    html = "".join(str(el) for el in found) or "<p></p>"
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_BULLET_LEAD_RE = re.compile(r"^[\s□■○●◦ㅇ◆◇▶▣※*·-]+")
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary, with an ellipsis when cut."""
+    text = _BULLET_LEAD_RE.sub("", _norm(text))
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,.") + "…"
+
+
+def record_from_feed_item(item: FeedItem, *, default_license: str = "") -> Record:
+    """A record from a feed item that carries the full text (no page fetch needed)."""
+    body = lxml.html.fragment_fromstring(item.content_html or "<p></p>", create_parent="div")
+    _absolutise(body, item.url)
+    drop_boilerplate(body)
+    images = tuple(
+        dict.fromkeys(
+            img.get("src") for img in body.iter("img") if _is_content_image(img.get("src") or "")
+        )
+    )
+    text = _norm(body.text_content())
+    return Record(
+        url=item.url,
+        title=item.title,
+        body_html="".join(lxml.html.tostring(c, encoding="unicode") for c in body)
+        or f"<p>{_escape_text(body.text or '')}</p>",
+        date=item.date,
+        modified=item.updated,
+        author=item.author,
+        summary=_shorten(item.summary or text, 200),
+        images=images,
+        attachments=tuple(find_attachments(body, item.url)),
+        license=detect_license(body) or default_license,
+        category_hint=item.categories[0] if item.categories else "",
+    )

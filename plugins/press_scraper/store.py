@@ -1,0 +1,341 @@
+"""Where scraped articles live: identity, paths, the index of what exists, atomic writes.
+
+- Identity: `<source-id> <normalised original URL>` (scheme and host lower-cased, default port,
+  fragment and tracking parameters dropped, query sorted). The same article found twice, from
+  page 1 or page 2 of a board or with `utm_*` added, is one identity.
+- Paths: `content/scraped/<source-id>/<source-id>-<hash10>.md`, hash10 = first 10 hex digits of
+  sha1(identity); the slug is the same stem. Nothing is ever named from scraped text, and every
+  path is resolved and checked to be inside `content/` before it is written.
+- The index of existing identities is built by reading the `Identity:` headers under
+  `content/`, so an article moved or kept by an editor is still known; `.state/` only caches.
+- Updates: a file is rewritten only when it still hashes to its own `Content_Hash` (nobody
+  edited it); otherwise it is left alone and reported as editor-modified. A file without our
+  `Identity` is never overwritten.
+- Writes: temporary file in the same folder, fsync, `os.replace`, fsync of the folder. A run
+  killed at any moment leaves the old file or the new one, plus at worst a `.*.tmp` file that
+  the next run removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from newsroom_site.model import parse_header
+
+from .markdown import build_document, content_hash
+
+logger = logging.getLogger(__name__)
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SCRAPED_DIR = "scraped"
+IMAGES_DIR = "images"
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid",
+        "mc_eid", "_ga", "_gl", "ref_src", "spm", "n_media", "n_query", "n_rank", "n_ad_group",
+        "n_ad", "n_keyword", "n_campaign_type", "nclid",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class StoreError(Exception):
+    """A write that must not happen (a path outside content/, a file that is not ours)."""
+
+
+def normalise_url(url: str) -> str:
+    """The canonical form of an article URL used in its identity.
+
+    Lower-case scheme and host, default port dropped, fragment dropped, tracking parameters
+    (utm_*, fbclid, gclid, …) dropped, remaining query parameters sorted, path kept as is
+    (paths are case-sensitive on most servers) but percent-encoded consistently.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = parts.port
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    pairs = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    query = urlencode(sorted(pairs), safe="/:@!$'()*,;-._~")
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def make_identity(source_id: str, url: str) -> str:
+    """`<source-id> <normalised url>`: one line, no spaces inside either part."""
+    if not ID_RE.match(source_id):
+        raise StoreError(f"source id {source_id!r} is not [a-z0-9-]")
+    return f"{source_id} {normalise_url(url)}"
+
+
+def identity_hash(identity: str) -> str:
+    return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:10]
+
+
+def slug_for(source_id: str, identity: str) -> str:
+    """`<source-id>-<hash10>`, an ASCII slug that never comes from scraped text."""
+    return f"{source_id}-{identity_hash(identity)}"
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """`path` resolved; StoreError unless it lies inside `root` (also resolved)."""
+    resolved = path.resolve()
+    root = root.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise StoreError(f"{path}: refusing to write outside {root}")
+    return resolved
+
+
+@dataclass
+class Entry:
+    """An existing scraped article found under content/."""
+
+    path: Path
+    identity: str
+    content_hash: str
+    date: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What `Store.write_article` did: new, updated, unchanged, editor-modified or conflict."""
+
+    status: str
+    path: Path
+    message: str = ""
+
+
+_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def image_extension(data: bytes) -> str:
+    """The file extension for image bytes Pillow can verify, or raise ValueError."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                fmt = img.format
+                width, height = img.size
+                img.verify()
+        except Exception as exc:
+            raise ValueError(f"not a readable image ({exc.__class__.__name__}: {exc})") from None
+    if fmt not in _IMAGE_FORMATS:
+        raise ValueError(f"image type {fmt} is not one of {', '.join(_IMAGE_FORMATS)}")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(f"image of {width}x{height} pixels is too large")
+    return _IMAGE_FORMATS[fmt]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMP_PREFIX + path.stem + ".", suffix=TEMP_SUFFIX
+    )
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _read_header_text(path: Path) -> str:
+    """The start of a file, enough to hold its header (files are read whole when short)."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(16384)
+        while "\n\n" not in head:
+            more = fh.read(16384)
+            if not more:
+                break
+            head += more
+    return head
+
+
+class Store:
+    """Scraped articles and images under one content directory."""
+
+    def __init__(self, content_dir: str | Path, *, dry_run: bool = False):
+        self.content_dir = Path(content_dir)
+        self.root = self.content_dir.resolve()
+        self.dry_run = dry_run
+        self._index: dict[str, Entry] | None = None
+        self.planned: set[Path] = set()
+
+    # --- index ---------------------------------------------------------------------------
+    @property
+    def index(self) -> dict[str, Entry]:
+        if self._index is None:
+            self._index = self.scan()
+        return self._index
+
+    def scan(self) -> dict[str, Entry]:
+        """Every `Identity:` under content/ (all folders, so moved files still count)."""
+        index: dict[str, Entry] = {}
+        if not self.root.is_dir():
+            return index
+        for path in sorted(self.root.rglob("*.md")):
+            if path.name.startswith(TEMP_PREFIX):
+                continue
+            try:
+                header = parse_header(_read_header_text(path))
+            except OSError as exc:
+                logger.warning("%s: cannot read (%s)", path, exc)
+                continue
+            identity = header.value("Identity")
+            if not identity:
+                continue
+            if identity in index:
+                logger.warning(
+                    "%s: identity %s also in %s; keeping the first", path, identity,
+                    index[identity].path,
+                )
+                continue
+            index[identity] = Entry(
+                path=path, identity=identity, content_hash=header.value("Content_Hash"),
+                date=header.value("Date"), title=header.value("Title"),
+            )
+        return index
+
+    def cleanup_temp_files(self) -> list[Path]:
+        """Remove `.*.tmp` files a killed run left in scraped/ and images/."""
+        removed = []
+        for sub in (SCRAPED_DIR, IMAGES_DIR):
+            base = self.root / sub
+            if not base.is_dir():
+                continue
+            for path in base.rglob(TEMP_PREFIX + "*" + TEMP_SUFFIX):
+                if path.is_file() and not self.dry_run:
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+        if removed:
+            logger.info("removed %d temporary files left by an interrupted run", len(removed))
+        return removed
+
+    # --- articles ------------------------------------------------------------------------
+    def article_path(self, source_id: str, identity: str) -> Path:
+        """`content/scraped/<id>/<id>-<hash10>.md`, checked to be inside content/."""
+        if not ID_RE.match(source_id):
+            raise StoreError(f"source id {source_id!r} is not [a-z0-9-]")
+        path = self.root / SCRAPED_DIR / source_id / f"{slug_for(source_id, identity)}.md"
+        return _inside(path, self.root)
+
+    def write_article(
+        self, source_id: str, identity: str, fields: list[tuple[str, str]], body: str,
+        *, modified: str = "",
+    ) -> WriteResult:
+        """Write (or update, or leave) one article.
+
+        Args:
+            source_id: the source's id (names the folder).
+            identity: from `make_identity`.
+            fields: header fields in order, without Content_Hash.
+            body: the Markdown body.
+            modified: the `Modified` value to set when this turns out to be an update and the
+                fields carry none (the time we noticed the change).
+
+        Returns:
+            WriteResult with status "new", "updated", "unchanged", "editor-modified" or
+            "conflict" (a file that is not ours sits at our path).
+        """
+        doc = build_document(fields, body)
+        digest = content_hash(doc)
+        entry = self.index.get(identity)
+        if entry is None:
+            path = self.article_path(source_id, identity)
+            if path.exists() or path in self.planned:
+                return WriteResult(
+                    "conflict", path, f"{path} exists without Identity {identity}; not overwritten"
+                )
+            self._write(path, fields, body, digest)
+            self.index[identity] = Entry(path, identity, digest)
+            return WriteResult("new", path)
+        if entry.content_hash == digest:
+            return WriteResult("unchanged", entry.path)
+        path = _inside(entry.path, self.root)
+        try:
+            current = content_hash(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            return WriteResult("conflict", path, f"{path}: cannot read ({exc})")
+        if current != entry.content_hash:
+            return WriteResult(
+                "editor-modified", path, f"{path}: edited since it was scraped; not updated"
+            )
+        if modified and not any(k == "Modified" and v for k, v in fields):
+            fields = [(k, modified if k == "Modified" else v) for k, v in fields]
+            if not any(k == "Modified" for k, _ in fields):
+                fields.insert(3, ("Modified", modified))
+        self._write(path, fields, body, digest)
+        entry.content_hash = digest
+        return WriteResult("updated", path)
+
+    def _write(self, path: Path, fields, body: str, digest: str) -> None:
+        doc = build_document([*fields, ("Content_Hash", digest)], body)
+        if self.dry_run:
+            self.planned.add(path)
+            return
+        atomic_write(path, doc.encode("utf-8"))
+
+    # --- images --------------------------------------------------------------------------
+    def image_stem(self, source_id: str, url: str) -> Path:
+        if not ID_RE.match(source_id):
+            raise StoreError(f"source id {source_id!r} is not [a-z0-9-]")
+        digest = hashlib.sha1(normalise_url(url).encode("utf-8")).hexdigest()[:16]
+        return _inside(self.root / IMAGES_DIR / source_id / digest, self.root)
+
+    def existing_image(self, source_id: str, url: str) -> str | None:
+        """The content-relative path of an image saved before from `url`, if any."""
+        stem = self.image_stem(source_id, url)
+        for ext in _IMAGE_FORMATS.values():
+            candidate = stem.with_suffix("." + ext)
+            if candidate.is_file():
+                return candidate.relative_to(self.root).as_posix()
+        return None
+
+    def save_image(self, source_id: str, url: str, data: bytes) -> str:
+        """Verify image bytes with Pillow and save them; return the content-relative path.
+
+        Raises:
+            ValueError: not a JPEG, PNG, GIF or WebP image Pillow can read.
+        """
+        ext = image_extension(data)
+        path = _inside(self.image_stem(source_id, url).with_suffix("." + ext), self.root)
+        if not self.dry_run and not path.exists():
+            atomic_write(path, data)
+        return path.relative_to(self.root).as_posix()
