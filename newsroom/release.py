@@ -270,9 +270,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         started = time.monotonic()
         releases.switch(target)
-        logger.warning("rolled back: %s now points to %s (was %s), %.3f s",
-                       args.output, target, live or "nothing", time.monotonic() - started)
-        print(target)
+        logger.info("rolled back in %.3f s", time.monotonic() - started)
+        print(f"{args.output} -> {releases.path(target)} (was {live or 'nothing'})")
         return EXIT_OK
     except (OSError, ReleaseError) as e:
         logger.error("rollback failed: %s", e)

@@ -371,8 +371,11 @@ def build_problems(log_text: str, content: Path, settings: dict) -> list[str]:
         from newsroom_site.check import check_content
     except ImportError:
         return []
+    sections = [name for name, _slug in settings.get("NEWSROOM_SECTIONS") or []]
     try:
-        return [str(p) for p in check_content(content, settings)]
+        return [str(p) for p in check_content(content, sections,
+                                              page_paths=settings.get("PAGE_PATHS") or ["pages"],
+                                              base=Path.cwd())]
     except Exception as e:  # the checker is a second opinion here; the log stays the reason
         logger.debug("check_content failed: %s", e)
         return []
