@@ -31,6 +31,20 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def load_all_images(page) -> None:
+    """Load lazy images now (a full-page screenshot or an image check needs all of them)."""
+    page.evaluate(
+        """() => Promise.all([...document.images].map(i => {
+             i.loading = 'eager';
+             const loaded = new Promise(ok => {
+               const poll = () => (i.complete && i.naturalWidth) ? ok() : setTimeout(poll, 50);
+               poll();
+             });
+             return Promise.race([loaded, new Promise(ok => setTimeout(ok, 5000))]);
+           }))"""
+    )
+
+
 def section_url(site_url: str, slug: str) -> str:
     return f"{site_url}/section/{slug}/"
 
@@ -160,7 +174,7 @@ def test_font_size_control_changes_and_remembers(page_at, site_url, showcase_art
     bigger = page.get_by_role("button", name="글자 크게")
     smaller = page.get_by_role("button", name="글자 작게")
     assert bigger.is_visible() and smaller.is_visible()
-    assert bigger.inner_text() == "가+" and smaller.inner_text() == "가-"
+    assert bigger.inner_text().startswith("가+") and smaller.inner_text().startswith("가-")
     start = body_font_px(page)
     bigger.click()
     grown = body_font_px(page)
@@ -225,14 +239,9 @@ def test_no_csp_violation_or_console_error(page_at, site_url, showcase_article, 
         open_page(page, site_url + path)
         assert page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute(
             "content") == CSP, path
-        # Load lazy images too, then every image must have decoded (404s are also caught by
-        # the response listener of `page_at`).
-        page.evaluate(
-            """() => Promise.all([...document.images].map(i => {
-                 i.loading = 'eager';
-                 return i.complete ? null : new Promise(ok => { i.onload = i.onerror = ok; });
-               }))"""
-        )
+        # Every image must decode, lazy ones included (404s are also caught by the response
+        # listener of `page_at`).
+        load_all_images(page)
         broken = page.evaluate(
             "[...document.images].filter(i => i.naturalWidth === 0).map(i => i.src)")
         assert broken == [], f"{path}: broken images {broken}"
@@ -293,8 +302,56 @@ def test_screenshots(page_at, viewport, site_url, showcase_article, screenshot_d
     }
     for name, path in shots.items():
         open_page(page, site_url + path)
+        load_all_images(page)
         target = screenshot_dir / f"{name}-{viewport}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000, f"{target} looks empty"
     print(f"screenshots ({viewport}) written to {screenshot_dir}")
     assert page.problems == []
+
+
+# --- print, preview banner -----------------------------------------------------------------
+
+
+def test_print_style_keeps_the_article_and_shows_the_original_url(page_at, site_url,
+                                                                   showcase_article):
+    page = page_at
+    open_page(page, f"{site_url}/{showcase_article.url}")
+    page.emulate_media(media="print")
+    for hidden in (".site-nav", ".boxes", ".article-tools", ".neighbours", ".feed-links"):
+        loc = page.locator(hidden)
+        if loc.count():
+            assert not loc.first.is_visible(), f"{hidden} is printed"
+    assert page.locator(".article-body").is_visible()
+    assert page.locator("h1").is_visible()
+    if showcase_article.source_url:
+        after = page.locator(".news-source a.source-original").evaluate(
+            "a => getComputedStyle(a, '::after').content")
+        assert showcase_article.source_url in after
+
+
+def test_preview_banner_lists_problem_files(chromium, build_site, tmp_path, project_root):
+    """The preview (pelicanconf.py) builds the good files and names the bad one on every page."""
+    from helpers import serve_directory, write_article
+
+    content = tmp_path / "content"
+    write_article(content / "articles", "good-one", "본문입니다.", title="정상 기사",
+                  date="2025-12-16 16:30:06", category="경제", slug="good-one")
+    write_article(content / "articles", "bad-one", "본문입니다.", title="날짜가 틀린 기사",
+                  date="2025.13.45", category="경제", slug="bad-one")
+    out = tmp_path / "out"
+    result = build_site(content, out, project_root / "pelicanconf.py")
+    assert result.returncode == 0, result.log[-3000:]
+    context = new_context(chromium, "phone")
+    page = context.new_page()
+    try:
+        with serve_directory(out) as server:
+            open_page(page, server.url + "/")
+            banner = page.locator(".problems")
+            assert banner.is_visible()
+            assert "content/articles/bad-one.md:2:" in banner.inner_text()
+            assert horizontal_overflow(page) <= 0
+            open_page(page, server.url + "/news/good-one.html")
+            assert page.locator(".problems").is_visible()
+    finally:
+        context.close()

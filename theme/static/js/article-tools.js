@@ -36,6 +36,7 @@
       // not remembered, but still applied to this page
     }
     applyLevel(level);
+    markScrollingTables();
   }
 
   function shareUrl() {
@@ -75,7 +76,23 @@
     }
   }
 
+  // A table wider than the column scrolls in its own box; keyboard users must be able to
+  // focus that box to scroll it.
+  function markScrollingTables() {
+    var tables = document.querySelectorAll(".prose table");
+    for (var i = 0; i < tables.length; i++) {
+      var t = tables[i];
+      if (t.scrollWidth > t.clientWidth + 1) {
+        t.setAttribute("tabindex", "0");
+      } else {
+        t.removeAttribute("tabindex");
+      }
+    }
+  }
+
   applyLevel(readLevel());
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-font-step], [data-copy-link]");
