@@ -15,3 +15,15 @@ from pelicanconf import *  # noqa: E402,F403
 DELETE_OUTPUT_DIRECTORY = True
 # A bad article stops the published build with `path:line: message` instead of being skipped.
 NEWSROOM_STRICT = True
+
+# No draft in the published site: robots.txt asks crawlers to stay out of drafts/, but anyone
+# could still read a draft at its guessable URL. The preview (pelicanconf.py) keeps writing
+# drafts to drafts/ for editors; `newsroom update` refuses a release that contains one.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+
+# Drafts are previewed at drafts/<slug>.html by `make devserver`, never published.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

@@ -13,6 +13,7 @@ Signals used, and why:
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from pelican import signals
@@ -107,6 +108,13 @@ def on_content_init(content) -> None:
     content.excerpt_only = excerpt in ("true", "yes", "1")
     if meta.get("source_id"):
         _sanitize_scraped(content)
+    if content._content and "text-align" in content._content:
+        content._content = ALIGN_STYLE_RE.sub(r' class="align-\1"', content._content)
+
+
+# Python-Markdown's tables write `style="text-align: right;"` for `---:` columns; the CSP
+# (style-src 'self') ignores inline styles, so the alignment becomes a class the theme styles.
+ALIGN_STYLE_RE = re.compile(r' style="text-align: (left|right|center);"')
 
 
 def _sanitize_scraped(content) -> None:

@@ -13,7 +13,6 @@ from pelican.urlwrappers import URLWrapper
 
 from . import jsonld
 
-
 SOURCE_URL = "source/{slug}/"
 SOURCE_SAVE_AS = "source/{slug}/index.html"
 
