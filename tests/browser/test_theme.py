@@ -355,3 +355,37 @@ def test_preview_banner_lists_problem_files(chromium, build_site, tmp_path, proj
             assert page.locator(".problems").is_visible()
     finally:
         context.close()
+
+
+def test_section_pages_link_to_each_other(chromium, build_site, tmp_path, project_root):
+    """25 articles in 경제: page 1 holds 20 with links to page 2, which holds the other 5."""
+    from helpers import serve_directory, write_article
+
+    content = tmp_path / "content"
+    for i in range(25):
+        write_article(content / "articles", f"econ-{i:02d}", f"{i}번째 기사 본문입니다.",
+                      title=f"경제 기사 {i:02d}", date=f"2025-12-{1 + i:02d} 09:00:00",
+                      category="경제", slug=f"econ-{i:02d}")
+    out = tmp_path / "out"
+    result = build_site(content, out, project_root / "publishconf.py")
+    assert result.returncode == 0, result.log[-3000:]
+    context = new_context(chromium, "phone")
+    page = context.new_page()
+    try:
+        with serve_directory(out) as server:
+            open_page(page, server.url + "/section/economy/")
+            assert page.locator(".cards > li").count() == 20
+            assert page.locator(".cards .card__title").first.inner_text() == "경제 기사 24"
+            pager = page.get_by_role("navigation", name="페이지")
+            assert pager.locator('[aria-current="page"]').inner_text() == "1"
+            pager.get_by_role("link", name="다음").click()
+            page.wait_for_load_state("load")
+            assert page.url == server.url + "/section/economy/2/"
+            assert page.locator(".cards > li").count() == 5
+            assert page.locator(".site-nav a[aria-current=page]").inner_text() == "경제"
+            assert horizontal_overflow(page) <= 0
+            page.get_by_role("navigation", name="페이지").get_by_role("link", name="1").click()
+            page.wait_for_load_state("load")
+            assert page.url == server.url + "/section/economy/"
+    finally:
+        context.close()
