@@ -108,6 +108,8 @@ def on_content_init(content) -> None:
     content.excerpt_only = excerpt in ("true", "yes", "1")
     if meta.get("source_id"):
         _sanitize_scraped(content)
+    if getattr(content, "image", None):
+        content.image_width, content.image_height = _image_size(content)
     if content._content and "text-align" in content._content:
         content._content = ALIGN_STYLE_RE.sub(r' class="align-\1"', content._content)
 
@@ -115,6 +117,22 @@ def on_content_init(content) -> None:
 # Python-Markdown's tables write `style="text-align: right;"` for `---:` columns; the CSP
 # (style-src 'self') ignores inline styles, so the alignment becomes a class the theme styles.
 ALIGN_STYLE_RE = re.compile(r' style="text-align: (left|right|center);"')
+
+
+def _image_size(content) -> tuple[int | None, int | None]:
+    """Pixel size of the lead image, so pages can reserve its box (no layout shift).
+
+    Pillow reads only the header of the file; a missing or unreadable image gives (None,
+    None) and is reported by the content check, not here.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(content.settings["PATH"]) / str(content.image).removeprefix("{static}").lstrip("/")
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, UnidentifiedImageError):
+        return None, None
 
 
 def _sanitize_scraped(content) -> None:
