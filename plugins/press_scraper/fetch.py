@@ -62,9 +62,7 @@ import email.utils
 import hashlib
 import json
 import logging
-import os
 import queue
-import tempfile
 import threading
 import time
 import urllib.robotparser
@@ -82,6 +80,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from .sources import ScraperSettings, Source
+from .store import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -193,24 +192,6 @@ def _retryable_status(status: int) -> bool:
     return status == 429 or (500 <= status < 600 and status not in (501, 505))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and a rename: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 class HttpCache:
     """ETag/Last-Modified validators and the matching bodies, kept in state_dir."""
 
@@ -263,12 +244,12 @@ class HttpCache:
                 if self._entries.pop(url, None) is None:
                     return
             else:
-                _atomic_write(self._body_path(url), content)
+                atomic_write(self._body_path(url), content)
                 self._entries[url] = {"etag": etag, "last_modified": last_modified,
                                       "stored": time.time()}
             data = json.dumps({"version": 1, "entries": self._entries}, ensure_ascii=False,
                               indent=1, sort_keys=True)
-            _atomic_write(self.path, data.encode("utf-8"))
+            atomic_write(self.path, data.encode("utf-8"))
 
 
 class Fetcher:

@@ -335,7 +335,9 @@ def test_etag_conditional_get_and_cache_is_only_a_cache(fixture_server, tmp_path
     assert "If-None-Match" not in sent[0] and sent[1]["If-None-Match"] == '"v1"'
     cache = json.loads((state / "http-cache.json").read_text(encoding="utf-8"))
     assert cache["entries"][url]["etag"] == '"v1"'
-    assert not list(state.rglob("*.tmp"))
+    files = sorted(p.relative_to(state).as_posix() for p in state.rglob("*") if p.is_file())
+    assert files[0] == "http-cache.json"  # and no temporary file left behind
+    assert len(files) == 2 and files[1].startswith("http-cache/") and files[1].endswith(".body")
 
     (state / "http-cache.json").unlink()  # losing the cache only costs a full fetch
     with Fetcher(settings(), state) as f:
