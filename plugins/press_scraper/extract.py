@@ -626,6 +626,16 @@ def _select_text(soup: BeautifulSoup, selector: str | None) -> str:
     return _norm(el.get_text(" ", strip=True)) if el is not None else ""
 
 
+_CODE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+
+
+def _drop_code(root) -> None:
+    """Remove elements whose text is code, not prose (it would leak into summaries)."""
+    for el in list(root.iter(*_CODE_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
 def _absolutise(root, base_url: str) -> None:
     for el in root.iter("a", "img"):
         attr = "href" if el.tag == "a" else "src"
@@ -687,6 +697,7 @@ def parse_article(
             deduplicate=False,
         ) or ""
     body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    _drop_code(body)
     _absolutise(body, url)
     drop_boilerplate(body)
     # The headline repeated at the top of the body.
@@ -799,6 +810,7 @@ def _shorten(text: str, limit: int) -> str:
 def record_from_feed_item(item: FeedItem, *, default_license: str = "") -> Record:
     """A record from a feed item that carries the full text (no page fetch needed)."""
     body = lxml.html.fragment_fromstring(item.content_html or "<p></p>", create_parent="div")
+    _drop_code(body)
     _absolutise(body, item.url)
     drop_boilerplate(body)
     images = tuple(

@@ -176,13 +176,14 @@ def escape_markdown_text(text: str) -> str:
     """Escape text so Python-Markdown shows it literally and builds no HTML from it.
 
     `&`, `<`, `>` and `|` become entities (a raw `<` would pass through as HTML; `|` would split
-    a table cell); Markdown punctuation gets a backslash; `javascript:` loses its colon to an
-    entity so the word cannot become a link target even in text.
+    a table cell); Markdown punctuation gets a backslash; `javascript:` in text gets a zero-width
+    space before its colon, so no later step (a re-serialising plugin, a feed reader that
+    autolinks) can turn the words into a script URL.
     """
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL_RE.sub(r"\\\1", text)
     text = text.replace("|", "&#124;")
-    return _SCRIPT_SCHEME_RE.sub(r"\1\2&#58;", text)
+    return _SCRIPT_SCHEME_RE.sub("\\1\u200b\\2:", text)
 
 
 def safe_url(url: str) -> str:
