@@ -28,7 +28,8 @@ Public API:
 Policy (issue 3, "Politeness"):
     - User-Agent: settings.user_agent_header ("Token/1.0 (+contact URL)"); robots.txt groups are
       matched on the token.
-    - robots.txt per origin, fetched once per Fetcher (per run), RFC 9309 reading: 2xx parsed;
+    - robots.txt per origin, fetched once per Fetcher (per run), read by protego (RFC 9309:
+      longest match wins, wildcards; urllib.robotparser only as a fallback); 2xx parsed;
       4xx (404, 403, ...) means no rules, everything allowed; 5xx after retries, a timeout or a
       refused connection mean "unreachable", so the whole origin is disallowed for this run
       (the RFC's rule: a server in trouble must not be crawled). Crawl-delay is honoured (capped
@@ -78,6 +79,11 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+
+try:
+    from protego import Protego
+except ImportError:  # pragma: no cover - protego is a declared dependency
+    Protego = None
 
 from .sources import ScraperSettings, Source
 from .store import atomic_write
@@ -139,12 +145,52 @@ class _Host:
     delay: float = 0.0
 
 
+class _Robots:
+    """The robots.txt rules of one origin, for one User-Agent token.
+
+    Protego reads RFC 9309 as written: the longest matching rule wins, `*` and `$` wildcards,
+    fractional Crawl-delay. urllib.robotparser applies the first matching line instead, so
+    "Allow: /" above "Disallow: /admin/" would let us into /admin/; it is only a fallback for
+    an install that lacks protego.
+    """
+
+    def __init__(self, token: str, text: str | None = None, *, allow_all: bool = False):
+        self.token = token
+        self.allow_all = allow_all
+        self.disallow_all = text is None and not allow_all
+        self._rules: Any = None
+        if text is not None:
+            if Protego is not None:
+                self._rules = Protego.parse(text)
+            else:
+                self._rules = urllib.robotparser.RobotFileParser()
+                self._rules.parse(text.splitlines())
+
+    def can_fetch(self, url: str) -> bool:
+        if self.allow_all:
+            return True
+        if self.disallow_all:
+            return False
+        if Protego is not None:
+            return self._rules.can_fetch(url, self.token)
+        return self._rules.can_fetch(self.token, url)
+
+    def crawl_delay(self) -> float:
+        if self._rules is None:
+            return 0.0
+        value = self._rules.crawl_delay(self.token)
+        try:
+            return max(0.0, min(float(value), MAX_CRAWL_DELAY)) if value else 0.0
+        except (TypeError, ValueError):
+            return 0.0
+
+
 @dataclass
 class _Origin:
     """Per scheme://host:port robots.txt state."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    robots: urllib.robotparser.RobotFileParser | None = None
+    robots: _Robots | None = None
 
 
 def _origin(parts) -> str:
@@ -330,10 +376,9 @@ class Fetcher:
 
     def allowed(self, url: str) -> bool:
         """True when robots.txt of `url`'s origin lets our User-Agent fetch it."""
-        robots = self._robots(url)
-        return robots.can_fetch(self.settings.robots_token, url)
+        return self._robots(url).can_fetch(url)
 
-    def _robots(self, url: str) -> urllib.robotparser.RobotFileParser:
+    def _robots(self, url: str) -> _Robots:
         origin = _origin(urlsplit(url))
         with self._registry_lock:
             state = self._origins.setdefault(origin, _Origin())
@@ -342,33 +387,25 @@ class Fetcher:
                 state.robots = self._load_robots(origin)
             return state.robots
 
-    def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser:
+    def _load_robots(self, origin: str) -> _Robots:
         robots_url = origin + "/robots.txt"
-        parser = urllib.robotparser.RobotFileParser(robots_url)
+        token = self.settings.robots_token
         self._count("robots_fetches")
         try:
             result = self.get(robots_url, kind="robots")
         except FetchError as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 logger.debug("%s: %s, no rules (everything allowed)", robots_url, exc.reason)
-                parser.allow_all = True
-            else:
-                logger.warning("%s: %s; treating %s as unreachable, nothing will be fetched "
-                               "from it this run (RFC 9309)", robots_url, exc.reason, origin)
-                parser.disallow_all = True
-            return parser
-        text = result.content.decode("utf-8", errors="replace")
-        parser.parse(text.splitlines())
-        crawl_delay = parser.crawl_delay(self.settings.robots_token)
-        if crawl_delay:
-            try:
-                seconds = min(float(crawl_delay), MAX_CRAWL_DELAY)
-            except (TypeError, ValueError):
-                seconds = 0.0
-            if seconds > 0:
-                logger.info("%s: Crawl-delay %s s honoured", robots_url, seconds)
-                self.set_host_delay(origin, seconds)
-        return parser
+                return _Robots(token, allow_all=True)
+            logger.warning("%s: %s; treating %s as unreachable, nothing will be fetched "
+                           "from it this run (RFC 9309)", robots_url, exc.reason, origin)
+            return _Robots(token)
+        robots = _Robots(token, result.content.decode("utf-8", errors="replace"))
+        seconds = robots.crawl_delay()
+        if seconds > 0:
+            logger.info("%s: Crawl-delay %g s honoured", robots_url, seconds)
+            self.set_host_delay(origin, seconds)
+        return robots
 
     # --- fetching ---------------------------------------------------------------
     def get(self, url: str, *, kind: str = "page", conditional: bool = False) -> FetchResult:

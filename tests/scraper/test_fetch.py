@@ -103,12 +103,23 @@ def test_redirect_into_disallowed_path_is_refused(fixture_server, fetcher):
 
 
 def test_crawl_delay_slows_the_host(fixture_server, fetcher):
-    fixture_server.robots("User-agent: *\nCrawl-delay: 1\n")  # stdlib reads whole seconds
+    fixture_server.robots("User-agent: *\nCrawl-delay: 0.4\n")
     url = fixture_server.route("/x", html())
     fetcher.get(url)
     fetcher.get(url)
     first, second = fixture_server.times("/x")
-    assert second - first >= 0.95
+    assert second - first >= 0.39
+
+
+def test_robots_longest_match_and_wildcards(fixture_server, fetcher):
+    # urllib.robotparser would stop at "Allow: /" and fetch /admin/ and the .hwp file.
+    fixture_server.robots("User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /*.hwp$\n"
+                          "Allow: /admin/press/\n")
+    assert fetcher.allowed(fixture_server.url("/board/list.do"))
+    assert not fetcher.allowed(fixture_server.url("/admin/users"))
+    assert fetcher.allowed(fixture_server.url("/admin/press/1"))
+    assert not fetcher.allowed(fixture_server.url("/files/release.hwp"))
+    assert fetcher.allowed(fixture_server.url("/files/release.hwp.html"))
 
 
 # --- spacing and concurrency -----------------------------------------------------------
@@ -374,3 +385,31 @@ def test_tls_verification_is_never_disabled():
     import press_scraper.fetch as module
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "verify=False" not in source and "verify=True" in source
+
+
+def test_many_threads_never_overlap_on_one_host(fixture_server, tmp_path):
+    import threading
+
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    def slow(req):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.02)
+        with lock:
+            state["now"] -= 1
+        return Reply(body=b"ok")
+
+    url = fixture_server.route("/busy", slow)
+    source = type("S", (), {"url": url, "delay": 0.0})()
+    with Fetcher(settings(), tmp_path, sources=[source]) as f:
+        threads = [threading.Thread(target=lambda: [f.get(url) for _ in range(5)])
+                   for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert f.stats["requests"] == 21  # 20 pages and one robots.txt
+    assert fixture_server.hits("/busy") == 20 and state["max"] == 1
