@@ -236,7 +236,7 @@ def _source_row(src) -> dict:
     return row
 
 
-def scrape_stage(args: argparse.Namespace, run: Run) -> None:
+def scrape_stage(args: argparse.Namespace, run: Run, settings: dict) -> None:
     """Run the scraper in-process; one failing source never stops the others or the build."""
     sources = args.sources
     if sources is None:
@@ -254,7 +254,9 @@ def scrape_stage(args: argparse.Namespace, run: Run) -> None:
         logger.error("scraper unavailable (%s): publishing editors' changes only", e)
         return
     try:
-        report = scrape(sources, args.content, state_dir=args.state, limit=args.limit)
+        sections = [name for name, _slug in settings.get("NEWSROOM_SECTIONS") or []] or None
+        report = scrape(sources, args.content, state_dir=args.state, limit=args.limit,
+                        sections=sections)
     except Exception as e:  # the scraper validates sources.toml before fetching anything
         if _is_config_error(e):
             raise UsageError(str(e)) from e
@@ -394,13 +396,13 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     if args.output.exists() and not args.output.is_symlink():
         logger.warning("%s is a folder, not a release link: it will be moved aside", args.output)
 
+    settings = read_settings(args)
     progress.stage("[1/4] scrape")
     if not args.no_scrape:
-        scrape_stage(args, run)
+        scrape_stage(args, run, settings)
     sources_code = EXIT_SOURCES_FAILED if run.sources_failed else EXIT_OK
 
     progress.stage("[2/4] changes")
-    settings = read_settings(args)
     inputs, meta = build_inputs(args, settings)
     live_meta = releases.meta(run.live) if run.live else None
     previous = None

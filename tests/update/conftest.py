@@ -148,7 +148,6 @@ def make_project(dest: Path) -> Project:
     for name in ("theme", "plugins"):
         shutil.copytree(ROOT / name, dest / name, ignore=IGNORE)
     project = Project(dest)
-    _TEMP_register_shim(dest)
     for name, text in ARTICLES.items():
         project.write(f"articles/{name}", text)
     for name, text in PAGES.items():
@@ -169,8 +168,3 @@ def published(project) -> Project:
     assert project.live(), result.output
     return project
 
-
-def _TEMP_register_shim(dest):  # TEMPORARY until press_scraper has register(); remove
-    init = dest / "plugins" / "press_scraper" / "__init__.py"
-    if "def register" not in init.read_text():
-        init.write_text(init.read_text() + "\ndef register():\n    pass\n")
