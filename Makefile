@@ -62,3 +62,21 @@ lint: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# --- the update job (newsroom/update.py, newsroom/release.py, newsroom/deploy.py) -----------
+# Exit codes and scheduling: docs/operations.md. `make update UPDATE_ARGS="--force -v"`.
+UPDATE_ARGS ?=
+DEPLOY_TARGET ?=
+
+update: install
+	$(NEWSROOM) update $(UPDATE_ARGS)
+
+rollback: install
+	$(NEWSROOM) rollback
+
+deploy: install
+	@test -n "$(DEPLOY_TARGET)" || { echo "usage: make deploy DEPLOY_TARGET=/var/www/news (or host:/path for rsync over ssh)"; exit 2; }
+	$(NEWSROOM) publish --target $(DEPLOY_TARGET)
+
+bench-update: install
+	$(BIN)/python bench/update.py --docs docs/benchmarks.md
