@@ -34,7 +34,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from newsroom_site.model import KST, format_date, parse_date
 
-from . import encoding, extract
+from . import encoding, extract, health
 from . import markdown as md
 from .fetch import Fetcher, FetchError, FetchResult
 from .sources import DEFAULT_SECTIONS, Source, SourcesError, load
@@ -89,6 +89,7 @@ class ScrapeReport:
     started: str = ""
     finished: str = ""
     fetch_stats: dict[str, int] = field(default_factory=dict)
+    health_warnings: list[str] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[str]:
@@ -109,6 +110,7 @@ class ScrapeReport:
             "failed_sources": self.failed_sources,
             "written": self.written,
             "fetch": self.fetch_stats,
+            "health_warnings": self.health_warnings,
             "sources": [asdict(s) for s in self.sources],
         }
 
@@ -445,7 +447,7 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
     if not dry_run:
         data = json.dumps({"version": 1, "seen": seen}, ensure_ascii=False, sort_keys=True)
         atomic_write(seen_path, data.encode("utf-8"))
-        _record_health(state, report)
+        _record_health(state, report, config.settings.health_warn_after)
 
 
 def _finish(cand: Candidate, record: extract.Record, rep: SourceReport, report: ScrapeReport,
@@ -484,16 +486,9 @@ def _finish(cand: Candidate, record: extract.Record, rep: SourceReport, report: 
     seen[cand.identity] = cand.signature
 
 
-def _record_health(state: Path, report: ScrapeReport) -> None:
-    """Hand the run to health.py (per-source success, new items, consecutive failures)."""
+def _record_health(state: Path, report: ScrapeReport, warn_after: int) -> None:
+    """Hand the run to health.py; its warnings (dying feeds) go into the report."""
     try:
-        from . import health
-    except ImportError:
-        return
-    record = getattr(health, "record_run", None)
-    if record is None:
-        return
-    try:
-        record(state, report)
+        report.health_warnings = health.record_run(state, report, warn_after=warn_after)
     except Exception:  # health bookkeeping must never fail a scrape
         logger.exception("could not update source health in %s", state)

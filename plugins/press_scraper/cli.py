@@ -60,6 +60,7 @@ def format_table(report) -> str:
     for s in report.sources:
         if s.error:
             lines.append(f"FAILED {s.id}: {s.error}")
+    lines += [f"WARNING {w}" for w in report.health_warnings]
     return "\n".join(lines)
 
 

@@ -712,6 +712,8 @@ def parse_article(
             subtitle = m.group(1)
             el.drop_tree()
             break
+    for br in body.iter("br"):  # so text_content() keeps a space where a line broke
+        br.tail = " " + (br.tail or "")
     body_text = _norm(body.text_content())
     body_html = "".join(
         lxml.html.tostring(child, encoding="unicode") for child in body

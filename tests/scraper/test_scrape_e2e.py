@@ -481,3 +481,41 @@ def test_serve_and_autoreload_are_recognised(argv, interactive):
     from press_scraper import _interactive_pelican
 
     assert _interactive_pelican(argv) is interactive
+
+
+def test_demo_site_and_root_sources_toml(tmp_path, monkeypatch):
+    """`make demo`'s pieces: demo/server.py and the root sources.toml, on a free port."""
+    import importlib.util
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    spec = importlib.util.spec_from_file_location("demo_server", PROJECT_ROOT / "demo/server.py")
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    monkeypatch.setattr(demo, "ADDED", tmp_path / "demo-added.json")
+    monkeypatch.setattr(demo, "STATE", tmp_path)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), demo.Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        port = httpd.server_address[1]
+        text = (PROJECT_ROOT / "sources.toml").read_text(encoding="utf-8")
+        src = tmp_path / "sources.toml"
+        src.write_text(text.replace("127.0.0.1:8765", f"127.0.0.1:{port}")
+                       .replace("delay = 0.2", "delay = 0"), encoding="utf-8")
+        content = tmp_path / "content"
+        args = ["scrape", "--sources", str(src), "--content", str(content),
+                "--state", str(tmp_path / "state")]
+        assert newsroom(args) == 0
+        report = json.loads((tmp_path / "state/scrape-report.json").read_text(encoding="utf-8"))
+        new = {s["id"]: s["new"] for s in report["sources"]}
+        assert new == {"hanbit-press": 6, "hanbit-news": 2, "hanbit-council": 2}
+        council = [p.read_text(encoding="utf-8")
+                   for p in (content / "scraped/hanbit-council").glob("*.md")]
+        assert any("똠방각하" in t for t in council)  # EUC-KR page with a CP949-only syllable
+        demo.add_item("한빛시, 새해 해돋이 행사 안내", "해돋이 행사를 연다.", "press")
+        assert newsroom(args) == 0
+        again = json.loads((tmp_path / "state/scrape-report.json").read_text(encoding="utf-8"))
+        assert again["totals"]["new"] == 1 and len(again["written"]) == 1
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
