@@ -24,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,24 +102,35 @@ class KSTFormatter(logging.Formatter):
 
 
 class Progress:
-    """One self-rewriting line on a terminal: the stage and the seconds spent in it."""
+    """One self-rewriting line on a terminal: the stage and the seconds spent in it.
+
+    A daemon thread redraws it twice a second, so the seconds keep counting while a stage
+    blocks (the scrape is one call); a lock keeps its writes apart from log lines.
+    """
 
     def __init__(self, stream, enabled: bool):
         self.stream = stream
         self.enabled = enabled
         self.text = ""
         self.stage_started = time.monotonic()
+        self.lock = threading.RLock()
+        self._stop = threading.Event()
+        if enabled:
+            threading.Thread(target=self._ticker, daemon=True, name="progress").start()
+
+    def _ticker(self) -> None:
+        while not self._stop.wait(0.5):
+            self.tick()
 
     def stage(self, text: str) -> None:
-        self.stage_started = time.monotonic()
-        self.show(text)
-
-    def show(self, text: str) -> None:
-        self.text = text
-        self._draw()
+        with self.lock:
+            self.stage_started = time.monotonic()
+            self.text = text
+            self._draw()
 
     def tick(self) -> None:
-        self._draw()
+        with self.lock:
+            self._draw()
 
     def _draw(self) -> None:
         if self.enabled and self.text:
@@ -127,13 +139,16 @@ class Progress:
             self.stream.flush()
 
     def clear(self) -> None:
-        if self.enabled and self.text:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+        with self.lock:
+            if self.enabled and self.text:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
 
     def done(self) -> None:
-        self.clear()
-        self.text = ""
+        self._stop.set()
+        with self.lock:
+            self.clear()
+            self.text = ""
 
 
 class ProgressHandler(logging.StreamHandler):
@@ -144,9 +159,10 @@ class ProgressHandler(logging.StreamHandler):
         self.progress = progress
 
     def emit(self, record):
-        self.progress.clear()
-        super().emit(record)
-        self.progress.tick()
+        with self.progress.lock:
+            self.progress.clear()
+            super().emit(record)
+            self.progress.tick()
 
 
 def setup_logging(args: argparse.Namespace) -> Progress:
@@ -271,7 +287,7 @@ def scrape_stage(args: argparse.Namespace, run: Run, settings: dict) -> None:
         run.updated_articles += int(row.get("updated") or 0)
         if row.get("error"):
             run.sources_failed.append({"id": row["id"], "error": row["error"]})
-            logger.warning("source %s failed: %s", row["id"], row["error"])
+            logger.info("source %s failed: %s", row["id"], row["error"])  # the scraper logged it
         else:
             run.sources_read.append(row["id"])
         logger.info("source %s: %s found, %s new, %s updated, %s skipped, %s failed",
@@ -329,7 +345,7 @@ def _die_with_parent() -> None:
     os.setpgrp()
 
 
-def run_pelican(args, build_dir: Path, log_path: Path, progress: Progress) -> tuple[int, float]:
+def run_pelican(args, build_dir: Path, log_path: Path) -> tuple[int, float]:
     """Build in a child process (a crash there cannot take the job down); returns (code, s)."""
     cmd = [sys.executable, "-c", PELICAN_RUNNER, str(args.content), "-s", str(args.settings),
            "-o", str(build_dir), "--log-handler", "plain"]
@@ -346,7 +362,6 @@ def run_pelican(args, build_dir: Path, log_path: Path, progress: Progress) -> tu
                     code = proc.wait(timeout=0.5)
                     break
                 except subprocess.TimeoutExpired:
-                    progress.tick()
                     if time.monotonic() - started > args.build_timeout:
                         os.killpg(proc.pid, signal.SIGKILL)
                         proc.wait()
@@ -430,7 +445,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     progress.stage(f"[3/4] build {release_id}")
     logger.info("building release %s (%s)", release_id,
                 "forced" if not changes else changes.summary(limit=3))
-    code, seconds = run_pelican(args, build_dir, log_path, progress)
+    code, seconds = run_pelican(args, build_dir, log_path)
     run.built, run.build_seconds, run.release = True, round(seconds, 3), release_id
     log_text = log_path.read_text(encoding="utf-8", errors="replace")
     logged_errors = [m["msg"] for m in LOG_ERROR_RE.finditer(log_text)]
