@@ -171,21 +171,19 @@ def resolve_link(page: str, link: str, origin: str) -> str | None:
     return f"{norm}/index.html" if trailing else norm
 
 
+_LINK_XPATH = etree.XPath("//@href | //@src | //@srcset | //@poster", smart_strings=True)
+
+
 def page_links(data: bytes) -> list[tuple[str, str]]:
-    """(attribute, value) of every link in an HTML document."""
+    """(attribute, value) of every link in an HTML document (one XPath, evaluated in C)."""
     try:
         doc = html.document_fromstring(data)
     except (etree.ParserError, ValueError):
         return []
     out = []
-    for el in doc.iter():
-        attrib = getattr(el, "attrib", None)
-        if not attrib:
-            continue
-        for attr in LINK_ATTRS:
-            value = attrib.get(attr)
-            if value:
-                out.extend((attr, v) for v in _candidates(value, attr))
+    for value in _LINK_XPATH(doc):
+        attr = value.attrname
+        out.extend((attr, v) for v in _candidates(str(value), attr))
     return out
 
 
@@ -197,10 +195,15 @@ def check_links(release: Path, files: set[str], origin: str) -> tuple[list[Probl
     """
     broken: dict[str, list[tuple[str, str]]] = {}
     checked = 0
+    resolved: dict[tuple[str, str], str | None] = {}  # menus repeat the same links
     for page in sorted(f for f in files if f.endswith((".html", ".htm"))):
         data = (release / page).read_bytes()
+        folder = posixpath.dirname(page)
         for attr, link in page_links(data):
-            target = resolve_link(page, link, origin)
+            key = (folder, link)
+            if key not in resolved:
+                resolved[key] = resolve_link(page, link, origin)
+            target = resolved[key]
             if target is None:
                 continue
             checked += 1
