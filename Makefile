@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 PELICAN := $(BIN)/pelican
 NEWSROOM := $(BIN)/newsroom
 INPUTDIR := $(CURDIR)/content
-OUTPUTDIR := $(CURDIR)/output
+# The preview is built into preview/; output/ is the live link (output -> releases/<id>) that
+# `newsroom update` switches atomically, so nothing ever writes into a live release in place.
+OUTPUTDIR := $(CURDIR)/preview
+LIVEDIR := $(CURDIR)/output
 CONFFILE := $(CURDIR)/pelicanconf.py
 PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
@@ -20,10 +23,10 @@ help:
 	@echo "make demo        set up, scrape the built-in sample sources, build and serve on http://$(HOST):$(PORT)"
 	@echo "make test        run the whole test suite (build, scraper, update job, browser, quality gates)"
 	@echo "make install     create $(VENV) and install the project with its test tools"
-	@echo "make html        build the preview site into output/"
+	@echo "make html        build the preview site into preview/"
 	@echo "make devserver   preview with rebuild on change at http://$(HOST):$(PORT)"
 	@echo "make check       validate every file under content/"
-	@echo "make publish     build with publishconf.py (strict) into output/"
+	@echo "make publish     strict build into a new release, switch output/ to it (and deploy to DEPLOY_TARGET if set)"
 	@echo "make update      run the scheduled job once: scrape, rebuild if changed, go live"
 	@echo "make bench       benchmarks (see docs/benchmarks.md)"
 	@echo "make audit       Lighthouse scores of home, a section and an article"
@@ -51,8 +54,26 @@ serve: install
 devserver: install
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
 
+# A strict build (publishconf.py) into a fresh release, validated, then switched live; no scrape.
 publish: install
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+	$(NEWSROOM) update --no-scrape --force
+	@if [ -n "$(DEPLOY_TARGET)" ]; then $(NEWSROOM) publish --target $(DEPLOY_TARGET); fi
+
+# The built-in sample source site (demo/server.py) on 127.0.0.1:$(DEMO_SOURCE_PORT), the update
+# job against it (sources.toml), then the live release served on http://$(HOST):$(PORT).
+# The source site keeps running while the site is served, so in another terminal
+#   .venv/bin/python demo/server.py --add-item "새 보도자료 제목" && make update
+# publishes a new item. Everything stays on 127.0.0.1: it works offline.
+DEMO_SOURCE_PORT ?= 8765
+demo: install
+	@mkdir -p .state
+	@$(BIN)/python demo/server.py --port $(DEMO_SOURCE_PORT) & src=$$!; \
+	trap 'kill $$src 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 50); do $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(DEMO_SOURCE_PORT)), 0.2)" 2>/dev/null && break; sleep 0.1; done; \
+	$(NEWSROOM) update --sources sources.toml -v; rc=$$?; \
+	if [ ! -e "$(LIVEDIR)" ]; then echo "demo: no live release was published (exit $$rc)"; exit 1; fi; \
+	echo "demo: update exited $$rc; serving the live release $$(readlink $(LIVEDIR))"; \
+	$(NEWSROOM) serve $(LIVEDIR) --host $(HOST) --port $(PORT)
 
 check: install
 	$(NEWSROOM) check
@@ -80,3 +101,10 @@ deploy: install
 
 bench-update: install
 	$(BIN)/python bench/update.py --docs docs/benchmarks.md
+
+# All benchmarks; numbers go to docs/benchmarks.md.
+bench: bench-scrape bench-update
+
+# Scraper benchmark: 1,000 new articles from a local server, delay 0 (target >= 50/s).
+bench-scrape: install
+	$(BIN)/python bench/scrape.py --articles 1000 --write-docs
