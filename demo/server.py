@@ -205,6 +205,10 @@ def image(seed: int) -> bytes:
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "HanbitDemo/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as real sites do
+    # One buffered write per response and Nagle off: no 40 ms delayed-ACK stall per request.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - quiet by default
         if os.environ.get("DEMO_VERBOSE"):

@@ -1,0 +1,191 @@
+"""Benchmark: scrape N new articles from a local fixture server with the politeness delay at 0.
+
+    python bench/scrape.py [--articles 1000] [--write-docs]
+
+A child process serves an RSS feed of N items and N article pages (about 9 KB of HTML each, with
+navigation, share buttons, a table and footer boilerplate) on 127.0.0.1, so the server does not
+compete with the scraper for the GIL. The scraper runs once with generic extraction (no
+selectors: trafilatura) into a temporary content folder. Prints articles per second and peak
+memory (ru_maxrss of this process), and with --write-docs updates the "Scraper" section of
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+TOPICS = ["청년 창업", "전통시장", "도서관", "국화 축제", "시의회 임시회", "도로 정비", "예산안", "공연"]
+
+
+def article(n: int) -> bytes:
+    topic = TOPICS[n % len(TOPICS)]
+    paras = "".join(
+        f"<p>□ 한빛시는 {topic} 관련 사업 {n}호를 추진한다고 밝혔다. 이번 사업은 {k}단계로 "
+        f"진행되며 시민 의견을 반영해 세부 계획을 확정할 예정이다. 시는 관계 기관과 협력해 "
+        f"예산을 효율적으로 집행하고 성과를 점검하겠다고 설명했다.</p>"
+        for k in range(1, 9)
+    )
+    nav = "".join(f'<li><a href="/menu/{i}">메뉴 {i}</a></li>' for i in range(30))
+    html = f"""<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8">
+<title>한빛시, {topic} 사업 {n}호 추진 : 보도자료 : 한빛시청</title>
+<meta property="og:site_name" content="한빛시청"></head><body>
+<div id="header"><ul class="gnb">{nav}</ul></div>
+<div class="sns"><a href="#">페이스북</a> <a href="#">트위터</a> <a href="#">URL복사</a></div>
+<div class="board-view"><h3>한빛시, {topic} 사업 {n}호 추진</h3>
+<ul class="info"><li>담당부서 <span>기획예산과</span></li><li>등록일 <span>2026-11-{1 + n % 28:02d}</span></li></ul>
+<div class="view-content">{paras}
+<table><tr><th>구분</th><th>내용</th></tr><tr><td>기간</td><td>2027년</td></tr></table>
+<p>홍길동 기자 hong@example.com</p><p>저작권자 ⓒ 한빛시청 무단전재 및 재배포 금지</p></div>
+<div class="view-file"><a href="/files/{n}.hwp">붙임 {n}.hwp</a></div>
+<img src="/kogl/new_img_opentype01.png" alt="공공누리 마크 - 제1유형(출처표시)"></div>
+<div id="footer">한빛시청 주소 전화 000-000-0000 Copyright ⓒ 한빛시청</div></body></html>"""
+    return html.encode("utf-8")
+
+
+def feed(count: int, origin: str) -> bytes:
+    items = "".join(
+        f"<item><title>한빛시, {TOPICS[n % len(TOPICS)]} 사업 {n}호 추진</title>"
+        f"<link>{origin}/view?n={n}</link><pubDate>2026-11-{1 + n % 28:02d} 10:00:00</pubDate>"
+        f"<description><![CDATA[사업 {n}호]]></description></item>"
+        for n in range(count)
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            f"<title>bench</title>{items}</channel></rss>").encode()
+
+
+def serve(count: int) -> None:
+    """Child process: serve the feed and pages until stdin closes."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Headers and body in one buffered write, Nagle off: otherwise every keep-alive
+        # response waits ~40 ms for the client's delayed ACK and the benchmark measures that.
+        wbufsize = 64 * 1024
+        disable_nagle_algorithm = True
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            parts = urlsplit(self.path)
+            if parts.path == "/rss.xml":
+                body, ctype = feed(count, f"http://{self.headers['Host']}"), "application/rss+xml"
+            elif parts.path == "/view":
+                body, ctype = article(int(parse_qs(parts.query)["n"][0])), "text/html"
+            else:
+                body, ctype = b"not found", "text/plain"
+            self.send_response(200 if ctype != "text/plain" else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    print(httpd.server_address[1], flush=True)
+    import threading
+
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    sys.stdin.read()
+
+
+def run(count: int) -> dict:
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from press_scraper.api import scrape
+
+    child = subprocess.Popen([sys.executable, __file__, "--serve", str(count)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(child.stdout.readline())
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            src = tmp / "sources.toml"
+            src.write_text(
+                "[scraper]\ndelay = 0\nretries = 0\n\n[[sources]]\nid = \"bench\"\n"
+                f"name = \"한빛시청\"\nkind = \"rss\"\nurl = \"http://127.0.0.1:{port}/rss.xml\"\n",
+                encoding="utf-8",
+            )
+            start = time.perf_counter()
+            report = scrape(src, tmp / "content", state_dir=tmp / "state")
+            seconds = time.perf_counter() - start
+            written = len(list((tmp / "content" / "scraped" / "bench").glob("*.md")))
+            start2 = time.perf_counter()
+            again = scrape(src, tmp / "content", state_dir=tmp / "state")
+            rerun = time.perf_counter() - start2
+    finally:
+        child.stdin.close()
+        child.wait(timeout=10)
+    maxrss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "articles": count,
+        "written": written,
+        "new": report.totals()["new"],
+        "failed": report.totals()["failed"],
+        "seconds": seconds,
+        "per_second": written / seconds if seconds else 0.0,
+        "peak_mib": maxrss_kib / 1024,
+        "rerun_seconds": rerun,
+        "rerun_new": again.totals()["new"],
+    }
+
+
+def write_docs(result: dict) -> Path:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    section = (
+        "## Scraper\n\n"
+        "`make bench-scrape` (`bench/scrape.py`): an RSS feed of "
+        f"{result['articles']:,} new articles and their pages (about 9 KB of HTML each, with menus, "
+        "share buttons, a table and boilerplate) served by a separate process on 127.0.0.1; "
+        "politeness delay 0; generic extraction (trafilatura, no selectors); files written "
+        "atomically into a temporary content folder.\n\n"
+        "| measure | value |\n| --- | --- |\n"
+        f"| articles written | {result['written']:,} (failed {result['failed']}) |\n"
+        f"| time | {result['seconds']:.1f} s |\n"
+        f"| throughput | **{result['per_second']:.0f} articles/s** (target ≥ 50) |\n"
+        f"| peak memory (ru_maxrss) | {result['peak_mib']:.0f} MiB |\n"
+        f"| second run (nothing new) | {result['rerun_seconds']:.2f} s, "
+        f"{result['rerun_new']} written |\n\n"
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores "
+        f"(shared with other work), Python {platform.python_version()}.\n"
+    )
+    if re.search(r"^## Scraper\n", text, re.M):
+        text = re.sub(r"^## Scraper\n.*?(?=^## |\Z)", section, text, flags=re.M | re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        serve(args.serve)
+        return 0
+    result = run(args.articles)
+    print(f"{result['written']} articles in {result['seconds']:.1f} s: "
+          f"{result['per_second']:.0f} articles/s, peak memory {result['peak_mib']:.0f} MiB; "
+          f"second run {result['rerun_seconds']:.2f} s, {result['rerun_new']} new")
+    if args.write_docs:
+        print(f"updated {write_docs(result)}")
+    return 0 if result["written"] == args.articles and result["per_second"] >= 50 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
