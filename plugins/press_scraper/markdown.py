@@ -14,8 +14,10 @@ Pure functions. Three layers of defence keep a source's markup off our pages:
 
 The metadata header is one `Key: value` line per key, each value through
 `newsroom_site.model.escape_value`, then a blank line, then the body (whose first line is never
-read as a key either). Title, Subtitle and Summary are HTML text for Pelican, so `&`, `<`, `>`
-are written as entities; Summary is also Markdown (Pelican formats it), so it is escaped too.
+read as a key either). Title, Subtitle and the other plain keys are written as plain text: the
+site's templates autoescape every value (JINJA_ENVIRONMENT in pelicanconf.py), so `R&D` shows as
+`R&D`, and `<script>` in a title shows as text. Summary is Markdown (Pelican formats it), so it is
+escaped as Markdown text.
 """
 
 from __future__ import annotations
@@ -304,17 +306,11 @@ HEADER_ORDER = (
     "Source", "Source_URL", "Image", "Status", "License", "Excerpt_Only", "Source_ID",
     "Identity", "Content_Hash",
 )
-# Values that Pelican treats as HTML (and, for Summary, formats as Markdown).
-_HTML_TEXT_KEYS = {"Title", "Subtitle"}
-
-
 def header_value(key: str, value: str) -> str:
-    """One header value: single line, and for text keys HTML- (and Markdown-) escaped."""
+    """One header value: a single line; Summary escaped as Markdown text (Pelican formats it)."""
     value = escape_value(value)
     if key == "Summary":
         return escape_markdown_text(value)
-    if key in _HTML_TEXT_KEYS:
-        return _escape_html(value)
     if key in ("Tags", "Authors"):
         # Comma-separated lists: no markup, no stray separators.
         return re.sub(r"[<>&]", "", value)

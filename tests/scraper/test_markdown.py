@@ -77,7 +77,8 @@ def test_title_with_newlines_and_category_text_stays_one_line():
     doc = md.build_document(fields, "본문")
     header = parse_header(doc)
     assert [f.key for f in header.fields] == ["Title", "Date"]
-    assert header.value("Title") == "가짜 제목 Category: 정치 Status: draft &lt;b&gt;"
+    # plain text: the templates autoescape it (tests/scraper/test_scrape_e2e.py checks the page)
+    assert header.value("Title") == "가짜 제목 Category: 정치 Status: draft <b>"
 
 
 def test_summary_is_markdown_escaped():
