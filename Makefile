@@ -108,3 +108,9 @@ bench: bench-scrape bench-update
 # Scraper benchmark: 1,000 new articles from a local server, delay 0 (target >= 50/s).
 bench-scrape: install
 	$(BIN)/python bench/scrape.py --articles 1000 --write-docs
+
+# Lighthouse scores of home, a section and an article of the built sample site (mobile and
+# desktop) into docs/benchmarks.md; lighthouse is installed on demand so CI does not need it.
+audit: install
+	test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund lighthouse
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python bench/lighthouse.py --docs docs/benchmarks.md
