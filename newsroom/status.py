@@ -30,6 +30,9 @@ HEALTH_LABELS = {
     "last_failure": "마지막 실패",
     "consecutive_failures": "연속 실패",
     "consecutive_empty": "연속 빈 결과",
+    "runs_without_items": "연속 빈 결과",
+    "ok_runs": "성공 횟수",
+    "ever_found": "기사 발견 이력",
     "last_error": "마지막 오류",
     "warning": "경고",
     "runs": "실행 횟수",
@@ -94,8 +97,9 @@ code { font-size: .9em; }
 <table>
 <tr><th>출처</th>{% for c in health_cols %}<th>{{ labels.get(c, c) }}</th>{% endfor %}</tr>
 {% for id, row in health_rows %}
-<tr class="{{ 'bad' if row.get('consecutive_failures') or row.get('warning') else '' }}">
-<td>{{ id }}</td>{% for c in health_cols %}<td>{{ row.get(c, '') }}</td>{% endfor %}</tr>
+<tr class="{{ 'bad' if row.get('consecutive_failures') or row.get('warning')
+  or (row.get('ever_found') and row.get('runs_without_items')) else '' }}">
+<td>{{ id }}</td>{% for c in health_cols %}<td>{{ row.get(c)|cell }}</td>{% endfor %}</tr>
 {% endfor %}
 </table>
 {% else %}<p>출처 상태 기록(<code>{{ health_path }}</code>)이 아직 없습니다.</p>{% endif %}
@@ -103,7 +107,17 @@ code { font-size: .9em; }
 </html>
 """
 
+def _cell(value: object) -> str:
+    """How a health value reads in the table: no `None`/`True` for editors."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "예" if value else "아니오"
+    return str(value)
+
+
 _env = Environment(autoescape=True, keep_trailing_newline=True)
+_env.filters["cell"] = _cell
 _template = _env.from_string(_PAGE)
 
 
@@ -133,6 +147,9 @@ def health_rows(health: object) -> tuple[list[tuple[str, dict]], list[str]]:
         for k, v in row.items():
             if k not in cols and not isinstance(v, Mapping | list):
                 cols.append(k)
+    # Known fields first, in the order of HEALTH_LABELS; the rest after, as recorded.
+    order = {k: i for i, k in enumerate(HEALTH_LABELS)}
+    cols.sort(key=lambda k: order.get(k, len(order)))
     return sorted(rows), cols
 
 

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
 from lxml import etree, html
+
 from newsroom_site.model import derive_slug, parse_header
 
 logger = logging.getLogger(__name__)

@@ -134,8 +134,12 @@ def test_one_source_down_others_published_and_status_names_failures(project, ser
     assert status["sources"]["read"] == ["good"]
     assert status["new_articles"] == 3
     page = project.status_page()
+    run_table, health_table = page.split("출처 상태 (누적)")
     for source_id in ("refused", "broken", "slow"):
-        assert f"<td>{source_id}</td>" in page
+        assert f"<td>{source_id}</td>" in run_table
+        # press_scraper's .state/health.json, one row per source, failing ones marked
+        assert f'<tr class="bad">\n<td>{source_id}</td>' in health_table
+    assert '<tr class="">\n<td>good</td>' in health_table
     assert "source broken failed" in result.stderr
 
     # Next run: nothing new from the healthy source, the others still down -> no build.
