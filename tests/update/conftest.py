@@ -3,13 +3,12 @@
 `project` copies the repository's pelicanconf.py, publishconf.py, theme/ and plugins/ into a
 tmp folder with a few articles of its own, so each test runs the real `newsroom update`
 (a subprocess, with its lock, Pelican build and symlink switch) on files it may break.
-The sources are served by the scraper suite's real HTTP server on 127.0.0.1
-(tests/scraper/server.py), loaded by path so its module name cannot clash with others.
+The sources (test_sources.py) are served by the scraper suite's real HTTP server on
+127.0.0.1, tests/scraper/server.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -22,20 +21,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER_PY = ROOT / "tests" / "scraper" / "server.py"
 SITEURL = "http://127.0.0.1:8000"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
-
-
-def load_fixture_server():
-    """The scraper suite's FixtureServer module (None when it is not in this checkout)."""
-    if not SERVER_PY.exists():
-        return None
-    spec = importlib.util.spec_from_file_location("update_tests_fixture_server", SERVER_PY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 ARTICLES = {

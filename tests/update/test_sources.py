@@ -8,18 +8,30 @@ during the scrape without duplicating anything.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import load_fixture_server
 
 pytest.importorskip("press_scraper.api")
+SERVER_PY = Path(__file__).resolve().parents[1] / "scraper" / "server.py"
+
+
+def load_fixture_server():
+    """The scraper suite's real HTTP server, loaded by path: several test folders have a
+    `server` or `conftest` module, so importing it by name could pick the wrong one."""
+    spec = importlib.util.spec_from_file_location("update_tests_fixture_server", SERVER_PY)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 server_mod = load_fixture_server()
-if server_mod is None:
-    pytest.skip("tests/scraper/server.py is not in this checkout", allow_module_level=True)
 Reply, FixtureServer, hang = server_mod.Reply, server_mod.FixtureServer, server_mod.hang
 
 FAST = """[scraper]
