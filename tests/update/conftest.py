@@ -3,7 +3,7 @@
 `project` copies the repository's pelicanconf.py, publishconf.py, theme/ and plugins/ into a
 tmp folder with a few articles of its own, so each test runs the real `newsroom update`
 (a subprocess, with its lock, Pelican build and symlink switch) on files it may break.
-The sources (test_sources.py) are served by the scraper suite's real HTTP server on
+The sources (test_update_sources.py) are served by the scraper suite's real HTTP server on
 127.0.0.1, tests/scraper/server.py.
 """
 
