@@ -33,6 +33,7 @@ from helpers import (
     write_article,
 )
 from lxml import etree
+
 from newsroom_site import model
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -663,6 +664,46 @@ def test_fragment_links_point_at_existing_ids(out, soups):
             ):
                 problems.append(f"{rel}: {href} - no id={fragment!r} in {target}")
     assert not problems, "\n".join(problems[:40])
+
+
+def test_pages_link_relatively_so_a_release_works_anywhere(soups, origin):
+    """Readers' links are relative; only canonical, og: and 404.html (served at any depth) differ."""
+    problems = []
+    for rel, soup in soups.items():
+        if rel == "404.html":
+            continue
+        refs = [("a", a["href"]) for a in soup.find_all("a", href=True)]
+        refs += [("img", i["src"]) for i in soup.find_all("img", src=True)]
+        refs += [("script", s["src"]) for s in soup.find_all("script", src=True)]
+        refs += [
+            ("link", link["href"]) for link in soup.find_all("link", href=True)
+            if "canonical" not in (link.get("rel") or [])
+        ]
+        for kind, ref in refs:
+            if ref.startswith("/") and not ref.startswith("//") or ref.startswith(origin):
+                problems.append(f"{rel}: <{kind}> {ref} is not relative")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_every_page_is_korean_with_a_title_and_one_h1(soups):
+    problems = []
+    for rel, soup in soups.items():
+        if soup.html is None or soup.html.get("lang") != "ko":
+            problems.append(f"{rel}: <html lang> is {soup.html and soup.html.get('lang')!r}")
+        if not soup.title or not text_of(soup.title):
+            problems.append(f"{rel}: empty <title>")
+        if len(soup.find_all("h1")) != 1:
+            problems.append(f"{rel}: {len(soup.find_all('h1'))} <h1> elements")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_preview_build_of_the_sample_is_clean(project_root, tmp_path):
+    """The editors' preview (pelicanconf.py) builds the same content without a warning."""
+    result = build_site(project_root / "content", tmp_path / "preview", project_root / "pelicanconf.py")
+    assert result.returncode == 0, result.log[-3000:]
+    assert not result.problems(), "\n".join(result.problems())
+    home = text_of(parse_html(tmp_path / "preview" / "index.html"))
+    assert ".md:" not in home, "the preview of good content shows a problem banner"
 
 
 # --- tag, source, author, archive and fixed pages ------------------------------------------
