@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+
 from newsroom_site.model import KST, format_date, parse_date
 
 from . import encoding, extract, health

@@ -28,6 +28,7 @@ import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
 from dateutil import parser as date_parser
+
 from newsroom_site.model import KST
 
 logger = logging.getLogger(__name__)
@@ -191,6 +192,18 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _WS_RE = re.compile(r"\s+")
 
 
+_MORE_RE = re.compile(
+    r"\s*[\[(<]?\s*(?:기사\s*)?(?:더\s*보기|전문\s*보기|원문\s*보기|read\s+more|more)\s*[\])>]?"
+    r"\s*(?:»|>>|…)?\s*$",
+    re.I,
+)
+
+
+def feed_summary_text(html: str) -> str:
+    """A feed description as text, without a trailing "[더보기]" / "Read more" link."""
+    return _MORE_RE.sub("", html_to_text(html))
+
+
 def html_to_text(html: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     if not html:
@@ -257,9 +270,9 @@ def parse_feed(text: str | bytes, base_url: str) -> list[FeedItem]:
                 title=html_to_text(entry.get("title", "")),
                 date=published or updated,
                 updated=updated if published else None,
-                summary=html_to_text(summary_html),
+                summary=feed_summary_text(summary_html),
                 content_html=content_html,
-                author=html_to_text(entry.get("author", "")),
+                author=clean_author(html_to_text(entry.get("author", ""))),
                 categories=categories,
             )
         )
@@ -432,7 +445,8 @@ def strip_title_decoration(title: str, site_names: list[str]) -> str:
         return title
     kept = [p for p in parts if not _is_decoration(p, site_names)]
     if not kept:
-        return title
+        # "서안군청 모바일 :: 보도자료": every part is the site or the menu; no headline here.
+        return ""
     if len(kept) == len(parts):
         return title  # no decoration recognised: the separators belong to the headline
     # Keep the original text between the first and last kept part.
@@ -443,9 +457,10 @@ def strip_title_decoration(title: str, site_names: list[str]) -> str:
 
 def choose_title(
     *, page_title: str = "", og_title: str = "", headings: list[str] = (),
-    site_names: list[str] = (), fallback: str = "",
+    site_names: list[str] = (), labelled: str = "", fallback: str = "",
 ) -> str:
-    """The headline: a heading that the page title or og:title contains, else a cleaned title."""
+    """The headline: a heading that the page title or og:title contains, else a cleaned title,
+    else the detail table's 제목 cell (`labelled`), else the first plausible heading."""
     names = [n for n in site_names if n]
     page_title, og_title = _norm(page_title), _norm(og_title)
     for h in headings:
@@ -459,11 +474,25 @@ def choose_title(
             cleaned = strip_title_decoration(candidate, names)
             if cleaned and not _is_decoration(cleaned, names):
                 return cleaned
+    if _norm(labelled):
+        return _norm(labelled)
     for h in headings:
         h = _norm(h)
         if len(h) >= 4 and not _is_decoration(h, names):
             return h
     return _norm(fallback)
+
+
+def labelled_title(root) -> str:
+    """The cell labelled 제목 in a `th/td` or `dt/dd` detail table, or ""."""
+    for label in root.xpath("//th|//dt"):
+        if re.sub(r"\s+", "", label.text_content()) in ("제목", "글제목", "title"):
+            cell = label.getnext()
+            if cell is not None and cell.tag in ("td", "dd"):
+                text = _norm(cell.text_content())
+                if len(text) >= 2:
+                    return text
+    return ""
 
 
 # --- boilerplate ---------------------------------------------------------------------------
@@ -480,11 +509,13 @@ BOILERPLATE_PATTERNS = [
         r"url\s*복사|링크\s*복사|인쇄|스크랩|글자\s*크기|확대|축소|목록|이전글|다음글|좋아요|SNS\s*공유)\s*[|/·]?)+$",
         re.I,
     ),
-    re.compile(r"본\s*저작물은\s*[\"“']?공공누리"),
+    re.compile(r"본\s*저작물은\s*[\"“']?공공누리|공공누리[^.]{0,40}조건에\s*따라\s*이용"),
+    re.compile(r"이\s*페이지의?\s*(?:담당|정보|만족)|만족하십니까"),
+    re.compile(r"^\s*기자명\s*[:：]?\s*\S{2,5}(?:\s*기자)?\s*$"),
     re.compile(r"^\s*(?:조회수?|조회)\s*[:：]?\s*[\d,]+\s*$"),
     # An info row: 등록일 2025-12-11 담당부서 일자리정책과 조회수 12 (a `dl` becomes a list).
     re.compile(
-        r"^(?:\s*(?:등록일(?:시)?|작성일(?:시)?|입력|수정일?|게시일|승인|담당부서|부서명|등록부서|작성자"
+        r"^(?:\s*(?:등록일(?:시)?|작성일(?:시)?|입력|수정일?|게시일|승인|담당부서|부서명|등록부서|작성자|기자명"
         r"|조회수?|전화번호|연락처|담당자)\s*[:：]?\s*[^\s:：]+(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)+\s*$"
     ),
 ]
@@ -530,13 +561,56 @@ _SIZE_NOISE_RE = re.compile(
 )
 
 
+_FILE_NAME_ATTRS = ("data-file-nm", "data-filename", "data-file-name", "data-orgn-file-nm",
+                    "data-name")
+_FILE_URL_ATTRS = ("data-url", "data-href", "data-link", "data-file-url", "data-down-url",
+                   "data-download", "href")
+# A literal address inside an onclick ("location.href='/cmm/fms/FileDown.do?…'").
+_ONCLICK_URL_RE = re.compile(r"[\"'](/[^\"'\s]+|https?://[^\"'\s]+)[\"']")
+
+
+def _attachment_name(text: str) -> str:
+    return _SIZE_NOISE_RE.sub("", text).strip()
+
+
 def find_attachments(root, page_url: str) -> list[Attachment]:
-    """Links to attached files: href or link text ending in a document extension."""
+    """Attached files, in page order.
+
+    Links whose href or text ends in a document extension; and download buttons that only
+    carry the file's name (`<button data-file-nm="….hwp" onclick="fn_downFile('…')">`) or
+    `javascript:` links named like a file. A button's URL is kept when the markup states one
+    (a `data-url`-like attribute, or a literal path in its onclick); otherwise the file is
+    listed by name only (Attachment.url == ""), and readers get it from the original page.
+    """
     found: list[Attachment] = []
     seen: set[str] = set()
-    for a in root.iter("a"):
-        href = a.get("href") or ""
-        text = _norm(a.text_content()) or _norm(a.get("title") or "")
+    named_only: list[str] = []
+    xpath = "//a|" + "|".join(f"//*[@{attr}]" for attr in _FILE_NAME_ATTRS)
+    for el in root.xpath(xpath):
+        text = _norm(el.text_content()) or _norm(el.get("title") or "")
+        name_attr = next((_norm(el.get(a)) for a in _FILE_NAME_ATTRS if el.get(a)), "")
+        if el.tag != "a" or name_attr:
+            # A download button: its name attribute, else its text if it names a file.
+            name = _attachment_name(name_attr or text)
+            if not _ATTACH_EXT_RE.search(name):
+                continue
+            url = ""
+            for attr in _FILE_URL_ATTRS:
+                url = clean_href(el.get(attr), page_url) if el.get(attr) else ""
+                if url:
+                    break
+            if not url:
+                m = _ONCLICK_URL_RE.search(el.get("onclick") or "")
+                url = clean_href(m.group(1), page_url) if m else ""
+            if url:
+                if url not in seen:
+                    seen.add(url)
+                    found.append(Attachment(name=name, url=url))
+            elif name not in named_only:
+                named_only.append(name)
+                found.append(Attachment(name=name, url=""))
+            continue
+        href = el.get("href") or ""
         path = urlsplit(href.replace("&amp;", "&")).path
         ext_in_href = bool(re.search(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", path, re.I))
         ext_in_text = bool(_ATTACH_EXT_RE.search(text))
@@ -548,12 +622,21 @@ def find_attachments(root, page_url: str) -> list[Attachment]:
         if re.fullmatch(r"\[?\s*(미리보기|바로보기|preview)\s*\]?", text, re.I):
             continue
         url = clean_href(href, page_url)
-        if not url or url in seen:
+        if not url:
+            # `javascript:goDownLoad(…)` (a POST download): the name is still worth showing.
+            name = _attachment_name(text)
+            if ext_in_text and name not in named_only:
+                named_only.append(name)
+                found.append(Attachment(name=name, url=""))
             continue
-        name = _SIZE_NOISE_RE.sub("", text).strip() or urlsplit(url).path.rsplit("/", 1)[-1]
+        if url in seen:
+            continue
+        name = _attachment_name(text) or urlsplit(url).path.rsplit("/", 1)[-1]
         seen.add(url)
         found.append(Attachment(name=name, url=url))
-    return found
+    # A file listed by name and also linked (a label beside its button) is listed once.
+    linked = {a.name for a in found if a.url}
+    return [a for a in found if a.url or a.name not in linked]
 
 
 _KOGL_RE = re.compile(r"공공누리[^제]{0,20}제?\s*([1-4])\s*유형")
@@ -602,13 +685,70 @@ def _meta(root, *names: str) -> str:
     return ""
 
 
-def _outside_chrome(el) -> bool:
-    """False inside a footer or page-manager box: its 담당부서 is the menu's, not the release's."""
+_CHROME_MARKER_RE = re.compile(
+    r"footer|manager|satisf|charge|copyright|gnb|lnb|nav|page-?_?info", re.I
+)
+# Words of the box that names who manages the menu page ("이 페이지의 담당부서 홍보실,
+# 최종수정일 2019-05-01, 만족하십니까?"). Its department and date are the menu's, not the
+# release's, and the box often has no telling class name.
+_PAGE_MANAGER_RE = re.compile(
+    r"이\s*페이지|페이지\s*담당|콘텐츠\s*(?:담당|관리)|자료\s*관리\s*부서|만족도|만족하십니까"
+)
+_BOX_TAGS = ("div", "dl", "section", "aside", "ul", "table", "footer", "form")
+
+
+def page_manager_boxes(root) -> set:
+    """The small blocks holding a page-manager notice (see _PAGE_MANAGER_RE)."""
+    boxes = set()
+    for text in root.xpath("//body//text()[contains(., '페이지') or contains(., '만족') "
+                           "or contains(., '콘텐츠') or contains(., '자료')]"):
+        if not _PAGE_MANAGER_RE.search(text):
+            continue
+        parent = text.getparent()
+        box = parent if parent.tag in _BOX_TAGS else next(
+            (a for a in parent.iterancestors(*_BOX_TAGS)), None)
+        # A big block is the page itself (a "이 페이지 인쇄" button in the content area).
+        if box is not None and len(_norm(box.text_content())) <= 300:
+            boxes.add(box)
+    return boxes
+
+
+def _outside_chrome(el, boxes: set = frozenset()) -> bool:
+    """False inside a footer, menu or page-manager box: its 담당부서 and dates are the
+    menu's, not the release's."""
+    if el in boxes:
+        return False
     for anc in el.iterancestors():
-        marker = f"{anc.tag} {anc.get('id', '')} {anc.get('class', '')}".lower()
-        if re.search(r"footer|manager|satisfaction|charge|copyright|gnb|lnb|nav", marker):
+        if anc in boxes:
+            return False
+        marker = f"{anc.tag} {anc.get('id', '')} {anc.get('class', '')}"
+        if _CHROME_MARKER_RE.search(marker):
             return False
     return True
+
+
+_AUTHOR_SUFFIX_RE = re.compile(r"\s*(?:선임|수석|객원|인턴)?\s*(?:기자|특파원|통신원)\s*$")
+
+
+def clean_author(text: str) -> str:
+    """A byline as a name: no e-mail address, no 기자 title, no label.
+
+    RSS `author` is often "mail@host (Name)"; ndsoft feeds say "홍길동 기자".
+    """
+    text = _norm(text)
+    m = re.fullmatch(r"\S+@\S+\s*\((.+)\)", text)
+    if m:
+        text = m.group(1)
+    text = re.sub(_EMAIL, " ", text)
+    text = re.sub(r"^(?:기자명|작성자|담당부서|부서명|등록부서|글쓴이|by)\s*[:：]?\s*", "", _norm(text),
+                  flags=re.I)
+    bare = _AUTHOR_SUFFIX_RE.sub("", text)
+    if len(bare.strip()) >= 2:  # "이기자" is a name; "홍길동기자" is 홍길동
+        text = bare
+    text = text.strip(" ()[]=,/")
+    if text.startswith(("http://", "https://")) or len(text) > 60:
+        return ""
+    return text
 
 
 _SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
@@ -681,7 +821,7 @@ def parse_article(
     headings = [_norm(h.text_content()) for h in root.xpath("//h1|//h2|//h3")][:12]
     title = choose_title(
         page_title=page_title, og_title=_meta(root, "og:title", "twitter:title"),
-        headings=headings, site_names=names,
+        headings=headings, site_names=names, labelled=labelled_title(root),
     )
     if sel_title:
         title = strip_title_decoration(sel_title, names)
@@ -693,8 +833,13 @@ def parse_article(
     if not body_html:
         # fast=True skips trafilatura's second opinion (readability/jusText comparison): it
         # halves the time per page, and our boilerplate pass below removes what it would.
+        # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": hand it
+        # a tree of its own (it edits what it is given) where captions are paragraphs.
+        tree = _doc(html)
+        for caption in tree.iter("figcaption"):
+            caption.tag = "p"
         body_html = trafilatura.extract(
-            html, url=url, output_format="html", include_tables=True, include_images=True,
+            tree, url=url, output_format="html", include_tables=True, include_images=True,
             include_links=True, include_formatting=True, with_metadata=False, favor_recall=True,
             deduplicate=False, fast=True,
         ) or ""
@@ -724,9 +869,10 @@ def parse_article(
         body_html = f"<p>{_escape_text(body.text)}</p>" + body_html
 
     # Dates: selector, meta, then a labelled date outside the footer.
+    boxes = page_manager_boxes(root)
     page_text = "\n".join(
         _norm(t) for t in root.xpath("//body//text()[normalize-space()]")
-        if _outside_chrome(t.getparent())
+        if _outside_chrome(t.getparent(), boxes)
     )
     date = None
     if soup is not None and selectors.get("date"):
@@ -749,13 +895,12 @@ def parse_article(
     author = author or _meta(root, "author", "article:author", "dable:author")
     if not author:
         m = re.search(r"기자명\s*[:：]?\s*(\S{2,5})\s*기자", page_text) or re.search(
-            r"(?:담당부서|부서명|등록부서|작성부서)\s*[:：]?\s*\n?\s*([가-힣A-Za-z0-9]{2,20})",
+            r"(?:담당\s*부서|부서명|등록부서|작성부서|작성자)\s*[:：]?\s*\n?\s*"
+            r"([가-힣A-Za-z0-9]{2,20})",
             page_text,
         )
         author = m.group(1) if m else ""
-    author = re.sub(r"^(?:담당부서|작성자|부서명)\s*[:：]?\s*", "", author).strip()
-    if author.startswith(("http://", "https://")):
-        author = ""
+    author = clean_author(author)
 
     images = []
     for img in body.iter("img"):

@@ -33,6 +33,7 @@ import lxml.html
 import markdown as python_markdown
 import nh3
 from markdownify import MarkdownConverter
+
 from newsroom_site.model import META_KEY_RE, escape_value, format_date
 
 from .extract import Record, html_to_text
@@ -369,6 +370,10 @@ def render_body(record: Record, *, source_name: str, excerpt_only: bool) -> str:
             href = safe_url(a.url)
             if href:
                 items.append(f"- [{_md_link_text(a.name) or '첨부파일'}]({href})")
+            elif a.name and url:
+                # A download button or a POST form: no address of its own, so the reader is
+                # sent to the original page, where the button works.
+                items.append(f"- {_md_link_text(a.name)} ([원문 페이지에서 받기]({url}))")
         if items:
             md += "\n\n### 첨부파일\n\n" + "\n".join(items)
     return md

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from server import file_reply
+
 from press_scraper.encoding import EncodingError, decode_feed, decode_html, normalize_charset
 from press_scraper.fetch import Fetcher
 from press_scraper.sources import settings_from_mapping
-from server import file_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "encoding"
 EXPECTED = ("하늘시, 똠방골 햏빛 축제 개최", "쓔욱 자라는 보리밭", "‘햏빛 축제’", "□", "○", "※")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from press_scraper import extract
 
 KST = timezone(timedelta(hours=9))
@@ -188,6 +189,7 @@ def test_article_generic_extraction():
     assert [(a.name, a.url) for a in r.attachments] == [
         ("붙임1. 청년사업 계획.hwp", "http://127.0.0.1:9/common/download.do?fileId=3&sn=1"),
         ("계획서.pdf", BASE + "board/files/plan.pdf"),
+        ("자바스크립트 첨부.hwpx", ""),  # a POST download: listed by name, never as a script URL
     ]
     assert "□ 한빛시는" in r.body_html and "<table>" in r.body_html
     for junk in ("무단전재", "hong@example.com", "기사제보", "페이스북", "등록일", "담당부서"):

@@ -10,9 +10,10 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from server import Reply, big, conditional, hang, redirect, retry_after, trickle
+
 from press_scraper.fetch import Fetcher, FetchError, parse_retry_after
 from press_scraper.sources import settings_from_mapping
-from server import Reply, big, conditional, hang, redirect, retry_after, trickle
 
 FAST = {"delay": 0, "timeout": 2, "deadline": 5, "retries": 2, "backoff": 0.05,
         "user_agent": "TestBot/1.0", "contact_url": "https://news.example/about.html"}

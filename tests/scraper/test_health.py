@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
 from press_scraper.health import HEALTH_FILE, HISTORY, Health, record_run
 
 KST = timezone(timedelta(hours=9))

@@ -14,11 +14,11 @@ from urllib.parse import parse_qs
 import lxml.html
 import pytest
 from helpers import PROJECT_ROOT, build_env, build_site
-from newsroom_site.model import parse_header
 from PIL import Image
 from server import FIXTURES, Reply, big, file_reply, hang, redirect, retry_after
 
 from newsroom.cli import main as newsroom
+from newsroom_site.model import parse_header
 
 FAST = """[scraper]
 delay = 0

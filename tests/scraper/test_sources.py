@@ -6,6 +6,7 @@ import dataclasses
 import textwrap
 
 import pytest
+
 from press_scraper.sources import (
     DEFAULT_SETTINGS,
     ScraperSettings,

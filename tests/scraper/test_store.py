@@ -7,6 +7,7 @@ import os
 
 import pytest
 from PIL import Image
+
 from press_scraper import store as st
 from press_scraper.markdown import content_hash
 
