@@ -153,6 +153,14 @@ def _hangul_share(text: str) -> float:
     return hangul / len(non_ascii)
 
 
+def _latin_share(text: str) -> float:
+    """Share of Latin-script letters among the non-ASCII letters of `text`."""
+    non_ascii = [c for c in text if ord(c) > 0x7F and c.isalpha()]
+    if not non_ascii:
+        return 1.0
+    return sum(1 for c in non_ascii if c < "\u0250") / len(non_ascii)
+
+
 def _as_korean(content: bytes) -> str | None:
     """CP949 text if the bytes decode strictly into mostly Hangul, else None."""
     text = _strict(content, "cp949")
@@ -225,6 +233,10 @@ def _decode_text(content: bytes, headers: Mapping[str, str] | None) -> tuple[str
         text = content.decode(codec, errors="ignore")
         if codec == "cp949" and _hangul_share(text) < 0.5:
             continue
+        if sum(1 for c in text if ord(c) > 0x7F) < 5 * errors:
+            # Mostly ASCII whose few other bytes all fail: a single-byte page (one "ç" in
+            # English text), not UTF-8 with a broken byte. Dropping them would lose letters.
+            continue
         logger.warning("dropped %d undecodable byte sequence(s) decoding as %s", errors, codec)
         return text, codec
 
@@ -247,6 +259,15 @@ def _decode_text(content: bytes, headers: Mapping[str, str] | None) -> tuple[str
                     and match.coherence >= first.coherence - 0.05:
                 first, guessed = match, codec
                 break
+        if guessed != "cp1252" and _latin_share(content.decode(guessed)) >= 0.9:
+            western = _strict(content, "cp1252")
+            if western is not None and _latin_share(western) >= 0.9:
+                # Between Latin-script code pages the statistics are a coin toss (a real
+                # Portuguese feed came out cp1257: "Chávez" as "Chįvez"); windows-1252 is what
+                # browsers assume for an undeclared page, and by far the likeliest.
+                logger.info("no usable charset declaration; %s guessed, windows-1252 preferred "
+                            "for Latin text", guessed)
+                return western, "cp1252"
         logger.info("no usable charset declaration; guessed %s (%s)", guessed,
                     ", ".join(first.languages[:2]))
         return content.decode(guessed), guessed

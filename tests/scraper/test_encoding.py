@@ -128,3 +128,25 @@ def test_undeclared_western_page_is_guessed_not_forced_into_korean():
     text = "<p>Le café de la gare est très réputé. Les élèves préfèrent le thé. Ça dépend.</p>" * 3
     decoded, used = decode_html(text.encode("cp1252"), {})
     assert decoded == text and used == "cp1252"
+
+
+def test_undeclared_latin_feed_is_windows_1252_not_another_latin_code_page():
+    # Found by hand on a real Portuguese feed (no declaration, windows-1252 bytes) that
+    # charset-normalizer read as cp1257. Mostly English with one accented word, ours is read
+    # as cp850 ("eleiþ§es") by the statistics alone.
+    text = ("<rss><channel><title>LISBON, 3 JAN -</title><item><title>Vote</title>"
+            "<description>Residents asked for better buses and safer roads. eleições The "
+            "council met on Monday to discuss the budget. The hearing was moved to the national "
+            "court. Police closed the main road for two hours.</description>"
+            "<link>http://127.0.0.1:9/n/1</link></item></channel></rss>")
+    decoded, codec = decode_html(text.encode("cp1252"))
+    assert codec == "cp1252" and "eleições" in decoded
+    feed = feedparser.parse(decode_feed(text.encode("cp1252"))[0])
+    assert "eleições" in feed.entries[0].summary
+
+
+def test_undeclared_cyrillic_is_still_guessed():
+    text = ("<p>Городской совет обсудил бюджет на следующий год. Жители попросили больше "
+            "автобусов и безопасные дороги. Мэр обещал ответить в течение недели.</p>") * 3
+    decoded, codec = decode_html(text.encode("cp1251"))
+    assert codec != "cp1252" and "Городской совет" in decoded
