@@ -23,7 +23,3 @@ DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
-
-# Drafts are previewed at drafts/<slug>.html by `make devserver`, never published.
-DRAFT_SAVE_AS = ""
-DRAFT_PAGE_SAVE_AS = ""

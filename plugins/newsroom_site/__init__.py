@@ -2,9 +2,12 @@
 
 Signals used, and why:
 - `initialized`: validate NEWSROOM_* settings once (no I/O beyond the settings).
-- `article_generator_preread`: check every content file before Pelican reads any, so the
+- `article_generator_init`: check every content file before Pelican reads any, so the
   strict (published) build refuses a bad file with `path:line: message` instead of Pelican's
   default of logging and skipping it; the preview lists the problems on a banner instead.
+  (Not `article_generator_preread`: Pelican sends that before *each* file, which made a
+  whole-folder check quadratic: 1,000 articles took 250 s.) Generators are created anew for
+  every build, so autoreload checks again after each change.
 - `content_object_init`: ASCII slugs and section slugs, sanitised scraped HTML.
 - `article_generator_finalized`: section boxes, neighbours, related, JSON-LD (once each).
 - `get_generators`: source pages, sitemaps and robots.txt.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from pathlib import Path
 
 from pelican import signals
@@ -66,7 +70,7 @@ def on_generator_init(generator) -> None:
     generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
 
 
-def on_article_preread(generator) -> None:
+def on_article_init(generator) -> None:
     ns = _ns(generator.settings)
     content_dir = Path(generator.path)
     sections = [name for name, _slug in ns["NEWSROOM_SECTIONS"]]
@@ -74,14 +78,18 @@ def on_article_preread(generator) -> None:
         content_dir,
         sections,
         page_paths=generator.settings.get("PAGE_PATHS", ["pages"]),
-        base=content_dir.parent,
+        # Paths as the person running the build can open them: relative to the working
+        # folder when the content is inside it, else absolute.
+        base=Path.cwd() if content_dir.resolve().is_relative_to(Path.cwd()) else None,
     )
     generator.context["NEWSROOM_PROBLEMS"] = [str(p) for p in problems]
     if not problems:
         return
     if ns["NEWSROOM_STRICT"]:
-        for p in problems:
-            logger.error("%s", p)
+        # Plain lines on stderr, exactly as `newsroom check` prints them: Pelican's rich log
+        # handler wraps long records, which breaks `path:line: message` for editors' tools.
+        sys.stderr.write("".join(f"{p}\n" for p in problems))
+        sys.stderr.flush()
         logger.error(
             "%d problem(s) in content files: the published build stops here "
             "(run `newsroom check` to list them)",
@@ -158,7 +166,7 @@ def get_generators(pelican):
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.generator_init.connect(on_generator_init)
-    signals.article_generator_preread.connect(on_article_preread)
+    signals.article_generator_init.connect(on_article_init)
     signals.content_object_init.connect(on_content_init)
     signals.article_generator_finalized.connect(on_articles_finalized)
     signals.get_generators.connect(get_generators)
