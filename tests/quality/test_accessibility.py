@@ -61,6 +61,8 @@ def test_axe_finds_no_serious_violations(chromium, site_url, project_root, viewp
             result = page.evaluate(
                 "async () => await axe.run(document, {resultTypes: ['violations']})"
             )
+            rules = sum(len(result[k]) for k in ("passes", "violations", "incomplete"))
+            assert rules > 20, f"{path}: axe-core evaluated only {rules} rules"
             blocking = [v for v in result["violations"] if v.get("impact") in BLOCKING]
             if blocking:
                 failures.append(f"{name} {path} at {viewport}:\n{_describe(blocking)}")
@@ -70,6 +72,45 @@ def test_axe_finds_no_serious_violations(chromium, site_url, project_root, viewp
     assert not failures, "axe-core violations (serious/critical):\n" + "\n".join(failures)
 
 
+def test_axe_does_report_a_violation(chromium):
+    """The gate can fail: an image without alt text is a critical violation."""
+    context = chromium.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.set_content('<!DOCTYPE html><html lang="ko"><title>t</title><main>'
+                         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main>')
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+    finally:
+        context.close()
+    assert "image-alt" in [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
+
+
+def _console_problems(page, name: str, problems: list[str]) -> None:
+    page.on("console", lambda m: m.type == "error" and problems.append(
+        f"{name}: console error: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"{name}: page error: {e}"))
+
+
+def test_csp_violations_are_caught(chromium):
+    """The CSP check can fail: an inline script under `script-src 'self'` is reported."""
+    context = chromium.new_context()
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        _console_problems(page, "probe", problems)
+        page.set_content(
+            '<!DOCTYPE html><html lang="ko"><head><meta http-equiv="Content-Security-Policy" '
+            "content=\"script-src 'self'\"><title>t</title></head>"
+            "<body><script>document.title = 'ran'</script></body></html>"
+        )
+        page.wait_for_timeout(200)
+        assert page.title() == "t", "the inline script ran despite the CSP"
+    finally:
+        context.close()
+    assert any("Content Security Policy" in p for p in problems), problems
+
+
 def test_pages_run_clean_under_their_own_csp(chromium, site_url, project_root):
     """With CSP enforced, no script, style or image of the site is refused, and no JS error."""
     context = chromium.new_context(viewport=VIEWPORTS["desktop"])
@@ -77,14 +118,11 @@ def test_pages_run_clean_under_their_own_csp(chromium, site_url, project_root):
     try:
         for name, path in _pages(project_root).items():
             page = context.new_page()
-            page.on("console", lambda m, n=name: m.type == "error" and problems.append(
-                f"{n}: console error: {m.text}"))
-            page.on("pageerror", lambda e, n=name: problems.append(f"{n}: page error: {e}"))
+            _console_problems(page, name, problems)
             page.goto(site_url + path, wait_until="load")
-            # Violations are also reported as DOM events; count them after the page settled.
+            # Refused resources are reported on the console; let the page settle first.
             page.wait_for_timeout(200)
             page.close()
     finally:
         context.close()
-    # 404.html loaded at its own URL answers 200; a missing favicon would show as a 404 error.
     assert not problems, "\n".join(problems)
