@@ -47,6 +47,8 @@ __all__ = ["ScrapeReport", "SourceReport", "SourcesError", "ScrapeBusy", "scrape
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MAX_IMAGES_PER_ARTICLE = 10
+# U+FFFD found in a source's own text: up to this many (and 1 % of the text) are removed.
+MAX_SOURCE_REPLACEMENTS = 20
 LOCK_TIMEOUT = 120.0
 
 
@@ -364,7 +366,8 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
     report.sources = list(reports.values())
     started = {s.id: time.monotonic() for s in sources}
 
-    with Fetcher(config.settings, None if dry_run else state, sources=sources) as fetcher:
+    with Fetcher(config.settings, None if dry_run else state, sources=sources,
+                 public_only=True) as fetcher:
         # 1. Discovery, sources in parallel (the fetcher keeps each host polite).
         found: dict[str, list[Candidate]] = {}
         workers = max(1, min(config.settings.concurrency, len(sources)))
@@ -455,9 +458,23 @@ def _finish(cand: Candidate, record: extract.Record, rep: SourceReport, report: 
             seen: dict[str, str], *, store: Store, fetcher: Fetcher, keywords, fallback,
             sections, now: datetime) -> None:
     """Render and write one article; count what happened."""
-    if "\ufffd" in record.title or "\ufffd" in record.body_html:
-        rep.problem(cand.url, "text could not be decoded (replacement characters); not written")
-        return
+    bad = record.title.count("\ufffd") + record.body_html.count("\ufffd")
+    if bad or "\ufffd" in record.summary:
+        # Our decoding never makes U+FFFD (it drops or refuses), so these are in the source's
+        # own bytes: a real feed says "Elman\ufffds". A few are cut out, not shown as a glyph;
+        # many mean text that was already mojibake upstream, and the article is refused.
+        size = len(extract.html_to_text(record.body_html))
+        if bad > min(MAX_SOURCE_REPLACEMENTS, max(3, size // 100)) or "\ufffd" in record.title:
+            rep.problem(cand.url, f"text holds {bad} replacement characters (broken at the "
+                                  f"source); not written")
+            return
+        record = extract.Record(**{
+            **record.__dict__,
+            "body_html": record.body_html.replace("\ufffd", ""),
+            "summary": record.summary.replace("\ufffd", ""),
+        })
+        rep.problem(cand.url, f"removed {bad} replacement characters the source itself holds",
+                    failed=False)
     if not (record.title or cand.title):
         rep.problem(cand.url, "no title found; not written")
         return

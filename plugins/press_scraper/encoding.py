@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 from collections.abc import Mapping
 
 import charset_normalizer
@@ -64,6 +65,34 @@ _PRESCAN = 16 * 1024
 # truncated last character or one corrupt byte should not lose a whole press release.
 _MAX_BAD_FRACTION = 0.002
 _MIN_BAD_ALLOWED = 2
+
+
+# Characters no article needs and attackers like: C0 controls but tab and line breaks (a NUL
+# makes lxml turn the title into U+FFFD and trafilatura return nothing), DEL, bidi embeddings,
+# overrides and isolates (U+202E shows "exe.txt" as "txt.exe"), zero-width space, word joiner
+# and invisible operators, and stray byte-order marks. ZWJ/ZWNJ stay: emoji and some scripts
+# need them.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def normalise_text(text: str) -> str:
+    """NFC (Hangul typed on a Mac arrives as loose jamo), without invisible control characters.
+
+    Applied to every decoded page and feed, and again by extract.py for callers that pass text
+    of their own.
+    """
+    text = _INVISIBLE_RE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def has_invisible(text: str) -> bool:
+    """True when `text` holds a character `normalise_text` removes."""
+    return bool(_INVISIBLE_RE.search(text))
 
 
 class EncodingError(ValueError):
@@ -288,7 +317,8 @@ def decode_html(content: bytes, headers: Mapping[str, str] | None = None) -> tup
     Raises:
         EncodingError: no encoding fits (rather than returning U+FFFD-ridden text).
     """
-    return _decode_text(content, headers)
+    text, codec = _decode_text(content, headers)
+    return normalise_text(text), codec
 
 
 def decode_feed(content: bytes, headers: Mapping[str, str] | None = None) -> tuple[bytes, str]:
@@ -306,5 +336,5 @@ def decode_feed(content: bytes, headers: Mapping[str, str] | None = None) -> tup
         EncodingError: as decode_html.
     """
     text, codec = _decode_text(content, headers)
-    text = _XML_DECL_TEXT_RE.sub(r'\1 encoding="utf-8"', text, count=1)
+    text = _XML_DECL_TEXT_RE.sub(r'\1 encoding="utf-8"', normalise_text(text), count=1)
     return text.encode("utf-8"), codec

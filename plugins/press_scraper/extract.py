@@ -31,6 +31,8 @@ from dateutil import parser as date_parser
 
 from newsroom_site.model import KST
 
+from .encoding import normalise_text
+
 logger = logging.getLogger(__name__)
 
 # --- records -------------------------------------------------------------------------------
@@ -231,7 +233,12 @@ def parse_feed(text: str | bytes, base_url: str) -> list[FeedItem]:
 
     Returns:
         Items with absolute URLs; an item whose link repeats an earlier one is left out.
+
+    Raises:
+        ValueError: the feed is broken and gave no item, or none of its items has a link.
     """
+    if isinstance(text, str):
+        text = normalise_text(text)
     parsed = feedparser.parse(text, response_headers={"content-location": base_url})
     items: list[FeedItem] = []
     seen: set[str] = set()
@@ -276,8 +283,12 @@ def parse_feed(text: str | bytes, base_url: str) -> list[FeedItem]:
                 categories=categories,
             )
         )
-    if parsed.get("bozo") and not items:
-        logger.warning("feed %s could not be read: %s", base_url, parsed.get("bozo_exception"))
+    if not items and parsed.entries:
+        # A feed whose every item lost its link yields nothing forever: say so, loudly.
+        raise ValueError(f"feed has {len(parsed.entries)} items but none with an http(s) link")
+    if not items and parsed.get("bozo"):
+        raise ValueError(f"not a well-formed feed, and no item could be read from it "
+                         f"({parsed.get('bozo_exception')})")
     return items
 
 
@@ -356,7 +367,7 @@ def parse_list_page(
     a generic pass keeps same-site links shaped like article views.
     """
     selectors = selectors or {}
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(normalise_text(html), "lxml")
     links: list[ListLink] = []
     seen: set[str] = set()
 
@@ -585,7 +596,7 @@ def find_attachments(root, page_url: str) -> list[Attachment]:
     found: list[Attachment] = []
     seen: set[str] = set()
     named_only: list[str] = []
-    xpath = "//a|" + "|".join(f"//*[@{attr}]" for attr in _FILE_NAME_ATTRS)
+    xpath = "//a|//button|" + "|".join(f"//*[@{attr}]" for attr in _FILE_NAME_ATTRS)
     for el in root.xpath(xpath):
         text = _norm(el.text_content()) or _norm(el.get("title") or "")
         name_attr = next((_norm(el.get(a)) for a in _FILE_NAME_ATTRS if el.get(a)), "")
@@ -811,6 +822,7 @@ def parse_article(
         A Record; `body_html` is not yet sanitised (see markdown.sanitize_html).
     """
     selectors = selectors or {}
+    html = normalise_text(html)
     root = _doc(html)
     soup = BeautifulSoup(html, "lxml") if selectors else None
     names = [*site_names, _meta(root, "og:site_name")]

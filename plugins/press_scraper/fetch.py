@@ -1,7 +1,8 @@
 """Polite HTTP for the scraper: robots.txt, per-host spacing, timeouts, caps, retries, caching.
 
 Public API:
-    Fetcher(settings: ScraperSettings, state_dir: Path | None, *, sources=()) -> context manager
+    Fetcher(settings: ScraperSettings, state_dir: Path | None, *, sources=(), public_only=False)
+        -> context manager
         .get(url, *, kind="page", conditional=False) -> FetchResult      (raises FetchError)
         .fetch_many(urls, kind="page", *, conditional=False)
             -> Iterator[tuple[str, FetchResult | FetchError]]
@@ -50,6 +51,8 @@ Policy (issue 3, "Politeness"):
     - Conditional GET for kinds "feed" and "list" when asked: ETag/Last-Modified kept in
       `<state_dir>/http-cache.json` (atomic writes), bodies beside it in `http-cache/`. Deleting
       either only costs a full refetch.
+    - With `public_only` (what `api.scrape` uses): loopback, private, link-local and reserved
+      addresses are refused unless a source names that host:port, on every redirect hop too.
     - TLS certificates are always verified.
 
 Why requests (not httpx): it is installed already, its streaming API makes the size cap and
@@ -61,9 +64,11 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import ipaddress
 import json
 import logging
 import queue
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -218,6 +223,28 @@ def _check_scheme(url: str) -> str | None:
     return None
 
 
+def _non_public(host: str) -> str | None:
+    """Why `host` is not a public Internet address (resolving names), or None.
+
+    Every address the name resolves to must be global. (A name that resolves differently a
+    moment later, DNS rebinding, is not caught: that needs pinning the address in the
+    connection, which requests does not offer.)
+    """
+    try:
+        addresses = {ipaddress.ip_address(host.strip("[]"))}
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError) as exc:
+            return f"cannot resolve {host!r} ({exc})"
+        addresses = {ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos}
+    for address in sorted(addresses, key=str):
+        mapped = getattr(address, "ipv4_mapped", None) or address
+        if not mapped.is_global or mapped.is_multicast:
+            return f"refusing a non-public address ({address}) not named by any source"
+    return None
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
     if not value:
@@ -302,8 +329,14 @@ class Fetcher:
     """The scraper's only way to the network. Thread-safe; use as a context manager."""
 
     def __init__(self, settings: ScraperSettings, state_dir: str | Path | None = None, *,
-                 sources: Iterable[Source] = ()):
+                 sources: Iterable[Source] = (), public_only: bool = False):
         self.settings = settings
+        # With public_only, a URL on a loopback, private, link-local or reserved address is
+        # refused unless its host:port is one a source names (the operator chose those; a
+        # feed item or an image must not steer us to 127.0.0.1:6379 or 169.254.169.254).
+        self.public_only = public_only
+        self._trusted_hosts = {_host_key(s.url) for s in sources}
+        self._address_cache: dict[str, str | None] = {}
         self.cache = HttpCache(Path(state_dir)) if state_dir is not None else None
         self._hosts: dict[str, _Host] = {}
         self._origins: dict[str, _Origin] = {}
@@ -434,6 +467,10 @@ class Fetcher:
 
         current, seen, hops = url, {url}, 0
         while True:
+            problem = self._address_problem(current)
+            if problem:
+                raise FetchError(url, problem + ("" if current == url
+                                                 else f" (redirected to {current})"))
             if kind != "robots" and not self.allowed(current):
                 raise FetchError(url, "robots.txt disallow"
                                  + ("" if current == url else f" (redirected to {current})"))
@@ -465,6 +502,19 @@ class Fetcher:
         if use_cache:
             self.cache.store(url, headers, content)
         return FetchResult(url, current, status, headers, content)
+
+    def _address_problem(self, url: str) -> str | None:
+        """Why `url` must not be fetched under `public_only`, or None."""
+        if not self.public_only or _host_key(url) in self._trusted_hosts:
+            return None
+        host = (urlsplit(url).hostname or "").lower()
+        with self._registry_lock:
+            if host in self._address_cache:
+                return self._address_cache[host]
+        problem = _non_public(host)
+        with self._registry_lock:
+            self._address_cache[host] = problem
+        return problem
 
     def _exchange(self, url: str, current: str, kind: str,
                   extra: Mapping[str, str]) -> tuple[int, CaseInsensitiveDict, bytes]:

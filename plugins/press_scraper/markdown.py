@@ -36,6 +36,7 @@ from markdownify import MarkdownConverter
 
 from newsroom_site.model import META_KEY_RE, escape_value, format_date
 
+from .encoding import normalise_text
 from .extract import Record, html_to_text
 
 logger = logging.getLogger(__name__)
@@ -309,7 +310,7 @@ HEADER_ORDER = (
 )
 def header_value(key: str, value: str) -> str:
     """One header value: a single line; Summary escaped as Markdown text (Pelican formats it)."""
-    value = escape_value(value)
+    value = escape_value(normalise_text(value))
     if key == "Summary":
         return escape_markdown_text(value)
     if key in ("Tags", "Authors"):

@@ -47,6 +47,8 @@ from urllib.parse import urlsplit
 
 import soupsieve
 
+from .encoding import has_invisible
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SECTIONS = ("정치", "경제", "문화")
@@ -310,6 +312,15 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
     problem = _check_http_url(raw["url"])
     if problem:
         raise fail("url", problem)
+
+    # What we print as the credit must look like what it is: no bidi override, no NUL.
+    for key in ("name", "license"):
+        if isinstance(raw.get(key), str) and has_invisible(raw[key]):
+            raise fail(key, f"contains invisible control characters: {raw[key]!r}")
+    if isinstance(raw.get("tags"), list) and any(
+        isinstance(t, str) and has_invisible(t) for t in raw["tags"]
+    ):
+        raise fail("tags", "a tag contains invisible control characters")
 
     category = raw.get("category")
     if category is not None and category not in sections:

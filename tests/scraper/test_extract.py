@@ -245,3 +245,67 @@ def test_boilerplate_lines(line):
 
 def test_ordinary_sentence_is_not_boilerplate():
     assert not extract.is_boilerplate("한빛시는 기자회견을 열고 예산안을 발표했다.")
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        # Found by hand: a real Korean press wire's RSS <author> put an e-mail on the page.
+        ("press.desk@wire.example (김보도)", "김보도"),
+        ("hong@nammun.example", ""),
+        ("홍길동 기자", "홍길동"),
+        ("홍길동기자", "홍길동"),
+        ("이기자", "이기자"),
+        ("기자명 : 박누리 선임기자", "박누리"),
+        ("작성자 관광과", "관광과"),
+    ],
+)
+def test_author_is_a_name_without_mail_or_title(raw, name):
+    assert extract.clean_author(raw) == name
+
+
+def test_rss_author_with_mail_becomes_the_name():
+    feed = RSS.replace("<category>경제</category>",
+                       "<category>경제</category><author>desk@wire.example (김보도)</author>")
+    assert extract.parse_feed(feed, BASE)[0].author == "김보도"
+
+
+def test_title_made_only_of_decoration_gives_way_to_the_detail_table():
+    assert extract.strip_title_decoration("서안군청 모바일 :: 보도자료", ["서안군청"]) == ""
+    page = """<html><head><title>서안군청 모바일 :: 보도자료</title></head><body>
+<table><tr><th>제 목</th><td>서안군, 섬 지역 여객선 운임 지원</td></tr>
+<tr><th>내용</th><td><p>서안군은 섬에 사는 군민의 여객선 운임을 낮춘다.</p></td></tr></table>
+</body></html>"""
+    r = extract.parse_article(page, BASE + "view.do?nttId=1", site_names=["서안군청"])
+    assert r.title == "서안군, 섬 지역 여객선 운임 지원"
+
+
+def test_download_buttons_become_attachments():
+    import lxml.html
+
+    root = lxml.html.fromstring("""<div>
+<span>결과 보고.hwp</span><button data-file-nm="결과 보고.hwp" onclick="fn_down('F1','0')">받기</button>
+<button data-file-nm="사진.zip" data-url="/cmm/FileDown.do?id=F2&amp;sn=0">받기</button>
+<button onclick="location.href='/files/plan.pdf'">계획서.pdf</button>
+<button type="button">인쇄</button>
+<a href="javascript:goDownLoad('F3')">양식.hwpx (Size : 12 KB)</a></div>""")
+    found = [(a.name, a.url) for a in extract.find_attachments(root, BASE + "view.do")]
+    assert found == [
+        ("결과 보고.hwp", ""),
+        ("사진.zip", "http://127.0.0.1:9/cmm/FileDown.do?id=F2&sn=0"),
+        ("계획서.pdf", "http://127.0.0.1:9/files/plan.pdf"),
+        ("양식.hwpx", ""),
+    ]
+
+
+def test_decomposed_hangul_and_invisible_characters_are_normalised():
+    import unicodedata
+
+    page = ("<html><head><title>" + unicodedata.normalize("NFD", "한빛시 국화 축제 개막")
+            + "\u202e</title></head><body><h1>" + unicodedata.normalize("NFD", "한빛시 국화 축제 개막")
+            + "</h1><p>축제가\u200b 열린다.\x00 관람객이 많다. 국화 작품이 전시된다. 셔틀버스도 다닌다.</p>"
+            "</body></html>")
+    r = extract.parse_article(page, BASE + "a.html")
+    assert r.title == "한빛시 국화 축제 개막"  # composed syllables, no bidi override
+    assert "\u200b" not in r.body_html and "\x00" not in r.body_html
+    assert "축제가 열린다." in r.body_html
