@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from newsroom_site.model import (
     SLUG_RE,
     derive_slug,

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from newsroom_site import model
 
 ROOT = Path(__file__).resolve().parents[2]
