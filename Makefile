@@ -82,6 +82,7 @@ lint: install
 	$(BIN)/ruff check .
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # --- the update job (newsroom/update.py, newsroom/release.py, newsroom/deploy.py) -----------
