@@ -237,9 +237,14 @@ def parse_feed(text: str | bytes, base_url: str) -> list[FeedItem]:
     Raises:
         ValueError: the feed is broken and gave no item, or none of its items has a link.
     """
+    # Without a Content-Type, feedparser reads an undeclared document as ISO-8859-1 (HTTP's
+    # old text/* default) and garbles UTF-8 descriptions ("lÃ­der"); application/xml lets
+    # the XML rules apply: the declaration, else UTF-8.
+    headers = {"content-location": base_url, "content-type": "application/xml"}
     if isinstance(text, str):
-        text = normalise_text(text)
-    parsed = feedparser.parse(text, response_headers={"content-location": base_url})
+        text = normalise_text(text).encode("utf-8")
+        headers["content-type"] = "application/xml; charset=utf-8"
+    parsed = feedparser.parse(text, response_headers=headers)
     items: list[FeedItem] = []
     seen: set[str] = set()
     for entry in parsed.entries:

@@ -309,3 +309,18 @@ def test_decomposed_hangul_and_invisible_characters_are_normalised():
     assert r.title == "한빛시 국화 축제 개막"  # composed syllables, no bidi override
     assert "\u200b" not in r.body_html and "\x00" not in r.body_html
     assert "축제가 열린다." in r.body_html
+
+
+def test_undeclared_feed_with_nbsp_in_cdata_is_not_read_as_latin_1():
+    # Found by hand on a real feed without an XML declaration: handed to feedparser with no
+    # Content-Type, a CDATA description ending in no-break spaces came out as "í•œë¹›ì‹œ".
+    from press_scraper.encoding import decode_feed
+
+    feed = ("<rss><channel><item><title><![CDATA[한빛시 국화 축제]]></title>"
+            "<link>http://127.0.0.1:9/a</link><description><![CDATA[  한빛시가 국화 축제를 "
+            "연다.\xa0\xa0 ]]></description></item></channel></rss>")
+    as_bytes = decode_feed(feed.encode("utf-8"))[0]
+    for given in (feed, as_bytes):
+        (item,) = extract.parse_feed(given, BASE)
+        assert item.title == "한빛시 국화 축제"
+        assert item.summary == "한빛시가 국화 축제를 연다."
