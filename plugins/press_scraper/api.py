@@ -202,6 +202,11 @@ def discover(source: Source, fetcher: Fetcher) -> list[Candidate]:
                            url, len(found))
             break
         page = extract.parse_list_page(decode(result, "list"), result.final_url, selectors)
+        if page_no == 0 and not page.links:
+            # A board read through POST forms or scripts (`javascript:searchDetail('5')`), or
+            # selectors that no longer match: nothing will ever come of it, so say so now.
+            raise ValueError(f"{url}: no article links on the list page (a board that opens "
+                             f"articles by POST or script, or selectors that do not match)")
         for link in page.links:
             add(link.url, title=link.title, signature=_signature(link.title))
         url = page.next_url

@@ -287,3 +287,24 @@ def test_bad_sources_file_exits_2_naming_file_and_key(tmp_path, capsys, body, ke
     err = capsys.readouterr().err
     assert str(src) in err and key in err and words in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sources.toml"]
+
+
+def test_post_only_board_is_a_failed_source_not_a_silent_one(fixture_server, tmp_path):
+    s = fixture_server
+    rows = "".join(f"<tr><td>{n}</td><td><a href=\"javascript:searchDetail('{n}')\" "
+                   f"onclick=\"searchDetail('{n}')\">한빛시 보도자료 {n}번 제목</a></td></tr>"
+                   for n in range(10))
+    s.route("/post/OfrAction.do", Reply(
+        body=f"<html><body><main><table>{rows}</table></main></body></html>".encode(),
+        headers={"Content-Type": HTML}))
+    src = sources_file(tmp_path, f"""
+[[sources]]
+id = "post-board"
+name = "새올 게시판"
+kind = "html"
+url = "{s.origin}/post/OfrAction.do"
+""")
+    code, report = run(tmp_path, src)
+    assert code == 1
+    error = report["sources"][0]["error"]
+    assert "no article links" in error and "/post/OfrAction.do" in error
