@@ -118,6 +118,9 @@ def on_content_init(content) -> None:
         _sanitize_scraped(content)
     if getattr(content, "image", None):
         content.image_width, content.image_height = _image_size(content)
+        # Scraped bodies (and some editors') show the lead photo with its caption in place.
+        name = str(content.image).rsplit("/", 1)[-1]
+        content.image_in_body = bool(name) and f"/{name}\"" in (content._content or "")
     if content._content and "text-align" in content._content:
         content._content = ALIGN_STYLE_RE.sub(r' class="align-\1"', content._content)
 

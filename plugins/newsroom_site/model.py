@@ -17,7 +17,7 @@ KST = timezone(timedelta(hours=9), "KST")
 # Keys an editor may write, then keys only the scraper writes. Pelican lower-cases them.
 EDITOR_KEYS = (
     "Title", "Date", "Category", "Tags", "Slug", "Authors", "Summary", "Subtitle",
-    "Source", "Source_URL", "Modified", "Image", "Status",
+    "Source", "Source_URL", "Modified", "Image", "Status", "Department",
 )
 SCRAPER_KEYS = ("Source_ID", "Identity", "Content_Hash", "License", "Excerpt_Only")
 KNOWN_KEYS = EDITOR_KEYS + SCRAPER_KEYS
@@ -157,4 +157,10 @@ def escape_value(value: str) -> str:
     title such as "x\\nCategory: 정치" stays one `Title:` line and cannot add a key.
     """
     value = re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", value)
+    # Invisible characters that can disguise a value: bidi overrides (U+202E turns "gpj.exe"
+    # around), zero-width spaces and joiners, the BOM.
+    value = INVISIBLE_RE.sub("", value)
     return re.sub(r"\s+", " ", value).strip()
+
+
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")

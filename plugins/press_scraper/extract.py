@@ -767,6 +767,26 @@ def clean_author(text: str) -> str:
     return text
 
 
+# A department is not a reporter: "[사이트=예산과 기자]" would misstate who wrote the release,
+# so the writer puts it in `Department` (shown with the 뉴스출처 credit) instead. Suffixes of Korean public bodies' units; the short
+# ones only from three syllables (예산과), or four for 국/단/계, which end personal names too.
+_DEPT_LONG = ("담당관", "사무국", "사무처", "사업소", "위원회", "센터", "본부", "지원단", "추진단",
+              "보건소", "도서관", "협의회")
+_DEPT_SHORT3 = ("과", "팀", "실", "부", "처")
+_DEPT_SHORT4 = ("국", "단", "계", "원", "소")
+
+
+def is_department(name: str) -> bool:
+    """True when a byline names an office (일자리정책과, 의회사무국), not a person."""
+    name = re.sub(r"\s+", "", name)
+    if not name or not re.fullmatch(r"[가-힣·()0-9]+", name):
+        return False
+    if name.endswith(_DEPT_LONG):
+        return True
+    n = len(name)
+    return (n >= 3 and name.endswith(_DEPT_SHORT3)) or (n >= 4 and name.endswith(_DEPT_SHORT4))
+
+
 _SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
 
 

@@ -37,7 +37,7 @@ from markdownify import MarkdownConverter
 from newsroom_site.model import META_KEY_RE, escape_value, format_date
 
 from .encoding import normalise_text
-from .extract import Record, html_to_text
+from .extract import Record, html_to_text, is_department
 
 logger = logging.getLogger(__name__)
 
@@ -305,7 +305,7 @@ def body_markdown(html: str, url: str = "") -> str:
 
 HEADER_ORDER = (
     "Title", "Subtitle", "Date", "Modified", "Category", "Tags", "Slug", "Authors", "Summary",
-    "Source", "Source_URL", "Image", "Status", "License", "Excerpt_Only", "Source_ID",
+    "Source", "Department", "Source_URL", "Image", "Status", "License", "Excerpt_Only", "Source_ID",
     "Identity", "Content_Hash",
 )
 def header_value(key: str, value: str) -> str:
@@ -394,6 +394,7 @@ def article_fields(
     """Header fields of a scraped article, in HEADER_ORDER (Content_Hash added by the store)."""
     excerpt = bool(getattr(source, "excerpt_only", False))
     tags = list(getattr(source, "tags", ()) or ())
+    dept = bool(record.author) and is_department(record.author)
     fields = [
         ("Title", record.title or record.url),
         ("Subtitle", "" if excerpt else record.subtitle),
@@ -402,9 +403,11 @@ def article_fields(
         ("Category", category),
         ("Tags", ", ".join(escape_value(t).replace(",", " ") for t in tags)),
         ("Slug", slug),
-        ("Authors", record.author.replace(",", " ") if record.author else ""),
+        # A byline that names an office (예산과) is credited with the source, not as a reporter.
+        ("Authors", "" if dept else (record.author or "").replace(",", " ")),
         ("Summary", record.summary[:200]),
         ("Source", getattr(source, "name", "") or source.id),
+        ("Department", record.author if dept else ""),
         ("Source_URL", safe_url(record.url)),
         ("Image", "" if excerpt else image),
         ("License", record.license or getattr(source, "license", "") or ""),

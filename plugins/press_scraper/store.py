@@ -146,6 +146,16 @@ def image_extension(data: bytes) -> str:
     return _IMAGE_FORMATS[fmt]
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe.
+_UMASK = _current_umask()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
@@ -158,6 +168,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         dir=path.parent, prefix=TEMP_PREFIX + path.stem + ".", suffix=TEMP_SUFFIX
     )
     try:
+        # mkstemp creates 0600; a scraped article or image must be readable like any file an
+        # editor saves (a web server or an editors' group reads them), so apply the umask.
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

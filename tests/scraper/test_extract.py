@@ -324,3 +324,21 @@ def test_undeclared_feed_with_nbsp_in_cdata_is_not_read_as_latin_1():
         (item,) = extract.parse_feed(given, BASE)
         assert item.title == "한빛시 국화 축제"
         assert item.summary == "한빛시가 국화 축제를 연다."
+
+
+@pytest.mark.parametrize(
+    ("name", "department"),
+    [
+        ("예산과", True),
+        ("일자리정책과", True),
+        ("의회사무국", True),
+        ("기획예산담당관", True),
+        ("문화관광과", True),
+        ("홍길동", False),
+        ("이정국", False),  # a name ending in 국 is still a name
+        ("김하늘", False),
+        ("Park Seo", False),
+    ],
+)
+def test_departments_are_told_from_people(name: str, department: bool) -> None:
+    assert extract.is_department(name) is department

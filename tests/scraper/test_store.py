@@ -144,3 +144,17 @@ def test_images_are_verified_and_named_by_url(tmp_path):
         with pytest.raises(ValueError):
             store.save_image("hanbit", "http://x.kr/b", bad)
     assert not (tmp_path / "images" / "hanbit").joinpath("b").exists()
+
+
+def test_atomic_write_gives_files_the_usual_permissions(tmp_path) -> None:
+    # mkstemp's 0600 would hide scraped articles and images from a web server or editors.
+    import os
+    import stat
+
+    from press_scraper.store import _UMASK, atomic_write
+
+    target = tmp_path / "a.md"
+    atomic_write(target, b"Title: x\n")
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    assert mode == 0o666 & ~_UMASK
+    assert mode & 0o444 == 0o444 or _UMASK & 0o444, f"{mode:o}: not readable by others"

@@ -57,3 +57,9 @@ def test_header_ends_at_blank_line_and_keeps_line_numbers() -> None:
     assert header.get("category") is None
     assert header.get("date").line == 2
     assert header.body_line == 4
+
+
+def test_escape_value_drops_invisible_characters_that_disguise_text() -> None:
+    # U+202E would show "exe.jpg" as "gpj.exe"; zero-width characters hide inside words.
+    assert escape_value("사진\u202egpj.exe") == "사진gpj.exe"
+    assert escape_value("대\u200b구\ufeff시\u2066청\u2069") == "대구시청"
