@@ -162,7 +162,8 @@ def write_docs(result: dict) -> Path:
         f"(shared with other work), Python {platform.python_version()}.\n"
     )
     if re.search(r"^## Scraper\n", text, re.M):
-        text = re.sub(r"^## Scraper\n.*?(?=^## |\Z)", section, text, flags=re.M | re.S)
+        text = re.sub(r"^## Scraper\n.*?(?=^## |\Z)", section.rstrip("\n") + "\n\n", text,
+                      flags=re.M | re.S)
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
