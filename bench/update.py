@@ -136,7 +136,8 @@ def markdown(results: list[dict]) -> str:
         "Validation reads every page once (one lxml parse and one XPath per page).", "",
         "Watch for: Pelican sends `article_generator_preread` before *every* article, so a "
         "plugin doing folder-wide work there makes the build quadratic. newsroom_site's "
-        "content check ran there each time until it was limited to once per build: 1,000 "
+        "content check ran there each time until it moved to `article_generator_init`, which "
+        "fires once per build: 1,000 "
         "articles took 262 s to build before, 5.4 s after; 10,000 would have taken hours.",
         "",
     ]
