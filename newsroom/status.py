@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -55,7 +56,8 @@ _PAGE = """<!doctype html>
 <style>
 body { font-family: system-ui, "Noto Sans KR", "Apple SD Gothic Neo", sans-serif;
        margin: 1.5rem; word-break: keep-all; color: #111; }
-table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; display: block; max-width: 100%;
+        overflow-x: auto; }
 th, td { border: 1px solid #bbb; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f1f1f1; }
 .bad { background: #fde2e2; }
@@ -68,8 +70,8 @@ code { font-size: .9em; }
 <p>편집국 전용 페이지입니다. 독자 메뉴에는 연결되지 않습니다.</p>
 <h2>마지막 실행</h2>
 <table>
-<tr><th>시작</th><td>{{ s.started }}</td></tr>
-<tr><th>종료</th><td>{{ s.finished }}</td></tr>
+<tr><th>시작</th><td>{{ s.started|cell }}</td></tr>
+<tr><th>종료</th><td>{{ s.finished|cell }}</td></tr>
 <tr><th>결과</th><td class="{{ 'ok' if s.exit_code == 0 else 'bad' }}">{{ result_label }}
  (종료 코드 {{ s.exit_code }})</td></tr>
 <tr><th>새 기사 / 갱신</th><td>{{ s.new_articles }} / {{ s.updated_articles }}</td></tr>
@@ -107,12 +109,19 @@ code { font-size: .9em; }
 </html>
 """
 
+_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?\+09:00$")
+
+
 def _cell(value: object) -> str:
-    """How a health value reads in the table: no `None`/`True` for editors."""
+    """How a health value reads in the table: no `None`/`True` for editors, KST times as the
+    site shows them (2026.11.26 06:14:33)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "예" if value else "아니오"
+    m = _ISO_RE.match(str(value))
+    if m:
+        return f"{m[1]}.{m[2]}.{m[3]} {m[4]}"
     return str(value)
 
 
