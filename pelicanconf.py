@@ -101,3 +101,15 @@ MARKDOWN = {
 
 # Contact shown on 소개 and used in the scraper's User-Agent.
 NEWSROOM_CONTACT_URL = "about.html"
+
+# The update job (newsroom update) passes a cache folder: Pelican then keeps what its Markdown
+# reader made of each file, keyed by a hash of the file, and reads again only what changed
+# (10,000 articles: 53 s -> 32 s a build). The job drops the cache whenever settings, plugins,
+# the theme or Pelican change, and after a failed build. Other builds use no cache.
+_reader_cache = os.environ.get("NEWSROOM_CACHE_PATH")
+if _reader_cache:
+    CACHE_PATH = _reader_cache
+    CACHE_CONTENT = True
+    LOAD_CONTENT_CACHE = True
+    CONTENT_CACHING_LAYER = "reader"
+    CHECK_MODIFIED_METHOD = "sha1"

@@ -21,6 +21,7 @@ import argparse
 import logging
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -345,12 +346,25 @@ def _die_with_parent() -> None:
     os.setpgrp()
 
 
+def reader_cache(args) -> Path:
+    """Pelican's reader cache for published builds (see pelicanconf.py): a cache, never truth."""
+    return args.state / "pelican-cache"
+
+
+def drop_reader_cache(args, why: str) -> None:
+    cache = reader_cache(args)
+    if cache.exists():
+        logger.info("dropping Pelican's reader cache: %s", why)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def run_pelican(args, build_dir: Path, log_path: Path) -> tuple[int, float]:
     """Build in a child process (a crash there cannot take the job down); returns (code, s)."""
     cmd = [sys.executable, "-c", PELICAN_RUNNER, str(args.content), "-s", str(args.settings),
            "-o", str(build_dir), "--log-handler", "plain"]
     logger.debug("build: %s", " ".join(cmd))
     env = dict(os.environ, **BUILD_ENV)
+    env["NEWSROOM_CACHE_PATH"] = str(reader_cache(args).resolve())
     started = time.monotonic()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
@@ -439,6 +453,14 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         logger.info("no changes: live release %s stays", run.live)
         return sources_code
 
+    # The reader cache only remembers what Markdown made of each content file; anything else
+    # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
+    content_root = args.content.as_posix().rstrip("/") + "/"
+    if previous is None or changes.meta or any(
+        not p.startswith(content_root) for p in changes.added + changes.changed + changes.removed
+    ):
+        drop_reader_cache(args, "settings, code or theme changed")
+
     release_id = releases.new_id()
     build_dir = releases.start_build(release_id)
     log_path = args.releases / f".build-{release_id}.log"
@@ -446,6 +468,14 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     logger.info("building release %s (%s)", release_id,
                 "forced" if not changes else changes.summary(limit=3))
     code, seconds = run_pelican(args, build_dir, log_path)
+    if code != 0 and reader_cache(args).exists():
+        # A run killed while Pelican saved its cache leaves a truncated pickle that Pelican
+        # cannot load; the cache is only a speed-up, so build once more without it.
+        drop_reader_cache(args, f"the build failed (exit {code}); retrying without it")
+        shutil.rmtree(build_dir, ignore_errors=True)
+        build_dir = releases.start_build(release_id)
+        code, more = run_pelican(args, build_dir, log_path)
+        seconds += more
     run.built, run.build_seconds, run.release = True, round(seconds, 3), release_id
     log_text = log_path.read_text(encoding="utf-8", errors="replace")
     logged_errors = [m["msg"] for m in LOG_ERROR_RE.finditer(log_text)]
