@@ -27,9 +27,11 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date as Date
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from filelock import FileLock, Timeout
 
@@ -37,8 +39,8 @@ from newsroom_site.model import KST, format_date, parse_date
 
 from . import encoding, extract, health
 from . import markdown as md
-from .fetch import Fetcher, FetchError, FetchResult
-from .sources import DEFAULT_SECTIONS, Source, SourcesError, load
+from .fetch import Fetcher, FetchError, FetchResult, FormPost
+from .sources import API_MAX_WINDOW_DAYS, DEFAULT_SECTIONS, Source, SourcesError, load
 from .store import Store, StoreError, atomic_write, make_identity, normalise_url
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,11 @@ class Candidate:
     title: str = ""
     signature: str = ""
     feed_item: extract.FeedItem | None = None
+    # What to fetch for the page when it is not a GET of `url` (a POST board's detail form).
+    request: str | FormPost | None = None
+    # The reader's link to the original (Source_URL) when it is not `url`; "" for none.
+    link: str | None = None
+    api_item: extract.ApiItem | None = None
 
 
 def _selectors(source: Source) -> dict[str, str]:
@@ -175,6 +182,12 @@ def discover(source: Source, fetcher: Fetcher) -> list[Candidate]:
             seen.add(identity)
             found.append(Candidate(source, url, identity, **kw))
 
+    if source.kind == "post":
+        _discover_post(source, fetcher, add)
+        return found
+    if source.kind == "api":
+        _discover_api(source, fetcher, add)
+        return found
     if source.kind == "rss":
         result = fetcher.get(source.url, kind="feed", conditional=True)
         items = extract.parse_feed(decode(result, "feed"), result.final_url)
@@ -211,6 +224,142 @@ def discover(source: Source, fetcher: Fetcher) -> list[Candidate]:
             add(link.url, title=link.title, signature=_signature(link.title))
         url = page.next_url
     return found
+
+
+# --- POST-only boards (새올) ------------------------------------------------------------------
+
+
+def post_detail_url(detail_url: str, form: Sequence[tuple[str, str]]) -> str:
+    """The canonical URL-like string of a form request: the detail URL with the form's fields
+    merged into its query, sorted. It names the article in its identity (stable whatever
+    order the fields come in) and is what a GET of the same request would ask for."""
+    parts = urlsplit(detail_url)
+    pairs = sorted([*parse_qsl(parts.query, keep_blank_values=True), *form])
+    return normalise_url(urlunsplit((parts.scheme, parts.netloc, parts.path,
+                                     urlencode(pairs, safe="/:"), "")))
+
+
+def _discover_post(source: Source, fetcher: Fetcher, add) -> None:
+    """Pages of a POST board: `list_form` plus `page_field=N`, until a page adds no new id."""
+    board = source.post
+    regex = board.id_regex
+    selectors = _selectors(source)
+    ids: set[str] = set()
+    for n in range(source.max_pages):
+        page = board.first_page + n
+        form = tuple(sorted([*board.list_form, (board.page_field, str(page))]))
+        where = f"{source.url} (POST {board.page_field}={page})"
+        try:
+            result = fetcher.post(source.url, form, kind="list", idempotent=board.idempotent)
+        except FetchError as exc:
+            if n == 0:
+                raise FetchError(where, exc.reason, status=exc.status) from None
+            logger.warning("%s: list page %s failed (%s); keeping the %d items found",
+                           source.id, where, exc.reason, len(ids))
+            break
+        refs = extract.parse_post_list(decode(result, "list"), regex, selectors)
+        if n == 0 and not refs:
+            raise ValueError(f"{where}: no rows matching post.detail_id_pattern "
+                             f"{board.detail_id_pattern!r} on the list page")
+        fresh = [r for r in refs if r.id not in ids]
+        if not fresh:  # past the last page a board shows it again, or nothing
+            break
+        for ref in fresh:
+            ids.add(ref.id)
+            detail_form = board.form_for(ref.id)
+            url = post_detail_url(board.detail_url, detail_form)
+            request = (FormPost(board.detail_url, detail_form, board.idempotent)
+                       if board.detail_method == "post" else url)
+            link = board.link_url.replace("{id}", ref.id) if board.link_url else url
+            add(url, title=ref.title, signature=_signature(ref.title), request=request,
+                link=link)
+
+
+# --- the data.go.kr press-release API -----------------------------------------------------------
+
+
+def api_windows(today: Date, days: int) -> list[tuple[Date, Date]]:
+    """`days` days up to `today` as (start, end) windows of at most three days (both ends
+    inclusive), newest first: the API answers resultCode 98 to a longer one."""
+    windows = []
+    end = today
+    left = days
+    while left > 0:
+        span = min(API_MAX_WINDOW_DAYS, left)
+        start = end - timedelta(days=span - 1)
+        windows.append((start, end))
+        end = start - timedelta(days=1)
+        left -= span
+    return windows
+
+
+def _api_error(url: str, exc: FetchError) -> Exception:
+    """A failed API request, with the gateway's reason when its error page says one."""
+    if exc.body:
+        try:
+            extract.parse_api_reply(exc.body)
+        except extract.ApiError as err:
+            return ValueError(f"{url}: {exc.reason}: {err}")
+    return exc
+
+
+def _discover_api(source: Source, fetcher: Fetcher, add, *, today: Date | None = None) -> None:
+    """Every press release of the last `lookback_days`, window by window, page by page."""
+    spec = source.api
+    key = os.environ.get(spec.api_key_env, "").strip()
+    if not key:
+        raise ValueError(f"{source.url}: environment variable {spec.api_key_env} (the service "
+                         f"key) is not set")
+    today = today or datetime.now(KST).date()
+    credit = spec.credit
+    for start, end in api_windows(today, spec.lookback_days):
+        for page_no in range(1, source.max_pages + 1):
+            params = [("startDate", start.strftime("%Y%m%d")), ("endDate", end.strftime("%Y%m%d")),
+                      ("numOfRows", str(spec.rows)), ("pageNo", str(page_no))]
+            parts = urlsplit(source.url)
+            query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+            url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+            try:
+                result = fetcher.get(url, kind="feed", secret_query=(("serviceKey", key),),
+                                     error_body=True)
+            except FetchError as exc:
+                raise _api_error(url, exc) from None
+            try:
+                page = extract.parse_api_reply(result.content)
+            except extract.ApiError as exc:
+                raise ValueError(f"{url}: {_scrub(str(exc), key)}") from None
+            if not page.ok:
+                raise ValueError(f"{url}: API resultCode {page.code} "
+                                 f"({_scrub(page.message, key) or 'no message'})")
+            for item in page.items:
+                _add_api_item(source, item, add, credit)
+            if len(page.items) < spec.rows or (
+                page.total is not None and page_no * spec.rows >= page.total
+            ):
+                break
+        else:
+            logger.warning("%s: %s to %s has more than %d pages of %d; the rest is left out "
+                           "(raise max_pages or rows)", source.id, start, end, source.max_pages,
+                           spec.rows)
+
+
+def _scrub(text: str, key: str) -> str:
+    return text.replace(key, "***") if key else text
+
+
+def _add_api_item(source: Source, item: extract.ApiItem, add, credit: str) -> None:
+    if item.url:
+        url = item.url
+    elif item.item_id and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", item.item_id):
+        url = post_detail_url(source.url, [("NewsItemId", item.item_id)])
+    else:
+        logger.warning("%s: a NewsItem without OriginalUrl or NewsItemId (%r) is left out",
+                       source.id, item.title[:60])
+        return
+    sig = _signature(item.title, item.date, item.modified, item.status, item.ministry,
+                     md.content_hash(item.html), [(a.name, a.url) for a in item.attachments],
+                     credit)
+    add(url, title=item.title, signature=sig, api_item=item, link=item.url)
 
 
 # --- one article ---------------------------------------------------------------------------
@@ -268,8 +417,9 @@ def build_article(
         modified = None
     summary = record.summary or (item.summary if item else "")
     # Our link to the original: the URL as found, without tracking parameters.
+    link = normalise_url(cand.url) if cand.link is None else cand.link
     record = extract.Record(**{**record.__dict__, "title": title, "summary": summary,
-                               "url": normalise_url(cand.url)})
+                               "url": link})
     image = ""
     if not source.excerpt_only and record.images:
         saved = _images(record, source, store, fetcher, report)
@@ -418,22 +568,30 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
 
         # 3. Fetch pages (hosts in parallel), extract and write in this thread.
         direct: list[Candidate] = []
-        by_page: dict[str, list[Candidate]] = {}
+        by_page: dict[str | FormPost, list[Candidate]] = {}
         for c in todo:
             # The feed has it all: the full text, or (excerpt-only) the summary we may show.
             item = c.feed_item
-            if item and (item.content_html or (c.source.excerpt_only and item.summary)):
+            if c.api_item or (item and (item.content_html
+                                        or (c.source.excerpt_only and item.summary))):
                 direct.append(c)
             else:
-                by_page.setdefault(c.url, []).append(c)
+                by_page.setdefault(c.request or c.url, []).append(c)
         common = dict(store=store, fetcher=fetcher, keywords=keywords, fallback=fallback,
                       sections=sections, now=now)
         for cand in direct:
-            record = extract.record_from_feed_item(
-                cand.feed_item, default_license=cand.source.license or "")
+            if cand.api_item:
+                record = extract.record_from_api_item(
+                    cand.api_item, cand.link or cand.url,
+                    default_license=cand.source.license or "",
+                    credit_ministry=cand.source.api.credit == "ministry")
+            else:
+                record = extract.record_from_feed_item(
+                    cand.feed_item, default_license=cand.source.license or "")
             _finish(cand, record, reports[cand.source.id], report, seen, **common)
-        for url, outcome in fetcher.fetch_many(list(by_page), kind="page"):
-            for cand in by_page[url]:
+        for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
+            for cand in by_page[target]:
+                url = cand.url
                 rep = reports[cand.source.id]
                 if isinstance(outcome, FetchError):
                     rep.problem(url, outcome.reason)

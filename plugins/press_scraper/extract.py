@@ -24,6 +24,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
+import lxml.etree
 import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
@@ -92,6 +93,8 @@ class Record:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     license: str = ""
     category_hint: str = ""
+    department: str = ""  # the issuing office when the source states it (API MinisterCode)
+    source_name: str = ""  # credited as Source instead of the source's name, when set
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -424,6 +427,58 @@ def parse_list_page(
     if next_url == page_url:
         next_url = None
     return ListPage(tuple(links), next_url)
+
+
+@dataclass(frozen=True)
+class DetailRef:
+    """A row of a POST-only board: the id its script passes on, and the row's title."""
+
+    id: str
+    title: str = ""
+
+
+_SAFE_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def parse_post_list(html: str, pattern: re.Pattern,
+                    selectors: Mapping[str, str] | None = None) -> list[DetailRef]:
+    """Rows of a board whose links are scripts (`onclick="searchDetail('123')"`).
+
+    Every element's `onclick` and `href` (in `list_item` rows, at `link` inside them, when
+    those selectors are given) is searched with `pattern`; its one group is the id. Rows
+    marked 공지 are left out, each id counts once, and an id that is not plain ASCII
+    (letters, digits, `_ . -`, at most 64) is ignored, since it goes into a form field.
+    """
+    selectors = selectors or {}
+    soup = BeautifulSoup(normalise_text(html), "lxml")
+    if selectors.get("list_item"):
+        rows = [r for r in soup.select(selectors["list_item"]) if not _is_pinned(r)]
+        if selectors.get("link"):
+            elements = [el for r in rows for el in r.select(selectors["link"])]
+        else:
+            elements = [el for r in rows for el in [r, *r.find_all(True)]]
+    else:
+        elements = soup.find_all(True)
+    refs: list[DetailRef] = []
+    seen: set[str] = set()
+    for el in elements:
+        for attr in ("onclick", "href"):
+            value = el.get(attr)
+            m = pattern.search(value) if isinstance(value, str) else None
+            if not m or not m.group(1):
+                continue
+            item_id = m.group(1)
+            if not _SAFE_ID_RE.match(item_id):
+                logger.warning("ignoring a list row id that is not plain ASCII: %r", item_id[:80])
+                break
+            row = el.find_parent(["tr", "li"])
+            if item_id in seen or (row is not None and _is_pinned(row)):
+                break
+            seen.add(item_id)
+            text = el.get_text(" ", strip=True) or el.get("title", "")
+            refs.append(DetailRef(item_id, _WS_RE.sub(" ", text)))
+            break
+    return refs
 
 
 # --- titles --------------------------------------------------------------------------------
@@ -1019,3 +1074,139 @@ def record_from_feed_item(item: FeedItem, *, default_license: str = "") -> Recor
         license=detect_license(body) or default_license,
         category_hint=item.categories[0] if item.categories else "",
     )
+
+
+# --- data.go.kr 정책브리핑 API -------------------------------------------------------------
+
+# resultCode values of the data.go.kr gateway that mean "fine": 0/00 a page of items,
+# 3/03 NODATA_ERROR (nothing in that window).
+API_OK_CODES = ("0", "00")
+API_NODATA_CODES = ("3", "03")
+
+
+@dataclass(frozen=True)
+class ApiItem:
+    """One `NewsItem` of a press-release API reply."""
+
+    item_id: str
+    title: str
+    html: str
+    date: datetime | None
+    modified: datetime | None
+    status: str  # "I" new, "U" updated
+    ministry: str
+    url: str  # OriginalUrl, http(s) or ""
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiPage:
+    """A reply: its result code and message, the total count and the items."""
+
+    code: str
+    message: str
+    total: int | None
+    items: tuple[ApiItem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.code in API_OK_CODES or self.code in API_NODATA_CODES
+
+
+class ApiError(ValueError):
+    """A reply that is an error: the gateway's or the service's code and message."""
+
+
+# No entities, no DTD, no network: an API reply is data, and lxml must not fetch or expand.
+_XML_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                   huge_tree=False, remove_comments=True)
+
+
+def _xml_text(el, name: str) -> str:
+    found = el.find(name)
+    return normalise_text(found.text or "").strip() if found is not None and found.text else ""
+
+
+def parse_api_reply(content: bytes) -> ApiPage:
+    """Read a data.go.kr XML reply (`<response><header><resultCode>…`, `NewsItem`s in body).
+
+    Raises:
+        ApiError: a gateway error (`OpenAPI_ServiceResponse`: no key, unregistered key,
+            quota) or a reply that is not XML of either shape.
+    """
+    try:
+        root = lxml.etree.fromstring(content, _XML_PARSER)
+    except lxml.etree.XMLSyntaxError as exc:
+        raise ApiError(f"not an XML API reply ({exc})") from None
+    if root is None:
+        raise ApiError("empty API reply")
+    if root.tag == "OpenAPI_ServiceResponse":
+        header = root.find("cmmMsgHeader")
+        header = header if header is not None else root
+        auth = _xml_text(header, "returnAuthMsg")
+        code = _xml_text(header, "returnReasonCode")
+        msg = _xml_text(header, "errMsg")
+        raise ApiError(f"gateway error {auth or msg or 'unknown'}"
+                       + (f" (returnReasonCode {code})" if code else ""))
+    if root.tag != "response":
+        raise ApiError(f"unexpected XML reply <{root.tag}>")
+    header = root.find("header")
+    code = _xml_text(header, "resultCode") if header is not None else ""
+    message = _xml_text(header, "resultMsg") if header is not None else ""
+    if not code:
+        raise ApiError("API reply without a resultCode")
+    body = root.find("body")
+    total = None
+    items: list[ApiItem] = []
+    if body is not None:
+        count = _xml_text(body, "totalCount")
+        total = int(count) if count.isdigit() else None
+        news = body.findall("NewsItem") or body.findall("items/item") or body.findall(
+            "items/NewsItem")
+        for el in news:
+            items.append(_api_item(el))
+    return ApiPage(code, message, total, tuple(items))
+
+
+def _api_item(el) -> ApiItem:
+    url = _xml_text(el, "OriginalUrl")
+    url = clean_href(url, url) if url.lower().startswith(("http://", "https://")) else ""
+    names = [normalise_text(n.text or "").strip() for n in el.findall("FileName")]
+    links = [normalise_text(n.text or "").strip() for n in el.findall("FileUrl")]
+    files = []
+    for i, link in enumerate(links):
+        href = clean_href(link, url or link)
+        if href:
+            name = names[i] if i < len(names) and names[i] else href.rsplit("/", 1)[-1]
+            files.append(Attachment(_attachment_name(name) or name, href))
+    status = _xml_text(el, "ContentsStatus").upper()
+    return ApiItem(
+        item_id=_xml_text(el, "NewsItemId"),
+        title=_WS_RE.sub(" ", _xml_text(el, "Title")),
+        html=_xml_text(el, "DataContents"),
+        date=parse_date(_xml_text(el, "ApproveDate")),
+        modified=parse_date(_xml_text(el, "ModifyDate")) if status == "U" else None,
+        status=status or "I",
+        ministry=_WS_RE.sub(" ", _xml_text(el, "MinisterCode")),
+        url=url,
+        attachments=tuple(files),
+    )
+
+
+def record_from_api_item(item: ApiItem, url: str, *, default_license: str = "",
+                         credit_ministry: bool = True) -> Record:
+    """A record from an API item: its HTML cleaned like a feed's, the ministry credited.
+
+    `credit_ministry`: the ministry is the Source (기관별 pages per ministry); otherwise the
+    source's own name stays the Source and the ministry is the Department.
+    """
+    feed = FeedItem(url=url, title=item.title, date=item.date, updated=item.modified,
+                    content_html=item.html or "<p></p>")
+    record = record_from_feed_item(feed, default_license=default_license)
+    files = tuple(dict.fromkeys([*record.attachments, *item.attachments]))
+    return Record(**{
+        **record.__dict__,
+        "attachments": files,
+        "source_name": item.ministry if credit_ministry else "",
+        "department": "" if credit_ministry else item.ministry,
+    })

@@ -3,10 +3,13 @@
 Public API:
     Fetcher(settings: ScraperSettings, state_dir: Path | None, *, sources=(), public_only=False)
         -> context manager
-        .get(url, *, kind="page", conditional=False) -> FetchResult      (raises FetchError)
+        .get(url, *, kind="page", conditional=False, secret_query=(), error_body=False)
+            -> FetchResult      (raises FetchError)
+        .post(url, form, *, kind="page", idempotent=False) -> FetchResult  (raises FetchError)
+        .request(target, *, kind) -> FetchResult: a URL string (GET) or a FormPost
         .fetch_many(urls, kind="page", *, conditional=False)
             -> Iterator[tuple[str, FetchResult | FetchError]]
-            Fetches unique URLs, hosts in parallel (`settings.concurrency` threads), each host one
+            Fetches unique URLs (or FormPost requests), hosts in parallel (`settings.concurrency` threads), each host one
             request at a time spaced by its delay; yields in completion order while fetching goes
             on in the background. Closing the iterator early stops the remaining work.
         .set_host_delay(url, seconds)   slower spacing for one host (a source's `delay`);
@@ -18,7 +21,8 @@ Public API:
         .content_type -> "text/html" (media type, lower case, no parameters)
         On a 304 to a conditional GET, `content` is the body cached from the last 200 and
         `not_modified` is True: the caller may skip the work, or redo it safely.
-    FetchError(url, reason, status=None): reason says what happened, e.g. "timeout: no answer
+    FormPost(url, form, idempotent=False): a form POST, hashable, usable in fetch_many.
+    FetchError(url, reason, status=None, body=b""): reason says what happened, e.g. "timeout: no answer
         within 10s", "too large: more than 10485760 bytes", "too many redirects (more than 5)",
         "redirect loop: ...", "HTTP 404", "HTTP 503 (after 3 retries)", "robots.txt disallow",
         "non-http scheme 'ftp'". str(error) is "<url>: <reason>".
@@ -40,6 +44,15 @@ Policy (issue 3, "Politeness"):
     - Timeouts: `timeout` for connecting and for each silence while reading; `deadline` for the
       whole body, so a server trickling bytes stays bounded. (A server trickling its *headers*
       byte by byte is bounded only by `timeout` per byte; requests offers no hook there.)
+    - Form POSTs (boards read by `searchDetail('N')`): same robots.txt, delay, timeouts, size
+      cap and redirect checks as GET, never cached. A POST may change something on the server,
+      so only 429 (the server refused it unprocessed, RFC 6585) is retried; 5xx and dropped
+      connections are retried only when the source declares its POSTs idempotent. A 301/302/303
+      answer is followed with a GET (as browsers do), 307/308 with the same POST.
+    - Secret query parameters (an API's service key): added to the request line only, never
+      to a URL we log, report or cache; a redirect is not followed (the key would travel to
+      wherever it points), error reasons are scrubbed of the value, and urllib3's debug
+      lines (which print request lines) are redacted while the key is registered.
     - Retries: 429 and 5xx (not 501/505) and dropped connections, `retries` times, waiting
       `backoff * 2**n` or the Retry-After (seconds or HTTP date), never more than
       `retry_after_cap`. The host stays reserved while waiting, so nothing else hits it.
@@ -78,7 +91,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions
@@ -114,11 +127,56 @@ _ACCEPT = {
 class FetchError(Exception):
     """A URL that could not be fetched; `reason` says why in a few words."""
 
-    def __init__(self, url: str, reason: str, *, status: int | None = None):
+    def __init__(self, url: str, reason: str, *, status: int | None = None, body: bytes = b""):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+        self.body = body  # the error page, only when asked for (error_body=True), capped
+
+
+ERROR_BODY_MAX = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FormPost:
+    """A form POST to `url` (fields in a fixed order, so equal requests compare equal)."""
+
+    url: str
+    form: tuple[tuple[str, str], ...]
+    idempotent: bool = False
+
+
+class _Redactor(logging.Filter):
+    """Replaces registered secrets in urllib3's log records (it logs full request lines)."""
+
+    def __init__(self):
+        super().__init__()
+        self.secrets: set[str] = set()
+        self.lock = threading.Lock()
+
+    def scrub(self, text: str) -> str:
+        with self.lock:
+            secrets = sorted(self.secrets, key=len, reverse=True)
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            record.msg = self.scrub(record.getMessage())
+            record.args = ()
+        return True
+
+
+_REDACTOR = _Redactor()
+for _name in ("urllib3.connectionpool", "urllib3.connection", "requests"):
+    logging.getLogger(_name).addFilter(_REDACTOR)
+
+
+def _secret_forms(value: str) -> set[str]:
+    """A secret as it may appear: raw, and percent-encoded as in a query string."""
+    return {v for v in (value, quote(value, safe=""), quote_plus(value)) if len(v) >= 4}
 
 
 @dataclass(frozen=True)
@@ -206,6 +264,11 @@ def _host_key(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     return f"{(parts.hostname or '').lower()}:{port}"
+
+
+def _source_urls(source) -> tuple[str, ...]:
+    """The URLs a source names (its list or feed, a POST board's detail URL)."""
+    return tuple(getattr(source, "hosts", None) or (source.url,))
 
 
 def _check_scheme(url: str) -> str | None:
@@ -335,7 +398,8 @@ class Fetcher:
         # refused unless its host:port is one a source names (the operator chose those; a
         # feed item or an image must not steer us to 127.0.0.1:6379 or 169.254.169.254).
         self.public_only = public_only
-        self._trusted_hosts = {_host_key(s.url) for s in sources}
+        sources = list(sources)
+        self._trusted_hosts = {_host_key(u) for s in sources for u in _source_urls(s)}
         self._address_cache: dict[str, str | None] = {}
         self.cache = HttpCache(Path(state_dir)) if state_dir is not None else None
         self._hosts: dict[str, _Host] = {}
@@ -346,9 +410,11 @@ class Fetcher:
         self._sessions: list[requests.Session] = []
         self._stats = {"requests": 0, "retries": 0, "bytes": 0, "not_modified": 0,
                        "robots_fetches": 0}
+        self._secrets: set[str] = set()
         for source in sources:
             if source.delay is not None:
-                self.set_host_delay(source.url, source.delay)
+                for url in _source_urls(source):
+                    self.set_host_delay(url, source.delay)
 
     # --- lifecycle -----------------------------------------------------------
     def __enter__(self) -> Fetcher:
@@ -360,6 +426,9 @@ class Fetcher:
     def close(self) -> None:
         with self._registry_lock:
             sessions, self._sessions = self._sessions, []
+        with _REDACTOR.lock:
+            _REDACTOR.secrets -= self._secrets
+        self._secrets = set()
         for session in sessions:
             session.close()
 
@@ -441,13 +510,18 @@ class Fetcher:
         return robots
 
     # --- fetching ---------------------------------------------------------------
-    def get(self, url: str, *, kind: str = "page", conditional: bool = False) -> FetchResult:
+    def get(self, url: str, *, kind: str = "page", conditional: bool = False,
+            secret_query: tuple[tuple[str, str], ...] = (), error_body: bool = False,
+            ) -> FetchResult:
         """Fetch one URL politely.
 
         Args:
             url: absolute http(s) URL.
             kind: "page", "feed", "list", "image" or "robots" (size cap, Accept header).
             conditional: for "feed" and "list", send the cached ETag/Last-Modified.
+            secret_query: query parameters sent but never shown (an API key): not in `url`,
+                errors, logs or the cache; with them, redirects are not followed.
+            error_body: keep the body of a 4xx/5xx answer (capped) in FetchError.body.
 
         Returns:
             FetchResult; on 304 `not_modified` is True and `content` the cached body.
@@ -455,15 +529,65 @@ class Fetcher:
         Raises:
             FetchError with the reason.
         """
+        if not secret_query:
+            return self._fetch(url, kind, conditional=conditional, error_body=error_body)
+        values = set()
+        for _, value in secret_query:
+            values |= _secret_forms(value)
+        with self._registry_lock:
+            self._secrets |= values
+        with _REDACTOR.lock:
+            _REDACTOR.secrets |= values
+        try:
+            return self._fetch(url, kind, secret_query=secret_query, error_body=error_body)
+        except FetchError as exc:
+            reason = exc.reason
+            for value in sorted(values, key=len, reverse=True):
+                reason = reason.replace(value, "***")
+            raise FetchError(url, reason, status=exc.status, body=exc.body) from None
+
+    def post(self, url: str, form: tuple[tuple[str, str], ...] | Mapping[str, str], *,
+             kind: str = "page", idempotent: bool = False) -> FetchResult:
+        """POST a form politely (robots.txt, delay, caps as `get`; never cached).
+
+        Args:
+            url: absolute http(s) URL the form is sent to.
+            form: field name and value pairs.
+            kind: "page" or "list" (size cap, Accept header).
+            idempotent: the source declared this POST safe to repeat: retry it on 5xx and
+                dropped connections like a GET. Otherwise only 429 is retried.
+
+        Raises:
+            FetchError with the reason.
+        """
+        pairs = tuple(form.items()) if isinstance(form, Mapping) else tuple(form)
+        return self._fetch(url, kind, form=pairs, idempotent=idempotent)
+
+    def request(self, target: str | FormPost, *, kind: str = "page",
+                conditional: bool = False) -> FetchResult:
+        """`get` for a URL string, `post` for a FormPost."""
+        if isinstance(target, FormPost):
+            return self.post(target.url, target.form, kind=kind, idempotent=target.idempotent)
+        return self.get(target, kind=kind, conditional=conditional)
+
+    def _fetch(self, url: str, kind: str, *, conditional: bool = False,
+               form: tuple[tuple[str, str], ...] | None = None, idempotent: bool = True,
+               secret_query: tuple[tuple[str, str], ...] = (), error_body: bool = False,
+               ) -> FetchResult:
         if kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
         problem = _check_scheme(url)
         if problem:
             raise FetchError(url, problem)
-        use_cache = conditional and kind in CONDITIONAL_KINDS and self.cache is not None
+        use_cache = (conditional and kind in CONDITIONAL_KINDS and self.cache is not None
+                     and form is None and not secret_query)
         extra = {"Accept": _ACCEPT[kind]}
         if use_cache:
             extra.update(self.cache.validators(url))
+        method = "POST" if form is not None else "GET"
+        body = urlencode(form).encode("ascii") if form is not None else None
+        if body is not None:
+            extra["Content-Type"] = "application/x-www-form-urlencoded"
 
         current, seen, hops = url, {url}, 0
         while True:
@@ -474,10 +598,19 @@ class Fetcher:
             if kind != "robots" and not self.allowed(current):
                 raise FetchError(url, "robots.txt disallow"
                                  + ("" if current == url else f" (redirected to {current})"))
-            status, headers, content = self._exchange(url, current, kind, extra)
+            send = current
+            if secret_query:
+                send += ("&" if urlsplit(current).query else "?") + _encode_secret(secret_query)
+            status, headers, content = self._exchange(
+                url, current, kind, extra, method=method, body=body,
+                retry_unsafe=method == "GET" or idempotent, send_url=send,
+                error_body=error_body)
             location = headers.get("Location")
             if status not in REDIRECT_STATUSES or not location:
                 break
+            if secret_query:
+                raise FetchError(url, f"HTTP {status} redirect not followed (the service key is "
+                                      f"sent only to the configured URL)", status=status)
             hops += 1
             target = urljoin(current, location.strip())
             if hops > self.settings.max_redirects:
@@ -486,10 +619,14 @@ class Fetcher:
             problem = _check_scheme(target)
             if problem:
                 raise FetchError(url, f"redirect to {target!r}: {problem}", status=status)
-            if target in seen:
+            if target in seen and method == "GET":
                 raise FetchError(url, f"redirect loop: {current} -> {target}", status=status)
             seen.add(target)
             current = target
+            if method == "POST" and status in (301, 302, 303):
+                # What browsers do: the form is not sent again, the new address is read.
+                method, body = "GET", None
+                extra = {k: v for k, v in extra.items() if k != "Content-Type"}
 
         if status == 304 and use_cache:
             cached = self.cache.body(url)
@@ -498,7 +635,7 @@ class Fetcher:
                 return FetchResult(url, current, status, headers, cached, not_modified=True)
             raise FetchError(url, "HTTP 304 but the cached body is gone", status=status)
         if not 200 <= status < 300:
-            raise FetchError(url, f"HTTP {status}", status=status)
+            raise FetchError(url, f"HTTP {status}", status=status, body=content)
         if use_cache:
             self.cache.store(url, headers, content)
         return FetchResult(url, current, status, headers, content)
@@ -516,9 +653,16 @@ class Fetcher:
             self._address_cache[host] = problem
         return problem
 
-    def _exchange(self, url: str, current: str, kind: str,
-                  extra: Mapping[str, str]) -> tuple[int, CaseInsensitiveDict, bytes]:
-        """One hop with retries; the host is reserved for the whole of it."""
+    def _exchange(self, url: str, current: str, kind: str, extra: Mapping[str, str], *,
+                  method: str = "GET", body: bytes | None = None, retry_unsafe: bool = True,
+                  send_url: str | None = None, error_body: bool = False,
+                  ) -> tuple[int, CaseInsensitiveDict, bytes]:
+        """One hop with retries; the host is reserved for the whole of it.
+
+        `retry_unsafe` False (a POST not declared idempotent): only 429 is retried, since
+        the server says it did not act on the request; a 5xx or a dropped connection may
+        come after it did.
+        """
         host = self._host(current)
         retries = self.settings.retries
         with host.lock:
@@ -527,26 +671,30 @@ class Fetcher:
                 if wait > 0:
                     time.sleep(wait)
                 try:
-                    status, headers, content = self._once(url, current, kind, extra)
+                    status, headers, content = self._once(
+                        url, send_url or current, kind, extra, method=method, data=body,
+                        error_body=error_body)
                 except _Retryable as exc:
-                    if attempt == retries:
-                        raise FetchError(url, f"{exc} (after {retries} retries)"
-                                         if retries else str(exc)) from None
+                    if attempt == retries or not retry_unsafe:
+                        raise FetchError(url, f"{exc} (after {attempt} retries)"
+                                         if attempt else str(exc)) from None
                     pause = self._backoff(attempt, None)
                     reason = str(exc)
                 else:
-                    if not _retryable_status(status):
+                    retry = _retryable_status(status) and (retry_unsafe or status == 429)
+                    if not retry:
                         return status, headers, content
                     if attempt == retries:
                         suffix = f" (after {retries} retries)" if retries else ""
-                        raise FetchError(url, f"HTTP {status}{suffix}", status=status)
+                        raise FetchError(url, f"HTTP {status}{suffix}", status=status,
+                                         body=content)
                     pause = self._backoff(attempt, headers.get("Retry-After"))
                     reason = f"HTTP {status}"
                 finally:
                     host.last_end = time.monotonic()
                 self._count("retries")
-                logger.info("%s: %s, retry %d/%d in %.1f s", current, reason, attempt + 1,
-                            retries, pause)
+                logger.info("%s %s: %s, retry %d/%d in %.1f s", method, current, reason,
+                            attempt + 1, retries, pause)
                 time.sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -557,16 +705,21 @@ class Fetcher:
             wanted = self.settings.backoff * (2 ** attempt)
         return min(wanted, cap)
 
-    def _once(self, url: str, current: str, kind: str,
-              extra: Mapping[str, str]) -> tuple[int, CaseInsensitiveDict, bytes]:
-        """One HTTP request; the body read within the size cap and the deadline."""
+    def _once(self, url: str, current: str, kind: str, extra: Mapping[str, str], *,
+              method: str = "GET", data: bytes | None = None, error_body: bool = False,
+              ) -> tuple[int, CaseInsensitiveDict, bytes]:
+        """One HTTP request; the body read within the size cap and the deadline.
+
+        `current` is what goes on the request line (it may hold a secret): it is never
+        logged or put in an error here.
+        """
         s = self.settings
         cap = {"image": s.max_image_bytes, "robots": ROBOTS_MAX_BYTES}.get(kind, s.max_bytes)
         started = time.monotonic()
         self._count("requests")
         try:
-            response = self._session().get(
-                current, headers=extra, stream=True, allow_redirects=False,
+            response = self._session().request(
+                method, current, data=data, headers=extra, stream=True, allow_redirects=False,
                 timeout=(s.timeout, min(s.timeout, s.deadline)), verify=True,
             )
         except requests.exceptions.ConnectTimeout:
@@ -584,6 +737,12 @@ class Fetcher:
             status = response.status_code
             headers = response.headers
             if status in REDIRECT_STATUSES or not 200 <= status < 300:
+                if error_body and status >= 400:
+                    try:
+                        return status, headers, response.raw.read(ERROR_BODY_MAX,
+                                                                  decode_content=True)
+                    except (urllib3.exceptions.HTTPError, OSError):
+                        return status, headers, b""
                 return status, headers, b""
             declared = headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > cap and kind != "robots":
@@ -610,16 +769,17 @@ class Fetcher:
             except urllib3.exceptions.HTTPError as exc:
                 raise FetchError(url, f"broken response: {_short(exc)}") from None
             self._count("bytes", len(body))
-            logger.debug("%s %s %d %d bytes %.3f s", kind, current, status, len(body),
+            logger.debug("%s %s %s %d %d bytes %.3f s", kind, method, url, status, len(body),
                          time.monotonic() - started)
             return status, headers, bytes(body)
 
-    def fetch_many(self, urls: Iterable[str], kind: str = "page", *,
-                   conditional: bool = False) -> Iterator[tuple[str, FetchResult | FetchError]]:
+    def fetch_many(self, urls: Iterable[str | FormPost], kind: str = "page", *,
+                   conditional: bool = False,
+                   ) -> Iterator[tuple[str | FormPost, FetchResult | FetchError]]:
         """Fetch many URLs: hosts in parallel, each host in order and spaced by its delay.
 
         Args:
-            urls: URLs; duplicates are fetched once.
+            urls: URLs (GET) or FormPost requests; duplicates are fetched once.
             kind: as for `get`.
             conditional: as for `get`.
 
@@ -636,11 +796,12 @@ class Fetcher:
             order.append(url)
         bad: list[tuple[str, FetchError]] = []
         for url in order:
-            problem = _check_scheme(url)
+            target = url.url if isinstance(url, FormPost) else url
+            problem = _check_scheme(target)
             if problem:
-                bad.append((url, FetchError(url, problem)))
+                bad.append((url, FetchError(target, problem)))
             else:
-                by_host.setdefault(_host_key(url), []).append(url)
+                by_host.setdefault(_host_key(target), []).append(url)
         yield from bad
         if not by_host:
             return
@@ -658,13 +819,13 @@ class Fetcher:
                     continue
             return False
 
-        def run_host(host_urls: list[str]) -> None:
+        def run_host(host_urls: list[str | FormPost]) -> None:
             for url in host_urls:
                 if stop.is_set():
                     return
                 try:
-                    outcome: FetchResult | FetchError = self.get(url, kind=kind,
-                                                                 conditional=conditional)
+                    outcome: FetchResult | FetchError = self.request(
+                        url, kind=kind, conditional=conditional)
                 except FetchError as exc:
                     outcome = exc
                 except Exception as exc:  # a bug must not hang the consumer
@@ -682,6 +843,14 @@ class Fetcher:
         finally:
             stop.set()
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _encode_secret(pairs: tuple[tuple[str, str], ...]) -> str:
+    """Secret query parameters; a value already percent-encoded (data.go.kr's "Encoding"
+    key) is sent as it is, anything else is encoded."""
+    return "&".join(
+        f"{quote(k, safe='')}={v if '%' in v else quote(v, safe='')}" for k, v in pairs
+    )
 
 
 def _short(exc: BaseException) -> str:

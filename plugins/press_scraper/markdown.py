@@ -395,6 +395,7 @@ def article_fields(
     excerpt = bool(getattr(source, "excerpt_only", False))
     tags = list(getattr(source, "tags", ()) or ())
     dept = bool(record.author) and is_department(record.author)
+    department = record.department or (record.author if dept else "")
     fields = [
         ("Title", record.title or record.url),
         ("Subtitle", "" if excerpt else record.subtitle),
@@ -406,8 +407,8 @@ def article_fields(
         # A byline that names an office (예산과) is credited with the source, not as a reporter.
         ("Authors", "" if dept else (record.author or "").replace(",", " ")),
         ("Summary", record.summary[:200]),
-        ("Source", getattr(source, "name", "") or source.id),
-        ("Department", record.author if dept else ""),
+        ("Source", record.source_name or getattr(source, "name", "") or source.id),
+        ("Department", department),
         ("Source_URL", safe_url(record.url)),
         ("Image", "" if excerpt else image),
         ("License", record.license or getattr(source, "license", "") or ""),

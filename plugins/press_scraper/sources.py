@@ -6,10 +6,12 @@ Public API:
         `overrides` (a mapping of `[scraper]` keys, e.g. from a test or the benchmark) is
         validated like the file's own keys and wins over them.
     Config(settings: ScraperSettings, sources: tuple[Source, ...], path: Path)
-    Source: id, name, kind ("rss" | "html"), url, category (str | None), tags (tuple),
+    Source: id, name, kind ("rss" | "html" | "post" | "api"), url, category (str | None), tags (tuple),
         license (str | None), excerpt_only (bool), selectors (Selectors), max_pages (int),
         delay (float | None: extra per-host politeness for this source, never less than
-        the global delay)
+        the global delay), post (PostBoard | None), api (ApiSpec | None)
+    PostBoard: `[sources.post]` of kind "post" (새올-style boards read by form POSTs).
+    ApiSpec: `[sources.api]` of kind "api" (data.go.kr 정책브리핑 press releases).
     Selectors: list_item, link, title, date, body, author, next_page, subtitle, attachments
         (each a CSS selector string or None; compiled once with soupsieve to validate)
     ScraperSettings: user_agent, contact_url, delay, timeout, deadline, max_bytes,
@@ -53,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SECTIONS = ("정치", "경제", "문화")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KINDS = ("rss", "html")
+KINDS = ("rss", "html", "post", "api")
 
 # Defaults for the `[scraper]` table. Sizes in bytes, times in seconds.
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -100,8 +102,18 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)?$")
 
 SOURCE_KEYS = (
     "id", "name", "kind", "url", "category", "tags", "license", "excerpt_only",
-    "selectors", "max_pages", "delay",
+    "selectors", "max_pages", "delay", "post", "api",
 )
+POST_KEYS = (
+    "list_form", "page_field", "first_page", "detail_url", "detail_method", "detail_id_pattern",
+    "detail_form", "link_url", "idempotent",
+)
+API_KEYS = ("api_key_env", "lookback_days", "rows", "credit")
+# An id taken from a list page goes into a form field and the identity: keep it plain.
+POST_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+FORM_FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
+ENV_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
+API_MAX_WINDOW_DAYS = 3  # data.go.kr refuses more with resultCode 98 THREE_DAYS_OVER_ERROR
 SELECTOR_KEYS = (
     "list_item", "link", "title", "date", "body", "author", "next_page", "subtitle",
     "attachments",
@@ -142,6 +154,39 @@ class Selectors:
 
 
 @dataclass(frozen=True)
+class PostBoard:
+    """`[sources.post]`: a board whose list and articles are reached by form POSTs (새올)."""
+
+    detail_url: str
+    detail_id_pattern: str
+    detail_form: tuple[tuple[str, str], ...]
+    list_form: tuple[tuple[str, str], ...] = ()
+    page_field: str = "pageIndex"
+    first_page: int = 1
+    detail_method: str = "post"
+    link_url: str | None = None
+    idempotent: bool = False
+
+    @property
+    def id_regex(self) -> re.Pattern:
+        return re.compile(self.detail_id_pattern)
+
+    def form_for(self, item_id: str) -> tuple[tuple[str, str], ...]:
+        """The detail form with `{id}` filled in."""
+        return tuple((k, v.replace("{id}", item_id)) for k, v in self.detail_form)
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """`[sources.api]`: the data.go.kr 정책브리핑 press-release API."""
+
+    api_key_env: str
+    lookback_days: int = 3
+    rows: int = 100
+    credit: str = "ministry"
+
+
+@dataclass(frozen=True)
 class Source:
     """One entry of `[[sources]]`, validated."""
 
@@ -156,6 +201,13 @@ class Source:
     selectors: Selectors = field(default_factory=Selectors)
     max_pages: int = 3
     delay: float | None = None
+    post: PostBoard | None = None
+    api: ApiSpec | None = None
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Every URL the operator named for this source (its hosts are trusted)."""
+        return (self.url, self.post.detail_url) if self.post else (self.url,)
 
 
 @dataclass(frozen=True)
@@ -285,6 +337,113 @@ def _check_selector(value: Any, where: str, index: int, source_id: str | None, k
     return value
 
 
+def _form_table(value: Any, key: str, fail, *, template: bool) -> tuple[tuple[str, str], ...]:
+    """A form table (`{ name = "value", … }`) as sorted pairs; numbers become strings."""
+    if not isinstance(value, Mapping):
+        raise fail(key, f"expected a table of form fields, got {value!r}")
+    pairs = []
+    for name, raw in value.items():
+        if not FORM_FIELD_RE.match(name):
+            raise fail(key, f"form field name {name!r} must be ASCII letters, digits, _ . - [ ]")
+        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+            raise fail(key, f"field {name!r}: expected a string or an integer, got {raw!r}")
+        text = str(raw)
+        if "\n" in text or "\r" in text or has_invisible(text):
+            raise fail(key, f"field {name!r}: value must be one line of visible text")
+        rest = text.replace("{id}", "") if template else text
+        if "{" in rest or "}" in rest:
+            allowed = "only {id} may be filled in" if template else "no placeholders here"
+            raise fail(key, f"field {name!r}: {text!r} has braces ({allowed})")
+        pairs.append((name, text))
+    return tuple(sorted(pairs))
+
+
+def _parse_post(raw: Any, fail) -> PostBoard:
+    """Validate `[sources.post]`."""
+    if not isinstance(raw, Mapping):
+        raise fail("post", "expected a table ([sources.post])")
+    for key in raw:
+        if key not in POST_KEYS:
+            raise fail(f"post.{key}", _unknown_key_message(key, POST_KEYS))
+    for key in ("detail_url", "detail_id_pattern", "detail_form"):
+        if key not in raw:
+            raise fail(f"post.{key}", "missing (required for kind = \"post\")")
+    problem = _check_http_url(raw["detail_url"])
+    if problem:
+        raise fail("post.detail_url", problem)
+    pattern = raw["detail_id_pattern"]
+    if not isinstance(pattern, str) or not pattern:
+        raise fail("post.detail_id_pattern", f"expected a regular expression string, got {pattern!r}")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise fail("post.detail_id_pattern", f"invalid regular expression {pattern!r}: {exc}") from None
+    if compiled.groups != 1:
+        raise fail("post.detail_id_pattern",
+                   f"needs exactly one capturing group (the id), has {compiled.groups}: {pattern!r}")
+    detail_form = _form_table(raw["detail_form"], "post.detail_form", fail, template=True)
+    if not any("{id}" in v for _, v in detail_form):
+        raise fail("post.detail_form", "no field holds {id} (where the article's id goes)")
+    list_form = _form_table(raw.get("list_form", {}), "post.list_form", fail, template=False)
+    page_field = raw.get("page_field", PostBoard.page_field)
+    if not isinstance(page_field, str) or not FORM_FIELD_RE.match(page_field):
+        raise fail("post.page_field", f"expected a form field name, got {page_field!r}")
+    if page_field in dict(list_form):
+        raise fail("post.page_field", f"{page_field!r} is also in list_form; set it in one place")
+    first_page = raw.get("first_page", PostBoard.first_page)
+    if isinstance(first_page, bool) or not isinstance(first_page, int) or not 0 <= first_page <= 1:
+        raise fail("post.first_page", f"expected 0 or 1, got {first_page!r}")
+    method = raw.get("detail_method", PostBoard.detail_method)
+    if method not in ("post", "get"):
+        raise fail("post.detail_method", f"expected \"post\" or \"get\", got {method!r}")
+    link_url = raw.get("link_url")
+    if link_url is not None:
+        if not isinstance(link_url, str):
+            raise fail("post.link_url", f"expected a URL string, got {link_url!r}")
+        rest = link_url.replace("{id}", "")
+        problem = _check_http_url(link_url.replace("{id}", "0"))
+        if problem:
+            raise fail("post.link_url", problem)
+        if "{" in rest or "}" in rest:
+            raise fail("post.link_url", f"{link_url!r}: only {{id}} may be filled in")
+    idempotent = raw.get("idempotent", False)
+    if not isinstance(idempotent, bool):
+        raise fail("post.idempotent", f"expected true or false, got {idempotent!r}")
+    return PostBoard(
+        detail_url=raw["detail_url"], detail_id_pattern=pattern, detail_form=detail_form,
+        list_form=list_form, page_field=page_field, first_page=first_page,
+        detail_method=method, link_url=link_url, idempotent=idempotent,
+    )
+
+
+def _parse_api(raw: Any, fail) -> ApiSpec:
+    """Validate `[sources.api]`."""
+    if not isinstance(raw, Mapping):
+        raise fail("api", "expected a table ([sources.api])")
+    for key in raw:
+        if key not in API_KEYS:
+            raise fail(f"api.{key}", _unknown_key_message(key, API_KEYS))
+    env = raw.get("api_key_env")
+    if env is None:
+        raise fail("api.api_key_env", "missing (required for kind = \"api\"): the name of the "
+                                      "environment variable holding the service key")
+    if not isinstance(env, str) or not ENV_NAME_RE.match(env):
+        raise fail("api.api_key_env", f"expected an environment variable name like "
+                                      f"'DATA_GO_KR_KEY' (the key itself never goes in this "
+                                      f"file), got a {type(env).__name__} of {len(str(env))} "
+                                      f"characters")
+    days = raw.get("lookback_days", ApiSpec.lookback_days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 31:
+        raise fail("api.lookback_days", f"expected an integer from 1 to 31, got {days!r}")
+    rows = raw.get("rows", ApiSpec.rows)
+    if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 1000:
+        raise fail("api.rows", f"expected an integer from 1 to 1000, got {rows!r}")
+    credit = raw.get("credit", ApiSpec.credit)
+    if credit not in ("ministry", "source"):
+        raise fail("api.credit", f"expected \"ministry\" or \"source\", got {credit!r}")
+    return ApiSpec(api_key_env=env, lookback_days=days, rows=rows, credit=credit)
+
+
 def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> Source:
     if not isinstance(raw, Mapping):
         raise SourcesError(where, "expected a table ([[sources]])", index=index)
@@ -359,12 +518,21 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
         for key in ("list_item", "link", "next_page"):
             if key in sel:
                 raise fail(f"selectors.{key}", "only applies to kind = \"html\" list pages")
+    if kind == "post" and "next_page" in sel:
+        raise fail("selectors.next_page", "kind = \"post\" pages with post.page_field")
+    if kind == "api" and sel:
+        raise fail("selectors", "kind = \"api\" reads XML, not pages: no selectors")
+    for table in ("post", "api"):
+        if table in raw and kind != table:
+            raise fail(table, f"[sources.{table}] only applies to kind = \"{table}\"")
+    post = _parse_post(raw.get("post"), fail) if kind == "post" else None
+    api = _parse_api(raw.get("api"), fail) if kind == "api" else None
 
     return Source(
         id=raw["id"], name=name.strip(), kind=kind, url=raw["url"], category=category,
         tags=tuple(t.strip() for t in tags), license=lic.strip() if lic else None,
         excerpt_only=excerpt_only, selectors=Selectors(**sel), max_pages=max_pages,
-        delay=float(delay) if delay is not None else None,
+        delay=float(delay) if delay is not None else None, post=post, api=api,
     )
 
 

@@ -26,7 +26,9 @@ etag=..., last_modified=...)` (answers 304 to a matching If-None-Match / If-Modi
 `retry_after(value, status=429)`. `server.robots(text)` serves a robots.txt.
 
 Every request is recorded in `server.requests` (a list of `Request`: method, path, query, headers,
-time), with `server.hits(path)` counting them, so a test can assert what the client really sent.
+time, body), with `server.hits(path)` counting them, so a test can assert what the client really
+sent. POST requests go to the same routes (files answer 405 to them); `req.form` is the
+url-encoded body as a dict of first values.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -52,6 +54,13 @@ class Request:
     query: str
     headers: dict[str, str]
     time: float
+    body: bytes = b""
+
+    @property
+    def form(self) -> dict[str, str]:
+        """The url-encoded form body, first value of each field."""
+        return {k: v[0] for k, v in parse_qs(self.body.decode("latin-1"),
+                                             keep_blank_values=True).items()}
 
 
 @dataclass
@@ -234,6 +243,8 @@ class FixtureServer:
         handler = self.routes.get(full) or self.routes.get(req.path)
         if handler is not None:
             return handler(req)
+        if req.method == "POST":
+            return Reply(status=405, body=b"files are GET only", headers={"Allow": "GET"})
         return self._file(req.path)
 
     def _file(self, path: str) -> Reply:
@@ -271,11 +282,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._answer()
 
-    def _answer(self, head: bool = False) -> None:
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(body=self.rfile.read(min(length, 1024 * 1024)))
+
+    def _answer(self, head: bool = False, body: bytes = b"") -> None:
         fixture = self.server.fixture
         parts = urlsplit(self.path)
         req = Request(self.command, parts.path, parts.query, dict(self.headers.items()),
-                      time.monotonic())
+                      time.monotonic(), body)
         fixture._record(req)
         try:
             reply = fixture._resolve(req)
