@@ -311,7 +311,6 @@ def _discover_api(source: Source, fetcher: Fetcher, add, *, today: Date | None =
         raise ValueError(f"{source.url}: environment variable {spec.api_key_env} (the service "
                          f"key) is not set")
     today = today or datetime.now(KST).date()
-    credit = spec.credit
     for start, end in api_windows(today, spec.lookback_days):
         for page_no in range(1, source.max_pages + 1):
             params = [("startDate", start.strftime("%Y%m%d")), ("endDate", end.strftime("%Y%m%d")),
@@ -332,7 +331,7 @@ def _discover_api(source: Source, fetcher: Fetcher, add, *, today: Date | None =
                 raise ValueError(f"{url}: API resultCode {page.code} "
                                  f"({_scrub(page.message, key) or 'no message'})")
             for item in page.items:
-                _add_api_item(source, item, add, credit)
+                _add_api_item(source, item, add)
             if len(page.items) < spec.rows or (
                 page.total is not None and page_no * spec.rows >= page.total
             ):
@@ -347,7 +346,7 @@ def _scrub(text: str, key: str) -> str:
     return text.replace(key, "***") if key else text
 
 
-def _add_api_item(source: Source, item: extract.ApiItem, add, credit: str) -> None:
+def _add_api_item(source: Source, item: extract.ApiItem, add) -> None:
     if item.url:
         url = item.url
     elif item.item_id and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", item.item_id):
@@ -357,8 +356,7 @@ def _add_api_item(source: Source, item: extract.ApiItem, add, credit: str) -> No
                        source.id, item.title[:60])
         return
     sig = _signature(item.title, item.date, item.modified, item.status, item.ministry,
-                     md.content_hash(item.html), [(a.name, a.url) for a in item.attachments],
-                     credit)
+                     md.content_hash(item.html), [(a.name, a.url) for a in item.attachments])
     add(url, title=item.title, signature=sig, api_item=item, link=item.url)
 
 
@@ -583,8 +581,7 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
             if cand.api_item:
                 record = extract.record_from_api_item(
                     cand.api_item, cand.link or cand.url,
-                    default_license=cand.source.license or "",
-                    credit_ministry=cand.source.api.credit == "ministry")
+                    default_license=cand.source.license or "")
             else:
                 record = extract.record_from_feed_item(
                     cand.feed_item, default_license=cand.source.license or "")

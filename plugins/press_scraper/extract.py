@@ -94,7 +94,6 @@ class Record:
     license: str = ""
     category_hint: str = ""
     department: str = ""  # the issuing office when the source states it (API MinisterCode)
-    source_name: str = ""  # credited as Source instead of the source's name, when set
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -1193,20 +1192,27 @@ def _api_item(el) -> ApiItem:
     )
 
 
-def record_from_api_item(item: ApiItem, url: str, *, default_license: str = "",
-                         credit_ministry: bool = True) -> Record:
-    """A record from an API item: its HTML cleaned like a feed's, the ministry credited.
-
-    `credit_ministry`: the ministry is the Source (기관별 pages per ministry); otherwise the
-    source's own name stays the Source and the ministry is the Department.
-    """
+def record_from_api_item(item: ApiItem, url: str, *, default_license: str = "") -> Record:
+    """A record from an API item: its HTML cleaned like a feed's, the ministry (MinisterCode)
+    as the issuing office (`Department`, shown with the source's credit)."""
     feed = FeedItem(url=url, title=item.title, date=item.date, updated=item.modified,
                     content_html=item.html or "<p></p>")
     record = record_from_feed_item(feed, default_license=default_license)
     files = tuple(dict.fromkeys([*record.attachments, *item.attachments]))
+    # A `- 부제 -` line at the top is the subtitle, as on article pages.
+    body = lxml.html.fragment_fromstring(record.body_html or "<p></p>", create_parent="div")
+    subtitle = ""
+    for el in list(body.iter("p", "h2", "h3", "h4", "div"))[1:5]:
+        m = _SUBTITLE_RE.match(_norm(el.text_content()))
+        if m and not len(el.xpath(".//img|.//table")):
+            subtitle = m.group(1)
+            el.drop_tree()
+            break
+    body_html = "".join(lxml.html.tostring(c, encoding="unicode") for c in body) or "<p></p>"
     return Record(**{
         **record.__dict__,
+        "body_html": body_html if subtitle else record.body_html,
+        "subtitle": subtitle,
         "attachments": files,
-        "source_name": item.ministry if credit_ministry else "",
-        "department": "" if credit_ministry else item.ministry,
+        "department": item.ministry,
     })

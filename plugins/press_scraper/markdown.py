@@ -407,7 +407,7 @@ def article_fields(
         # A byline that names an office (예산과) is credited with the source, not as a reporter.
         ("Authors", "" if dept else (record.author or "").replace(",", " ")),
         ("Summary", record.summary[:200]),
-        ("Source", record.source_name or getattr(source, "name", "") or source.id),
+        ("Source", getattr(source, "name", "") or source.id),
         ("Department", department),
         ("Source_URL", safe_url(record.url)),
         ("Image", "" if excerpt else image),

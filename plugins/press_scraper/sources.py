@@ -108,7 +108,7 @@ POST_KEYS = (
     "list_form", "page_field", "first_page", "detail_url", "detail_method", "detail_id_pattern",
     "detail_form", "link_url", "idempotent",
 )
-API_KEYS = ("api_key_env", "lookback_days", "rows", "credit")
+API_KEYS = ("api_key_env", "lookback_days", "rows")
 # An id taken from a list page goes into a form field and the identity: keep it plain.
 POST_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 FORM_FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
@@ -183,7 +183,6 @@ class ApiSpec:
     api_key_env: str
     lookback_days: int = 3
     rows: int = 100
-    credit: str = "ministry"
 
 
 @dataclass(frozen=True)
@@ -360,6 +359,8 @@ def _form_table(value: Any, key: str, fail, *, template: bool) -> tuple[tuple[st
 
 def _parse_post(raw: Any, fail) -> PostBoard:
     """Validate `[sources.post]`."""
+    if raw is None:
+        raise fail("post", "missing: kind = \"post\" needs a [sources.post] table")
     if not isinstance(raw, Mapping):
         raise fail("post", "expected a table ([sources.post])")
     for key in raw:
@@ -418,6 +419,8 @@ def _parse_post(raw: Any, fail) -> PostBoard:
 
 def _parse_api(raw: Any, fail) -> ApiSpec:
     """Validate `[sources.api]`."""
+    if raw is None:
+        raise fail("api", "missing: kind = \"api\" needs a [sources.api] table")
     if not isinstance(raw, Mapping):
         raise fail("api", "expected a table ([sources.api])")
     for key in raw:
@@ -438,10 +441,7 @@ def _parse_api(raw: Any, fail) -> ApiSpec:
     rows = raw.get("rows", ApiSpec.rows)
     if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 1000:
         raise fail("api.rows", f"expected an integer from 1 to 1000, got {rows!r}")
-    credit = raw.get("credit", ApiSpec.credit)
-    if credit not in ("ministry", "source"):
-        raise fail("api.credit", f"expected \"ministry\" or \"source\", got {credit!r}")
-    return ApiSpec(api_key_env=env, lookback_days=days, rows=rows, credit=credit)
+    return ApiSpec(api_key_env=env, lookback_days=days, rows=rows)
 
 
 def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> Source:

@@ -294,6 +294,7 @@ detail_form = { method = "searchDetail", news_epct_no = "{id}" }
     ("detail_form =", "idempotent = \"yes\"\ndetail_form =", "post.idempotent", "true or false"),
     ("detail_form =", "detail_forms = {}\ndetail_form =", "post.detail_forms", "did you mean"),
     ('kind = "post"', 'kind = "html"', "post", "only applies to kind = \"post\""),
+    ("[sources.post]", "[sources.postt]", "postt", "did you mean 'post'"),
     ("[sources.post]", "[sources.selectors]\nnext_page = \"a.next\"\n[sources.post]",
      "selectors.next_page", "page_field"),
 ])
