@@ -23,7 +23,7 @@ DEFAULT_DATE_FORMAT = "%Y.%m.%d %H:%M:%S"
 
 ARTICLE_PATHS = ["articles", "scraped"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
+STATIC_PATHS = ["images"]
 EXTRA_PATH_METADATA = {}
 ARTICLE_EXCLUDES = ["images"]
 
