@@ -20,6 +20,7 @@ import re
 import sys
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 
@@ -63,8 +64,28 @@ def on_initialized(pelican) -> None:
         raise
 
 
+class FragmentCache:
+    """Template fragments that come out the same on many pages, rendered once per build.
+
+    The three section boxes under every article are identical on all pages at one folder
+    depth (same SITEURL prefix); rendering them once instead of for each of 10,000 articles
+    saves about a third of the page-writing time. One cache per generator, and generators
+    are created anew for every build, so a fragment never outlives the content it shows.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, Markup] = {}
+
+    def __call__(self, key: str, render, *args):
+        if key not in self._store:
+            self._store[key] = Markup(render(*args))
+        return self._store[key]
+
+
 def on_generator_init(generator) -> None:
     ns = _ns(generator.settings)
+    if getattr(generator, "env", None) is not None:
+        generator.env.globals["fragment"] = FragmentCache()
     generator.context.setdefault("SECTIONS", context.section_list(generator.settings, ns))
     generator.context.setdefault("NEWSROOM_PROBLEMS", [])
     generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
