@@ -230,3 +230,16 @@ def test_overrides_win_and_are_validated(tmp_path):
 def test_settings_from_mapping_merges_over_defaults():
     s = settings_from_mapping({"retries": 0, "backoff": 0})
     assert s.retries == 0 and s.backoff == 0.0 and s.delay == DEFAULT_SETTINGS["delay"]
+
+
+def test_the_example_file_loads_and_shows_every_kind():
+    """sources.example.toml documents every key: it must stay valid."""
+    from helpers import PROJECT_ROOT
+
+    from press_scraper.sources import KINDS, load
+
+    config = load(PROJECT_ROOT / "sources.example.toml")
+    assert {s.kind for s in config.sources} == set(KINDS)
+    post = next(s for s in config.sources if s.kind == "post").post
+    assert post.id_regex.search("searchDetail('1203')").group(1) == "1203"
+    assert next(s for s in config.sources if s.kind == "api").api.api_key_env == "DATA_GO_KR_KEY"
