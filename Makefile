@@ -17,7 +17,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: help install html clean regenerate serve devserver publish demo check test lint \
-        bench bench-scrape bench-update audit update rollback deploy
+        bench bench-scrape bench-build bench-update audit update rollback deploy
 
 help:
 	@echo "make demo        set up, scrape the built-in sample sources, build and serve on http://$(HOST):$(PORT)"
@@ -103,8 +103,11 @@ deploy: install
 bench-update: install
 	$(BIN)/python bench/update.py --docs docs/benchmarks.md
 
+bench-build: install
+	$(BIN)/python bench/build.py --docs docs/benchmarks.md
+
 # All benchmarks; numbers go to docs/benchmarks.md.
-bench: bench-scrape bench-update
+bench: bench-scrape bench-build bench-update
 
 # Scraper benchmark: 1,000 new articles from a local server, delay 0 (target >= 50/s).
 bench-scrape: install

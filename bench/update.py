@@ -146,14 +146,14 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(path: Path, section: str) -> None:
-    """Replace our section of the shared benchmarks file (or append it), leaving others'."""
+def write_docs(path: Path, section: str, title: str = SECTION_TITLE) -> None:
+    """Replace one section of the shared benchmarks file (or append it), leaving others'."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find(SECTION_TITLE + "\n")
+    start = text.find(title + "\n")
     if start == -1:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        end = text.find("\n## ", start + len(SECTION_TITLE))
+        end = text.find("\n## ", start + len(title))
         text = text[:start] + section + (text[end + 1:] if end != -1 else "")
     path.write_text(text, encoding="utf-8")
 
