@@ -76,15 +76,12 @@ def attach(generator, ns: dict) -> None:
         name = getattr(a, "source", None)
         if name:
             if name not in sources:
-                src = Source(name, settings)
-                src_id = getattr(a, "source_id", None)
-                if src_id:
-                    src.slug = src_id
-                sources[name] = src
+                sources[name] = Source(name, settings)
             a.source_page = sources[name]
             source_articles[name].append(a)
         else:
             a.source_page = None
+    _unique_slugs(sources)
     ctx["NEWSROOM_SOURCES"] = sorted(
         ((sources[n], items) for n, items in source_articles.items()),
         key=lambda pair: pair[0].name,
@@ -97,6 +94,23 @@ def attach(generator, ns: dict) -> None:
         if not hasattr(a, "section"):
             a.section = by_name.get(a.category.name)
         a.jsonld = jsonld.dumps(jsonld.article_data(a, origin, sitename, publisher, None))
+
+
+def _unique_slugs(sources: dict[str, Source]) -> None:
+    """Source page slugs from the names alone, so a page's URL never depends on which article
+    (an editor's or a scraper's, of which source id) happens to be newest; two names that
+    romanize alike get -2, -3 in name order."""
+    taken: dict[str, str] = {}
+    for name in sorted(sources):
+        src = sources[name]
+        base = src.slug or "source"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        if slug != src.slug:
+            src.slug = slug
+        taken[slug] = name
 
 
 def _attach_related(articles: list, count: int) -> None:
