@@ -81,9 +81,15 @@ check: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install
+test: install | node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the accessibility gate (tests/quality), from package-lock.json: a fresh clone
+# has no node_modules/, and `make test` must work there as README promises. Order-only (after
+# the |): installed when missing, never re-run because npm's files carry old mtimes.
+node_modules/axe-core/axe.min.js:
+	npm ci --no-audit --no-fund --loglevel=error
 
 # --- the update job (newsroom/update.py, newsroom/release.py, newsroom/deploy.py) -----------
 # Exit codes and scheduling: docs/operations.md. `make update UPDATE_ARGS="--force -v"`.
