@@ -60,6 +60,8 @@ table { border-collapse: collapse; margin: .5rem 0 1.5rem; display: block; max-w
         overflow-x: auto; }
 th, td { border: 1px solid #bbb; padding: .3rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f1f1f1; }
+/* Source ids ("hanbit-council") broke at the hyphen while a long error took the width. */
+td:first-child { white-space: nowrap; }
 .bad { background: #fde2e2; }
 .ok { background: #e5f5e5; }
 code { font-size: .9em; }
