@@ -28,7 +28,12 @@ help:
 	@echo "make check       validate every file under content/"
 	@echo "make publish     strict build into a new release, switch output/ to it (and deploy to DEPLOY_TARGET if set)"
 	@echo "make update      run the scheduled job once: scrape, rebuild if changed, go live"
-	@echo "make bench       benchmarks (see docs/benchmarks.md)"
+	@echo "make rollback    switch the live site back to the previous release"
+	@echo "make deploy      copy the live release to DEPLOY_TARGET (a folder, or host:/path over rsync)"
+	@echo "make serve       serve the preview/ folder; make regenerate: rebuild preview on change"
+	@echo "make clean       remove preview/ and caches"
+	@echo "make lint        ruff over the project"
+	@echo "make bench       all benchmarks: bench-scrape, bench-build, bench-update (docs/benchmarks.md)"
 	@echo "make audit       Lighthouse scores of home, a section and an article"
 
 $(BIN)/newsroom: pyproject.toml

@@ -841,6 +841,43 @@ def is_department(name: str) -> bool:
     return (n >= 3 and name.endswith(_DEPT_SHORT3)) or (n >= 4 and name.endswith(_DEPT_SHORT4))
 
 
+# The body containers of common Korean board and news CMSs, most specific first (data, as
+# trafilatura keeps its XPaths). A short release on a page full of menus is where a
+# text-density extractor fails: it keeps the whole page. A container named like this, holding
+# real text, is the body; otherwise trafilatura decides.
+LIKELY_BODY_XPATHS = [
+    '//*[@itemprop="articleBody"]',
+    '//*[@id="article-view-content-div"]',
+    '//*[@id="bo_v_con"]',
+    '//*[@id="articleBody" or @id="article_body" or @id="newsContent" or @id="news_content"]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view-content ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view-con ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view_cont ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " bbs_view_cont ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " board_view_cont ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " article-body ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " article_body ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " news-content ")]',
+]
+_LIKELY_BODY = [lxml.etree.XPath(x) for x in LIKELY_BODY_XPATHS]
+LIKELY_BODY_MIN_CHARS = 40
+
+
+def likely_body(root) -> str:
+    """The inner HTML of a well-known body container holding real text, else ''."""
+    for xpath in _LIKELY_BODY:
+        found = xpath(root)
+        if len(found) != 1:  # none, or a list page with many: not an article's body
+            continue
+        el = found[0]
+        if len(_norm(el.text_content())) < LIKELY_BODY_MIN_CHARS:
+            continue
+        return _escape_text(el.text or "") + "".join(
+            lxml.html.tostring(child, encoding="unicode") for child in el)
+    return ""
+
+
 _SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
 
 
@@ -921,6 +958,8 @@ def parse_article(
     body_html = ""
     if soup is not None and selectors.get("body"):
         body_html = _select_html(soup, selectors["body"])
+    if not body_html:
+        body_html = likely_body(root)
     if not body_html:
         # fast=True skips trafilatura's second opinion (readability/jusText comparison): it
         # halves the time per page, and our boilerplate pass below removes what it would.

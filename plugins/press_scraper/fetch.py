@@ -217,10 +217,14 @@ class _Robots:
     an install that lacks protego.
     """
 
-    def __init__(self, token: str, text: str | None = None, *, allow_all: bool = False):
+    def __init__(self, token: str, text: str | None = None, *, allow_all: bool = False,
+                 unreachable: str = ""):
         self.token = token
         self.allow_all = allow_all
         self.disallow_all = text is None and not allow_all
+        # Why robots.txt could not be read (connection refused, HTTP 503, timeout): the reason
+        # a fetch is refused, rather than a "disallow" the site never wrote.
+        self.unreachable = unreachable
         self._rules: Any = None
         if text is not None:
             if Protego is not None:
@@ -501,7 +505,7 @@ class Fetcher:
                 return _Robots(token, allow_all=True)
             logger.warning("%s: %s; treating %s as unreachable, nothing will be fetched "
                            "from it this run (RFC 9309)", robots_url, exc.reason, origin)
-            return _Robots(token)
+            return _Robots(token, unreachable=exc.reason)
         robots = _Robots(token, result.content.decode("utf-8", errors="replace"))
         seconds = robots.crawl_delay()
         if seconds > 0:
@@ -596,7 +600,10 @@ class Fetcher:
                 raise FetchError(url, problem + ("" if current == url
                                                  else f" (redirected to {current})"))
             if kind != "robots" and not self.allowed(current):
-                raise FetchError(url, "robots.txt disallow"
+                why = self._robots(current).unreachable
+                reason = (f"site unreachable: robots.txt could not be read ({why})" if why
+                          else "robots.txt disallow")
+                raise FetchError(url, reason
                                  + ("" if current == url else f" (redirected to {current})"))
             send = current
             if secret_query:

@@ -65,6 +65,7 @@ DEFAULT_CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "경제": (
         "기업", "투자", "일자리", "산업", "예산", "경제", "창업", "고용", "소상공인", "전통시장",
         "농업", "어업", "수출", "지원금", "세금", "지방세", "주택", "부동산", "청년", "취업",
+        "상품권", "환급", "물가", "소비", "금융", "대출", "보증", "상권", "수산", "농산물",
     ),
     "문화": (
         "축제", "공연", "전시", "문화", "관광", "예술", "도서관", "박물관", "체육", "공모전",
@@ -84,11 +85,20 @@ def classify(
 ) -> str:
     """The section whose keywords occur most (title ×3, body ×1); `fallback` when none occur."""
     table = keywords or DEFAULT_CATEGORY_KEYWORDS
+    # Longest keywords first, each match blanked out once counted: 전통시장 counts for 경제
+    # and does not also count as 시장 (a mayor) for 정치.
+    owner = sorted(((w, section) for section, words in table.items() for w in words),
+                   key=lambda pair: -len(pair[0]))
+    scores: dict[str, int] = {}
+    for w, section in owner:
+        hits = 3 * title.count(w) + text.count(w)
+        if hits:
+            scores[section] = scores.get(section, 0) + hits
+            title, text = title.replace(w, " "), text.replace(w, " ")
     best, best_score = fallback, 0
-    for section, words in table.items():
-        score = sum(3 * title.count(w) + text.count(w) for w in words)
-        if score > best_score:
-            best, best_score = section, score
+    for section in table:  # ties go to the earlier section, as listed
+        if scores.get(section, 0) > best_score:
+            best, best_score = section, scores[section]
     return best
 
 
@@ -376,7 +386,8 @@ def render_body(record: Record, *, source_name: str, excerpt_only: bool) -> str:
                 # sent to the original page, where the button works.
                 items.append(f"- {_md_link_text(a.name)} ([원문 페이지에서 받기]({url}))")
         if items:
-            md += "\n\n### 첨부파일\n\n" + "\n".join(items)
+            # h2: the article title is the page's h1, so a section of it is an h2 (no skipped level).
+            md += "\n\n## 첨부파일\n\n" + "\n".join(items)
     return md
 
 

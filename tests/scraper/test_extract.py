@@ -342,3 +342,25 @@ def test_undeclared_feed_with_nbsp_in_cdata_is_not_read_as_latin_1():
 )
 def test_departments_are_told_from_people(name: str, department: bool) -> None:
     assert extract.is_department(name) is department
+
+
+SHORT_RELEASE = """<!doctype html><html><head><meta charset="utf-8">
+<title>시민 합창단 송년 공연 : 보도자료 : 가람시청</title></head><body>
+<div id="header"><ul id="gnb"><li><a href="/a">보도자료</a></li><li><a href="/b">공지사항</a></li>
+<li><a href="/c">시정소식</a></li><li><a href="/d">민원안내</a></li></ul></div>
+<div class="sns"><a href="#">페이스북</a> <a href="#">트위터</a> <a href="#">URL복사</a></div>
+<div class="board-view"><h3>시민 합창단 송년 공연</h3>
+<ul class="info"><li>등록일 <span>2026-11-22 13:00</span></li></ul>
+<div class="view-content"><p>가람시 시민 합창단이 다음 달 18일 시민회관에서 송년 공연을 연다.</p>
+<p>관람은 무료다.</p></div></div>
+<div id="footer">이 페이지 담당부서 홍보담당관 | Copyright ⓒ 가람시청</div></body></html>"""
+
+
+def test_short_release_on_a_busy_page_keeps_only_its_body():
+    # Found on the demo site: a text-density extractor kept menus and share buttons of a
+    # two-sentence release; a well-known body container wins when it holds real text.
+    r = extract.parse_article(SHORT_RELEASE, BASE + "view.do?nttNo=1", site_names=["가람시청"])
+    assert r.title == "시민 합창단 송년 공연"
+    assert "송년 공연을 연다" in r.body_html and "관람은 무료다" in r.body_html
+    for noise in ("페이스북", "URL복사", "공지사항", "민원안내", "등록일", "Copyright"):
+        assert noise not in r.body_html and noise not in r.summary, noise

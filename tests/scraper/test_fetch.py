@@ -87,7 +87,8 @@ def test_robots_5xx_disallows_the_whole_origin(fixture_server, tmp_path, caplog)
     fixture_server.route("/robots.txt", Reply(503))
     url = fixture_server.route("/x", html())
     with Fetcher(settings(retries=1), tmp_path) as f, caplog.at_level(logging.WARNING):
-        with pytest.raises(FetchError, match="robots.txt disallow"):
+        # the reason names the real cause, not a rule the site never wrote
+        with pytest.raises(FetchError, match=r"site unreachable: robots.txt could not be read \(HTTP 503"):
             f.get(url)
     assert fixture_server.hits("/robots.txt") == 2  # retried once, then unreachable
     assert fixture_server.hits("/x") == 0
@@ -259,8 +260,11 @@ def test_refused_connection_is_retried_then_named(tmp_path):
     with Fetcher(settings(retries=1), tmp_path) as f:
         with pytest.raises(FetchError) as info:
             f.get(f"http://127.0.0.1:{port}/x")
-    # robots.txt was unreachable, so the origin is off limits; nothing else was tried
-    assert "robots.txt disallow" in info.value.reason
+    # robots.txt was unreachable, so the origin is off limits; nothing else was tried, and
+    # the error says so (editors read it on the status page), not "robots.txt disallow"
+    assert "site unreachable" in info.value.reason
+    assert "refused" in info.value.reason.lower()
+    assert "disallow" not in info.value.reason
     with Fetcher(settings(retries=1), tmp_path) as f:
         with pytest.raises(FetchError) as info:
             f.get(f"http://127.0.0.1:{port}/robots.txt", kind="robots")

@@ -191,7 +191,7 @@ def test_card_list_offset_paging_and_dt_dd_details(field_run):
     assert h.value("Subtitle") == "밭작물 소득 안정 자금 1,200억 원, 2월부터 신청"
     assert "Start=" not in h.value("Source_URL")
     body = body_of(md)
-    contains_all(body, "□ 동부도는 올해", "ㅇ 신청은 2월 2일부터", "※ 자세한 내용은", "### 첨부파일",
+    contains_all(body, "□ 동부도는 올해", "ㅇ 신청은 2월 2일부터", "※ 자세한 내용은", "## 첨부파일",
                  "2026 농업인 소득 안정 지원 계획.hwp](")
     contains_none(body, "미리보기", "조회수", "054-000-0000", "페이스북", "Copyright", "목록",
                   "작성일")
@@ -230,7 +230,7 @@ def test_generic_board_buttons_and_page_manager_box(field_run):
     assert h.value("Category") == "문화"
     assert h.value("Image").startswith("images/damgol/")
     body = body_of(md)
-    contains_all(body, "관람객 40만 명이 다녀갔다", "(사진=담골군)", "### 첨부파일",
+    contains_all(body, "관람객 40만 명이 다녀갔다", "(사진=담골군)", "## 첨부파일",
                  "대나무 축제 결과 보고.hwp", "[축제 사진 모음.zip](")
     assert "FileDown.do?atchFileId=FILE_0000000000922" in body
     contains_none(body, "기획예산실", "만족하십니까", "061-000", "내려받기](", "fn_egov_downFile",

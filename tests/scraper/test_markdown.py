@@ -95,6 +95,9 @@ def test_summary_is_markdown_escaped():
         ("한빛시, 기업 투자 유치", "일자리 300개", "경제"),
         ("국화 축제 개막", "공연과 전시", "문화"),
         ("날씨 안내", "맑음", md.FALLBACK_CATEGORY),
+        # 전통시장 is a market, not 시장 (a mayor): found on the demo site, filed under 정치
+        ("한빛시, 전통시장 상품권 10% 환급 행사", "전통시장에서 쓴 금액을 돌려준다", "경제"),
+        ("시장, 의회 임시회에서 시정 연설", "시장은 내년 시정 방향을 밝혔다", "정치"),
     ],
 )
 def test_classify(title, text, expected):
@@ -122,7 +125,7 @@ def test_article_body_with_attachments_and_rewritten_images():
     body = md.render_body(rec, source_name="한빛시청", excerpt_only=False)
     assert "**굵게**" in body
     assert "![사진]({static}/images/hanbit/a.jpg)" in body
-    assert "### 첨부파일\n\n- [계획 (최종).hwp](http://127.0.0.1:9/down.do?id=1&n=%281%29)" in body
+    assert "## 첨부파일\n\n- [계획 (최종).hwp](http://127.0.0.1:9/down.do?id=1&n=%281%29)" in body
     dropped = md.rewrite_images(RECORD.body_html, {})
     assert "<img" not in dropped and "사진" in dropped
 

@@ -224,7 +224,7 @@ def test_scrape_writes_safe_articles_and_builds(sites, tmp_path):
     assert "broken.png" not in a101 and "두 번째 사진" in a101  # failed image: text kept
     assert "| 초기 창업 | 80 | 최대 5천만 원 |" in a101
     assert "ㅇ 신청은" in a101 and "※ 자세한 내용은" in a101
-    assert "### 첨부파일" in a101
+    assert "## 첨부파일" in a101
     assert f"[붙임1. 2026 청년 창업 지원 공고.hwp]({o}/hanbit/common/download.do?fileId=FILE_0001&fileSn=1)" in a101
     assert f"[붙임2. 사업 계획.pdf]({o}/hanbit/board/files/plan-2026.pdf)" in a101
     assert "미리보기" not in a101 and "페이스북" not in a101 and "Copyright" not in a101
@@ -426,7 +426,9 @@ url = "{server.origin}/gaon/board.php?mode=list"
 def pelican_with_scraper(tmp_path, origin: str, env_extra: dict) -> subprocess.CompletedProcess:
     content = tmp_path / "content"
     if not content.exists():
-        shutil.copytree(PROJECT_ROOT / "content", content)
+        # Not what `make demo` scraped into the checkout: only the repository's own content.
+        shutil.copytree(PROJECT_ROOT / "content", content,
+                        ignore=shutil.ignore_patterns("scraped", "hanbit-*"))
     src = tmp_path / "sources.toml"
     src.write_text(FAST + f"""
 [[sources]]
