@@ -45,7 +45,7 @@ def article(n: int) -> bytes:
 <div class="sns"><a href="#">페이스북</a> <a href="#">트위터</a> <a href="#">URL복사</a></div>
 <div class="board-view"><h3>한빛시, {topic} 사업 {n}호 추진</h3>
 <ul class="info"><li>담당부서 <span>기획예산과</span></li><li>등록일 <span>2026-11-{1 + n % 28:02d}</span></li></ul>
-<div class="view-content">{paras}
+<div class="cont-area">{paras}
 <table><tr><th>구분</th><th>내용</th></tr><tr><td>기간</td><td>2027년</td></tr></table>
 <p>홍길동 기자 hong@example.com</p><p>저작권자 ⓒ 한빛시청 무단전재 및 재배포 금지</p></div>
 <div class="view-file"><a href="/files/{n}.hwp">붙임 {n}.hwp</a></div>
@@ -149,7 +149,9 @@ def write_docs(result: dict) -> Path:
         "`make bench-scrape` (`bench/scrape.py`): an RSS feed of "
         f"{result['articles']:,} new articles and their pages (about 9 KB of HTML each, with menus, "
         "share buttons, a table and boilerplate) served by a separate process on 127.0.0.1; "
-        "politeness delay 0; generic extraction (trafilatura, no selectors); files written "
+        "politeness delay 0; generic extraction (trafilatura, no selectors; the body sits in a "
+        "container no CMS rule knows, so trafilatura does the work — a page with a known body "
+        "container such as `.view-content` skips it and ran at 107 articles/s); files written "
         "atomically into a temporary content folder.\n\n"
         "| measure | value |\n| --- | --- |\n"
         f"| articles written | {result['written']:,} (failed {result['failed']}) |\n"
