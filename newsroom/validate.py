@@ -188,16 +188,63 @@ def page_links(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def check_links(release: Path, files: set[str], origin: str) -> tuple[list[Problem], int]:
+# Below this many pages one process is quicker than starting workers.
+PARALLEL_MIN_PAGES = 2000
+_worker_state: dict = {}
+
+
+def _init_worker(release: str, files: set[str], origin: str) -> None:
+    _worker_state.update(release=Path(release), files=files, origin=origin)
+
+
+def _links_of_chunk(pages: list[str]) -> tuple[dict[str, list[tuple[str, str]]], int]:
+    st = _worker_state
+    return _broken_links(st["release"], pages, st["files"], st["origin"])
+
+
+def check_links(release: Path, files: set[str], origin: str,
+                workers: int | None = None) -> tuple[list[Problem], int]:
     """Broken internal links in every HTML file; returns (problems, links checked).
 
     One problem per missing target, naming the first page that links to it and how many
-    others do: a broken menu link is one line, not one per page.
+    others do: a broken menu link is one line, not one per page. Parsing is the cost (one
+    lxml parse per page), so a large site is split over the machine's cores; worker
+    processes are spawned, not forked, because the update job runs a progress thread.
     """
+    pages = sorted(f for f in files if f.endswith((".html", ".htm")))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
+        broken, checked = _broken_links(release, pages, files, origin)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = -(-len(pages) // (workers * 4))
+        chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
+        broken, checked = {}, 0
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker,
+                                 initargs=(str(release), files, origin)) as pool:
+            for part, count in pool.map(_links_of_chunk, chunks):
+                checked += count
+                for target, refs in part.items():
+                    broken.setdefault(target, []).extend(refs)
+    problems = []
+    for target, refs in sorted(broken.items()):
+        pages_ = sorted({p for p, _ in refs})
+        others = f" and {len(pages_) - 1} other pages" if len(pages_) > 1 else ""
+        problems.append(Problem(pages_[0], f"broken link {refs[0][1]}: no {target} "
+                                           f"(linked from {pages_[0]}{others})"))
+    return problems, checked
+
+
+def _broken_links(release: Path, pages: list[str], files: set[str],
+                  origin: str) -> tuple[dict[str, list[tuple[str, str]]], int]:
+    """{missing target: [(page, 'attr="link"'), …]} and the number of internal links seen."""
     broken: dict[str, list[tuple[str, str]]] = {}
     checked = 0
     resolved: dict[tuple[str, str], str | None] = {}  # menus repeat the same links
-    for page in sorted(f for f in files if f.endswith((".html", ".htm"))):
+    for page in pages:
         data = (release / page).read_bytes()
         folder = posixpath.dirname(page)
         for attr, link in page_links(data):
@@ -211,13 +258,7 @@ def check_links(release: Path, files: set[str], origin: str) -> tuple[list[Probl
             if target in files or (target + "/index.html") in files:
                 continue
             broken.setdefault(target, []).append((page, f'{attr}="{link}"'))
-    problems = []
-    for target, refs in sorted(broken.items()):
-        pages = sorted({p for p, _ in refs})
-        others = f" and {len(pages) - 1} other pages" if len(pages) > 1 else ""
-        problems.append(Problem(pages[0], f"broken link {refs[0][1]}: no {target} "
-                                          f"(linked from {pages[0]}{others})"))
-    return problems, checked
+    return broken, checked
 
 
 # --- feeds -----------------------------------------------------------------------------------
