@@ -483,6 +483,7 @@ def parse_post_list(html: str, pattern: re.Pattern,
 # --- titles --------------------------------------------------------------------------------
 
 _TITLE_SEP_RE = re.compile(r"\s+(?:-|–|—|\||｜|ㅣ|::|:|·|»|<|>)\s+")
+_TITLE_EDGE_RE = re.compile(r"^(?:::|[|｜»])\s*|\s*(?:::|[|｜»])$")
 _DECORATION_WORDS = {
     "뉴스", "보도자료", "보도자료실", "공지사항", "새소식", "홈", "홈페이지", "모바일", "기사",
     "news",
@@ -509,7 +510,9 @@ def _is_decoration(segment: str, site_names: list[str]) -> bool:
 
 def strip_title_decoration(title: str, site_names: list[str]) -> str:
     """Drop `- 사이트명`, `: 뉴스 : 매체`, `매체 모바일 ::` and `| 매체` parts of a page title."""
-    title = _norm(title)
+    # Old CMSs frame the title with separators (":: 한솔군청 :: 보도자료"): a leading `::`
+    # has no space before it, so it would stick to the site name and hide it.
+    title = _TITLE_EDGE_RE.sub("", _norm(title))
     parts = _TITLE_SEP_RE.split(title)
     if len(parts) == 1:
         return title
@@ -554,8 +557,9 @@ def choose_title(
 
 
 def labelled_title(root) -> str:
-    """The cell labelled 제목 in a `th/td` or `dt/dd` detail table, or ""."""
-    for label in root.xpath("//th|//dt"):
+    """The cell labelled 제목 in a `th/td`, `td/td` (old table layouts) or `dt/dd` detail
+    table, or ""."""
+    for label in root.xpath("//th|//dt|//td[following-sibling::td]"):
         if re.sub(r"\s+", "", label.text_content()) in ("제목", "글제목", "title"):
             cell = label.getnext()
             if cell is not None and cell.tag in ("td", "dd"):
@@ -575,10 +579,18 @@ BOILERPLATE_PATTERNS = [
     re.compile(r"^\s*" + _EMAIL + r"\s*$"),
     re.compile(r"기사\s*제보"),
     re.compile(
-        r"^(?:\s*(?:공유하기|페이스북|facebook|트위터|twitter|카카오톡|카카오스토리|밴드|네이버|"
-        r"url\s*복사|링크\s*복사|인쇄|스크랩|글자\s*크기|확대|축소|목록|이전글|다음글|좋아요|SNS\s*공유)\s*[|/·]?)+$",
+        r"^(?:\s*(?:(?:이\s*글\s*)?공유하기|페이스북|facebook|트위터|twitter|카카오톡|카카오스토리|밴드|네이버|"
+        r"url\s*복사|링크\s*복사|인쇄|스크랩|글자\s*크기|확대|축소|목록|이전글|다음글|좋아요|SNS\s*공유)"
+        r"\s*[|/·:：]?)+$",
         re.I,
     ),
+    # WordPress/Jetpack's like button ("이것이 좋아요: 좋아하기 불러오는 중...").
+    re.compile(r"좋아하기\s*불러오는\s*중|^\s*이것이\s*좋아요\s*[:：]?\s*$"),
+    # An ad slot's label left behind when its script is removed.
+    re.compile(r"^\s*(?:광고|AD|advertisement|sponsored|스폰서)\s*$", re.I),
+    # The comment box's prompt and count ("댓글을 작성하려면 로그인하세요", "댓글 3").
+    re.compile(r"댓글을?\s*(?:작성|입력|남기|쓰)[^.]{0,20}로그인|로그인\s*(?:후|하시면|하셔야)[^.]{0,20}댓글"
+               r"|^\s*(?:댓글|전체\s*댓글)\s*[\d,]*\s*(?:개)?\s*$"),
     re.compile(r"본\s*저작물은\s*[\"“']?공공누리|공공누리[^.]{0,40}조건에\s*따라\s*이용"),
     re.compile(r"이\s*페이지의?\s*(?:담당|정보|만족)|만족하십니까"),
     re.compile(r"^\s*기자명\s*[:：]?\s*\S{2,5}(?:\s*기자)?\s*$"),
@@ -605,8 +617,69 @@ _BLOCKS = (
 )
 
 
+# Headings of link boxes that CMSs put inside or right after the article: other articles,
+# not this one's text. Matched on the whole heading (a trailing colon or count allowed).
+LINK_BOX_HEADINGS = (
+    "관련기사", "관련 기사", "관련뉴스", "관련 뉴스", "관련", "관련 글", "관련글", "연관기사",
+    "많이 본 뉴스", "많이 본 기사", "많이본뉴스", "가장 많이 본 뉴스", "인기기사", "인기 기사",
+    "인기뉴스", "주요뉴스", "주요 뉴스", "최신기사", "최신 기사", "추천기사", "추천 기사",
+    "이 시각 주요뉴스", "함께 보면 좋은 기사", "이 기사와 함께 많이 본 뉴스", "related",
+    "related posts", "related articles", "most read", "popular",
+)
+_LINK_BOX_HEADING_RE = re.compile(
+    r"^\s*[\[<【]?\s*(?:" + "|".join(re.escape(h) for h in LINK_BOX_HEADINGS)
+    + r")\s*[\]>】]?\s*[:：]?\s*$",
+    re.I,
+)
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "span", "em")
+
+
+def _mostly_links(el, skip=None) -> bool:
+    """True when `el` (without `skip`) is a list of links: at least 60 % of its text is link text."""
+    text = _norm(el.text_content())
+    if skip is not None:
+        text = text.replace(_norm(skip.text_content()), "", 1).strip()
+    if not text:
+        return False
+    linked = sum(len(_norm(a.text_content())) for a in el.iter("a") if not (
+        skip is not None and a in skip.iter("a")))
+    return linked >= 0.6 * len(text.replace(" ", "")) or linked >= 0.6 * len(text)
+
+
+def drop_link_boxes(root) -> None:
+    """Remove "관련기사" / "많이 본 뉴스" boxes: a heading of LINK_BOX_HEADINGS with links.
+
+    The box is the heading's parent when that is made of links; otherwise the heading and
+    the link lists right after it go.
+    """
+    for h in list(root.iter(*_HEADING_TAGS)):
+        if h.getparent() is None or not _LINK_BOX_HEADING_RE.match(_norm(h.text_content())):
+            continue
+        box = h
+        while True:  # climb wrappers that hold only the heading (<div><h3>관련기사</h3></div>)
+            parent = box.getparent()
+            if parent is None or parent is root or len(parent) != 1:
+                break
+            box = parent
+        parent = box.getparent()
+        if parent is not None and parent is not root and _mostly_links(parent, skip=box):
+            parent.drop_tree()
+            continue
+        following = box.getnext()
+        dropped = False
+        while following is not None and following.tag in ("ul", "ol", "div", "dl", "table", "p") \
+                and _mostly_links(following):
+            nxt = following.getnext()
+            following.drop_tree()
+            following, dropped = nxt, True
+        if dropped:
+            box.drop_tree()
+
+
 def drop_boilerplate(root) -> None:
-    """Remove boilerplate blocks (see `is_boilerplate`) from an lxml tree in place."""
+    """Remove boilerplate blocks (see `is_boilerplate`, `drop_link_boxes`) from an lxml tree
+    in place."""
+    drop_link_boxes(root)
     for el in list(root.iter(*_BLOCKS)):
         if el.getparent() is None:
             continue
@@ -859,9 +932,57 @@ LIKELY_BODY_XPATHS = [
     '//div[contains(concat(" ", normalize-space(@class), " "), " article-body ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " article_body ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " news-content ")]',
+    # WordPress themes (and Jetpack's share and like blocks inside it, removed beforehand).
+    '//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
+    # Old table-layout CMSs: the release is one cell of a detail table.
+    '//td[contains(concat(" ", normalize-space(@class), " "), " content ")]',
+    '//td[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
+    '//td[contains(concat(" ", normalize-space(@class), " "), " board_content ")]',
 ]
 _LIKELY_BODY = [lxml.etree.XPath(x) for x in LIKELY_BODY_XPATHS]
 LIKELY_BODY_MIN_CHARS = 40
+
+
+# Class and id words of page parts that are never the article: comments, related and popular
+# article boxes, share and like buttons, ad slots. A word matches a whole token or a
+# hyphen/underscore-separated part of one (`article-relation`, `div-gpt-ad-inread`,
+# `jp-relatedposts`), so `head` or `thread` never match `ad`.
+BOILERPLATE_MARKERS = (
+    "comment", "comments", "cmt", "reply", "replies", "disqus",
+    "related", "relation", "relatedposts", "relate", "rel-news", "popular", "ranking", "rank",
+    "most-viewed", "mostviewed", "best-news", "hot-news",
+    "share", "sharing", "sharedaddy", "sns", "social", "likes", "like", "sd-like",
+    "ad", "ads", "adsense", "advert", "advertisement", "gpt-ad", "banner", "sponsor",
+    "post-navigation", "nav-links", "prev-next",
+)
+_MARKER_RE = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(re.escape(m) for m in BOILERPLATE_MARKERS) + r")(?=$|[\s_-])",
+    re.I,
+)
+# Never removed as a whole, whatever its class says (`<body class="has-comments">`).
+_NEVER_DROPPED = ("html", "body", "main", "article")
+
+
+def drop_boilerplate_containers(root) -> None:
+    """Remove elements whose class or id names a comment box, a related-articles or ranking
+    box, share/like buttons or an ad slot (BOILERPLATE_MARKERS), in place.
+
+    An element that holds the page's h1 or a LIKELY_BODY_XPATHS container is kept: its class
+    describes a wrapper, not a box.
+    """
+    keep = set()
+    for xpath in _LIKELY_BODY:
+        for el in xpath(root):
+            keep.add(el)
+            keep.update(el.iterancestors())
+    for h1 in root.iter("h1"):
+        keep.update(h1.iterancestors())
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in _NEVER_DROPPED or el in keep:
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')}".strip()
+        if marker and el.getparent() is not None and _MARKER_RE.search(marker):
+            el.drop_tree()
 
 
 def likely_body(root) -> str:
@@ -958,14 +1079,17 @@ def parse_article(
     body_html = ""
     if soup is not None and selectors.get("body"):
         body_html = _select_html(soup, selectors["body"])
-    if not body_html:
-        body_html = likely_body(root)
-    if not body_html:
+    # A tree of its own (the page's stays whole for dates and authors) without comment,
+    # related-article, share and ad boxes, which often sit inside the body container.
+    tree = _doc(html) if not body_html else None
+    if tree is not None:
+        drop_boilerplate_containers(tree)
+        body_html = likely_body(tree)
+    if not body_html and tree is not None:
         # fast=True skips trafilatura's second opinion (readability/jusText comparison): it
         # halves the time per page, and our boilerplate pass below removes what it would.
-        # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": hand it
-        # a tree of its own (it edits what it is given) where captions are paragraphs.
-        tree = _doc(html)
+        # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions
+        # become paragraphs in the tree it is given (it edits that tree).
         for caption in tree.iter("figcaption"):
             caption.tag = "p"
         body_html = trafilatura.extract(

@@ -129,8 +129,51 @@ def _normalise_blocks(html: str) -> str:
         el.tag = "strong"
     for el in root.iter("i"):
         el.tag = "em"
-    lead = _escape_html(root.text or "")
-    return lead + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+    return "".join(_paragraphs(root))
+
+
+# Tags that stand as blocks of their own at the top of a body; anything else is inline.
+_TOP_BLOCKS = {
+    "p", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "figure", "pre", "hr", "dl",
+}
+_EDGE_BR_RE = re.compile(r"^(?:\s|<br\s*/?>)+|(?:\s|<br\s*/?>)+$")
+
+
+def _paragraphs(parent) -> list[str]:
+    """`parent`'s content as blocks: loose text and inline runs (a table cell's release, old
+    CMSs' `text<br><br>text`) become paragraphs, and a blank line made of two `<br>` ends a
+    paragraph, also inside a `<p>`. A single `<br>` stays a line break (□/ㅇ lines)."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        html = _EDGE_BR_RE.sub("", "".join(run))
+        if html.strip():
+            out.append(f"<p>{html}</p>")
+        run.clear()
+
+    if parent.text:
+        run.append(_escape_html(parent.text))
+    for child in parent:
+        tail, child.tail = child.tail, None
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "p" and child.xpath("br[following-sibling::node()[1][self::br] or "
+                                     "(following-sibling::node()[1][self::text()"
+                                     " and normalize-space()=''] and "
+                                     "following-sibling::*[1][self::br])]"):
+            flush()
+            out.extend(_paragraphs(child))
+        elif tag in _TOP_BLOCKS:
+            flush()
+            out.append(lxml.html.tostring(child, encoding="unicode"))
+        elif tag == "br" and re.search(r"<br\s*/?>\s*$", "".join(run)):
+            flush()  # a blank line: the paragraph ends
+        else:
+            run.append(lxml.html.tostring(child, encoding="unicode"))
+        if tail:
+            run.append(_escape_html(tail))
+    flush()
+    return out
 
 
 def _escape_html(text: str) -> str:
