@@ -999,6 +999,24 @@ def likely_body(root) -> str:
     return ""
 
 
+# Subtitles that news CMSs mark by class outside the body (`h2.sub`, `.subtitle`, …): data.
+SUBTITLE_CLASSES = ("subtitle", "sub-title", "sub_title", "sub", "article-subtitle",
+                    "subject-sub", "view-subtitle", "summary-title")
+_SUBTITLE_XPATH = lxml.etree.XPath(
+    "|".join(f'//*[self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong]'
+             f'[contains(concat(" ", normalize-space(@class), " "), " {c} ")]'
+             for c in SUBTITLE_CLASSES))
+
+
+def marked_subtitle(root, title: str) -> str:
+    """A subtitle the page marks by class, when it is a short line that is not the title."""
+    for el in _SUBTITLE_XPATH(root):
+        text = _norm(el.text_content()).strip(" -–―")
+        if 5 <= len(text) <= 200 and text != title and not el.xpath(".//img|.//table|.//a"):
+            return text
+    return ""
+
+
 _SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
 
 
@@ -1107,6 +1125,12 @@ def parse_article(
             el.drop_tree()
         break
     subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
+    if not subtitle:
+        subtitle = marked_subtitle(root, title)
+        for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
+            if _norm(el.text_content()).strip(" -–―") == subtitle:
+                el.drop_tree()  # shown as the subtitle, not again as the body's first line
+                break
     for el in [] if subtitle else list(body.iter("p", "h2", "h3", "h4", "div"))[:4]:
         m = _SUBTITLE_RE.match(_norm(el.text_content()))
         if m and not len(el.xpath(".//img|.//table")):

@@ -146,3 +146,23 @@ def lxml_body(html: str):
     import lxml.html
 
     return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def test_subtitle_marked_by_class_outside_the_body_is_the_subtitle():
+    html = (FIXTURES / "og-title.html").read_text(encoding="utf-8")
+    r = extract.parse_article(html, "https://www.solnae.example/news/view?id=20261121001",
+                              site_names=["솔내신문"])
+    assert r.subtitle == "만 70세 이상 7천여 명 대상…교통카드 발급은 다음 달부터"
+    assert r.subtitle not in r.body_html
+
+
+def test_subtitle_inside_the_body_is_not_repeated_in_it():
+    html = """<html><head><title>가온군, 청년 월세 지원 확대 | 가온일보</title></head><body>
+<h1>가온군, 청년 월세 지원 확대</h1>
+<div class="article-body"><p class="subtitle">월 최대 20만 원, 1년간 지원</p>
+<p>가온군이 청년 월세 지원 대상을 무주택 청년 전체로 넓힌다고 밝혔다. 신청은 다음 달부터다.</p>
+</div></body></html>"""
+    r = extract.parse_article(html, "https://gaon.example/news/1", site_names=["가온일보"])
+    assert r.subtitle == "월 최대 20만 원, 1년간 지원"
+    assert "월 최대 20만 원" not in r.body_html
+    assert "청년 월세 지원 대상을" in r.body_html
