@@ -23,11 +23,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import feedparser
 from lxml import etree, html
 
+from newsroom_site.check import content_files
 from newsroom_site.model import derive_slug, parse_header
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 LINK_ATTRS = ("href", "src", "srcset", "poster")
 MAX_REPORTED = 25
 
@@ -70,24 +70,20 @@ def content_docs(content_dir: Path, settings: Mapping) -> list[Doc]:
     excludes = list(settings.get("ARTICLE_EXCLUDES") or []) + list(
         settings.get("STATIC_PATHS") or [])
     docs: list[Doc] = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith(".") or not name.endswith(MARKDOWN_SUFFIXES):
-                continue
-            path = Path(root) / name
-            rel = path.relative_to(content_dir).as_posix()
-            if _under(rel, page_paths):
-                kind = "page"
-            elif _under(rel, article_paths) and not _under(rel, excludes):
-                kind = "article"
-            else:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            header = parse_header(text)
-            status = header.value("Status", "published").strip().lower()
-            slug = derive_slug(header.value("Slug") or None, rel)
-            docs.append(Doc(rel, kind, slug, status == "draft"))
+    # The same files `newsroom check` and the strict build look at.
+    for path in content_files(content_dir):
+        rel = path.relative_to(content_dir).as_posix()
+        if _under(rel, page_paths):
+            kind = "page"
+        elif _under(rel, article_paths) and not _under(rel, excludes):
+            kind = "article"
+        else:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        header = parse_header(text)
+        status = header.value("Status", "published").strip().lower()
+        slug = derive_slug(header.value("Slug") or None, rel)
+        docs.append(Doc(rel, kind, slug, status == "draft"))
     return docs
 
 

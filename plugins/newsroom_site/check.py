@@ -24,7 +24,8 @@ from .model import (
     parse_header,
 )
 
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd")
+# The extensions Pelican's Markdown reader takes: a file it builds is a file we check.
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
 STATIC_REF_RE = re.compile(r"\{(?:static|attach)\}/?([^)\s\"'>]+)")
 

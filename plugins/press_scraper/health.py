@@ -30,15 +30,16 @@ import json
 import logging
 import threading
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from newsroom_site.model import KST
 
 from .store import atomic_write
 
 logger = logging.getLogger(__name__)
 
-KST = timezone(timedelta(hours=9), "KST")
 HEALTH_FILE = "health.json"
 HISTORY = 30
 

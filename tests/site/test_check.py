@@ -132,3 +132,11 @@ def test_every_problem_of_a_batch_is_listed(project: Path) -> None:
     assert "content/articles/a.md:1:" in result.stdout
     assert "content/articles/b.md:2:" in result.stdout
     assert "2 problem(s) in 2 file(s)" in result.stderr
+
+
+def test_every_extension_pelican_reads_as_markdown_is_checked(project: Path) -> None:
+    # Pelican builds .mdown too; a bad one must not slip past the check into the site.
+    rel = write(project, "old-editor.mdown", "Date: 2025-12-16 16:30\nCategory: 경제\n\n본문\n")
+    result = check(project)
+    assert result.returncode == 1
+    assert f"{rel}:1: missing required key Title" in result.stdout
