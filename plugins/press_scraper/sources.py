@@ -357,15 +357,20 @@ def _form_table(value: Any, key: str, fail, *, template: bool) -> tuple[tuple[st
     return tuple(sorted(pairs))
 
 
+def _check_subtable(raw: Any, kind: str, known, fail) -> None:
+    """`[sources.<kind>]` exists, is a table, and holds only known keys."""
+    if raw is None:
+        raise fail(kind, f"missing: kind = \"{kind}\" needs a [sources.{kind}] table")
+    if not isinstance(raw, Mapping):
+        raise fail(kind, f"expected a table ([sources.{kind}])")
+    for key in raw:
+        if key not in known:
+            raise fail(f"{kind}.{key}", _unknown_key_message(key, known))
+
+
 def _parse_post(raw: Any, fail) -> PostBoard:
     """Validate `[sources.post]`."""
-    if raw is None:
-        raise fail("post", "missing: kind = \"post\" needs a [sources.post] table")
-    if not isinstance(raw, Mapping):
-        raise fail("post", "expected a table ([sources.post])")
-    for key in raw:
-        if key not in POST_KEYS:
-            raise fail(f"post.{key}", _unknown_key_message(key, POST_KEYS))
+    _check_subtable(raw, "post", POST_KEYS, fail)
     for key in ("detail_url", "detail_id_pattern", "detail_form"):
         if key not in raw:
             raise fail(f"post.{key}", "missing (required for kind = \"post\")")
@@ -419,13 +424,7 @@ def _parse_post(raw: Any, fail) -> PostBoard:
 
 def _parse_api(raw: Any, fail) -> ApiSpec:
     """Validate `[sources.api]`."""
-    if raw is None:
-        raise fail("api", "missing: kind = \"api\" needs a [sources.api] table")
-    if not isinstance(raw, Mapping):
-        raise fail("api", "expected a table ([sources.api])")
-    for key in raw:
-        if key not in API_KEYS:
-            raise fail(f"api.{key}", _unknown_key_message(key, API_KEYS))
+    _check_subtable(raw, "api", API_KEYS, fail)
     env = raw.get("api_key_env")
     if env is None:
         raise fail("api.api_key_env", "missing (required for kind = \"api\"): the name of the "
