@@ -45,7 +45,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def _pages() -> dict[str, str]:
     """Home, the economy section and the newest article with a lead image."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from newsroom_site import model
+    from newsroom.core import model
 
     best = None
     for path in sorted((ROOT / "content" / "articles").glob("*.md")):

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from .project import find_root
+from newsroom.core.settings import find_root
 
 
 def add_arguments(parser) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from newsroom.core.settings import find_root, read_settings, sections
 from newsroom_site.check import check_content
-
-from .project import find_root, read_settings, sections
 
 
 def add_arguments(parser) -> None:

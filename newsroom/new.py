@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsroom_site import model
+from newsroom.core import model
+from newsroom.core.files import content_files
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +88,10 @@ def _project(settings_name: str, content: str | None) -> tuple[Path, list[str]]:
     """The content folder and the section names, read the same way `newsroom check` reads them.
 
     The project is the nearest folder up from here holding pelicanconf.py; its NEWSROOM_SECTIONS
-    (validated by newsroom_site.settings) decide which categories exist, and its PATH is the
+    (validated by newsroom.core.settings) decide which categories exist, and its PATH is the
     content folder unless --content names another.
     """
-    from newsroom_site.settings import SettingsError
-
-    from .project import find_root, read_settings, sections
+    from newsroom.core.settings import SettingsError, find_root, read_settings, sections
 
     root = find_root()
     settings_path = root / settings_name
@@ -164,8 +163,7 @@ def build_fields(
 
 def render(fields: list[tuple[str, str]], body: str = PLACEHOLDER) -> str:
     """The Markdown text of an article: the header, a blank line, the body."""
-    header = "".join(f"{key}: {value}\n" for key, value in fields)
-    return f"{header}\n{body}\n"
+    return model.render_document(fields, body)
 
 
 def verify(text: str, fields: list[tuple[str, str]]) -> None:
@@ -182,7 +180,7 @@ def used_slugs(content_dir: Path) -> dict[str, Path]:
     used: dict[str, Path] = {}
     if not content_dir.is_dir():
         return used
-    for path in sorted(content_dir.rglob("*.md")):
+    for path in content_files(content_dir):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

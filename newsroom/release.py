@@ -28,6 +28,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from newsroom.core.files import atomic_write_json, fsync_dir
+
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
@@ -63,28 +65,6 @@ def job_lock(state_dir: Path) -> FileLock:
     except Timeout:
         raise Locked(f"another update is running (lock {path} is held); exiting") from None
     return lock
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_json_atomic(path: Path, data: object) -> None:
-    """Write JSON through a temporary file and a rename, so readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=1)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _rmtree(path: Path) -> None:
@@ -145,12 +125,12 @@ class Releases:
 
     def commit(self, build_dir: Path, release_id: str, meta: dict, log_path: Path) -> Path:
         """Turn a validated build folder into a release (facts first, then the folder)."""
-        write_json_atomic(self.dir / f"{release_id}.json", meta)
+        atomic_write_json(self.dir / f"{release_id}.json", meta)
         if log_path.exists():
             os.replace(log_path, self.dir / f"{release_id}.log")
         final = self.dir / release_id
         os.replace(build_dir, final)
-        _fsync_dir(self.dir)
+        fsync_dir(self.dir)
         return final
 
     def fail(self, build_dir: Path, release_id: str, log_text: str) -> Path:
@@ -186,7 +166,7 @@ class Releases:
         tmp.unlink(missing_ok=True)
         os.symlink(link_target, tmp)
         os.replace(tmp, self.output)
-        _fsync_dir(self.output.parent)
+        fsync_dir(self.output.parent)
 
     def prune(self, keep: int) -> list[str]:
         """Remove all but the newest `keep` releases; the live one is always kept."""

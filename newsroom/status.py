@@ -18,7 +18,8 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from newsroom.release import write_json_atomic
+from newsroom.core.files import atomic_write, atomic_write_json
+from newsroom.core.model import iso_kst
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +135,7 @@ _template = _env.from_string(_PAGE)
 
 def iso(dt: datetime) -> str:
     """ISO 8601 in Korea time with its offset, to the second: 2025-12-16T16:30:06+09:00."""
-    from newsroom_site.model import KST
-
-    return dt.astimezone(KST).isoformat(timespec="seconds")
+    return iso_kst(dt)
 
 
 def health_rows(health: object) -> tuple[list[tuple[str, dict]], list[str]]:
@@ -196,8 +195,6 @@ def read_health(path: Path) -> object | None:
 def write(status: Mapping, json_path: Path, html_path: Path, health_path: Path) -> None:
     """Write status.json and the status page, each atomically."""
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(json_path, status)
+    atomic_write_json(json_path, status)
     page = render_page(status, read_health(health_path), str(health_path))
-    tmp = html_path.with_name(f".{html_path.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(html_path)
+    atomic_write(html_path, page.encode("utf-8"))

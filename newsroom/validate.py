@@ -23,8 +23,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import feedparser
 from lxml import etree, html
 
-from newsroom_site.check import content_files
-from newsroom_site.model import derive_slug, parse_header
+from newsroom.core.files import content_files
+from newsroom.core.model import derive_slug, parse_header
 
 logger = logging.getLogger(__name__)
 

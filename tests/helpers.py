@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from newsroom_site import model
+from newsroom.core import model
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_PATH = "/usr/bin/chromium"

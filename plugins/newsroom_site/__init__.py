@@ -24,11 +24,12 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 
+from newsroom.core.model import derive_slug
+from newsroom.core.settings import SettingsError, validate
+
 from . import context, generators
 from .check import check_content
-from .model import derive_slug
 from .sanitize import clean
-from .settings import SettingsError, validate
 
 logger = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ article is reported, the others are still checked.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .model import (
+from newsroom.core.files import content_files
+from newsroom.core.model import (
     EDITOR_KEYS,
     KNOWN_KEYS,
     SLUG_RE,
@@ -25,7 +25,6 @@ from .model import (
 )
 
 # The extensions Pelican's Markdown reader takes: a file it builds is a file we check.
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
 STATIC_REF_RE = re.compile(r"\{(?:static|attach)\}/?([^)\s\"'>]+)")
 
@@ -51,18 +50,6 @@ class _Doc:
     slug: str
     slug_line: int
     status: str
-
-
-def content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content_dir, skipping hidden files and folders."""
-    found = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not name.endswith(MARKDOWN_EXTENSIONS):
-                continue
-            found.append(Path(root) / name)
-    return found
 
 
 def _display(path: Path, base: Path | None) -> str:

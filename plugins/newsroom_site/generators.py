@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pelican.generators import Generator
 
-from .model import KST
+from newsroom.core.files import atomic_write
+from newsroom.core.model import KST
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +125,5 @@ class MachinesGenerator(Generator):
 
 def _write(output_path: str, name: str, text: str) -> None:
     path = os.path.join(output_path, name)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    atomic_write(Path(path), text.encode("utf-8"))
     logger.info('Writing "%s"', path)

@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from filelock import FileLock, Timeout
 
-from newsroom_site.model import KST, format_date, parse_date
+from newsroom.core.model import KST, format_date, parse_date
 
 from . import encoding, extract, health
 from . import markdown as md

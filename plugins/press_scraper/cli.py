@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     print(format_table(report))
     report_path = args.report or (args.state / "scrape-report.json")
     try:
-        from .store import atomic_write
+        from newsroom.core.files import atomic_write
 
         atomic_write(Path(report_path), (report.to_json() + "\n").encode("utf-8"))
     except OSError as exc:

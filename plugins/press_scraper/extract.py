@@ -30,7 +30,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 from dateutil import parser as date_parser
 
-from newsroom_site.model import KST
+from newsroom.core.model import KST
 
 from .encoding import normalise_text
 

@@ -103,8 +103,9 @@ try:
 except ImportError:  # pragma: no cover - protego is a declared dependency
     Protego = None
 
+from newsroom.core.files import atomic_write
+
 from .sources import ScraperSettings, Source
-from .store import atomic_write
 
 logger = logging.getLogger(__name__)
 

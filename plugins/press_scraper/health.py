@@ -34,9 +34,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsroom_site.model import KST
-
-from .store import atomic_write
+from newsroom.core.files import atomic_write
+from newsroom.core.model import KST
 
 logger = logging.getLogger(__name__)
 

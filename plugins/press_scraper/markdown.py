@@ -13,7 +13,7 @@ Pure functions. Three layers of defence keep a source's markup off our pages:
    body falls back to escaped plain text (logged as an error).
 
 The metadata header is one `Key: value` line per key, each value through
-`newsroom_site.model.escape_value`, then a blank line, then the body (whose first line is never
+`newsroom.core.model.escape_value`, then a blank line, then the body (whose first line is never
 read as a key either). Title, Subtitle and the other plain keys are written as plain text: the
 site's templates autoescape every value (JINJA_ENVIRONMENT in pelicanconf.py), so `R&D` shows as
 `R&D`, and `<script>` in a title shows as text. Summary is Markdown (Pelican formats it), so it is
@@ -34,7 +34,7 @@ import markdown as python_markdown
 import nh3
 from markdownify import MarkdownConverter
 
-from newsroom_site.model import META_KEY_RE, escape_value, format_date
+from newsroom.core.model import META_KEY_RE, escape_value, format_date, render_document
 
 from .encoding import normalise_text
 from .extract import Record, html_to_text, is_department
@@ -356,11 +356,6 @@ def body_markdown(html: str, url: str = "") -> str:
 
 # --- the file ------------------------------------------------------------------------------
 
-HEADER_ORDER = (
-    "Title", "Subtitle", "Date", "Modified", "Category", "Tags", "Slug", "Authors", "Summary",
-    "Source", "Department", "Source_URL", "Image", "Status", "License", "Excerpt_Only", "Source_ID",
-    "Identity", "Content_Hash",
-)
 def header_value(key: str, value: str) -> str:
     """One header value: a single line; Summary escaped as Markdown text (Pelican formats it)."""
     value = escape_value(normalise_text(value))
@@ -374,12 +369,8 @@ def header_value(key: str, value: str) -> str:
 
 def build_document(fields: Sequence[tuple[str, str]], body: str) -> str:
     """`Key: value` lines (empty values left out), a blank line, the body, a final newline."""
-    lines = []
-    for key, value in fields:
-        value = header_value(key, value)
-        if value:
-            lines.append(f"{key}: {value}")
-    return "\n".join(lines) + "\n\n" + guard_body(body.strip()) + "\n"
+    return render_document([(key, header_value(key, value)) for key, value in fields],
+                           guard_body(body.strip()))
 
 
 def split_document(text: str) -> tuple[str, str]:
@@ -445,7 +436,7 @@ def article_fields(
     image: str = "",
     modified: datetime | None = None,
 ) -> list[tuple[str, str]]:
-    """Header fields of a scraped article, in HEADER_ORDER (Content_Hash added by the store)."""
+    """Header fields of a scraped article, in the order written (Content_Hash added by the store)."""
     excerpt = bool(getattr(source, "excerpt_only", False))
     tags = list(getattr(source, "tags", ()) or ())
     dept = bool(record.author) and is_department(record.author)

@@ -21,15 +21,14 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from newsroom_site.model import parse_header
+from newsroom.core.files import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
+from newsroom.core.model import parse_header
 
 from .markdown import build_document, content_hash
 
@@ -38,8 +37,6 @@ logger = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCRAPED_DIR = "scraped"
 IMAGES_DIR = "images"
-TEMP_PREFIX = "."
-TEMP_SUFFIX = ".tmp"
 
 TRACKING_PARAMS = frozenset(
     {
@@ -144,44 +141,6 @@ def image_extension(data: bytes) -> str:
     if width * height > MAX_IMAGE_PIXELS:
         raise ValueError(f"image of {width}x{height} pixels is too large")
     return _IMAGE_FORMATS[fmt]
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-# Read once at import: os.umask can only be read by setting it, which is not thread-safe.
-_UMASK = _current_umask()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename.
-
-    The data is fsynced before the rename, so a crash never leaves a short file under the real
-    name. The folder is not fsynced: a rename lost to a power cut only means the article is
-    fetched again on the next run (and it halves the cost of a write).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=TEMP_PREFIX + path.stem + ".", suffix=TEMP_SUFFIX
-    )
-    try:
-        # mkstemp creates 0600; a scraped article or image must be readable like any file an
-        # editor saves (a web server or an editors' group reads them), so apply the umask.
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def _read_header_text(path: Path) -> str:

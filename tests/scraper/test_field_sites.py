@@ -26,7 +26,7 @@ from server import FIXTURES, FixtureServer, Reply, file_reply
 from test_scrape_e2e import FAST, png_bytes
 
 from newsroom.cli import main as newsroom
-from newsroom_site.model import parse_header
+from newsroom.core.model import parse_header
 
 HTML = "text/html; charset=utf-8"
 

@@ -17,7 +17,7 @@ from server import Reply, redirect
 from test_scrape_e2e import FAST
 
 from newsroom.cli import main as newsroom
-from newsroom_site.model import parse_header
+from newsroom.core.model import parse_header
 from press_scraper.api import scrape
 
 RSS = "application/rss+xml"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import markdown as python_markdown
 import pytest
 
-from newsroom_site.model import parse_header
+from newsroom.core.model import parse_header
 from press_scraper import markdown as md
 from press_scraper.extract import Attachment, Record
 from press_scraper.sources import Source

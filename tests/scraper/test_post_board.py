@@ -15,7 +15,7 @@ from PIL import Image
 from server import FIXTURES, Reply, file_reply
 
 from newsroom.cli import main as newsroom
-from newsroom_site.model import parse_header
+from newsroom.core.model import parse_header
 from press_scraper.fetch import Fetcher, FetchError
 from press_scraper.sources import settings_from_mapping
 

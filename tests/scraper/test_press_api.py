@@ -18,7 +18,7 @@ from PIL import Image
 from server import FIXTURES, Reply
 
 from newsroom.cli import main as newsroom
-from newsroom_site.model import KST, parse_header
+from newsroom.core.model import KST, parse_header
 from press_scraper import extract
 from press_scraper.api import api_windows
 from press_scraper.sources import load

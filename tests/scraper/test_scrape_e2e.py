@@ -18,7 +18,7 @@ from PIL import Image
 from server import FIXTURES, Reply, big, file_reply, hang, redirect, retry_after
 
 from newsroom.cli import main as newsroom
-from newsroom_site.model import parse_header
+from newsroom.core.model import parse_header
 
 FAST = """[scraper]
 delay = 0

@@ -121,9 +121,11 @@ def test_atomic_write_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(st.os, "replace", boom)
+    from newsroom.core import files
+
+    monkeypatch.setattr(files.os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
-        st.atomic_write(path, b"new")
+        files.atomic_write(path, b"new")
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
@@ -151,7 +153,7 @@ def test_atomic_write_gives_files_the_usual_permissions(tmp_path) -> None:
     import os
     import stat
 
-    from press_scraper.store import _UMASK, atomic_write
+    from newsroom.core.files import _UMASK, atomic_write
 
     target = tmp_path / "a.md"
     atomic_write(target, b"Title: x\n")

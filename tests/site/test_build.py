@@ -34,7 +34,7 @@ from helpers import (
 )
 from lxml import etree
 
-from newsroom_site import model
+from newsroom.core import model
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from newsroom_site.model import (
+from newsroom.core.model import (
     SLUG_RE,
     derive_slug,
     escape_value,

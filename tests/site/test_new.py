@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom_site import model
+from newsroom.core import model
 
 ROOT = Path(__file__).resolve().parents[2]
 _SCRIPT = Path(sys.executable).with_name("newsroom")

@@ -1,7 +1,8 @@
 """The content model: metadata keys, the header format, slugs and dates.
 
 Pure functions shared by `newsroom check`, `newsroom new`, the strict build and the scraper's
-writer, so that all of them agree on what a valid article is.
+writer, so that all of them agree on what a valid article is. `render_document` is the one
+header writer: `newsroom new` and the scraper both write files through it.
 """
 
 from __future__ import annotations
@@ -127,6 +128,37 @@ def parse_date(value: str) -> datetime:
 def format_date(dt: datetime) -> str:
     """Format a datetime for a `Date:` line, in Korea time, without an offset."""
     return dt.astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso_kst(dt: datetime) -> str:
+    """ISO 8601 in Korea time to the second (`2026-11-30T17:00:00+09:00`): logs and state."""
+    return dt.astimezone(KST).isoformat(timespec="seconds")
+
+
+def now_kst() -> datetime:
+    """The clock, in Korea time."""
+    return datetime.now(KST)
+
+
+def render_header(fields: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
+    """`Key: value` lines for the given pairs, empty values left out.
+
+    Values must already be one line (see `escape_value`); a value that is not is a bug in
+    the caller, refused here so that no writer can ever add a key through a value.
+    """
+    out = []
+    for key, value in fields:
+        if not value:
+            continue
+        if not META_KEY_RE.match(f"{key}: x") or "\n" in value or "\r" in value:
+            raise ValueError(f"header {key!r}: not a one-line value: {value!r}")
+        out.append(f"{key}: {value}\n")
+    return "".join(out)
+
+
+def render_document(fields, body: str) -> str:
+    """A whole article file: the header, a blank line, the body, a final newline."""
+    return f"{render_header(fields)}\n{body}\n"
 
 
 def derive_slug(explicit: str | None, relpath: str) -> str:

@@ -1,13 +1,23 @@
-"""Defaults of the NEWSROOM_* settings and their validation.
+"""The project's settings, resolved once for every command and both Pelican plugins.
 
-Like Pelican's DEFAULT_CONFIG: one dict of defaults, merged under the user's settings once,
-checked once, with an error that names the key.
+- NEWSROOM_* defaults and their validation: like Pelican's DEFAULT_CONFIG, one dict of
+  defaults merged under the user's settings, checked once, with an error that names the key.
+- `find_root` and `read_settings`: the project folder and its Pelican settings file, read
+  without importing Pelican (the file is plain Python; upper-case names are settings).
+- `resolve`: sections, section names, origin and "now" as every layer should see them.
+
+The site origin is read from the environment in one place only, `pelicanconf.py`
+(`SITEURL`); everything else takes the validated NEWSROOM_SITE_ORIGIN from here.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import runpy
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from .model import SLUG_RE, parse_date
 
@@ -85,3 +95,67 @@ def validate(settings: dict) -> dict:
     elif now is not None and not isinstance(now, datetime):
         raise SettingsError(f"NEWSROOM_NOW: expected 'YYYY-MM-DD HH:MM:SS', got {now!r}")
     return s
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What every layer needs of the settings, validated once."""
+
+    sections: tuple[tuple[str, str], ...]  # (name shown, ASCII slug) in menu order
+    origin: str  # absolute origin, no trailing slash
+    now: datetime | None  # pinned "now" (NEWSROOM_NOW), or None for the clock
+    values: dict  # every validated NEWSROOM_* value
+
+    @property
+    def section_names(self) -> list[str]:
+        return [name for name, _slug in self.sections]
+
+
+def resolve(settings: dict) -> Resolved:
+    """Validate the NEWSROOM_* settings of a settings dict; raise SettingsError naming the key."""
+    s = validate(settings)
+    return Resolved(tuple(s["NEWSROOM_SECTIONS"]), s["NEWSROOM_SITE_ORIGIN"], s["NEWSROOM_NOW"], s)
+
+
+# --- the project's settings file -------------------------------------------------------------
+
+# Pelican's defaults for the few keys the commands read without running Pelican.
+PELICAN_DEFAULTS = {"PATH": "content", "PAGE_PATHS": ["pages"], "ARTICLE_PATHS": [""],
+                    "STATIC_PATHS": ["images"], "ARTICLE_EXCLUDES": [], "PAGE_EXCLUDES": []}
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project folder: the nearest parent holding pelicanconf.py (else the cwd)."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "pelicanconf.py").is_file():
+            return d
+    return here
+
+
+def read_settings(root: Path, settings_file: str | Path = "pelicanconf.py") -> dict:
+    """The upper-case settings a Pelican settings file defines, over PELICAN_DEFAULTS.
+
+    Run from the settings file's folder (it may import its sibling, as publishconf.py imports
+    pelicanconf.py); PATH is made absolute relative to that folder, as Pelican does. A missing
+    file gives the defaults.
+    """
+    path = Path(root) / settings_file
+    settings = {k: (list(v) if isinstance(v, list) else v) for k, v in PELICAN_DEFAULTS.items()}
+    if not path.is_file():
+        settings["PATH"] = str((Path(root) / settings["PATH"]).resolve())
+        return settings
+    cwd = os.getcwd()
+    try:
+        os.chdir(path.parent)
+        values = runpy.run_path(str(path), run_name="pelicanconf_settings")
+    finally:
+        os.chdir(cwd)
+    settings.update({k: v for k, v in values.items() if k.isupper()})
+    settings["PATH"] = str((path.parent / (settings.get("PATH") or "content")).resolve())
+    return settings
+
+
+def sections(settings: dict) -> list[tuple[str, str]]:
+    """Configured (name, slug) sections, validated."""
+    return list(resolve(settings).sections)

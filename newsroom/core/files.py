@@ -1,0 +1,96 @@
+"""The one content-file walker and the one atomic writer.
+
+Every reader of `content/` (the checker, `newsroom new`, the scraper's store, the release
+validation, the update job's manifest) walks it with `content_files`, so they all see the
+same files; every file the project writes goes through `atomic_write`, so no reader ever sees
+half a file and no crash leaves a short file under the real name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+# Extensions Pelican's Markdown reader takes (pelican.readers.MarkdownReader.file_extensions).
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Every Markdown file under content_dir, sorted, skipping hidden files and folders."""
+    found = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not name.endswith(MARKDOWN_EXTENSIONS):
+                continue
+            found.append(Path(root) / name)
+    return found
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe.
+_UMASK = _current_umask()
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename inside `path` durable (best effort: some filesystems refuse)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, durable_dir: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    The data is fsynced before the rename, so a crash never leaves a short file under the real
+    name. The file gets the permissions of any file the user creates (mkstemp's 0600 with the
+    umask applied to 0666), so a web server or an editors' group can read it. The folder is
+    fsynced only with `durable_dir`: for a scraped article a rename lost to a power cut only
+    means it is fetched again on the next run (and skipping it halves the cost of a write).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMP_PREFIX + path.stem + ".", suffix=TEMP_SUFFIX
+    )
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    if durable_dir:
+        fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str, *, durable_dir: bool = False) -> None:
+    atomic_write(path, text.encode("utf-8"), durable_dir=durable_dir)
+
+
+def atomic_write_json(path: Path, data: object, *, durable_dir: bool = False) -> None:
+    """JSON (UTF-8, one-space indent, final newline) through `atomic_write`."""
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    atomic_write(path, text.encode("utf-8"), durable_dir=durable_dir)
