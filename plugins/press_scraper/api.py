@@ -39,6 +39,7 @@ from newsroom.core.model import KST, format_date, parse_date
 
 from . import encoding, extract, health
 from . import markdown as md
+from .errors import ScrapeBusy
 from .fetch import Fetcher, FetchError, FetchResult, FormPost
 from .sources import API_MAX_WINDOW_DAYS, DEFAULT_SECTIONS, Source, SourcesError, load
 from .store import Store, StoreError, atomic_write, make_identity, normalise_url
@@ -52,10 +53,6 @@ MAX_IMAGES_PER_ARTICLE = 10
 # U+FFFD found in a source's own text: up to this many (and 1 % of the text) are removed.
 MAX_SOURCE_REPLACEMENTS = 20
 LOCK_TIMEOUT = 120.0
-
-
-class ScrapeBusy(RuntimeError):
-    """Another scrape holds the lock in the state folder."""
 
 
 @dataclass

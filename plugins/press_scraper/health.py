@@ -85,6 +85,11 @@ class Health:
             logger.warning("%s: unreadable source health, starting afresh (%s)", self.path, exc)
             return {}
 
+    def sources(self) -> dict[str, SourceHealth]:
+        """Every known source's health, by id (a copy: the status page reads this)."""
+        with self._lock:
+            return dict(sorted(self._sources.items()))
+
     def get(self, source_id: str) -> SourceHealth | None:
         with self._lock:
             return self._sources.get(source_id)

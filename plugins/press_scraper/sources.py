@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 import soupsieve
 
 from .encoding import has_invisible
+from .errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ SELECTOR_KEYS = (
 TOP_KEYS = ("scraper", "sources")
 
 
-class SourcesError(ValueError):
+class SourcesError(ConfigError):
     """An invalid sources file; the message names the file, the source and the key."""
 
     def __init__(self, path: str, message: str, *, index: int | None = None,
