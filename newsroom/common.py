@@ -1,0 +1,99 @@
+"""What every `newsroom` command shares: the project options, the job lock, command errors.
+
+- `add_project_arguments(parser, …)`: `--content`, `--state`, `--settings` (and on request
+  `--output`, `--releases`), with the same names, types and defaults in every command.
+- `job_lock(state_dir)`: a context manager holding `<state>/update.lock`; it raises `Locked`
+  (exit 75) at once when another job holds it. `update`, `rollback` and `publish` take it.
+- `CommandError` and its subclasses carry their exit code (from `newsroom.core.exits`), so a
+  command's `run()` can `return e.exit_code` from one `except CommandError` clause.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from newsroom.core import exits
+
+LOCK_NAME = "update.lock"
+# Marks "not given" for `content_default` (None is a meaningful default: "the settings' PATH").
+_UNSET = object()
+
+
+class CommandError(Exception):
+    """A command cannot do its job; the message is for the user, `exit_code` for the shell."""
+
+    exit_code = exits.FAILED
+
+
+class UsageError(CommandError):
+    """A missing file, a bad option or invalid settings: fix the input and run again."""
+
+    exit_code = exits.USAGE
+
+
+class Locked(CommandError):
+    """Another update, rollback or publish holds the job lock."""
+
+    exit_code = exits.LOCKED
+
+
+def add_project_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    content: bool = True,
+    state: bool = True,
+    settings: bool = True,
+    output: bool = False,
+    releases: bool = False,
+    settings_default: str = "pelicanconf.py",
+    content_default: object = _UNSET,
+) -> None:
+    """Add the project options a command takes, spelled and typed the same everywhere.
+
+    Every path option is a `Path`. `content_default=None` means "the settings' PATH" (for the
+    editors' commands, which find the project from the current folder).
+    """
+    add = parser.add_argument
+    if content:
+        default = Path("content") if content_default is _UNSET else content_default
+        shown = "the settings' PATH" if default is None else str(default)
+        add("--content", type=Path, default=default, help=f"content folder (default: {shown})")
+    if state:
+        add("--state", type=Path, default=Path(".state"),
+            help="state folder: job lock, scraper caches, source health (default: .state)")
+    if settings:
+        add("--settings", type=Path, default=Path(settings_default),
+            help=f"Pelican settings file (default: {settings_default})")
+    if output:
+        add("--output", type=Path, default=Path("output"),
+            help="the live link, pointing at a release (default: output)")
+    if releases:
+        add("--releases", type=Path, default=Path("releases"),
+            help="where releases are built and kept (default: releases)")
+
+
+@contextmanager
+def job_lock(state_dir: Path) -> Iterator[Path]:
+    """Hold the job lock for the `with` block, or raise `Locked` at once naming the lock file.
+
+    filelock uses flock(2) on Linux: the kernel drops the lock when its holder dies, even
+    under kill -9, so a crashed run never blocks the next one; the file itself stays. An
+    OSError (the state folder cannot be created) propagates to the caller.
+    """
+    from filelock import FileLock, Timeout
+
+    state_dir = Path(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / LOCK_NAME
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Locked(f"another update is running (lock {path} is held); exiting") from None
+    try:
+        yield path
+    finally:
+        lock.release()
