@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from newsroom.core.check import check_content
 from newsroom.core.settings import find_root, read_settings, sections
-from newsroom_site.check import check_content
 
 
 def add_arguments(parser) -> None:

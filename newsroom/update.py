@@ -399,7 +399,7 @@ def build_problems(log_text: str, content: Path, settings: dict) -> list[str]:
     if seen:
         return seen
     try:
-        from newsroom_site.check import check_content
+        from newsroom.core.check import check_content
     except ImportError:
         return []
     sections = [name for name, _slug in settings.get("NEWSROOM_SECTIONS") or []]

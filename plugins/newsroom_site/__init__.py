@@ -24,11 +24,11 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 
+from newsroom.core.check import check_content
 from newsroom.core.model import derive_slug
 from newsroom.core.settings import SettingsError, validate
 
 from . import context, generators
-from .check import check_content
 from .sanitize import clean
 
 logger = logging.getLogger(__name__)
