@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("newsroom.check_cmd", "validate every content file; path:line: message per problem"),
     "build": ("newsroom.build", "build the site with Pelican (publishconf.py by default)"),
     "serve": ("newsroom.serve", "serve a built site on http://127.0.0.1:8000"),
-    "scrape": ("press_scraper.cli", "pull new articles from the sources in sources.toml"),
+    "scrape": ("newsroom.scrape", "pull new articles from the sources in sources.toml"),
     "update": ("newsroom.update", "scrape, rebuild when something changed, validate, go live"),
     "rollback": ("newsroom.release", "switch the live site back to the previous release"),
     "publish": ("newsroom.deploy", "copy the live release to a deploy target"),

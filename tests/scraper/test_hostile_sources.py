@@ -199,7 +199,7 @@ kind = "rss"
 url = "{s.origin}/good/rss.xml"
 """)
     code, report = run(tmp_path, src)
-    assert code == 1
+    assert code == 3
     by_id = {r["id"]: r for r in report["sources"]}
     assert needle in by_id["bad"]["error"] and "/bad/rss.xml" in by_id["bad"]["error"]
     assert by_id["good"]["new"] == 1  # one broken source never stops the others
@@ -305,6 +305,6 @@ kind = "html"
 url = "{s.origin}/post/OfrAction.do"
 """)
     code, report = run(tmp_path, src)
-    assert code == 1
+    assert code == 3
     error = report["sources"][0]["error"]
     assert "no article links" in error and "/post/OfrAction.do" in error

@@ -111,7 +111,7 @@ url = "{o}/hanbit/rss.xml"
     state = tmp_path / "state"
     args = ["scrape", "--sources", str(sources), "--content", str(content), "--state", str(state)]
 
-    assert newsroom(args) == 1  # the broken board fails; the others are written
+    assert newsroom(args) == 3  # the broken board fails; the others are written
     report = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     by_id = {s["id"]: s for s in report["sources"]}
     assert report["failed_sources"] == ["broken"]
@@ -172,7 +172,7 @@ url = "{o}/hanbit/rss.xml"
     # Idempotent: a second run posts the list again but fetches no detail and writes nothing.
     before = {p: p.stat().st_mtime_ns for p in (content / "scraped").rglob("*.md")}
     n_details = len(details)
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     again = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     assert again["written"] == [] and again["totals"]["new"] == 0
     assert {p: p.stat().st_mtime_ns for p in (content / "scraped").rglob("*.md")} == before
@@ -181,7 +181,7 @@ url = "{o}/hanbit/rss.xml"
     # Without the seen-cache (.state deleted) the details are fetched again, yet the identity
     # (source + detail URL + sorted form) finds the same files: still nothing written.
     shutil.rmtree(state)
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     again = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     assert again["written"] == [] and again["totals"]["new"] == 0
 
@@ -211,7 +211,7 @@ def test_first_page_without_ids_fails_the_source(fixture_server, tmp_path):
     sources.write_text(FAST + post_source(fixture_server.origin), encoding="utf-8")
     args = ["scrape", "--sources", str(sources), "--content", str(tmp_path / "c"),
             "--state", str(tmp_path / "state")]
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     report = json.loads((tmp_path / "state" / "scrape-report.json").read_text(encoding="utf-8"))
     assert "no rows matching post.detail_id_pattern" in report["sources"][0]["error"]
 

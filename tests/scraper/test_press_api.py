@@ -159,7 +159,7 @@ url = "{o}/hanbit/rss.xml"
     state = tmp_path / "state"
     args = ["scrape", "--sources", str(sources), "--content", str(content), "--state", str(state)]
 
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     report = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     by_id = {s["id"]: s for s in report["sources"]}
     assert sorted(report["failed_sources"]) == ["no-key", "three-days", "wrong-key"]
@@ -219,7 +219,7 @@ url = "{o}/hanbit/rss.xml"
     assert (out / "source").is_dir()
     # Idempotent: nothing written on a second run.
     before = {p: p.stat().st_mtime_ns for p in (content / "scraped").rglob("*.md")}
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     again = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     assert again["written"] == [] and again["totals"]["new"] == 0
     assert {p: p.stat().st_mtime_ns for p in (content / "scraped").rglob("*.md")} == before
@@ -227,7 +227,7 @@ url = "{o}/hanbit/rss.xml"
     # ContentsStatus U: the release was corrected; the file (untouched by editors) is updated
     # with Modified from ModifyDate.
     api.updated = True
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     again = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     assert by_ids(again)["briefing"]["updated"] == 1 and by_ids(again)["briefing"]["new"] == 0
     first = scraped(content, "briefing")[f"briefing {o}/briefing/pressReleaseView.do?newsId=2001"]

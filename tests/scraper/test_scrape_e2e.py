@@ -191,7 +191,7 @@ def test_scrape_writes_safe_articles_and_builds(sites, tmp_path):
     state = tmp_path / "state"
     args = ["scrape", "--sources", str(sources), "--content", str(content), "--state", str(state)]
 
-    assert newsroom(args) == 1  # some sources are broken on purpose, the rest are written
+    assert newsroom(args) == 3  # some sources are broken on purpose, the rest are written
     report = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     by_id = {s["id"]: s for s in report["sources"]}
     assert sorted(report["failed_sources"]) == ["hang", "loop", "private"]
@@ -298,7 +298,7 @@ def test_scrape_writes_safe_articles_and_builds(sites, tmp_path):
     # Run again: nothing new is written, no article page is fetched again.
     before = {p: p.stat().st_mtime_ns for p in (content / "scraped").rglob("*.md")}
     view_hits = server.hits("/hanbit/board/view.do")
-    assert newsroom(args) == 1
+    assert newsroom(args) == 3
     again = json.loads((state / "scrape-report.json").read_text(encoding="utf-8"))
     assert again["written"] == [] and again["totals"]["new"] == 0
     assert {p: p.stat().st_mtime_ns for p in (content / "scraped").rglob("*.md")} == before

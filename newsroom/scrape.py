@@ -1,28 +1,28 @@
 """`newsroom scrape`: pull new articles from the sources in sources.toml into content/.
 
-    newsroom scrape [--sources FILE] [--content DIR] [--state DIR] [--limit N] [--dry-run]
-                    [--report FILE] [--only ID ...]
+    newsroom scrape [--sources FILE] [--content DIR] [--state DIR] [--settings FILE]
+                    [--limit N] [--dry-run] [--report FILE] [--only ID ...]
 
 Prints one line per source (found, new, updated, skipped, deferred, failed, and the error if
 any) and writes the JSON report (default `<state>/scrape-report.json`; see docs/scraper.md).
+The site's sections (the categories a source may name) come from the project's settings file
+(`--settings`, default pelicanconf.py), as for `newsroom update`.
 
-Exit codes:
-    0  every source was read (individual articles may still have failed: see the report)
-    1  at least one source could not be read (its feed or list page failed), after all the
-       other sources were processed; also when another scrape holds the lock
-    2  invalid configuration (sources.toml): nothing was fetched or written
+Exit codes (newsroom.core.exits, the same table as every command):
+    0   every source was read (individual articles may still have failed: see the report)
+    2   invalid configuration (sources.toml, settings, arguments): nothing fetched or written
+    3   at least one source could not be read (its feed or list page failed), after all the
+        other sources were processed
+    75  another scrape or update holds the lock: the next run does the work
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
-
-EXIT_OK, EXIT_SOURCE_FAILED, EXIT_CONFIG = 0, 1, 2
+from newsroom.core import exits
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="content folder to write into (default: content)")
     parser.add_argument("--state", default=".state", type=Path,
                         help="state folder: caches, lock, report (default: .state)")
+    parser.add_argument("--settings", default=Path("pelicanconf.py"), type=Path,
+                        help="settings file naming the sections, relative to the project "
+                             "(default: pelicanconf.py)")
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="fetch at most N articles per source; the rest wait for the next run")
     parser.add_argument("--dry-run", action="store_true",
@@ -64,37 +67,58 @@ def format_table(report) -> str:
     return "\n".join(lines)
 
 
+def _fail(message: str, code: int) -> int:
+    print(f"newsroom scrape: {message}", file=sys.stderr)
+    return code
+
+
+def section_names(settings_file: Path) -> list[str]:
+    """The sections of the project's settings, in menu order (newsroom.core.settings).
+
+    Raises:
+        SettingsError (a ValueError) or OSError/SyntaxError from a broken settings file.
+    """
+    from newsroom.core.settings import find_root, read_settings, resolve
+
+    return resolve(read_settings(find_root(), settings_file)).section_names
+
+
 def run(args: argparse.Namespace) -> int:
-    from .api import ScrapeBusy, scrape
-    from .sources import SourcesError
+    from newsroom.core.files import atomic_write
+    from newsroom.release import Locked, job_lock
+    from press_scraper.errors import ConfigError, ScrapeBusy
+    from press_scraper.pipeline import scrape
 
     if args.limit is not None and args.limit < 0:
-        print("newsroom scrape: --limit must be 0 or more", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail("--limit must be 0 or more", exits.USAGE)
+    try:
+        sections = section_names(args.settings)
+    except (ValueError, OSError, SyntaxError, ImportError) as exc:
+        return _fail(f"{args.settings}: {exc}", exits.USAGE)
+    try:
+        lock = job_lock(Path(args.state))
+    except Locked as exc:
+        return _fail(str(exc), exits.LOCKED)
     try:
         report = scrape(args.sources, args.content, state_dir=args.state, limit=args.limit,
-                        dry_run=args.dry_run, only=args.only)
-    except SourcesError as exc:
-        print(f"newsroom scrape: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+                        dry_run=args.dry_run, only=args.only, sections=sections)
+    except ConfigError as exc:
+        return _fail(str(exc), exits.USAGE)
     except ScrapeBusy as exc:
-        print(f"newsroom scrape: {exc}", file=sys.stderr)
-        return EXIT_SOURCE_FAILED
+        return _fail(str(exc), exits.LOCKED)
+    finally:
+        lock.release()
     if args.only:
         unknown = set(args.only) - {s.id for s in report.sources}
         if unknown:
-            print(f"newsroom scrape: {args.sources}: no source with id "
-                  f"{', '.join(sorted(unknown))}", file=sys.stderr)
-            return EXIT_CONFIG
+            return _fail(f"{args.sources}: no source with id {', '.join(sorted(unknown))}",
+                         exits.USAGE)
     print(format_table(report))
     report_path = args.report or (args.state / "scrape-report.json")
     try:
-        from newsroom.core.files import atomic_write
-
         atomic_write(Path(report_path), (report.to_json() + "\n").encode("utf-8"))
     except OSError as exc:
-        print(f"newsroom scrape: cannot write report {report_path}: {exc}", file=sys.stderr)
-        return EXIT_SOURCE_FAILED
+        return _fail(f"cannot write report {report_path}: {exc}", exits.FAILED)
     if args.dry_run:
         print(f"dry run: {len(report.written)} files would be written; nothing was written")
-    return EXIT_SOURCE_FAILED if report.failed_sources else EXIT_OK
+    return exits.SOURCES_FAILED if report.failed_sources else exits.OK
