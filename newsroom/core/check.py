@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +51,9 @@ class _Doc:
     slug: str
     slug_line: int
     status: str
+    rel: str = ""
+    date: datetime | None = None
+    mtime: float = 0.0
 
 
 def _display(path: Path, base: Path | None) -> str:
@@ -158,8 +162,48 @@ def check_file(
 
     rel = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
     slug = derive_slug(slug_f.value if slug_f else None, rel)
-    doc = _Doc(display, kind, slug, slug_f.line if slug_f else 1, status)
+    _check_body(text.splitlines(), header.body_line, status, bad)
+    doc = _Doc(display, kind, slug, slug_f.line if slug_f else 1, status, rel, date,
+               path.stat().st_mtime)
     return problems, doc
+
+
+# What `newsroom new` writes as the body; a published article must not still say it.
+PLACEHOLDER = "여기에 기사 본문을 작성하세요."
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _check_body(lines: list[str], body_line: int, status: str, bad) -> None:
+    """Body mistakes that publish wrongly: the placeholder, and accidental code blocks.
+
+    Markdown turns a paragraph that starts with a tab or four spaces into a grey code box;
+    on a news page that is always a slip of the keyboard. Lines inside fenced blocks and
+    list continuations are left alone.
+    """
+    body = lines[body_line - 1 :]
+    if status == "published" and any(PLACEHOLDER in line for line in body):
+        first = next(i for i, line in enumerate(body, body_line) if PLACEHOLDER in line)
+        bad(first, f"the body still holds the placeholder {PLACEHOLDER!r}: write the article "
+                   "or keep Status: draft")
+    fenced = False
+    previous_blank, in_list = True, False
+    for lineno, line in enumerate(body, body_line):
+        if _FENCE_RE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        if not line.strip():
+            previous_blank = True
+            continue
+        if _LIST_RE.match(line):
+            in_list = True
+        elif previous_blank and not line.startswith((" ", "\t")):
+            in_list = False
+        if previous_blank and not in_list and (line.startswith("\t") or line.startswith("    ")):
+            bad(lineno, "this paragraph starts with a tab or four spaces, so it would show as a "
+                        "grey code box: remove the indentation at the start of the line")
+        previous_blank = False
 
 
 def _check_static(ref: str, line: int, content_dir: Path, bad, what: str) -> None:
@@ -180,8 +224,15 @@ def check_content(
     *,
     page_paths: list[str] = ("pages",),
     base: Path | None = None,
+    published: set[str] | frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """Check every Markdown file under content_dir; return all problems, sorted by path."""
+    """Check every Markdown file under content_dir; return all problems, sorted by path.
+
+    `published`: paths (relative to content_dir) of files that are live. When two files
+    share a slug, the one that is live keeps it and the other is blamed; between files that
+    are not live, the older keeps it (by Date, then modification time, then path), so an
+    editor who follows the message never changes a live URL.
+    """
     content_dir = Path(content_dir)
     problems: list[Problem] = []
     docs: list[_Doc] = []
@@ -197,8 +248,12 @@ def check_content(
         problems.extend(found)
         if doc:
             docs.append(doc)
+    def age(doc: _Doc):
+        date = doc.date.timestamp() if doc.date else float("inf")
+        return (doc.rel not in published, date, doc.mtime, doc.display)
+
     seen: dict[tuple[str, str], _Doc] = {}
-    for doc in docs:
+    for doc in sorted(docs, key=age):
         key = (doc.kind, doc.slug)
         if key in seen:
             other = seen[key]
@@ -206,7 +261,8 @@ def check_content(
                 Problem(
                     doc.display,
                     doc.slug_line,
-                    f"duplicate slug {doc.slug!r}: {other.display} already uses it",
+                    f"duplicate slug {doc.slug!r}: {other.display} already uses it; "
+                    "give this file another Slug",
                 )
             )
         else:

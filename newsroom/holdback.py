@@ -1,0 +1,168 @@
+"""Hold back bad content files, so that one bad file never stops the site.
+
+The update job checks every content file before it builds. A file with a problem is held
+back and reported (status page, exit code, `path:line: message`) while everything else
+publishes:
+- a file that was published before keeps its last good version live;
+- a new file waits until it is fixed.
+
+How: the build does not read `content/` itself but a staged view of it
+(`.state/stage/content`): a tree of hard links to the content files, where a held-back file
+is replaced by its last published copy (`.state/last-good/`) or left out. The stage is
+synchronised, not rebuilt, on every run (only links whose file changed are redone), and
+`.state/last-good/` is refreshed after each successful publish with the files that went live.
+Both folders are caches in the sense of docs/architecture.md: deleting them loses no article
+(the next publish refills them), it only means a broken file has no older version to fall
+back on until then.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsroom.core.files import atomic_write, atomic_write_json
+
+logger = logging.getLogger(__name__)
+
+INDEX = "index.json"
+
+
+@dataclass
+class Held:
+    """A content file held back from this release."""
+
+    rel: str  # path relative to content/
+    problems: list[str] = field(default_factory=list)  # "path:line: message"
+    kept: bool = False  # its last published version stays live
+
+    def to_json(self) -> dict:
+        return {"file": self.rel, "kept_last_good": self.kept, "problems": self.problems}
+
+
+def held_files(problems: Iterable, content_dir: Path, last_good: Path) -> dict[str, Held]:
+    """Group checker problems by file (relative to content_dir) and say which stay live."""
+    content_dir = Path(content_dir).resolve()
+    held: dict[str, Held] = {}
+    for p in problems:
+        path = Path(p.path)
+        if not path.is_absolute():
+            path = (Path.cwd() / path).resolve()
+        try:
+            rel = path.relative_to(content_dir).as_posix()
+        except ValueError:
+            rel = p.path
+        h = held.setdefault(rel, Held(rel))
+        h.problems.append(str(p))
+    for rel, h in held.items():
+        h.kept = (Path(last_good) / rel).is_file()
+    return held
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.stage-tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError as e:
+        if e.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+            raise
+        shutil.copy2(src, tmp)
+    os.replace(tmp, dst)
+
+
+def stage(content_dir: Path, stage_dir: Path, held: dict[str, Held], last_good: Path) -> int:
+    """Make stage_dir mirror content_dir, with held-back files swapped or left out.
+
+    Returns the number of links (re)made. Hidden files and folders are mirrored too (Pelican
+    ignores them as it would in content/); symbolic links are not followed: a symlink inside
+    content/ is staged as the file it points to only when that file is inside content/.
+    """
+    content_dir, stage_dir = Path(content_dir).resolve(), Path(stage_dir)
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    wanted: set[str] = set()
+    made = 0
+    for root, dirs, files in os.walk(content_dir):
+        dirs.sort()
+        rel_root = Path(root).relative_to(content_dir)
+        (stage_dir / rel_root).mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            rel = (rel_root / name).as_posix()
+            src = Path(root) / name
+            if src.is_symlink():
+                target = src.resolve()
+                if not target.is_relative_to(content_dir) or not target.is_file():
+                    logger.warning("%s: a symbolic link to %s, outside content/: not published",
+                                   src, os.readlink(src))
+                    continue
+                src = target
+            if rel in held:
+                if not held[rel].kept:
+                    continue
+                src = Path(last_good) / rel
+            wanted.add(rel)
+            dst = stage_dir / rel
+            try:
+                if _same_file(src.stat(), dst.stat()):
+                    continue
+            except FileNotFoundError:
+                pass
+            _link_or_copy(src, dst)
+            made += 1
+    # Remove what is no longer in content/ (deleted files, files held back for the first time).
+    for root, _dirs, files in os.walk(stage_dir, topdown=False):
+        for name in files:
+            path = Path(root) / name
+            if path.relative_to(stage_dir).as_posix() not in wanted:
+                path.unlink()
+        if Path(root) != stage_dir and not os.listdir(root):
+            os.rmdir(root)
+    return made
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def remember(stage_dir: Path, last_good: Path, markdown_files: Iterable[Path],
+             held: dict[str, Held]) -> int:
+    """After a publish: keep a copy of every Markdown file that went live from content/.
+
+    Copies (not links): an editor's tool may rewrite a file in place, which would change a
+    linked "last good" version with it. Only files whose bytes changed are copied; files no
+    longer published are dropped. Returns the number of files copied.
+    """
+    stage_dir, last_good = Path(stage_dir), Path(last_good)
+    index_path = last_good / INDEX
+    try:
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    live: dict[str, str] = {}
+    copied = 0
+    for path in markdown_files:
+        rel = Path(path).relative_to(stage_dir).as_posix()
+        if rel in held:  # its last good copy (or nothing) is what went live: keep as it is
+            if rel in index:
+                live[rel] = index[rel]
+            continue
+        digest = _digest(path)
+        live[rel] = digest
+        if index.get(rel) != digest or not (last_good / rel).is_file():
+            atomic_write(last_good / rel, Path(path).read_bytes())
+            copied += 1
+    for rel in set(index) - set(live):
+        (last_good / rel).unlink(missing_ok=True)
+    atomic_write_json(index_path, dict(sorted(live.items())))
+    return copied

@@ -1,0 +1,77 @@
+"""Body mistakes `newsroom check` catches, and which of two files with one slug it blames."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsroom.core.check import PLACEHOLDER, check_content
+
+SECTIONS = ["정치", "경제", "문화"]
+
+
+def article(body: str, *, status: str = "published", slug: str = "", date: str = "2025-12-16 16:30") -> str:
+    head = f"Title: 제목\nDate: {date}\nCategory: 경제\nStatus: {status}\n"
+    if slug:
+        head += f"Slug: {slug}\n"
+    return head + "\n" + body + "\n"
+
+
+def problems(tmp_path: Path, files: dict[str, str], **kw) -> list[str]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return [str(p) for p in check_content(tmp_path, SECTIONS, base=tmp_path, **kw)]
+
+
+def test_published_placeholder_is_an_error_with_the_fix(tmp_path):
+    found = problems(tmp_path, {"a.md": article(PLACEHOLDER)})
+    assert len(found) == 1
+    assert found[0].startswith("a.md:6: ")
+    assert "Status: draft" in found[0]
+
+
+def test_draft_may_keep_the_placeholder(tmp_path):
+    assert problems(tmp_path, {"a.md": article(PLACEHOLDER, status="draft")}) == []
+
+
+@pytest.mark.parametrize("indent", ["\t", "    ", "        "])
+def test_indented_paragraph_would_become_a_code_box(tmp_path, indent):
+    body = "첫 문단입니다.\n\n" + indent + "들여쓴 둘째 문단입니다.\n"
+    found = problems(tmp_path, {"a.md": article(body)})
+    assert len(found) == 1 and found[0].startswith("a.md:8: "), found
+    assert "remove the indentation" in found[0]
+
+
+@pytest.mark.parametrize("body", [
+    "- 목록 항목\n    이어지는 줄\n\n    둘째 문단도 목록 안입니다",
+    "```\n    코드 안의 들여쓰기\n```",
+    "문단 첫 줄\n    같은 문단의 둘째 줄",
+])
+def test_indentation_that_markdown_reads_rightly_passes(tmp_path, body):
+    assert problems(tmp_path, {"a.md": article(body)}) == []
+
+
+def test_duplicate_slug_blames_the_file_that_is_not_live(tmp_path):
+    files = {"a-new.md": article("새 글", slug="same"), "z-live.md": article("원래 글", slug="same")}
+    found = problems(tmp_path, files, published={"z-live.md"})
+    assert len(found) == 1 and found[0].startswith("a-new.md:5: duplicate slug 'same'"), found
+    assert "z-live.md already uses it" in found[0]
+
+
+def test_duplicate_slug_without_live_state_blames_the_newer_file(tmp_path):
+    files = {"a-new.md": article("새 글", slug="same", date="2026-01-02 09:00"),
+             "z-old.md": article("원래 글", slug="same", date="2025-01-02 09:00")}
+    found = problems(tmp_path, files)
+    assert len(found) == 1 and found[0].startswith("a-new.md:5:"), found
+
+
+def test_same_date_blames_the_later_saved_file(tmp_path):
+    files = {"a.md": article("하나", slug="same"), "b.md": article("둘", slug="same")}
+    problems(tmp_path, files)
+    os.utime(tmp_path / "b.md", (1_000_000_000, 1_000_000_000))  # b saved long ago
+    found = [str(p) for p in check_content(tmp_path, SECTIONS, base=tmp_path)]
+    assert len(found) == 1 and found[0].startswith("a.md:"), found

@@ -1,0 +1,86 @@
+"""The staged content view: held-back files swapped for their last good copy or left out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from newsroom.core.check import Problem
+from newsroom.holdback import held_files, remember, stage
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_stage_mirrors_content_with_links(tmp_path):
+    content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
+    a = write(content / "articles" / "a.md", "A")
+    write(content / "images" / "x.jpg", "JPG")
+    assert stage(content, st, {}, good) == 2
+    assert tree(st) == {"articles/a.md": "A", "images/x.jpg": "JPG"}
+    assert os.stat(st / "articles" / "a.md").st_ino == a.stat().st_ino
+    assert stage(content, st, {}, good) == 0  # nothing changed: nothing relinked
+
+
+def test_new_bad_file_is_left_out_and_a_published_one_keeps_its_last_good_copy(tmp_path):
+    content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
+    write(content / "articles" / "live.md", "good version")
+    stage(content, st, {}, good)
+    remember(st, good, [st / "articles" / "live.md"], {})
+    write(content / "articles" / "live.md", "broken version")
+    write(content / "articles" / "new.md", "broken new file")
+    problems = [Problem(str(content / "articles" / "live.md"), 2, "bad date"),
+                Problem(str(content / "articles" / "new.md"), 1, "missing Title")]
+    held = held_files(problems, content, good)
+    assert {k: v.kept for k, v in held.items()} == {"articles/live.md": True,
+                                                    "articles/new.md": False}
+    stage(content, st, held, good)
+    assert tree(st) == {"articles/live.md": "good version"}
+    # The editor fixes both: the next run stages the fixed files.
+    write(content / "articles" / "live.md", "fixed version")
+    write(content / "articles" / "new.md", "fixed new file")
+    stage(content, st, {}, good)
+    assert tree(st) == {"articles/live.md": "fixed version", "articles/new.md": "fixed new file"}
+
+
+def test_remember_copies_changed_files_and_forgets_removed_ones(tmp_path):
+    st, good = tmp_path / "stage", tmp_path / "good"
+    a, b = write(st / "a.md", "A1"), write(st / "b.md", "B1")
+    assert remember(st, good, [a, b], {}) == 2
+    assert remember(st, good, [a, b], {}) == 0
+    write(st / "a.md", "A2")
+    assert remember(st, good, [a], {}) == 1
+    assert (good / "a.md").read_text() == "A2" and not (good / "b.md").exists()
+    # A copy, not a link: an in-place rewrite of the content file leaves it alone.
+    with open(a, "r+", encoding="utf-8") as fh:
+        fh.write("XX")
+    assert (good / "a.md").read_text() == "A2"
+
+
+def test_symlink_out_of_content_is_not_staged(tmp_path):
+    content, st = tmp_path / "content", tmp_path / "stage"
+    secret = write(tmp_path / "secret.txt", "password")
+    (content / "images").mkdir(parents=True)
+    os.symlink(secret, content / "images" / "passwd.png")
+    write(content / "images" / "ok.png", "PNG")
+    os.symlink(content / "images" / "ok.png", content / "images" / "alias.png")
+    stage(content, st, {}, tmp_path / "good")
+    assert tree(st) == {"images/alias.png": "PNG", "images/ok.png": "PNG"}
+
+
+def test_deleted_content_leaves_the_stage(tmp_path):
+    content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
+    gone = write(content / "old" / "gone.md", "x")
+    stage(content, st, {}, good)
+    gone.unlink()
+    gone.parent.rmdir()
+    stage(content, st, {}, good)
+    assert tree(st) == {} and not (st / "old").exists()
