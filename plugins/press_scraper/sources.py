@@ -47,8 +47,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import soupsieve
-
 from .encoding import has_invisible
 from .errors import ConfigError
 
@@ -328,6 +326,8 @@ def _check_selector(value: Any, where: str, index: int, source_id: str | None, k
     if not isinstance(value, str) or not value.strip():
         raise SourcesError(where, "expected a non-empty CSS selector string",
                            index=index, source_id=source_id, key=key)
+    import soupsieve  # here: it loads bs4, which the HTTP layer must not pull in
+
     try:
         soupsieve.compile(value)
     except soupsieve.SelectorSyntaxError as exc:

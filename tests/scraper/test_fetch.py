@@ -387,7 +387,7 @@ def test_corrupt_cache_is_ignored(fixture_server, tmp_path, caplog):
 def test_tls_verification_is_never_disabled():
     from pathlib import Path
 
-    import press_scraper.fetch as module
+    import press_scraper.fetch.client as module
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "verify=False" not in source and "verify=True" in source
 
