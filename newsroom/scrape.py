@@ -22,19 +22,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsroom.common import CommandError, add_project_arguments, job_lock
 from newsroom.core import exits
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", default="sources.toml", type=Path,
                         help="sources file (default: sources.toml)")
-    parser.add_argument("--content", default="content", type=Path,
-                        help="content folder to write into (default: content)")
-    parser.add_argument("--state", default=".state", type=Path,
-                        help="state folder: caches, lock, report (default: .state)")
-    parser.add_argument("--settings", default=Path("pelicanconf.py"), type=Path,
-                        help="settings file naming the sections, relative to the project "
-                             "(default: pelicanconf.py)")
+    add_project_arguments(parser)
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="fetch at most N articles per source; the rest wait for the next run")
     parser.add_argument("--dry-run", action="store_true",
@@ -85,7 +80,6 @@ def section_names(settings_file: Path) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from newsroom.core.files import atomic_write
-    from newsroom.release import Locked, job_lock
     from press_scraper.errors import ConfigError, ScrapeBusy
     from press_scraper.pipeline import scrape
 
@@ -96,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError, SyntaxError, ImportError) as exc:
         return _fail(f"{args.settings}: {exc}", exits.USAGE)
     try:
-        lock = job_lock(Path(args.state))
-    except Locked as exc:
-        return _fail(str(exc), exits.LOCKED)
+        lock = job_lock(args.state)
+    except CommandError as exc:
+        return _fail(str(exc), exc.exit_code)
     try:
         report = scrape(args.sources, args.content, state_dir=args.state, limit=args.limit,
                         dry_run=args.dry_run, only=args.only, sections=sections)

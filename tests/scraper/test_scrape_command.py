@@ -8,7 +8,7 @@ from test_scrape_e2e import FAST
 
 from newsroom.cli import main as newsroom
 from newsroom.core import exits
-from newsroom.release import job_lock
+from newsroom.common import job_lock
 
 FOUR_SECTIONS = ('NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), '
                  '("문화", "culture"), ("사회", "society")]\n')
