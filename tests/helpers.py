@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import subprocess
@@ -91,6 +92,7 @@ def build_site(
     origin: str = "http://127.0.0.1:8000",
     now: str | None = TEST_NOW,
     timeout: float = 600,
+    extra_settings: dict | None = None,
 ) -> BuildResult:
     """Run `python -m pelican CONTENT -o OUT -s SETTINGS` in a subprocess, as a user would.
 
@@ -102,6 +104,8 @@ def build_site(
         origin: the absolute origin passed as `SITEURL` (feeds, canonical URLs, sitemaps).
         now: pinned "now" passed as `NEWSROOM_NOW`; None leaves it unset.
         timeout: seconds before the build is killed.
+        extra_settings: settings passed on the command line (`pelican -e KEY=JSON`), over
+            the settings file's, as a user would try a setting without editing the file.
 
     Returns:
         A BuildResult with the output folder, stdout, stderr and exit code.
@@ -112,6 +116,8 @@ def build_site(
         sys.executable, "-m", "pelican", str(content_dir),
         "-o", str(out_dir), "-s", str(settings_file),
     ]
+    for key, value in (extra_settings or {}).items():
+        cmd += ["-e", f"{key}={json.dumps(value, ensure_ascii=False)}"]
     start = time.monotonic()
     proc = subprocess.run(
         cmd,

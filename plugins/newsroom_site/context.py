@@ -1,8 +1,10 @@
 """What the theme shows beside an article: sections, section boxes, neighbours, related.
 
-Computed once per build, after the articles are read (`article_generator_finalized`), and
-stored on the shared template context and on each article, so every page is rendered from
-explicit inputs.
+`prepare` runs as each generator is made (`generator_init`): the menu, the validated origin
+and the `fragment` cache, so every template has them whichever generator renders it.
+`attach` runs once per build, after the articles are read (`article_generator_finalized`),
+and stores the rest on the shared template context and on each article, so every page is
+rendered from explicit inputs.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from collections import defaultdict
 from pelican.urlwrappers import URLWrapper
 
 from . import jsonld
+from .config import newsroom_settings
+from .fragments import FragmentCache
+from .sections import section_list
 
 SOURCE_URL = "source/{slug}/"
 SOURCE_SAVE_AS = "source/{slug}/index.html"
@@ -29,24 +34,19 @@ class Source(URLWrapper):
         return SOURCE_SAVE_AS.format(slug=self.slug)
 
 
-def section_list(settings: dict, ns: dict) -> list[dict]:
-    """The menu: one dict per configured section, in order."""
-    out = []
-    for name, slug in ns["NEWSROOM_SECTIONS"]:
-        out.append(
-            {
-                "name": name,
-                "slug": slug,
-                "url": settings["CATEGORY_URL"].format(slug=slug),
-                "feed_atom": (settings.get("CATEGORY_FEED_ATOM") or "").format(slug=slug) or None,
-                "feed_rss": (settings.get("CATEGORY_FEED_RSS") or "").format(slug=slug) or None,
-            }
-        )
-    return out
+def prepare(generator) -> None:
+    """The context every template of a generator may use, before it reads anything."""
+    ns = newsroom_settings(generator.settings)
+    if getattr(generator, "env", None) is not None:
+        generator.env.globals["fragment"] = FragmentCache()
+    generator.context.setdefault("SECTIONS", section_list(generator.settings, ns))
+    generator.context.setdefault("NEWSROOM_PROBLEMS", [])
+    generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
 
 
-def attach(generator, ns: dict) -> None:
+def attach(generator) -> None:
     """Fill the template context and the per-article attributes (see docs/architecture.md)."""
+    ns = newsroom_settings(generator.settings)
     settings = generator.settings
     ctx = generator.context
     sections = section_list(settings, ns)
@@ -93,7 +93,7 @@ def attach(generator, ns: dict) -> None:
     for a in articles + list(getattr(generator, "hidden_articles", [])):
         if not hasattr(a, "section"):
             a.section = by_name.get(a.category.name)
-        a.jsonld = jsonld.dumps(jsonld.article_data(a, origin, sitename, publisher, None))
+        a.jsonld = jsonld.dumps(jsonld.article_data(a, origin, sitename, publisher))
 
 
 def _unique_slugs(sources: dict[str, Source]) -> None:

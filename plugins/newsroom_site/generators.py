@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pelican.generators import Generator
 
 from newsroom.core.files import atomic_write
-from newsroom.core.model import KST
+
+from .config import build_now, newsroom_settings
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,9 @@ class MachinesGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        ns = self.settings["_NEWSROOM"]
+        ns = newsroom_settings(self.settings)
         origin = ns["NEWSROOM_SITE_ORIGIN"]
-        now = ns["NEWSROOM_NOW"] or datetime.now(KST)
+        now = build_now(ns)
         articles = self.context.get("articles", [])
         pages = self.context.get("pages", [])
         out = self.output_path
@@ -121,6 +122,11 @@ class MachinesGenerator(Generator):
             f"Sitemap: {origin}/news-sitemap.xml\n"
         )
         _write(out, "robots.txt", robots)
+
+
+def get_generators(pelican):
+    """`get_generators`: our extra outputs, run after the articles are read."""
+    return [SourcesGenerator, MachinesGenerator]
 
 
 def _write(output_path: str, name: str, text: str) -> None:

@@ -16,7 +16,7 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html or "")).strip()
 
 
-def article_data(article, origin: str, sitename: str, publisher: str, logo_url: str | None):
+def article_data(article, origin: str, sitename: str, publisher: str):
     """Return the JSON-LD dict of one article (absolute URLs, dates with offsets)."""
     url = f"{origin}/{article.url}"
     data = {
@@ -37,8 +37,6 @@ def article_data(article, origin: str, sitename: str, publisher: str, logo_url: 
         if authors
         else [{"@type": "Organization", "name": sitename}]
     )
-    if logo_url:
-        data["publisher"]["logo"] = {"@type": "ImageObject", "url": logo_url}
     summary = _text(getattr(article, "summary", "") or "")
     if summary:
         data["description"] = summary[:300]

@@ -1,0 +1,48 @@
+"""The validated NEWSROOM_* settings of one build, computed once (at Pelican's `initialized`).
+
+Validation itself lives in newsroom.core.settings, shared with the command line; this module
+only keeps its result on Pelican's settings, so every handler of one build sees the same
+values, and adds what the site build needs on top: an absolute origin.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from newsroom.core.model import KST
+from newsroom.core.settings import SettingsError, resolve
+
+logger = logging.getLogger(__name__)
+
+# Where the validated values live on Pelican's settings (and so on every generator's context).
+KEY = "_NEWSROOM"
+
+
+def newsroom_settings(settings: dict) -> dict:
+    """Validated NEWSROOM_* values of this build: validated on first use, then reused."""
+    ns = settings.get(KEY)
+    if ns is None:
+        ns = resolve(settings).values
+        if ns["NEWSROOM_SITE_ORIGIN"] is None:
+            raise SettingsError(
+                "NEWSROOM_SITE_ORIGIN: not set; feeds, canonical URLs and sitemaps need the "
+                "site's absolute origin (pelicanconf.py takes it from the SITEURL environment "
+                "variable)"
+            )
+        settings[KEY] = ns
+    return ns
+
+
+def build_now(ns: dict) -> datetime:
+    """"Now" for this build: NEWSROOM_NOW when pinned (reproducible builds), else the clock."""
+    return ns["NEWSROOM_NOW"] or datetime.now(KST)
+
+
+def on_initialized(pelican) -> None:
+    """Validate once, before any generator runs, so a bad setting stops the build at once."""
+    try:
+        newsroom_settings(pelican.settings)
+    except SettingsError as e:
+        logger.critical("settings: %s", e)
+        raise

@@ -1,0 +1,73 @@
+"""Each article and page as Pelican builds it (`content_object_init`): what its metadata
+alone cannot give the templates.
+
+ASCII slugs when none is given, the configured section slug on the category, the
+excerpt-only flag, scraped HTML sanitised a second time, the lead image's size, and table
+classes in place of inline styles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.contents import Article, Page
+
+from newsroom.core.model import derive_slug
+
+from .config import KEY
+from .sanitize import clean
+from .tables import table_classes
+
+
+def prepare_content(content) -> None:
+    """Adjust one article or page right after Pelican made it (before any template sees it)."""
+    if not isinstance(content, (Article, Page)) or not content.settings.get(KEY):
+        return
+    ns = content.settings[KEY]
+    meta = content.metadata
+    if "slug" not in meta and content.relative_source_path:
+        content.slug = derive_slug(None, content.relative_source_path)
+    if isinstance(content, Article) and getattr(content, "category", None):
+        for name, slug in ns["NEWSROOM_SECTIONS"]:
+            if content.category.name == name:
+                content.category.slug = slug
+                break
+    excerpt = str(meta.get("excerpt_only", "")).strip().lower()
+    content.excerpt_only = excerpt in ("true", "yes", "1")
+    if meta.get("source_id"):
+        _sanitize_scraped(content)
+    if getattr(content, "image", None):
+        content.image_width, content.image_height = _image_size(content)
+        # Scraped bodies (and some editors') show the lead photo with its caption in place.
+        name = str(content.image).rsplit("/", 1)[-1]
+        content.image_in_body = bool(name) and f"/{name}\"" in (content._content or "")
+    if content._content:
+        content._content = table_classes(content._content)
+
+
+def _image_size(content) -> tuple[int | None, int | None]:
+    """Pixel size of the lead image, so pages can reserve its box (no layout shift).
+
+    Pillow reads only the header of the file; a missing or unreadable image gives (None,
+    None) and is reported by the content check, not here.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(content.settings["PATH"]) / str(content.image).removeprefix("{static}").lstrip("/")
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, UnidentifiedImageError):
+        return None, None
+
+
+def _sanitize_scraped(content) -> None:
+    """A wall behind the scraper's own sanitizer: scraped HTML is cleaned again after Markdown.
+
+    The scraper already writes sanitized Markdown; this catches anything Markdown itself could
+    turn back into raw HTML (and files hand-edited later), before the CSP has to.
+    """
+    content._content = clean(content._content or "")
+    if "summary" in content.metadata:
+        content.metadata["summary"] = clean(content.metadata["summary"] or "")
+        content._summary = content.metadata["summary"]

@@ -1,0 +1,67 @@
+"""The content check before Pelican reads any article: the strict build refuses bad files,
+the preview lists them on a banner.
+
+Pelican alone logs a file it cannot read and skips it, so an article silently disappears from
+the published site. Run at `article_generator_init`, once per build (not at
+`article_generator_preread`, which Pelican sends before *each* file and which made the
+whole-folder check quadratic: 1,000 articles took 250 s). Generators are created anew for
+every build, so autoreload checks again after each change.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from newsroom.core.check import check_content
+
+from .config import newsroom_settings
+
+logger = logging.getLogger(__name__)
+
+
+class ContentProblems(SystemExit):
+    """The strict build found bad content files; exits the `pelican` command with status 1.
+
+    A SystemExit, so Pelican's command line exits without a traceback; callers that build
+    in-process catch it like any exception.
+    """
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(1)
+
+    def __str__(self):
+        return f"{len(self.problems)} problem(s) in content files"
+
+
+def check_before_reading(generator) -> None:
+    """Check every content file; refuse the strict build, or put the problems on the banner."""
+    ns = newsroom_settings(generator.settings)
+    content_dir = Path(generator.path)
+    sections = [name for name, _slug in ns["NEWSROOM_SECTIONS"]]
+    problems = check_content(
+        content_dir,
+        sections,
+        page_paths=generator.settings.get("PAGE_PATHS", ["pages"]),
+        # Paths as the person running the build can open them: relative to the working
+        # folder when the content is inside it, else absolute.
+        base=Path.cwd() if content_dir.resolve().is_relative_to(Path.cwd()) else None,
+    )
+    generator.context["NEWSROOM_PROBLEMS"] = [str(p) for p in problems]
+    if not problems:
+        return
+    if ns["NEWSROOM_STRICT"]:
+        # Plain lines on stderr, exactly as `newsroom check` prints them: Pelican's rich log
+        # handler wraps long records, which breaks `path:line: message` for editors' tools.
+        sys.stderr.write("".join(f"{p}\n" for p in problems))
+        sys.stderr.flush()
+        logger.error(
+            "%d problem(s) in content files: the published build stops here "
+            "(run `newsroom check` to list them)",
+            len(problems),
+        )
+        raise ContentProblems(problems)
+    for p in problems:
+        logger.warning("%s", p, extra={"limit_msg": "More content problems: run `newsroom check`"})
