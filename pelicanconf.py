@@ -1,15 +1,11 @@
 """Pelican settings for the preview and the default build.
 
 Behaviour switches of our plugins are upper-case NEWSROOM_* names; their defaults and
-documentation live in plugins/newsroom_site/settings.py (and press_scraper for SCRAPER_*).
+documentation live in newsroom/core/settings.py (and press_scraper for SCRAPER_*).
+This file is the only place that reads the environment for the site's origin (SITEURL).
 """
 
 import os
-import sys
-
-# The plugins live in this repository; `make install` also installs them into .venv, but a
-# plain `pelican content` from a checkout must find them too.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 SITENAME = "우리고장뉴스"
 SITE_DESCRIPTION = "시청·군청·의회·기관의 보도자료와 지역 소식을 빠르게 전하는 지역 뉴스"
@@ -27,6 +23,8 @@ STATIC_PATHS = ["images"]
 EXTRA_PATH_METADATA = {}
 ARTICLE_EXCLUDES = ["images"]
 
+# Pelican loads our plugins from here; their own imports (newsroom.core) come from the
+# project's installation in .venv (`make install`).
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["newsroom_site", "press_scraper"]
 
@@ -98,9 +96,6 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-
-# Contact shown on 소개 and used in the scraper's User-Agent.
-NEWSROOM_CONTACT_URL = "about.html"
 
 # The update job (newsroom update) passes a cache folder: Pelican then keeps what its Markdown
 # reader made of each file, keyed by a hash of the file, and reads again only what changed

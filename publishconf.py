@@ -8,6 +8,8 @@ directory can be served from anywhere.
 import os
 import sys
 
+# Pelican's documented pattern for a publish settings file that extends pelicanconf.py:
+# Pelican runs this file by path, so its own folder must be importable.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F403

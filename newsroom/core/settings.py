@@ -26,8 +26,9 @@ DEFAULTS = {
     "NEWSROOM_SECTIONS": [("정치", "politics"), ("경제", "economy"), ("문화", "culture")],
     # True (publishconf.py): a bad content file stops the build. False: log and show a banner.
     "NEWSROOM_STRICT": False,
-    # Absolute origin for feeds, canonical URLs, Open Graph, JSON-LD and sitemaps.
-    "NEWSROOM_SITE_ORIGIN": "http://127.0.0.1:8000",
+    # Absolute origin for feeds, canonical URLs, Open Graph, JSON-LD and sitemaps. No default
+    # here: pelicanconf.py sets it from the environment (SITEURL); the site build requires it.
+    "NEWSROOM_SITE_ORIGIN": None,
     # How many articles each section box shows (home page and under every article).
     "NEWSROOM_BOX_SIZE": 5,
     "NEWSROOM_RELATED_COUNT": 4,
@@ -37,7 +38,6 @@ DEFAULTS = {
     "NEWSROOM_NOW": None,
     # Publisher shown in JSON-LD; defaults to SITENAME.
     "NEWSROOM_PUBLISHER": None,
-    "NEWSROOM_LOGO": "theme/images/logo.png",
 }
 
 
@@ -77,12 +77,13 @@ def validate(settings: dict) -> dict:
             raise SettingsError(f"NEWSROOM_SECTIONS: section {name!r}/{slug!r} appears twice")
         seen.update((name, slug))
     s["NEWSROOM_SECTIONS"] = pairs
-    origin = str(s["NEWSROOM_SITE_ORIGIN"]).rstrip("/")
-    if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", origin):
-        raise SettingsError(
-            f"NEWSROOM_SITE_ORIGIN: expected an absolute http(s) URL, got {origin!r}"
-        )
-    s["NEWSROOM_SITE_ORIGIN"] = origin
+    if s["NEWSROOM_SITE_ORIGIN"] is not None:  # None: not set (fine for checking content)
+        origin = str(s["NEWSROOM_SITE_ORIGIN"]).rstrip("/")
+        if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", origin):
+            raise SettingsError(
+                f"NEWSROOM_SITE_ORIGIN: expected an absolute http(s) URL, got {origin!r}"
+            )
+        s["NEWSROOM_SITE_ORIGIN"] = origin
     for key in ("NEWSROOM_BOX_SIZE", "NEWSROOM_RELATED_COUNT", "NEWSROOM_NEWS_SITEMAP_DAYS"):
         if not isinstance(s[key], int) or s[key] < 0:
             raise SettingsError(f"{key}: expected a whole number >= 0, got {s[key]!r}")
@@ -102,7 +103,7 @@ class Resolved:
     """What every layer needs of the settings, validated once."""
 
     sections: tuple[tuple[str, str], ...]  # (name shown, ASCII slug) in menu order
-    origin: str  # absolute origin, no trailing slash
+    origin: str | None  # absolute origin, no trailing slash; None when not set
     now: datetime | None  # pinned "now" (NEWSROOM_NOW), or None for the clock
     values: dict  # every validated NEWSROOM_* value
 
