@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from newsroom.core import exits
 from newsroom.core.settings import find_root
 
 
@@ -26,7 +27,7 @@ def run(args) -> int:
         # would empty the live release. Releases are made by `newsroom update` only.
         print(f"{args.output}: is the live release link; build elsewhere, or publish with "
               "`newsroom update --no-scrape --force` (make publish)", file=sys.stderr)
-        return 2
+        return exits.USAGE
     conf = "pelicanconf.py" if args.preview else "publishconf.py"
     cmd = [sys.executable, "-m", "pelican", "content", "-o", str(out), "-s", conf]
     return subprocess.call(cmd, cwd=root)

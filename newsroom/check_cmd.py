@@ -9,25 +9,31 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from newsroom.common import add_project_arguments
+from newsroom.core import exits
 from newsroom.core.check import check_content
-from newsroom.core.settings import find_root, read_settings, sections
+from newsroom.core.settings import SettingsError, find_root, read_settings, resolve
 
 
 def add_arguments(parser) -> None:
     parser.add_argument(
         "paths", nargs="*", help="content folder (default: the project's content/)"
     )
-    parser.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
+    add_project_arguments(parser, content=False, state=False)
 
 
 def run(args) -> int:
     root = find_root()
     settings = read_settings(root, args.settings)
-    names = [name for name, _slug in sections(settings)]
+    try:
+        names = resolve(settings).section_names
+    except SettingsError as e:
+        print(f"{root / args.settings}: {e}", file=sys.stderr)
+        return exits.USAGE
     content = Path(args.paths[0]) if args.paths else Path(settings.get("PATH") or root / "content")
     if not content.is_dir():
         print(f"{content}: no such content folder", file=sys.stderr)
-        return 2
+        return exits.USAGE
     problems = check_content(
         content,
         names,
@@ -39,5 +45,5 @@ def run(args) -> int:
     if problems:
         files = len({p.path for p in problems})
         print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
-        return 1
-    return 0
+        return exits.FAILED
+    return exits.OK

@@ -2,8 +2,9 @@
 
 - `add_project_arguments(parser, …)`: `--content`, `--state`, `--settings` (and on request
   `--output`, `--releases`), with the same names, types and defaults in every command.
-- `job_lock(state_dir)`: a context manager holding `<state>/update.lock`; it raises `Locked`
-  (exit 75) at once when another job holds it. `update`, `rollback` and `publish` take it.
+- `job_lock(state_dir)`: takes `<state>/update.lock` (a context manager, or `.release()`); it
+  raises `Locked` (exit 75) at once when another job holds it. `update`, `rollback`,
+  `publish` and `scrape` take it.
 - `CommandError` and its subclasses carry their exit code (from `newsroom.core.exits`), so a
   command's `run()` can `return e.exit_code` from one `except CommandError` clause.
 """
@@ -11,8 +12,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from newsroom.core import exits
@@ -75,25 +74,40 @@ def add_project_arguments(
             help="where releases are built and kept (default: releases)")
 
 
-@contextmanager
-def job_lock(state_dir: Path) -> Iterator[Path]:
-    """Hold the job lock for the `with` block, or raise `Locked` at once naming the lock file.
+class JobLock:
+    """The held job lock: release it with `release()`, or use it as a context manager."""
+
+    def __init__(self, state_dir: Path):
+        from filelock import FileLock, Timeout
+
+        state_dir = Path(state_dir)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / LOCK_NAME
+        self._lock = FileLock(str(self.path), timeout=0)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise Locked(f"another update is running (lock {self.path} is held); "
+                         "exiting") from None
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> JobLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def job_lock(state_dir: Path) -> JobLock:
+    """Take the job lock at once, or raise `Locked` naming the lock file.
+
+        with job_lock(args.state):
+            ...
 
     filelock uses flock(2) on Linux: the kernel drops the lock when its holder dies, even
     under kill -9, so a crashed run never blocks the next one; the file itself stays. An
     OSError (the state folder cannot be created) propagates to the caller.
     """
-    from filelock import FileLock, Timeout
-
-    state_dir = Path(state_dir)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / LOCK_NAME
-    lock = FileLock(str(path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise Locked(f"another update is running (lock {path} is held); exiting") from None
-    try:
-        yield path
-    finally:
-        lock.release()
+    return JobLock(state_dir)

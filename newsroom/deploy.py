@@ -25,13 +25,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from newsroom.release import EXIT_LOCKED, Locked, Releases, job_lock
+from newsroom.common import Locked, add_project_arguments, job_lock
+from newsroom.core import exits
+from newsroom.release import Releases
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -43,12 +41,7 @@ REMOTE_RE = re.compile(r"^(?:[^@/:\s]+@)?[A-Za-z0-9.\-\[\]]+:")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", required=True,
                         help="a local folder, or HOST:PATH for rsync over ssh")
-    parser.add_argument("--output", type=Path, default=Path("output"),
-                        help="the live link to publish (default: output)")
-    parser.add_argument("--releases", type=Path, default=Path("releases"),
-                        help="the releases folder (default: releases)")
-    parser.add_argument("--state", type=Path, default=Path(".state"),
-                        help="state folder holding the job lock (default: .state)")
+    add_project_arguments(parser, content=False, settings=False, output=True, releases=True)
     parser.add_argument("--method", choices=("auto", "copy", "rsync"), default="auto",
                         help="auto: copy and swap for a folder, rsync for HOST:PATH")
 
@@ -110,39 +103,42 @@ def rsync(source: Path, target: str) -> int:
 def run(args: argparse.Namespace) -> int:
     releases = Releases(args.releases, args.output)
     try:
-        lock = job_lock(args.state)
+        with job_lock(args.state):
+            return publish(args, releases)
     except Locked as e:
         logger.error("%s", e)
-        return EXIT_LOCKED
+        return e.exit_code
+
+
+def publish(args: argparse.Namespace, releases: Releases) -> int:
+    """Copy the live release to the target under the job lock; returns the exit code."""
     try:
         live = releases.live()
         if live is None:
             logger.error("%s: no live release to publish (run `newsroom update` first)",
                          args.output)
-            return EXIT_USAGE
+            return exits.USAGE
         source = releases.path(live).resolve()
         remote = is_remote(args.target)
         method = args.method if args.method != "auto" else ("rsync" if remote else "copy")
         if remote and method == "copy":
             logger.error("--target %s is HOST:PATH: use --method rsync (or auto)", args.target)
-            return EXIT_USAGE
+            return exits.USAGE
         started = time.monotonic()
         if method == "rsync":
             code = rsync(source, args.target)
             if code != 0:
                 logger.error("rsync to %s failed with exit code %d", args.target, code)
-                return EXIT_FAILED
+                return exits.FAILED
         else:
             copy_swap(source, Path(args.target))
         logger.info("published release %s to %s (%s) in %.1f s", live, args.target, method,
                     time.monotonic() - started)
         print(f"{live} -> {args.target}")
-        return EXIT_OK
+        return exits.OK
     except FileNotFoundError as e:
         logger.error("%s", e)
-        return EXIT_USAGE
+        return exits.USAGE
     except OSError as e:
         logger.error("publishing to %s failed: %s", args.target, e)
-        return EXIT_FAILED
-    finally:
-        lock.release()
+        return exits.FAILED

@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsroom.core import model
+from newsroom.common import UsageError, add_project_arguments
+from newsroom.core import exits, model
 from newsroom.core.files import content_files
 
 logger = logging.getLogger(__name__)
 
-EXIT_USAGE = 2
 PLACEHOLDER = "여기에 기사 본문을 작성하세요."
 # A new article starts as a draft so the scheduled update job cannot publish a placeholder.
 DRAFT_HINT = (
@@ -27,10 +27,6 @@ DRAFT_HINT = (
 )
 # Generated slugs are `YYYYMMDD-<hex>`; a clash with an existing file gets a fresh suffix.
 _SLUG_ATTEMPTS = 20
-
-
-class UsageError(Exception):
-    """A problem with the command's input, reported with exit code 2."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,14 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", default="", help="agency credited as 뉴스출처")
     parser.add_argument("--source-url", default="", help="URL of the original (http or https)")
     parser.add_argument("--slug", default="", help="ASCII URL slug; default YYYYMMDD-<random hex>")
-    parser.add_argument(
-        "--content", default=None, help="content folder (default: PATH of the settings, content/)"
-    )
-    parser.add_argument(
-        "--settings",
-        default="pelicanconf.py",
-        help="Pelican settings holding NEWSROOM_SECTIONS, relative to the project folder",
-    )
+    # --settings is relative to the project folder (the nearest holding pelicanconf.py).
+    add_project_arguments(parser, state=False, content_default=None)
     parser.add_argument(
         "--publish",
         action="store_true",
@@ -79,19 +69,19 @@ def run(args: argparse.Namespace) -> int:
         path = create_article(content_dir, fields, args.slug, now)
     except UsageError as e:
         print(f"newsroom new: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        return e.exit_code
     print(_shown(path))
-    return 0
+    return exits.OK
 
 
-def _project(settings_name: str, content: str | None) -> tuple[Path, list[str]]:
+def _project(settings_name: Path, content: Path | None) -> tuple[Path, list[str]]:
     """The content folder and the section names, read the same way `newsroom check` reads them.
 
     The project is the nearest folder up from here holding pelicanconf.py; its NEWSROOM_SECTIONS
     (validated by newsroom.core.settings) decide which categories exist, and its PATH is the
     content folder unless --content names another.
     """
-    from newsroom.core.settings import SettingsError, find_root, read_settings, sections
+    from newsroom.core.settings import SettingsError, find_root, read_settings, resolve
 
     root = find_root()
     settings_path = root / settings_name
@@ -99,7 +89,7 @@ def _project(settings_name: str, content: str | None) -> tuple[Path, list[str]]:
         raise UsageError(f"{settings_path}: settings file not found (give one with --settings)")
     try:
         settings = read_settings(root, settings_name)
-        names = [name for name, _slug in sections(settings)]
+        names = resolve(settings).section_names
     except SettingsError as e:
         raise UsageError(f"{settings_path}: {e}") from None
     except Exception as e:  # a settings file is arbitrary Python; report it, don't trace back

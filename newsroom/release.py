@@ -26,45 +26,20 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from newsroom.core.files import atomic_write_json, fsync_dir
+# Locked and job_lock live in newsroom.common; older callers still import them from here.
+from newsroom.common import Locked, add_project_arguments, job_lock
+from newsroom.core import exits
+from newsroom.core.files import atomic_write_json, atomic_write_text, fsync_dir
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_LOCKED = 75  # EX_TEMPFAIL from sysexits.h: try again later
 
 ID_FORMAT = "%Y%m%dT%H%M%S.%fZ"
 ID_RE = re.compile(r"^\d{8}T\d{6}\.\d{6}Z(?:-\d+)?$")
 KEEP_FAILED = 3
-LOCK_NAME = "update.lock"
 
 
 class ReleaseError(RuntimeError):
     """The releases folder or the output link is not in a state we can work with."""
-
-
-class Locked(RuntimeError):
-    """Another update or rollback holds the job lock."""
-
-
-def job_lock(state_dir: Path) -> FileLock:
-    """Take the job lock at once or raise Locked naming the lock file.
-
-    filelock uses flock(2) on Linux: the kernel drops the lock when its holder dies, even
-    under kill -9, so a crashed run never blocks the next one; the file itself stays.
-    """
-    state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / LOCK_NAME
-    lock = FileLock(str(path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise Locked(f"another update is running (lock {path} is held); exiting") from None
-    return lock
 
 
 def _rmtree(path: Path) -> None:
@@ -140,7 +115,7 @@ class Releases:
             os.replace(build_dir, failed)
         else:
             failed.mkdir(parents=True, exist_ok=True)
-        (self.dir / f"failed-{release_id}.log").write_text(log_text, encoding="utf-8")
+        atomic_write_text(self.dir / f"failed-{release_id}.log", log_text)
         olds = sorted(p.name for p in self.dir.iterdir()
                       if p.name.startswith("failed-") and p.is_dir())
         for name in olds[:-KEEP_FAILED]:
@@ -204,12 +179,7 @@ class Releases:
 # --- `newsroom rollback` -------------------------------------------------------------------
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", default="output", type=Path,
-                        help="the live link (default: output)")
-    parser.add_argument("--releases", default="releases", type=Path,
-                        help="the releases folder (default: releases)")
-    parser.add_argument("--state", default=".state", type=Path,
-                        help="state folder holding the job lock (default: .state)")
+    add_project_arguments(parser, content=False, settings=False, output=True, releases=True)
     parser.add_argument("--to", metavar="ID", help="switch to this release instead of the previous")
     parser.add_argument("--list", action="store_true", help="list the releases and exit")
 
@@ -232,29 +202,32 @@ def run(args: argparse.Namespace) -> int:
             meta = releases.meta(rid) or {}
             mark = "*" if rid == live else " "
             print(f"{mark} {rid}  articles={meta.get('articles', '?')}")
-        return EXIT_OK
+        return exits.OK
     try:
-        lock = job_lock(args.state)
+        with job_lock(args.state):
+            return rollback(args, releases)
     except Locked as e:
         logger.error("%s", e)
-        return EXIT_LOCKED
+        return e.exit_code
+
+
+def rollback(args: argparse.Namespace, releases: Releases) -> int:
+    """Switch the live link under the job lock; returns the exit code."""
     try:
         ids, live = releases.ids(), releases.live()
         target = args.to or previous_release(ids, live)
         if target is None:
             logger.error("%s: no release to roll back to (releases: %s, live: %s)",
                          args.releases, ", ".join(ids) or "none", live or "none")
-            return EXIT_FAILED
+            return exits.FAILED
         if target not in ids:
             logger.error("%s: no release %r (have: %s)", args.releases, target, ", ".join(ids))
-            return EXIT_FAILED
+            return exits.FAILED
         started = time.monotonic()
         releases.switch(target)
         logger.info("rolled back in %.3f s", time.monotonic() - started)
         print(f"{args.output} -> {releases.path(target)} (was {live or 'nothing'})")
-        return EXIT_OK
+        return exits.OK
     except (OSError, ReleaseError) as e:
         logger.error("rollback failed: %s", e)
-        return EXIT_FAILED
-    finally:
-        lock.release()
+        return exits.FAILED

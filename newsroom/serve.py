@@ -7,6 +7,8 @@ import http.server
 import os
 import sys
 
+from newsroom.core import exits
+
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files with a real 404 page, like a production web server would give."""
@@ -39,7 +41,7 @@ def run(args) -> int:
     if not os.path.isdir(directory):
         print(f"{args.directory}: no built site here (run `make html` or `newsroom update`)",
               file=sys.stderr)
-        return 2
+        return exits.USAGE
     handler = functools.partial(_Handler, directory=directory)
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as httpd:
         print(f"Serving {args.directory} at http://{args.host}:{args.port}/ (Ctrl-C to stop)")
@@ -47,4 +49,4 @@ def run(args) -> int:
             httpd.serve_forever()
         except KeyboardInterrupt:
             pass
-    return 0
+    return exits.OK

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newsroom.release import EXIT_LOCKED
+from newsroom.core.exits import LOCKED as EXIT_LOCKED
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
