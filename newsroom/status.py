@@ -9,10 +9,10 @@ server's authentication if editors need it online; see docs/operations.md).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -23,21 +23,17 @@ from newsroom.core.model import iso_kst
 
 logger = logging.getLogger(__name__)
 
-# Column labels for source health fields we know; unknown fields keep their own name.
+# Column labels, in column order, for the fields of press_scraper.health.SourceHealth; a
+# field added there later shows up after these under its own name.
 HEALTH_LABELS = {
-    "name": "이름",
     "last_success": "마지막 성공",
     "last_new_article": "마지막 새 기사",
-    "last_new": "마지막 새 기사",
     "last_failure": "마지막 실패",
     "consecutive_failures": "연속 실패",
-    "consecutive_empty": "연속 빈 결과",
     "runs_without_items": "연속 빈 결과",
     "ok_runs": "성공 횟수",
     "ever_found": "기사 발견 이력",
     "last_error": "마지막 오류",
-    "warning": "경고",
-    "runs": "실행 횟수",
 }
 RESULT_LABELS = {
     "published": "새 배포본 게시",
@@ -102,7 +98,7 @@ code { font-size: .9em; }
 <table>
 <tr><th>출처</th>{% for c in health_cols %}<th>{{ labels.get(c, c) }}</th>{% endfor %}</tr>
 {% for id, row in health_rows %}
-<tr class="{{ 'bad' if row.get('consecutive_failures') or row.get('warning')
+<tr class="{{ 'bad' if row.get('consecutive_failures')
   or (row.get('ever_found') and row.get('runs_without_items')) else '' }}">
 <td>{{ id }}</td>{% for c in health_cols %}<td>{{ row.get(c)|cell }}</td>{% endfor %}</tr>
 {% endfor %}
@@ -138,33 +134,26 @@ def iso(dt: datetime) -> str:
     return iso_kst(dt)
 
 
-def health_rows(health: object) -> tuple[list[tuple[str, dict]], list[str]]:
-    """Rows (source id, fields) and ordered columns from press_scraper's health.json.
+def health_rows(health: Mapping[str, Mapping]) -> tuple[list[tuple[str, dict]], list[str]]:
+    """Rows (source id, fields) and ordered columns from the source health by id.
 
-    Accepts {"sources": {id: {...}}}, {id: {...}} or [{"id": ...}, ...]: the table shows what
-    the scraper records, so a new health field appears without a change here.
+    `health` maps each source id to its SourceHealth's fields (`read_health`). Columns are the
+    fields that fit a cell (the run history does not), known ones first.
     """
-    if isinstance(health, Mapping) and isinstance(health.get("sources"), Mapping | list):
-        health = health["sources"]
-    rows: list[tuple[str, dict]] = []
-    if isinstance(health, Mapping):
-        rows = [(str(k), dict(v)) for k, v in health.items() if isinstance(v, Mapping)]
-    elif isinstance(health, list):
-        rows = [(str(v.get("id", "?")), {k: x for k, x in v.items() if k != "id"})
-                for v in health if isinstance(v, Mapping)]
+    rows = sorted((str(sid), dict(fields)) for sid, fields in health.items())
     cols: list[str] = []
     for _, row in rows:
         for k, v in row.items():
             if k not in cols and not isinstance(v, Mapping | list):
                 cols.append(k)
-    # Known fields first, in the order of HEALTH_LABELS; the rest after, as recorded.
     order = {k: i for i, k in enumerate(HEALTH_LABELS)}
     cols.sort(key=lambda k: order.get(k, len(order)))
-    return sorted(rows), cols
+    return rows, cols
 
 
-def render_page(status: Mapping, health: object, health_path: str) -> str:
-    rows, cols = health_rows(health) if health is not None else ([], [])
+def render_page(status: Mapping, health: Mapping[str, Mapping] | None, health_path: str) -> str:
+    """The editors' page for a status dict and the source health by id (None: no record)."""
+    rows, cols = health_rows(health) if health else ([], [])
     return _template.render(
         s=_Attr(status), result_label=RESULT_LABELS.get(status.get("result"), status.get("result")),
         health_rows=rows, health_cols=cols, labels=HEALTH_LABELS, health_path=health_path)
@@ -182,19 +171,22 @@ class _Attr(dict):
         return value
 
 
-def read_health(path: Path) -> object | None:
+def read_health(state_dir: Path) -> dict[str, dict] | None:
+    """Each source's health fields by id, read through press_scraper.health (its one reader).
+
+    None when the scraper is not installed; an empty dict when nothing is recorded yet (the
+    page then names `<state>/health.json`, press_scraper.health.HEALTH_FILE).
+    """
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        from press_scraper.health import Health
+    except ImportError:
         return None
-    except (OSError, ValueError) as e:
-        logger.warning("%s: unreadable source health (%s)", path, e)
-        return None
+    return {sid: asdict(h) for sid, h in Health(state_dir).sources().items()}
 
 
-def write(status: Mapping, json_path: Path, html_path: Path, health_path: Path) -> None:
+def write(status: Mapping, json_path: Path, html_path: Path, state_dir: Path) -> None:
     """Write status.json and the status page, each atomically."""
     json_path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_json(json_path, status)
-    page = render_page(status, read_health(health_path), str(health_path))
+    page = render_page(status, read_health(state_dir), str(Path(state_dir) / "health.json"))
     atomic_write(html_path, page.encode("utf-8"))

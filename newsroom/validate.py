@@ -4,7 +4,9 @@ A release is refused when:
 - an article or page in content/ that is not a draft has no page at its URL;
 - a draft has a page anywhere (its article URL or the draft URL);
 - an HTML file links (href, src, srcset) to a file of the site that does not exist;
-- a feed named in the settings is missing or does not parse with feedparser.
+- a feed named in the settings is missing or does not parse with feedparser;
+- a configured section (NEWSROOM_SECTIONS, as resolved by newsroom.core.settings) has no
+  page or no feeds, even when it has no articles yet.
 
 The link check reads every HTML file once with lxml and checks targets against one set of
 the release's paths, so it costs one parse per page and no disk look-ups.
@@ -25,6 +27,7 @@ from lxml import etree, html
 
 from newsroom.core.files import content_files
 from newsroom.core.model import derive_slug, parse_header
+from newsroom.core.settings import Resolved
 
 logger = logging.getLogger(__name__)
 
@@ -293,6 +296,25 @@ def check_feeds(release: Path, files: set[str], settings: Mapping,
     return problems
 
 
+# --- sections --------------------------------------------------------------------------------
+
+def section_targets(settings: Mapping, resolved: Resolved) -> list[tuple[str, str]]:
+    """(path, what) every configured section must have: its page and its feeds."""
+    out = []
+    for name, slug in resolved.sections:
+        for key, what in (("CATEGORY_SAVE_AS", "page"), ("CATEGORY_FEED_ATOM", "Atom feed"),
+                          ("CATEGORY_FEED_RSS", "RSS feed")):
+            path = _save_as(settings.get(key) or "", slug)
+            if path:
+                out.append((path, f"section {name} ({slug}) {what}"))
+    return out
+
+
+def check_sections(files: set[str], settings: Mapping, resolved: Resolved) -> list[Problem]:
+    return [Problem(path, f"missing: {what} should be published at {path}")
+            for path, what in section_targets(settings, resolved) if path not in files]
+
+
 # --- all together ----------------------------------------------------------------------------
 
 @dataclass
@@ -304,13 +326,18 @@ class Report:
     articles: int
 
 
-def validate_release(release: Path, content_dir: Path, settings: Mapping) -> Report:
-    """Run every check on a built release folder."""
+def validate_release(release: Path, content_dir: Path, settings: Mapping,
+                     resolved: Resolved) -> Report:
+    """Run every check on a built release folder.
+
+    `settings` are the build's (Pelican's URL and feed patterns); `resolved` gives the
+    sections and the site origin, as every command sees them.
+    """
     files = release_files(release)
     docs = content_docs(content_dir, settings)
     problems = check_pages(docs, files, settings)
-    origin = str(settings.get("NEWSROOM_SITE_ORIGIN") or settings.get("SITEURL") or "")
-    link_problems, links = check_links(release, files, origin)
+    problems += check_sections(files, settings, resolved)
+    link_problems, links = check_links(release, files, resolved.origin)
     problems += link_problems
     published = sum(1 for d in docs if d.kind == "article" and not d.draft)
     problems += check_feeds(release, files, settings, published)

@@ -1,0 +1,138 @@
+"""The update job's Pelican build: its inputs, the child process, and reading its log.
+
+The build runs `python -m pelican CONTENT -s SETTINGS -o DIR` in a child process, so a crash
+there cannot take the job down; the child dies with the job (PR_SET_PDEATHSIG) and is killed
+past its timeout. Its log is read back for the `path:line: message` problems and for errors
+Pelican logged while still exiting 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# `path:line: message` as printed by newsroom_site's strict build and `newsroom check`.
+PROBLEM_RE = re.compile(r"(?P<path>[^\s:'\"]+\.(?:md|markdown|mkd|mdown)):(?P<line>\d+): (?P<msg>.+)")
+BUILD_ENV = {"COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+# Pelican's console handler draws columns padded to the terminal width; a root handler
+# installed first makes its logging.basicConfig() a no-op, so each record is one plain line
+# with its level, which is what lets the job refuse a build that logged an error.
+PELICAN_RUNNER = (
+    "import logging, sys\n"
+    "logging.basicConfig(level=logging.INFO, stream=sys.stderr,"
+    " format='%(levelname)s %(name)s: %(message)s')\n"
+    "from pelican import main\n"
+    "sys.argv[0] = 'pelican'\n"
+    "main(sys.argv[1:])\n"
+)
+LOG_ERROR_RE = re.compile(r"^(?:ERROR|CRITICAL) (?P<msg>.+)$", re.MULTILINE)
+
+
+def build_inputs(content: Path, settings_file: Path,
+                 settings: dict) -> tuple[list[Path], dict[str, str]]:
+    """Every path the build reads, and the non-file inputs (tool version, SITEURL)."""
+    import pelican
+
+    inputs = [content, Path(settings["THEME"]), settings_file]
+    inputs += [Path(p) for p in settings.get("PLUGIN_PATHS") or []]
+    sibling = settings_file.resolve().parent / "pelicanconf.py"
+    if sibling.exists():
+        inputs.append(sibling)
+    meta = {"pelican": pelican.__version__, "env:SITEURL": os.environ.get("SITEURL", "")}
+    return inputs, meta
+
+
+def reader_cache(state_dir: Path) -> Path:
+    """Pelican's reader cache for published builds (see pelicanconf.py): a cache, never truth."""
+    return state_dir / "pelican-cache"
+
+
+def drop_reader_cache(state_dir: Path, why: str) -> None:
+    cache = reader_cache(state_dir)
+    if cache.exists():
+        logger.info("dropping Pelican's reader cache: %s", why)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL when the update job dies, so a killed job leaves no builder."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    os.setpgrp()
+
+
+def run_pelican(content: Path, settings_file: Path, build_dir: Path, log_path: Path, *,
+                state_dir: Path, timeout: float) -> tuple[int, float]:
+    """Build in a child process; returns (exit code, seconds). The log goes to log_path."""
+    cmd = [sys.executable, "-c", PELICAN_RUNNER, str(content), "-s", str(settings_file),
+           "-o", str(build_dir), "--log-handler", "plain"]
+    logger.debug("build: %s", " ".join(cmd))
+    env = dict(os.environ, **BUILD_ENV)
+    env["NEWSROOM_CACHE_PATH"] = str(reader_cache(state_dir).resolve())
+    started = time.monotonic()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, env=env,
+                                preexec_fn=_die_with_parent if os.name == "posix" else None)
+        try:
+            while True:
+                try:
+                    code = proc.wait(timeout=0.5)
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() - started > timeout:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        proc.wait()
+                        log.write(f"\nbuild stopped after {timeout:.0f} s "
+                                  "(--build-timeout)\n".encode())
+                        code = -signal.SIGKILL
+                        break
+        except BaseException:
+            proc.kill()
+            raise
+    return code, time.monotonic() - started
+
+
+def logged_errors(log_text: str) -> list[str]:
+    """The messages of ERROR/CRITICAL lines in a build log."""
+    return [m["msg"] for m in LOG_ERROR_RE.finditer(log_text)]
+
+
+def build_problems(log_text: str, content: Path, settings: dict,
+                   section_names: list[str]) -> list[str]:
+    """The `path:line: message` lines of a failed build, from its log, else from the checker."""
+    seen: list[str] = []
+    for m in PROBLEM_RE.finditer(log_text):
+        line = f"{m['path']}:{m['line']}: {m['msg'].strip()}"
+        if line not in seen:
+            seen.append(line)
+    if seen:
+        return seen
+    try:
+        from newsroom.core.check import check_content
+    except ImportError:
+        return []
+    try:
+        return [str(p) for p in check_content(content, section_names,
+                                              page_paths=settings.get("PAGE_PATHS") or ["pages"],
+                                              base=Path.cwd())]
+    except Exception as e:  # the checker is a second opinion here; the log stays the reason
+        logger.debug("check_content failed: %s", e)
+        return []
+
+
+def tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
