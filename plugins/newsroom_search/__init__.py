@@ -1,0 +1,78 @@
+"""Pelican plugin: Korean full-text search without a server.
+
+Signals used, and why:
+- `initialized`: set NEWSROOM_SEARCH_URL, so the theme shows the header search form (the
+  site without this plugin renders byte for byte as before).
+- `get_generators`: after the articles are read, one generator renders the search page and
+  writes the index under search/ (only the index files whose bytes changed).
+
+Stages, one module each: records.py (Pelican article -> SearchDoc), tokenize.py (terms),
+index.py (SearchDocs -> files), write.py (files -> disk), query.py (the query rules, for
+tests and benchmarks; the browser runs theme/static/js/search.js). docs/search.md explains
+the design.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .index import build_files
+from .records import from_article
+from .write import write_index
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "search/"
+DEFAULT_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
+
+
+def on_initialized(pelican) -> None:
+    settings = pelican.settings
+    url = settings.get("NEWSROOM_SEARCH_URL") or DEFAULT_URL
+    if not url.endswith("/"):
+        url += "/"
+    settings["NEWSROOM_SEARCH_URL"] = url
+
+
+class SearchGenerator(Generator):
+    """The search page (template search.html) and the index files beside it."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        url = self.settings["NEWSROOM_SEARCH_URL"]
+        articles = self.context.get("articles", [])
+        sections = self.settings.get("NEWSROOM_SECTIONS") or DEFAULT_SECTIONS
+        start = time.monotonic()
+        docs = [from_article(a) for a in articles]
+        files = build_files(docs, sections)
+        report = write_index(Path(self.output_path) / url, files)
+        logger.info(
+            "search: %d articles, %d index files (%d written, %d unchanged, %d removed) in %.1f s",
+            len(docs), len(files), len(report.written), report.unchanged, len(report.removed),
+            time.monotonic() - start,
+        )
+        sources = sorted({d.source for d in docs if d.source})
+        writer.write_file(
+            url + "index.html",
+            self.get_template("search"),
+            self.context,
+            relative_urls=self.settings.get("RELATIVE_URLS"),
+            page_name=url.rstrip("/"),
+            SEARCH_SOURCES=sources,
+        )
+
+
+def get_generators(pelican):
+    return [SearchGenerator]
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)

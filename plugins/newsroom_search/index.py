@@ -1,0 +1,181 @@
+"""The search index as files: pure functions from SearchDocs to {relative path: bytes}.
+
+Layout under search/ (see docs/search.md):
+- manifest.json: doc count, shard count, sections, sources, and a short hash of every other
+  file (the script adds it to URLs, so a browser never mixes an old shard with a new one);
+- s/<k>.txt: postings, one term a line, `term<TAB>postings`; a term lives in shard
+  fnv1a(term) % shards, so a new article touches only the shards of its own terms;
+- d/<k>.json: what a result shows (URL, title, section, source, date, excerpt), 100 docs a file;
+- f/<k>.json: what the filters need (section, source, day), 1,000 docs a file.
+
+Doc ids are publication order (oldest 0). A new article is the newest, takes the next id and
+lands in the last d/ and f/ files; older ids never move, so other shards keep their bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from .records import SearchDoc
+from .tokenize import text_terms
+
+FORMAT_VERSION = 1
+DOC_CHUNK = 100
+FACET_CHUNK = 1000
+# 64 URL-safe characters: the first 32 end a number, the last 32 carry 5 more bits of it.
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over the code points of `text` (search.js computes the same)."""
+    h = 0x811C9DC5
+    for ch in text:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shard_count(docs: int) -> int:
+    """Shards for a site of `docs` articles: about 40 articles' worth of terms per shard.
+
+    A power of two between 8 and 1024, so it changes only when the site doubles in size
+    (then every shard is written anew once).
+    """
+    n = 8
+    while n < 1024 and n * 40 < docs:
+        n *= 2
+    return n
+
+
+def shard_of(term: str, shards: int) -> int:
+    return fnv1a(term) % shards
+
+
+def encode_number(value: int) -> str:
+    """A non-negative integer as 5-bit groups, most significant first; the last one ends it."""
+    groups = [value & 31]
+    value >>= 5
+    while value:
+        groups.append(value & 31)
+        value >>= 5
+    out = [DIGITS[32 + g] for g in reversed(groups[1:])]
+    out.append(DIGITS[groups[0]])
+    return "".join(out)
+
+
+def decode_numbers(text: str) -> list[int]:
+    out, acc = [], 0
+    for ch in text:
+        d = DIGITS.index(ch)
+        if d >= 32:
+            acc = (acc << 5) | (d - 32)
+        else:
+            out.append((acc << 5) | d)
+            acc = 0
+    return out
+
+
+def encode_postings(postings: Sequence[tuple[int, bool]]) -> str:
+    """Sorted (doc id, in title) pairs as gaps: ((id - previous - 1) << 1) | in_title."""
+    prev = -1
+    out = []
+    for doc_id, in_title in postings:
+        out.append(encode_number(((doc_id - prev - 1) << 1) | int(in_title)))
+        prev = doc_id
+    return "".join(out)
+
+
+def decode_postings(text: str) -> list[tuple[int, bool]]:
+    prev = -1
+    out = []
+    for v in decode_numbers(text):
+        prev = prev + 1 + (v >> 1)
+        out.append((prev, bool(v & 1)))
+    return out
+
+
+def order_docs(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
+    """Doc ids: oldest first, ties by URL, so the order never depends on file-system order."""
+    return sorted(docs, key=lambda d: (d.date.timestamp(), d.url))
+
+
+def postings(docs: Sequence[SearchDoc]) -> dict[str, list[tuple[int, bool]]]:
+    """term -> [(doc id, the term is in the title)], ids ascending."""
+    out: dict[str, list[tuple[int, bool]]] = {}
+    for doc_id, doc in enumerate(docs):
+        title = text_terms(doc.title)
+        for term in title | text_terms(doc.body):
+            out.setdefault(term, []).append((doc_id, term in title))
+    return out
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _short_hash(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:8]
+
+
+def render_shards(post: dict[str, list[tuple[int, bool]]], shards: int) -> list[bytes]:
+    lines: list[list[str]] = [[] for _ in range(shards)]
+    for term in sorted(post):
+        lines[shard_of(term, shards)].append(f"{term}\t{encode_postings(post[term])}\n")
+    return ["".join(x).encode("utf-8") for x in lines]
+
+
+def build_files(
+    docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]]
+) -> dict[str, bytes]:
+    """Every file of the index, keyed by its path relative to the search/ folder.
+
+    `sections` is [(name, slug)] in menu order (NEWSROOM_SECTIONS); a section slug not in
+    it is appended, so every doc has one.
+    """
+    ordered = order_docs(docs)
+    section_list = [[slug, name] for name, slug in sections]
+    section_index = {slug: i for i, (slug, _name) in enumerate(section_list)}
+    sources: list[str] = []
+    source_index: dict[str, int] = {}
+    doc_rows, facet_rows = [], []
+    for doc in ordered:
+        if doc.section not in section_index:
+            section_index[doc.section] = len(section_list)
+            section_list.append([doc.section, doc.section])
+        src = -1
+        if doc.source:
+            if doc.source not in source_index:
+                source_index[doc.source] = len(sources)
+                sources.append(doc.source)
+            src = source_index[doc.source]
+        sec = section_index[doc.section]
+        doc_rows.append([doc.url, doc.title, sec, src, doc.date_label, doc.excerpt])
+        facet_rows.append([sec, src, doc.day])
+
+    n = shard_count(len(ordered))
+    files: dict[str, bytes] = {}
+    for k, data in enumerate(render_shards(postings(ordered), n)):
+        files[f"s/{k}.txt"] = data
+    for k in range(0, max(len(doc_rows), 1), DOC_CHUNK):
+        files[f"d/{k // DOC_CHUNK}.json"] = _json(doc_rows[k : k + DOC_CHUNK])
+    for k in range(0, max(len(facet_rows), 1), FACET_CHUNK):
+        files[f"f/{k // FACET_CHUNK}.json"] = _json(facet_rows[k : k + FACET_CHUNK])
+
+    def hashes(prefix: str) -> list[str]:
+        keys = sorted((p for p in files if p.startswith(prefix)), key=lambda p: int(p[2:].split(".")[0]))
+        return [_short_hash(files[p]) for p in keys]
+
+    manifest = {
+        "v": FORMAT_VERSION,
+        "count": len(ordered),
+        "shards": n,
+        "docChunk": DOC_CHUNK,
+        "facetChunk": FACET_CHUNK,
+        "sections": section_list,
+        "sources": sources,
+        "hash": {"s": hashes("s/"), "d": hashes("d/"), "f": hashes("f/")},
+    }
+    files["manifest.json"] = _json(manifest)
+    return files

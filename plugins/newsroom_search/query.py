@@ -1,0 +1,86 @@
+"""Queries against the built index files, the way theme/static/js/search.js runs them.
+
+Used by the tests and bench/search.py to measure recall and precision without a browser;
+the browser test checks that search.js returns the same ids for the whole query set.
+
+Matching: every word of the query must be found (AND). A word is found in an article when
+all its terms (bigrams) are in it. When that finds nothing, a relaxed pass lets a word of
+two or more bigrams miss some (a typo: 오누리상품권, 교통협의채), as long as at least half
+of its bigrams match; an article never matches without a part of every word.
+Ranking: articles with more query words in the title first, then newer first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .index import decode_postings, shard_of
+from .tokenize import query_words
+
+
+@dataclass
+class Result:
+    ids: list[int]  # best first
+    relaxed: bool  # found by the relaxed (typo-tolerant) pass
+
+
+class LoadedIndex:
+    """The index files decoded into memory (the browser loads only the shards it needs)."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.manifest = json.loads(files["manifest.json"])
+        self.shards = self.manifest["shards"]
+        self._files = files
+        self._decoded: dict[int, dict[str, str]] = {}
+
+    def _shard(self, k: int) -> dict[str, str]:
+        if k not in self._decoded:
+            text = self._files[f"s/{k}.txt"].decode("utf-8")
+            self._decoded[k] = dict(line.split("\t", 1) for line in text.splitlines() if line)
+        return self._decoded[k]
+
+    def postings(self, term: str) -> dict[int, bool]:
+        raw = self._shard(shard_of(term, self.shards)).get(term)
+        return dict(decode_postings(raw)) if raw else {}
+
+    def doc(self, doc_id: int) -> list:
+        chunk = self.manifest["docChunk"]
+        rows = json.loads(self._files[f"d/{doc_id // chunk}.json"])
+        return rows[doc_id % chunk]
+
+
+def _word_hits(index: LoadedIndex, terms: list[str], relaxed: bool) -> dict[int, tuple[int, bool]]:
+    """doc id -> (terms matched, all terms in the title) for one query word."""
+    lists = [index.postings(t) for t in terms]
+    need = len(terms) if not relaxed else max(1, (len(terms) + 1) // 2)
+    if relaxed and len(terms) < 2:
+        need = len(terms)
+    counts: dict[int, int] = {}
+    in_title: dict[int, int] = {}
+    for plist in lists:
+        for doc_id, t in plist.items():
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+            in_title[doc_id] = in_title.get(doc_id, 0) + int(t)
+    return {
+        d: (c, in_title[d] == len(terms)) for d, c in counts.items() if c >= need
+    }
+
+
+def search(index: LoadedIndex, query: str) -> Result:
+    words = query_words(query)
+    if not words:
+        return Result([], False)
+    for relaxed in (False, True):
+        per_word = [_word_hits(index, terms, relaxed) for _w, terms in words]
+        common = set(per_word[0])
+        for hits in per_word[1:]:
+            common &= set(hits)
+        if common:
+            def key(d: int):
+                matched = sum(h[d][0] for h in per_word)
+                titled = sum(1 for h in per_word if h[d][1])
+                return (-matched, -titled, -d) if relaxed else (-titled, -d)
+
+            return Result(sorted(common, key=key), relaxed)
+    return Result([], False)
