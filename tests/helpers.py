@@ -138,6 +138,22 @@ def build_site(
     )
 
 
+def build_ok(
+    content_dir: Path | str, out_dir: Path | str, settings_name: str = "publishconf.py", **kwargs
+) -> BuildResult:
+    """`build_site` with one of the project's settings files, failing the test unless it exits 0.
+
+    `settings_name` is `publishconf.py` (strict, the default) or `pelicanconf.py` (preview);
+    other keyword arguments go to `build_site`.
+    """
+    import pytest
+
+    result = build_site(content_dir, out_dir, PROJECT_ROOT / settings_name, **kwargs)
+    if result.returncode != 0:
+        pytest.fail(f"{settings_name} build failed (exit {result.returncode}):\n{result.log[-6000:]}")
+    return result
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files without logging each request to the test output."""
 

@@ -8,10 +8,12 @@ screenshots.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT_ROOT, read_articles
+from helpers import PROJECT_ROOT, read_articles, serve_directory
 
 # name -> (width, height, is_mobile)
 VIEWPORTS = {
@@ -60,6 +62,17 @@ def new_context(chromium, viewport: str, **kwargs):
         timezone_id="Asia/Seoul",
         **kwargs,
     )
+
+
+@contextmanager
+def served_page(chromium, root: Path, viewport: str) -> Iterator[tuple]:
+    """(page, origin): a fresh page at a named viewport, and `root` served on 127.0.0.1."""
+    context = new_context(chromium, viewport)
+    try:
+        with serve_directory(root) as server:
+            yield context.new_page(), server.url
+    finally:
+        context.close()
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))

@@ -9,7 +9,7 @@ inline styles, and the page must not scroll sideways (a wide table scrolls in it
 from __future__ import annotations
 
 import pytest
-from helpers import PROJECT_ROOT, build_site, serve_directory, write_article
+from helpers import build_ok, serve_directory, write_article
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,7 @@ def table_site(tmp_path_factory):
     write_article(content / "articles", "budget-table", TABLE, Title="예산안 표 기사",
                   Date="2026-11-20 10:00:00", Category="정치", Tags="대구")
     out = root / "output"
-    result = build_site(content, out, PROJECT_ROOT / "pelicanconf.py")
-    assert result.returncode == 0, result.log[-3000:]
+    build_ok(content, out, "pelicanconf.py")
     with serve_directory(out) as server:
         yield out, server.url
 

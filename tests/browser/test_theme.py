@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import VIEWPORTS, new_context
-from helpers import SECTIONS
+from conftest import VIEWPORTS, new_context, served_page
+from helpers import SECTIONS, build_ok, write_article
 
 pytestmark = pytest.mark.browser
 
@@ -330,62 +330,46 @@ def test_print_style_keeps_the_article_and_shows_the_original_url(page_at, site_
         assert showcase_article.source_url in after
 
 
-def test_preview_banner_lists_problem_files(chromium, build_site, tmp_path, project_root):
+def test_preview_banner_lists_problem_files(chromium, tmp_path):
     """The preview (pelicanconf.py) builds the good files and names the bad one on every page."""
-    from helpers import serve_directory, write_article
-
     content = tmp_path / "content"
     write_article(content / "articles", "good-one", "본문입니다.", title="정상 기사",
                   date="2025-12-16 16:30:06", category="경제", slug="good-one")
     write_article(content / "articles", "bad-one", "본문입니다.", title="날짜가 틀린 기사",
                   date="2025.13.45", category="경제", slug="bad-one")
     out = tmp_path / "out"
-    result = build_site(content, out, project_root / "pelicanconf.py")
-    assert result.returncode == 0, result.log[-3000:]
-    context = new_context(chromium, "phone")
-    page = context.new_page()
-    try:
-        with serve_directory(out) as server:
-            open_page(page, server.url + "/")
-            banner = page.locator(".problems")
-            assert banner.is_visible()
-            assert "content/articles/bad-one.md:2:" in banner.inner_text()
-            assert horizontal_overflow(page) <= 0
-            open_page(page, server.url + "/news/good-one.html")
-            assert page.locator(".problems").is_visible()
-    finally:
-        context.close()
+    build_ok(content, out, "pelicanconf.py")
+    with served_page(chromium, out, "phone") as (page, origin):
+        open_page(page, origin + "/")
+        banner = page.locator(".problems")
+        assert banner.is_visible()
+        assert "content/articles/bad-one.md:2:" in banner.inner_text()
+        assert horizontal_overflow(page) <= 0
+        open_page(page, origin + "/news/good-one.html")
+        assert page.locator(".problems").is_visible()
 
 
-def test_section_pages_link_to_each_other(chromium, build_site, tmp_path, project_root):
+def test_section_pages_link_to_each_other(chromium, tmp_path):
     """25 articles in 경제: page 1 holds 20 with links to page 2, which holds the other 5."""
-    from helpers import serve_directory, write_article
-
     content = tmp_path / "content"
     for i in range(25):
         write_article(content / "articles", f"econ-{i:02d}", f"{i}번째 기사 본문입니다.",
                       title=f"경제 기사 {i:02d}", date=f"2025-12-{1 + i:02d} 09:00:00",
                       category="경제", slug=f"econ-{i:02d}")
     out = tmp_path / "out"
-    result = build_site(content, out, project_root / "publishconf.py")
-    assert result.returncode == 0, result.log[-3000:]
-    context = new_context(chromium, "phone")
-    page = context.new_page()
-    try:
-        with serve_directory(out) as server:
-            open_page(page, server.url + "/section/economy/")
-            assert page.locator(".cards > li").count() == 20
-            assert page.locator(".cards .card__title").first.inner_text() == "경제 기사 24"
-            pager = page.get_by_role("navigation", name="페이지")
-            assert pager.locator('[aria-current="page"]').inner_text() == "1"
-            pager.get_by_role("link", name="다음").click()
-            page.wait_for_load_state("load")
-            assert page.url == server.url + "/section/economy/2/"
-            assert page.locator(".cards > li").count() == 5
-            assert page.locator(".site-nav a[aria-current=page]").inner_text() == "경제"
-            assert horizontal_overflow(page) <= 0
-            page.get_by_role("navigation", name="페이지").get_by_role("link", name="1").click()
-            page.wait_for_load_state("load")
-            assert page.url == server.url + "/section/economy/"
-    finally:
-        context.close()
+    build_ok(content, out)
+    with served_page(chromium, out, "phone") as (page, origin):
+        open_page(page, origin + "/section/economy/")
+        assert page.locator(".cards > li").count() == 20
+        assert page.locator(".cards .card__title").first.inner_text() == "경제 기사 24"
+        pager = page.get_by_role("navigation", name="페이지")
+        assert pager.locator('[aria-current="page"]').inner_text() == "1"
+        pager.get_by_role("link", name="다음").click()
+        page.wait_for_load_state("load")
+        assert page.url == origin + "/section/economy/2/"
+        assert page.locator(".cards > li").count() == 5
+        assert page.locator(".site-nav a[aria-current=page]").inner_text() == "경제"
+        assert horizontal_overflow(page) <= 0
+        page.get_by_role("navigation", name="페이지").get_by_role("link", name="1").click()
+        page.wait_for_load_state("load")
+        assert page.url == origin + "/section/economy/"

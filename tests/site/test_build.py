@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from helpers import (
     SECTIONS,
     TEST_NOW,
-    build_site,
+    build_ok,
     html_files,
     link_targets,
     output_rel,
@@ -41,52 +41,6 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 NS = {"sm": SITEMAP_NS, "news": NEWS_NS}
 KST_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?\+09:00$")
 NOW = model.parse_date(TEST_NOW)
-
-
-# --- fixtures ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(built_site):
-    """The sample build; every test here needs it to have succeeded."""
-    if built_site.returncode != 0:
-        pytest.fail(f"build failed (exit {built_site.returncode}):\n{built_site.log[-6000:]}")
-    return built_site
-
-
-@pytest.fixture(scope="module")
-def out(site) -> Path:
-    return site.output
-
-
-@pytest.fixture(scope="module")
-def origin(site) -> str:
-    return site.origin
-
-
-@pytest.fixture(scope="module")
-def articles(project_root):
-    """Every article of the sample content, newest first."""
-    return read_articles(project_root / "content")
-
-
-@pytest.fixture(scope="module")
-def published(articles):
-    return [a for a in articles if a.published]
-
-
-@pytest.fixture(scope="module")
-def settings(project_root):
-    """Pelican's settings from publishconf.py, to name pages with Pelican's own slug rules."""
-    from pelican.settings import read_settings
-
-    return read_settings(str(project_root / "publishconf.py"))
-
-
-@pytest.fixture(scope="module")
-def soups(out):
-    """Every HTML page of the build, parsed once: output-relative path -> soup."""
-    return {output_rel(out, f): parse_html(f) for f in html_files(out)}
 
 
 def _soup(soups, rel):
@@ -699,8 +653,7 @@ def test_every_page_is_korean_with_a_title_and_one_h1(soups):
 
 def test_preview_build_of_the_sample_is_clean(project_root, tmp_path):
     """The editors' preview (pelicanconf.py) builds the same content without a warning."""
-    result = build_site(project_root / "content", tmp_path / "preview", project_root / "pelicanconf.py")
-    assert result.returncode == 0, result.log[-3000:]
+    result = build_ok(project_root / "content", tmp_path / "preview", "pelicanconf.py")
     assert not result.problems(), "\n".join(result.problems())
     home = text_of(parse_html(tmp_path / "preview" / "index.html"))
     assert ".md:" not in home, "the preview of good content shows a problem banner"
@@ -718,6 +671,21 @@ def _listed(out, first_page: Path) -> set[str]:
     return found
 
 
+def _listing_problems(out, kind: str, listings: dict[str, tuple[Path, list]]) -> list[str]:
+    """Problems of the listing pages of one kind (tag, author, month): name -> (first page,
+    articles); each page must be written and list its articles over its numbered pages."""
+    assert listings, f"no sample article has a {kind}"
+    problems = []
+    for name, (page, arts) in listings.items():
+        if not page.is_file():
+            problems.append(f"{kind} {name!r}: {output_rel(out, page)} not written")
+            continue
+        missing = {a.url for a in arts} - _listed(out, page)
+        if missing:
+            problems.append(f"{kind} {name!r}: {output_rel(out, page)} lacks {sorted(missing)}")
+    return problems
+
+
 def test_tag_pages_list_their_articles(out, soups, published, settings):
     from pelican.urlwrappers import Tag
 
@@ -725,20 +693,14 @@ def test_tag_pages_list_their_articles(out, soups, published, settings):
     for a in published:
         for t in a.tags:
             by_tag[t].append(a)
-    assert by_tag, "no sample article has Tags"
-    problems = []
+    pages = {name: (out / Tag(name, settings).save_as, arts) for name, arts in by_tag.items()}
+    problems = _listing_problems(out, "tag", pages)
     for name, arts in by_tag.items():
-        page = out / Tag(name, settings).save_as
-        if not page.is_file():
-            problems.append(f"tag {name!r}: {output_rel(out, page)} not written")
-            continue
-        missing = {a.url for a in arts} - _listed(out, page)
-        if missing:
-            problems.append(f"tag {name!r}: {output_rel(out, page)} lacks {sorted(missing)}")
+        page = output_rel(out, out / Tag(name, settings).save_as)
         for a in arts:
             soup = soups.get(a.url)
-            if soup and output_rel(out, page) not in link_targets(out, out / a.url, soup):
-                problems.append(f"{a.url}: no link to its tag page {output_rel(out, page)}")
+            if soup and page not in link_targets(out, out / a.url, soup):
+                problems.append(f"{a.url}: no link to its tag page {page}")
     assert not problems, "\n".join(problems[:40])
 
 
@@ -749,16 +711,8 @@ def test_author_pages_list_their_articles(out, published, settings):
     for a in published:
         for name in a.authors:
             by_author[name].append(a)
-    assert by_author, "no sample article has Authors"
-    problems = []
-    for name, arts in by_author.items():
-        page = out / Author(name, settings).save_as
-        if not page.is_file():
-            problems.append(f"author {name!r}: {output_rel(out, page)} not written")
-            continue
-        missing = {a.url for a in arts} - _listed(out, page)
-        if missing:
-            problems.append(f"author {name!r}: {output_rel(out, page)} lacks {sorted(missing)}")
+    pages = {n: (out / Author(n, settings).save_as, arts) for n, arts in by_author.items()}
+    problems = _listing_problems(out, "author", pages)
     assert not problems, "\n".join(problems)
 
 
@@ -804,15 +758,8 @@ def test_monthly_archives_list_their_articles(out, published):
     by_month = defaultdict(list)
     for a in published:
         by_month[a.date.astimezone(model.KST).strftime("%Y/%m")].append(a)
-    problems = []
-    for month, arts in by_month.items():
-        page = out / "archive" / month / "index.html"
-        if not page.is_file():
-            problems.append(f"archive/{month}/index.html not written")
-            continue
-        missing = {a.url for a in arts} - _listed(out, page)
-        if missing:
-            problems.append(f"archive/{month}/: lacks {sorted(missing)}")
+    pages = {m: (out / "archive" / m / "index.html", arts) for m, arts in by_month.items()}
+    problems = _listing_problems(out, "month", pages)
     assert not problems, "\n".join(problems)
 
 
@@ -875,8 +822,7 @@ def generated(tmp_path_factory, project_root):
     )
     if (project_root / "content" / "pages").is_dir():
         shutil.copytree(project_root / "content" / "pages", content / "pages")
-    result = build_site(content, root / "output", project_root / "publishconf.py")
-    assert result.returncode == 0, result.log[-6000:]
+    result = build_ok(content, root / "output")
     return result, read_articles(content)
 
 

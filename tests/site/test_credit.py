@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import lxml.html
-from helpers import PROJECT_ROOT, build_site
+from helpers import build_ok
 
 
 def test_department_goes_with_the_source_and_the_byline_names_no_reporter(tmp_path: Path) -> None:
@@ -22,8 +22,7 @@ def test_department_goes_with_the_source_and_the_byline_names_no_reporter(tmp_pa
         "Authors: 김하늘\nSource: 한빛시청\n\n본문입니다.\n",
         encoding="utf-8",
     )
-    result = build_site(content, tmp_path / "out", PROJECT_ROOT / "publishconf.py")
-    assert result.returncode == 0, result.log
+    result = build_ok(content, tmp_path / "out")
 
     page = lxml.html.parse(str(result.output / "news" / "release.html")).getroot()
     credit = " ".join(page.xpath("string(//*[contains(@class,'news-source')])").split())

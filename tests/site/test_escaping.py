@@ -7,7 +7,7 @@ from pathlib import Path
 import lxml.html
 
 from press_scraper.markdown import build_document
-from tests.helpers import PROJECT_ROOT, build_site
+from tests.helpers import build_ok
 
 HOSTILE = 'R&D "센터" <img src=x onerror=alert(1)> </script><script>alert(2)</script>'
 
@@ -30,8 +30,7 @@ def test_hostile_scraped_title_is_shown_as_text_everywhere(tmp_path: Path) -> No
         "본문입니다.",
     )
     (content / "scraped" / "evil" / "evil-1.md").write_text(doc, encoding="utf-8")
-    result = build_site(content, tmp_path / "out", PROJECT_ROOT / "publishconf.py")
-    assert result.returncode == 0, result.log
+    result = build_ok(content, tmp_path / "out")
 
     page = (result.output / "news" / "evil-1.html").read_text(encoding="utf-8")
     tree = lxml.html.fromstring(page)

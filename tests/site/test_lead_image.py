@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import lxml.html
-from helpers import PROJECT_ROOT, build_site
+from helpers import PROJECT_ROOT, build_ok
 
 SAMPLE = PROJECT_ROOT / "content" / "images" / "sample"
 
@@ -28,8 +28,7 @@ def test_lead_image_once_with_size_and_not_again_when_the_body_has_it(tmp_path: 
         _article("inbody", "![축제 사진]({static}/images/sample/pic.jpg)\n\n사진 설명과 본문."),
         "utf-8",
     )
-    result = build_site(content, tmp_path / "out", PROJECT_ROOT / "publishconf.py")
-    assert result.returncode == 0, result.log
+    result = build_ok(content, tmp_path / "out")
 
     lead = lxml.html.parse(str(result.output / "news" / "lead.html")).getroot()
     figs = lead.xpath("//figure[contains(@class,'lead-image')]//img")

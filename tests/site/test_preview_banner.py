@@ -7,7 +7,7 @@ problems, and a file with only an unknown key was in fact shown in the preview.
 
 from __future__ import annotations
 
-from helpers import PROJECT_ROOT, build_site, parse_html, write_article
+from helpers import build_ok, parse_html, write_article
 
 
 def test_banner_counts_problems_and_says_the_published_build_stops(tmp_path):
@@ -22,8 +22,7 @@ def test_banner_counts_problems_and_says_the_published_build_stops(tmp_path):
         "Title: 모르는 키가 있는 기사\nDate: 2026-11-20 11:00\nCategory: 경제\nColour: red\n\n본문\n",
         encoding="utf-8")
     out = tmp_path / "out"
-    result = build_site(content, out, PROJECT_ROOT / "pelicanconf.py")
-    assert result.returncode == 0, result.log[-3000:]
+    build_ok(content, out, "pelicanconf.py")
 
     banner = parse_html(out / "index.html").select_one(".problems")
     assert banner is not None

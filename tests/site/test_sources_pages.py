@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import lxml.html
-from helpers import PROJECT_ROOT, build_site
+from helpers import build_ok
 
 
 def _write(content: Path, slug: str, source: str, extra: str = "") -> None:
@@ -27,8 +27,7 @@ def test_source_pages_are_keyed_by_name_not_by_scraper_id(tmp_path: Path) -> Non
     # Names that romanize to the same slug still get a page each.
     _write(content, "dddd", "A시청")
     _write(content, "eeeee", "a시청")
-    result = build_site(content, tmp_path / "out", PROJECT_ROOT / "publishconf.py")
-    assert result.returncode == 0, result.log
+    result = build_ok(content, tmp_path / "out")
 
     index = lxml.html.parse(str(result.output / "source" / "index.html")).getroot()
     links = {a.text_content().strip(): a.get("href") for a in index.xpath("//main//h2//a")}

@@ -12,7 +12,15 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT_ROOT, build_site, html_files, parse_html, text_of, write_article
+from helpers import (
+    PROJECT_ROOT,
+    build_ok,
+    build_site,
+    html_files,
+    parse_html,
+    text_of,
+    write_article,
+)
 
 GOOD = {
     "Title": "시험용 정상 기사",
@@ -89,8 +97,7 @@ def test_strict_build_reports_every_bad_file_at_once(tmp_path):
 def test_preview_builds_and_shows_the_problems_on_the_home_page(tmp_path):
     content = _content(tmp_path, sorted(BAD))
     out = tmp_path / "output"
-    result = build_site(content, out, PROJECT_ROOT / "pelicanconf.py")
-    assert result.returncode == 0, f"preview build failed:\n{result.log[-3000:]}"
+    build_ok(content, out, "pelicanconf.py")
     assert (out / "news" / "good-story.html").is_file(), "the good article was not built"
     home = out / "index.html"
     assert home.is_file(), "preview wrote no home page"
@@ -101,7 +108,6 @@ def test_preview_builds_and_shows_the_problems_on_the_home_page(tmp_path):
         assert shown[0][1] == line, f"banner shows {shown[0]} for {name}, expected line {line}"
     # Only the preview shows the banner; the published build of good content has none.
     good_only = _content(tmp_path / "good", [])
-    result = build_site(good_only, tmp_path / "good-out", PROJECT_ROOT / "publishconf.py")
-    assert result.returncode == 0, result.log[-3000:]
+    build_ok(good_only, tmp_path / "good-out")
     published_home = text_of(parse_html(tmp_path / "good-out" / "index.html"))
     assert ".md:" not in published_home, "the published home page shows a problem banner"
