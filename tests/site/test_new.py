@@ -238,3 +238,22 @@ def test_pelican_reads_what_was_written(tmp_path: Path) -> None:
     assert "전주 한지 축제 개막 Category: 정치" in page
     assert not (out / "news" / f"{draft_slug}.html").exists()
     assert (out / "drafts" / f"{draft_slug}.html").exists()
+
+
+def test_a_slug_taken_by_a_markdown_file_of_any_extension_is_not_reused(project: Path) -> None:
+    # Pelican reads .markdown (and .mkd, .mdown) like .md: their slugs are taken too.
+    scraped = project / "content" / "scraped" / "daegu"
+    scraped.mkdir(parents=True)
+    (scraped / "market-news.markdown").write_text(
+        "Title: 시장 소식\nDate: 2025-11-21 09:30\nCategory: 경제\n\n본문.\n", encoding="utf-8"
+    )
+    (scraped / "other.mkd").write_text(
+        "Title: 다른 소식\nDate: 2025-11-21 09:30\nCategory: 경제\nSlug: council-news\n\n본문.\n",
+        encoding="utf-8",
+    )
+    for slug, owner in (("market-news", "market-news.markdown"), ("council-news", "other.mkd")):
+        result = newsroom(project, "--category", "경제", "--title", "새 기사", "--slug", slug)
+        assert result.returncode == 2, result.stdout
+        assert f"slug {slug!r} is already used by" in result.stderr and owner in result.stderr
+    assert not (project / "content" / "articles" / "market-news.md").exists()
+    assert not (project / "content" / "articles" / "council-news.md").exists()

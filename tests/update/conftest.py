@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[2]
 SITEURL = "http://127.0.0.1:8000"
@@ -108,6 +109,16 @@ class Project:
     def status_page(self) -> str:
         return (self.root / "status.html").read_text(encoding="utf-8")
 
+    def hold_lock(self) -> FileLock:
+        """The job lock as another run would hold it (use with `with`)."""
+        (self.root / ".state").mkdir(exist_ok=True)
+        return FileLock(str(self.root / ".state" / "update.lock"), timeout=0)
+
+    def write_sources(self, text: str) -> Path:
+        path = self.root / "sources.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
     def write(self, rel: str, text: str) -> Path:
         path = self.content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,10 +139,14 @@ class Project:
         raise AssertionError(f"timed out waiting for {what}")
 
 
-def make_project(dest: Path) -> Project:
+def make_project(dest: Path, sections: list[tuple[str, str]] | None = None) -> Project:
+    """A tmp copy of the site; `sections` replaces NEWSROOM_SECTIONS in its pelicanconf.py."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("pelicanconf.py", "publishconf.py"):
         shutil.copy2(ROOT / name, dest / name)
+    if sections is not None:
+        with open(dest / "pelicanconf.py", "a", encoding="utf-8") as fh:
+            fh.write(f"\nNEWSROOM_SECTIONS = {sections!r}\n")
     for name in ("theme", "plugins"):
         shutil.copytree(ROOT / name, dest / name, ignore=IGNORE)
     project = Project(dest)
@@ -145,6 +160,12 @@ def make_project(dest: Path) -> Project:
 @pytest.fixture
 def project(tmp_path) -> Project:
     return make_project(tmp_path / "site")
+
+
+@pytest.fixture
+def project_with(tmp_path):
+    """`project_with(sections=[...])`: a project with its own settings."""
+    return lambda **settings: make_project(tmp_path / "site", **settings)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import signal
 import time
 
 import pytest
-from filelock import FileLock
 
 
 def test_first_run_publishes_every_article_and_writes_status(published):
@@ -114,8 +113,7 @@ def test_broken_internal_link_fails_validation_and_keeps_live(published):
 
 
 def test_second_update_while_one_runs_exits_with_lock_message(published):
-    lock = FileLock(str(published.root / ".state" / "update.lock"), timeout=0)
-    with lock:
+    with published.hold_lock():
         result = published.update()
     assert result.code == 75
     assert "another update is running" in result.stderr

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import time
 
-from filelock import FileLock
-
 from newsroom import manifest
 from newsroom.release import Releases, previous_release
 from newsroom.validate import resolve_link
@@ -47,7 +45,7 @@ def test_update_after_rollback_rebuilds_from_current_content(published):
 
 
 def test_rollback_waits_for_no_one_when_locked(published):
-    with FileLock(str(published.root / ".state" / "update.lock"), timeout=0):
+    with published.hold_lock():
         result = published.run("rollback")
     assert result.code == 75
     assert "another update is running" in result.stderr

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("press_scraper.api")
+pytest.importorskip("press_scraper.pipeline")
 SERVER_PY = Path(__file__).resolve().parents[1] / "scraper" / "server.py"
 
 
@@ -124,10 +124,10 @@ def test_one_source_down_others_published_and_status_names_failures(project, ser
     server.route("/broken/rss.xml", Reply(500, b"server error", {"Content-Type": "text/plain"}))
     server.route("/slow/rss.xml", hang(30))
     refused = f"http://127.0.0.1:{closed_port()}/rss.xml"
-    (project.root / "sources.toml").write_text(
+    project.write_sources(
         FAST + source("good", good) + source("refused", refused)
         + source("broken", server.url("/broken/rss.xml"))
-        + source("slow", server.url("/slow/rss.xml")), encoding="utf-8")
+        + source("slow", server.url("/slow/rss.xml")))
 
     result = project.update()
     assert result.code == 3, result.output
@@ -163,7 +163,7 @@ def test_one_source_down_others_published_and_status_names_failures(project, ser
 
 def test_kill_9_during_scrape_next_run_completes_without_duplicates(project, server):
     url = serve_source(server, "slowpages", 6, delay=0.4)
-    (project.root / "sources.toml").write_text(FAST + source("slowpages", url), encoding="utf-8")
+    project.write_sources(FAST + source("slowpages", url))
     first = project.update("--no-scrape")
     assert first.code == 0, first.output
     live, files_before = project.live(), project.live_files()
@@ -195,9 +195,8 @@ def test_kill_9_during_scrape_next_run_completes_without_duplicates(project, ser
 
 
 def test_invalid_sources_file_exits_2_before_anything(published):
-    (published.root / "sources.toml").write_text(
-        '[[sources]]\nid = "../x"\nname = "x"\nkind = "rss"\nurl = "http://127.0.0.1:1/"\n',
-        encoding="utf-8")
+    published.write_sources(
+        '[[sources]]\nid = "../x"\nname = "x"\nkind = "rss"\nurl = "http://127.0.0.1:1/"\n')
     live = published.live()
     result = published.update()
     assert result.code == 2, result.output
