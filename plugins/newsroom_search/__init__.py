@@ -3,6 +3,9 @@
 Signals used, and why:
 - `initialized`: set NEWSROOM_SEARCH_URL, so the theme shows the header search form (the
   site without this plugin renders byte for byte as before).
+
+Settings: NEWSROOM_SEARCH_URL (default "search/"), NEWSROOM_SEARCH_SEGMENT (doc ids per
+index segment, default 2048; smaller only in tests).
 - `get_generators`: after the articles are read, one generator renders the search page and
   writes the index under search/ (only the index files whose bytes changed).
 
@@ -21,7 +24,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from .index import build_files
+from .index import SEGMENT, build_files
 from .records import from_article
 from .write import write_index
 
@@ -51,7 +54,7 @@ class SearchGenerator(Generator):
         sections = self.settings.get("NEWSROOM_SECTIONS") or DEFAULT_SECTIONS
         start = time.monotonic()
         docs = [from_article(a) for a in articles]
-        files = build_files(docs, sections)
+        files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT)
         report = write_index(Path(self.output_path) / url, files)
         logger.info(
             "search: %d articles, %d index files (%d written, %d unchanged, %d removed) in %.1f s",

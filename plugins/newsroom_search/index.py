@@ -1,15 +1,17 @@
 """The search index as files: pure functions from SearchDocs to {relative path: bytes}.
 
 Layout under search/ (see docs/search.md):
-- manifest.json: doc count, shard count, sections, sources, and a short hash of every other
-  file (the script adds it to URLs, so a browser never mixes an old shard with a new one);
-- s/<k>.txt: postings, one term a line, `term<TAB>postings`; a term lives in shard
-  fnv1a(term) % shards, so a new article touches only the shards of its own terms;
+- manifest.json: doc count, segments and their shard counts, sections, sources, and a short
+  hash of every other file (the script adds it to URLs, so a browser never mixes an old
+  shard with a new one);
+- s/<segment>/<k>.txt: postings of the docs of one segment (2,048 doc ids), one term a line,
+  `term<TAB>postings`; a term lives in shard fnv1a(term) % shards of each segment;
 - d/<k>.json: what a result shows (URL, title, section, source, date, excerpt), 100 docs a file;
 - f/<k>.json: what the filters need (section, source, day), 1,000 docs a file.
 
-Doc ids are publication order (oldest 0). A new article is the newest, takes the next id and
-lands in the last d/ and f/ files; older ids never move, so other shards keep their bytes.
+Doc ids are publication order (oldest 0). A new article is the newest: it takes the next id,
+so it lands in the last segment and the last d/ and f/ files. Older ids never move, so every
+earlier segment keeps its bytes; in the last segment only the shards of its terms change.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .tokenize import text_terms
 FORMAT_VERSION = 1
 DOC_CHUNK = 100
 FACET_CHUNK = 1000
+SEGMENT = 2048
 # 64 URL-safe characters: the first 32 end a number, the last 32 carry 5 more bits of it.
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
@@ -38,13 +41,13 @@ def fnv1a(text: str) -> int:
 
 
 def shard_count(docs: int) -> int:
-    """Shards for a site of `docs` articles: about 40 articles' worth of terms per shard.
+    """Shards for a segment of `docs` articles: about 32 articles' worth of terms per shard.
 
-    A power of two between 8 and 1024, so it changes only when the site doubles in size
-    (then every shard is written anew once).
+    A power of two from 8 to 64 (a full segment), so it changes only when the last segment
+    doubles (then that segment is written anew once).
     """
     n = 8
-    while n < 1024 and n * 40 < docs:
+    while n < 64 and n * 32 < docs:
         n *= 2
     return n
 
@@ -77,9 +80,12 @@ def decode_numbers(text: str) -> list[int]:
     return out
 
 
-def encode_postings(postings: Sequence[tuple[int, bool]]) -> str:
-    """Sorted (doc id, in title) pairs as gaps: ((id - previous - 1) << 1) | in_title."""
-    prev = -1
+def encode_postings(postings: Sequence[tuple[int, bool]], base: int = 0) -> str:
+    """Sorted (doc id, in title) pairs as gaps: ((id - previous - 1) << 1) | in_title.
+
+    `base` is the first id of the segment (the "previous" of the first posting is base - 1).
+    """
+    prev = base - 1
     out = []
     for doc_id, in_title in postings:
         out.append(encode_number(((doc_id - prev - 1) << 1) | int(in_title)))
@@ -87,8 +93,8 @@ def encode_postings(postings: Sequence[tuple[int, bool]]) -> str:
     return "".join(out)
 
 
-def decode_postings(text: str) -> list[tuple[int, bool]]:
-    prev = -1
+def decode_postings(text: str, base: int = 0) -> list[tuple[int, bool]]:
+    prev = base - 1
     out = []
     for v in decode_numbers(text):
         prev = prev + 1 + (v >> 1)
@@ -103,8 +109,14 @@ def order_docs(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
 
 def postings(docs: Sequence[SearchDoc]) -> dict[str, list[tuple[int, bool]]]:
     """term -> [(doc id, the term is in the title)], ids ascending."""
+    return postings_range(docs, 0, len(docs))
+
+
+def postings_range(docs: Sequence[SearchDoc], start: int, stop: int) -> dict[str, list[tuple[int, bool]]]:
+    """The postings of the docs with ids start..stop-1."""
     out: dict[str, list[tuple[int, bool]]] = {}
-    for doc_id, doc in enumerate(docs):
+    for doc_id in range(start, min(stop, len(docs))):
+        doc = docs[doc_id]
         title = text_terms(doc.title)
         for term in title | text_terms(doc.body):
             out.setdefault(term, []).append((doc_id, term in title))
@@ -119,20 +131,22 @@ def _short_hash(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:8]
 
 
-def render_shards(post: dict[str, list[tuple[int, bool]]], shards: int) -> list[bytes]:
+def render_segment(post: dict[str, list[tuple[int, bool]]], base: int, docs: int) -> list[bytes]:
+    """The shard files of one segment: `docs` articles, ids from `base` (postings of them only)."""
+    shards = shard_count(docs)
     lines: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(post):
-        lines[shard_of(term, shards)].append(f"{term}\t{encode_postings(post[term])}\n")
+        lines[shard_of(term, shards)].append(f"{term}\t{encode_postings(post[term], base)}\n")
     return ["".join(x).encode("utf-8") for x in lines]
 
 
 def build_files(
-    docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]]
+    docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]], segment: int = SEGMENT
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
     `sections` is [(name, slug)] in menu order (NEWSROOM_SECTIONS); a section slug not in
-    it is appended, so every doc has one.
+    it is appended, so every doc has one. `segment`: doc ids per segment.
     """
     ordered = order_docs(docs)
     section_list = [[slug, name] for name, slug in sections]
@@ -154,10 +168,18 @@ def build_files(
         doc_rows.append([doc.url, doc.title, sec, src, doc.date_label, doc.excerpt])
         facet_rows.append([sec, src, doc.day])
 
-    n = shard_count(len(ordered))
     files: dict[str, bytes] = {}
-    for k, data in enumerate(render_shards(postings(ordered), n)):
-        files[f"s/{k}.txt"] = data
+    segments = []
+    for seg in range(max(1, -(-len(ordered) // segment))):
+        base = seg * segment
+        count = max(0, min(segment, len(ordered) - base))
+        shard_files = render_segment(postings_range(ordered, base, base + segment), base, count)
+        for k, data in enumerate(shard_files):
+            files[f"s/{seg}/{k}.txt"] = data
+        segments.append(
+            {"count": count, "shards": len(shard_files),
+             "hash": [_short_hash(data) for data in shard_files]}
+        )
     for k in range(0, max(len(doc_rows), 1), DOC_CHUNK):
         files[f"d/{k // DOC_CHUNK}.json"] = _json(doc_rows[k : k + DOC_CHUNK])
     for k in range(0, max(len(facet_rows), 1), FACET_CHUNK):
@@ -170,12 +192,13 @@ def build_files(
     manifest = {
         "v": FORMAT_VERSION,
         "count": len(ordered),
-        "shards": n,
+        "segment": segment,
+        "segments": segments,
         "docChunk": DOC_CHUNK,
         "facetChunk": FACET_CHUNK,
         "sections": section_list,
         "sources": sources,
-        "hash": {"s": hashes("s/"), "d": hashes("d/"), "f": hashes("f/")},
+        "hash": {"d": hashes("d/"), "f": hashes("f/")},
     }
     files["manifest.json"] = _json(manifest)
     return files

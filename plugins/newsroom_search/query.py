@@ -30,19 +30,23 @@ class LoadedIndex:
 
     def __init__(self, files: dict[str, bytes]):
         self.manifest = json.loads(files["manifest.json"])
-        self.shards = self.manifest["shards"]
         self._files = files
-        self._decoded: dict[int, dict[str, str]] = {}
+        self._decoded: dict[str, dict[str, str]] = {}
 
-    def _shard(self, k: int) -> dict[str, str]:
-        if k not in self._decoded:
-            text = self._files[f"s/{k}.txt"].decode("utf-8")
-            self._decoded[k] = dict(line.split("\t", 1) for line in text.splitlines() if line)
-        return self._decoded[k]
+    def _shard(self, path: str) -> dict[str, str]:
+        if path not in self._decoded:
+            text = self._files[path].decode("utf-8")
+            self._decoded[path] = dict(line.split("\t", 1) for line in text.splitlines() if line)
+        return self._decoded[path]
 
     def postings(self, term: str) -> dict[int, bool]:
-        raw = self._shard(shard_of(term, self.shards)).get(term)
-        return dict(decode_postings(raw)) if raw else {}
+        """doc id -> term in title, over every segment."""
+        out: dict[int, bool] = {}
+        for seg, info in enumerate(self.manifest["segments"]):
+            raw = self._shard(f"s/{seg}/{shard_of(term, info['shards'])}.txt").get(term)
+            if raw:
+                out.update(decode_postings(raw, seg * self.manifest["segment"]))
+        return out
 
     def doc(self, doc_id: int) -> list:
         chunk = self.manifest["docChunk"]
@@ -67,6 +71,13 @@ def _word_hits(index: LoadedIndex, terms: list[str], relaxed: bool) -> dict[int,
     }
 
 
+def _rank_key(doc_id: int, per_word: list[dict[int, tuple[int, bool]]], relaxed: bool):
+    """Sort key, smallest first: (more bigrams matched, when relaxed), title words, newer."""
+    matched = sum(h[doc_id][0] for h in per_word)
+    titled = sum(1 for h in per_word if h[doc_id][1])
+    return (-matched, -titled, -doc_id) if relaxed else (-titled, -doc_id)
+
+
 def search(index: LoadedIndex, query: str) -> Result:
     words = query_words(query)
     if not words:
@@ -77,10 +88,5 @@ def search(index: LoadedIndex, query: str) -> Result:
         for hits in per_word[1:]:
             common &= set(hits)
         if common:
-            def key(d: int):
-                matched = sum(h[d][0] for h in per_word)
-                titled = sum(1 for h in per_word if h[d][1])
-                return (-matched, -titled, -d) if relaxed else (-titled, -d)
-
-            return Result(sorted(common, key=key), relaxed)
+            return Result(sorted(common, key=lambda d, h=per_word, r=relaxed: _rank_key(d, h, r)), relaxed)
     return Result([], False)

@@ -44,9 +44,11 @@ def write_index(folder: Path, files: dict[str, bytes]) -> WriteReport:
         d = folder / sub
         if not d.is_dir():
             continue
-        for p in sorted(d.iterdir()):
-            rel = f"{sub}/{p.name}"
-            if rel not in files and p.is_file():
+        for p in sorted(d.rglob("*"), reverse=True):  # files before their folders
+            rel = p.relative_to(folder).as_posix()
+            if p.is_file() and rel not in files:
                 p.unlink()
                 removed.append(rel)
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
     return WriteReport(written, unchanged, removed)

@@ -1,0 +1,167 @@
+"""The index files (plugins/newsroom_search/index.py) and the query rules (query.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from newsroom.core.model import KST
+from newsroom_search.index import (
+    build_files,
+    decode_numbers,
+    decode_postings,
+    encode_number,
+    encode_postings,
+    fnv1a,
+    shard_count,
+    shard_of,
+)
+from newsroom_search.query import LoadedIndex, search
+from newsroom_search.records import SearchDoc, html_to_text, make_excerpt
+from newsroom_search.tokenize import query_words, text_terms
+
+SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=KST)
+
+
+def doc(slug, title, body, days=0, section="economy", source="전주시"):
+    return SearchDoc(
+        url=f"news/{slug}.html", title=title, section=section, source=source,
+        date=T0 + timedelta(days=days), body=body, excerpt=make_excerpt(body),
+    )
+
+
+DOCS = [
+    doc("voucher", "전주시, 온누리상품권 환급", "장보기 금액을 온누리상품권을 돌려준다", 1),
+    doc("seoul-a", "광장 스케이트장", "서울은 올겨울에도 스케이트장을 연다", 2, "culture", "서울특별시"),
+    doc("seoul-b", "심야 지하철", "서울시는 막차를 늦춘다", 3, "politics", "서울특별시"),
+    doc("bus", "버스 노선 개편", "대중교통 불편을 줄이려고 시민단체와 협의체를 꾸렸다", 4, "politics", "부산광역시"),
+    doc("safety", "교통안전 캠페인", "어린이 보호구역 교통안전", 5, "politics", "부산광역시"),
+    doc("care", "돌봄 협의체", "동네 돌봄 협의체 구성", 6, "politics", "인천광역시"),
+    doc("title-late", "상품권 할인 판매", "지역사랑상품권 할인", 0, "economy", "인천광역시"),
+]
+
+
+def ix(docs=DOCS):
+    return LoadedIndex(build_files(docs, SECTIONS))
+
+
+def slugs(index, q):
+    return [index.doc(i)[0].split("/")[-1][:-5] for i in search(index, q).ids]
+
+
+def test_numbers_and_postings_round_trip():
+    for n in (0, 1, 31, 32, 1023, 1024, 10**6):
+        assert decode_numbers(encode_number(n)) == [n]
+    pairs = [(0, True), (1, False), (40, True), (41, True), (5000, False)]
+    assert decode_postings(encode_postings(pairs)) == pairs
+    # Dense lists take one character a posting.
+    assert len(encode_postings([(i, False) for i in range(100)])) == 100
+
+
+def test_fnv1a_matches_the_reference_values():
+    # FNV-1a 32-bit reference values (the script computes the same over UTF-16 units).
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+    assert fnv1a("foobar") == 0xBF9CF968
+
+
+def test_shard_count_grows_by_powers_of_two_up_to_a_full_segment():
+    assert shard_count(0) == 8
+    assert shard_count(256) == 8
+    assert shard_count(257) == 16
+    assert shard_count(2048) == 64
+    assert shard_count(10**7) == 64
+
+
+def test_files_layout_and_manifest():
+    files = build_files(DOCS, SECTIONS)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["count"] == len(DOCS)
+    assert [seg["shards"] for seg in manifest["segments"]] == [8]
+    assert sorted(files) == sorted(
+        ["manifest.json", "d/0.json", "f/0.json"] + [f"s/0/{k}.txt" for k in range(8)]
+    )
+    assert len(manifest["segments"][0]["hash"]) == 8
+    assert manifest["sections"][0] == ["politics", "정치"]
+    # Ids are publication order: the oldest article is 0.
+    rows = json.loads(files["d/0.json"])
+    assert rows[0][0] == "news/title-late.html"
+    assert rows[0][4] == "2026.11.01"
+    facets = json.loads(files["f/0.json"])
+    assert facets[0][2] == (T0.date() - datetime(1970, 1, 1).date()).days
+
+
+def test_every_term_is_in_the_shard_its_hash_names():
+    files = build_files(DOCS, SECTIONS)
+    for k in range(8):
+        for line in files[f"s/0/{k}.txt"].decode().splitlines():
+            term = line.split("\t")[0]
+            assert shard_of(term, 8) == k
+
+
+def test_compound_particle_and_two_word_matching():
+    index = ix()
+    assert set(slugs(index, "상품권")) == {"voucher", "title-late"}
+    assert set(slugs(index, "서울")) == {"seoul-a", "seoul-b"}
+    assert slugs(index, "서울시는") == ["seoul-b"]
+    assert slugs(index, "교통 협의체") == ["bus"]
+    assert slugs(index, "없는단어") == []
+
+
+def test_title_matches_rank_first_then_newer():
+    # Both have 상품권 in the title: the newer first.
+    assert slugs(ix(), "상품권") == ["voucher", "title-late"]
+    # 협의체: "care" has it in the title, "bus" only in the body (and is older).
+    assert slugs(ix(), "협의체") == ["care", "bus"]
+    newer_body_only = DOCS + [doc("new", "새 소식", "협의체 회의", 30)]
+    assert slugs(ix(newer_body_only), "협의체") == ["care", "new", "bus"]
+
+
+def test_a_misspelling_finds_the_word_only_when_nothing_matches_exactly():
+    index = ix()
+    res = search(index, "오누리상품권")
+    assert res.relaxed
+    assert slugs(index, "오누리상품권") == ["voucher"]
+    assert not search(index, "온누리상품권").relaxed
+
+
+def test_no_result_lacks_every_query_term():
+    """Whatever the pass, an article returned contains at least one bigram of every word."""
+    index = ix()
+    by_slug = {d.url.split("/")[-1][:-5]: text_terms(d.title + " " + d.body) for d in DOCS}
+    for q in ["상품권", "교통 협의체", "오누리상품권", "서울시는 막차", "돌봄", "스케이트쟝"]:
+        for slug in slugs(index, q):
+            for _word, terms in query_words(q):
+                assert set(terms) & by_slug[slug], (q, slug)
+
+
+def test_adding_the_newest_article_rewrites_only_its_shards_and_the_last_files():
+    before = build_files(DOCS, SECTIONS)
+    new = doc("new", "한지 공예", "한지 공예 교실", 40, "culture", "전주시")
+    after = build_files(DOCS + [new], SECTIONS)
+    changed = {p for p in after if before.get(p) != after[p]}
+    touched = {f"s/0/{shard_of(t, 8)}.txt" for t in text_terms(new.title + " " + new.body)}
+    assert changed == touched | {"manifest.json", "d/0.json", "f/0.json"}
+    assert len(touched) < 8
+
+
+def test_segments_older_than_the_new_article_keep_their_bytes():
+    many = [doc(f"a{i}", f"기사 {i}", f"교통 협의체 회의 {i}번째 안건", i) for i in range(10)]
+    before = build_files(many, SECTIONS, segment=4)
+    assert sorted({p.split("/")[1] for p in before if p.startswith("s/")}) == ["0", "1", "2"]
+    new = doc("new", "상품권 할인", "지역사랑상품권을 판다", 50)
+    after = build_files([*many, new], SECTIONS, segment=4)
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert not [p for p in changed if p.startswith(("s/0/", "s/1/"))], changed
+    assert [p for p in changed if p.startswith("s/2/")]
+    # Queries merge the segments: ids from every segment, newest first.
+    index = LoadedIndex(after)
+    assert slugs(index, "협의체") == [f"a{i}" for i in range(9, -1, -1)]
+    assert slugs(index, "상품권") == ["new"]
+
+
+def test_html_to_text_and_excerpt():
+    assert html_to_text("<p>가&amp;나 <b>다</b></p>") == "가&나 다"
+    assert make_excerpt("□ 전주시는 행사를 연다.", "ㅇ 기간은") == "전주시는 행사를 연다. 기간은"
+    assert len(make_excerpt("가" * 1000)) == 240

@@ -1,0 +1,136 @@
+"""The Pelican build with newsroom_search on: the search page, the header form on every
+page, the index files, the site without the plugin, and an article added after a build."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import build_site, html_files, parse_html, resolve_link, write_article
+from search_helpers import SEARCH_CONF, build_search_site
+
+from newsroom_search import evaluate as ev
+
+
+def test_every_page_has_the_search_form_pointing_at_the_search_page(search_site):
+    out = search_site.out
+    pages = html_files(out)
+    assert len(pages) > 40
+    for page in pages:
+        soup = parse_html(page)
+        forms = soup.select('form[role="search"]')
+        assert len(forms) == 1, page
+        form = forms[0]
+        assert form.get("method") == "get"
+        box = form.select_one('input[type="search"][name="q"]')
+        assert box is not None and box.get("id") == "site-search-q"
+        assert form.select_one('label[for="site-search-q"]') is not None
+        assert resolve_link(out, page, form["action"]) == out / "search" / "index.html", page
+
+
+def test_search_page_without_javascript_links_sections_and_sources(search_site):
+    soup = parse_html(search_site.out / "search" / "index.html")
+    noscript = soup.find("noscript")
+    assert noscript is not None
+    inner = parse_html_fragment(noscript)
+    assert "자바스크립트가 필요합니다" in inner.get_text()
+    hrefs = [a["href"] for a in inner.find_all("a")]
+    assert "../source/" in hrefs
+    assert {"../section/politics/", "../section/economy/", "../section/culture/"} <= set(hrefs)
+    # The JavaScript part stays hidden until the script shows it.
+    assert soup.select_one("#search").has_attr("hidden")
+    assert soup.select_one('script[src$="js/search.js"]') is not None
+
+
+def parse_html_fragment(node):
+    from bs4 import BeautifulSoup
+
+    # lxml keeps <noscript> content as text when scripting is assumed; parse it again.
+    return BeautifulSoup("".join(str(c) for c in node.contents), "lxml")
+
+
+def test_filters_list_sections_sources_and_periods(search_site):
+    soup = parse_html(search_site.out / "search" / "index.html")
+    sections = [o["value"] for o in soup.select("#search-section option")]
+    assert sections == ["", "politics", "economy", "culture"]
+    sources = [o["value"] for o in soup.select("#search-source option")]
+    assert "전주시" in sources and "부산광역시의회" in sources
+    assert [o["value"] for o in soup.select("#search-period option")] == ["", "week", "month", "year"]
+
+
+def test_no_inline_script_style_or_handlers_on_the_search_page(search_site):
+    soup = parse_html(search_site.out / "search" / "index.html")
+    for s in soup.find_all("script"):
+        assert s.get("src"), "inline script"
+    assert not soup.find_all("style")
+    for tag in soup.find_all(True):
+        assert "style" not in tag.attrs, tag.name
+        assert not [a for a in tag.attrs if a.startswith("on")], tag.name
+
+
+def test_index_files_are_split_and_named_by_the_manifest(search_site):
+    folder = search_site.out / "search"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["count"] == 31  # 20 published sample articles and 11 corpus ones; no draft
+    [segment] = manifest["segments"]
+    assert len(list((folder / "s" / "0").glob("*.txt"))) == segment["shards"] == 8
+    rows = json.loads((folder / "d" / "0.json").read_text(encoding="utf-8"))
+    urls = [r[0] for r in rows]
+    assert "news/cheongju-winter-light-festival.html" not in urls  # a draft
+    for url in urls:
+        assert (search_site.out / url).is_file(), url
+
+
+def test_the_site_without_the_plugin_has_no_search(built_site):
+    """publishconf.py (plugin not in PLUGINS yet): no form, no search page."""
+    assert built_site.returncode == 0, built_site.log[-2000:]
+    assert not (built_site.output / "search").exists()
+    for page in html_files(built_site.output)[:50]:
+        text = page.read_text(encoding="utf-8")
+        assert "site-search" not in text and 'role="search"' not in text, page
+
+
+KEEP = {"NEWSROOM_SEARCH_TEST_KEEP_OUTPUT": "1", "NEWSROOM_SEARCH_TEST_SEGMENT": "8"}
+
+
+@pytest.fixture
+def two_builds(tmp_path):
+    site = build_search_site(tmp_path, env=KEEP)
+    yield site
+    site.server.stop()
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
+    """Second build into the same folder: the new article is found, and only the last
+    segment's touched shards, the last doc/facet files and the manifest are rewritten."""
+    site = two_builds
+    folder = site.out / "search"
+    before = _snapshot(folder)
+    assert {p.split("/")[1] for p in before if p.startswith("s/")} == {"0", "1", "2", "3"}
+    assert ev.files_engine(site.index_files())("제설 대책") == []
+
+    write_article(
+        site.content / "articles", "hanbit-snow-plan",
+        "한빛시는 올겨울 제설 장비 120대를 주요 도로에 미리 배치한다.",
+        title="한빛시, 겨울철 제설 대책 발표", date="2026-11-26 09:00:00", category="정치",
+        slug="hanbit-snow-plan", source="한빛시청",
+    )
+    again = build_site(site.content, site.out, SEARCH_CONF, origin=site.url, env=KEEP)
+    assert again.returncode == 0, again.log[-3000:]
+    assert ev.files_engine(site.index_files())("제설 대책") == ["hanbit-snow-plan"]
+
+    after = _snapshot(folder)
+    changed = sorted(p for p in after if before.get(p, (None,))[0] != after[p][0])
+    # 31 articles in segments of 8: ids 24-30 in segment 3; the new one is id 31, in it too.
+    assert [c for c in changed if c.startswith("s/")], changed
+    assert all(c.startswith("s/3/") for c in changed if c.startswith("s/")), changed
+    assert set(changed) - {c for c in changed if c.startswith("s/")} == {
+        "manifest.json", "d/0.json", "f/0.json", "index.html"}, changed
+    # Files with the same bytes were not written again (their mtime is the first build's).
+    for rel in ("s/0/0.txt", "s/1/0.txt", "s/2/0.txt"):
+        assert after[rel][1] == before[rel][1], rel
