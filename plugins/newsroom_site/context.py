@@ -87,9 +87,24 @@ def attach(generator) -> None:
         key=lambda pair: pair[0].name,
     )
 
+    # Tag and author pages list published articles only: a tag or author only hidden (or
+    # draft) articles carry has no page, so their pages show its name without a link.
+    ctx["NEWSROOM_TAG_URLS"] = (
+        {t.url for t in generator.tags} if settings.get("TAG_SAVE_AS") else set()
+    )
+    ctx["NEWSROOM_AUTHOR_URLS"] = (
+        {a.url for a, _items in generator.authors} if settings.get("AUTHOR_SAVE_AS") else set()
+    )
+
     origin = ns["NEWSROOM_SITE_ORIGIN"]
     sitename = settings.get("SITENAME", "")
     publisher = ns["NEWSROOM_PUBLISHER"] or sitename
+    unlisted = list(getattr(generator, "hidden_articles", [])) + list(
+        getattr(generator, "drafts", [])
+    )
+    for a in unlisted:
+        # Linked only when published articles of the same source gave it a page.
+        a.source_page = sources.get(getattr(a, "source", None) or "")
     for a in articles + list(getattr(generator, "hidden_articles", [])):
         if not hasattr(a, "section"):
             a.section = by_name.get(a.category.name)
