@@ -103,7 +103,7 @@ def serve(count: int) -> None:
 
 def run(count: int) -> dict:
     sys.path.insert(0, str(ROOT / "plugins"))
-    from press_scraper.api import scrape
+    from press_scraper.pipeline import scrape
 
     child = subprocess.Popen([sys.executable, __file__, "--serve", str(count)],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from newsroom.core.files import atomic_write
     from press_scraper.errors import ConfigError, ScrapeBusy
     from press_scraper.pipeline import scrape
+    from press_scraper.sources import load
 
     if args.limit is not None and args.limit < 0:
         return _fail("--limit must be 0 or more", exits.USAGE)
@@ -89,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
         sections = section_names(args.settings)
     except (ValueError, OSError, SyntaxError, ImportError) as exc:
         return _fail(f"{args.settings}: {exc}", exits.USAGE)
+    try:
+        load(args.sources, sections=sections)  # before the lock: a bad file creates nothing
+    except ConfigError as exc:
+        return _fail(str(exc), exits.USAGE)
     try:
         lock = job_lock(args.state)
     except CommandError as exc:

@@ -37,7 +37,8 @@ from markdownify import MarkdownConverter
 from newsroom.core.model import META_KEY_RE, escape_value, format_date, render_document
 
 from .encoding import normalise_text
-from .extract import Record, html_to_text, is_department
+from .records import Record
+from .text import html_to_text, is_department
 
 logger = logging.getLogger(__name__)
 

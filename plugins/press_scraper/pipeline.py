@@ -1,8 +1,385 @@
-"""The scraper's entry point for the command layer: one run over all sources.
+"""The scraper as one call: `scrape(sources.toml, content/) -> ScrapeReport`.
 
-(Being moved here from api.py; until then this module re-exports it.)
+This module wires the stages (sources → the kind's discovery → fetch → extract → markdown →
+store, then the report and source health); the command line (`newsroom/scrape.py`), the
+Pelican hook (`hook.py`) and the update job call `scrape`.
+
+A run:
+1. Validates sources.toml (SourcesError before anything is fetched or written).
+2. Takes `<state>/scrape.lock`, removes temporary files a killed run left, reads the index of
+   identities from the `Identity:` headers under content/.
+3. Discovers items per source (feeds, or list pages up to `max_pages`), sources in parallel.
+4. Skips known items whose listing did not change (title, dates, summary; remembered in
+   `<state>/scrape-seen.json`, a cache: without it known pages are fetched again and compared,
+   nothing is duplicated). The same URL under two sources is stored once, by the first source
+   (file order) that found it: readers should not see one release twice.
+5. Fetches article pages (hosts in parallel, each host politely in turn), extracts, downloads
+   images, writes Markdown atomically. One source failing never stops the others.
 """
 
-from .api import ScrapeReport, SourceReport, scrape
+from __future__ import annotations
 
-__all__ = ["ScrapeReport", "SourceReport", "scrape"]
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from newsroom.core.files import atomic_write
+from newsroom.core.model import format_date, iso_kst, now_kst, parse_date
+
+from . import health
+from . import markdown as md
+from .article import parse_article
+from .discovery import Candidate, decode, selectors_of
+from .errors import ScrapeBusy
+from .fetch import Fetcher, FetchError, FormPost
+from .kinds import KINDS
+from .records import Record
+from .report import ScrapeReport, SourceReport
+from .sources import DEFAULT_SECTIONS, Source, SourcesError, load
+from .store import Store, StoreError, make_identity, normalise_url
+from .text import html_to_text
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ScrapeReport", "SourceReport", "SourcesError", "ScrapeBusy", "scrape"]
+
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+MAX_IMAGES_PER_ARTICLE = 10
+# U+FFFD found in a source's own text: up to this many (and 1 % of the text) are removed.
+MAX_SOURCE_REPLACEMENTS = 20
+LOCK_TIMEOUT = 120.0
+
+
+# --- discovery -----------------------------------------------------------------------------
+
+
+def discover(source: Source, fetcher: Fetcher) -> list[Candidate]:
+    """Items of one source, in listing order, each URL once (the kind's `discover`).
+
+    Raises:
+        FetchError: the feed or the first list page could not be fetched.
+        ValueError: the feed or list page could not be read.
+    """
+    found: list[Candidate] = []
+    seen: set[str] = set()
+
+    def add(url: str, **kw) -> bool:
+        identity = make_identity(source.id, url)
+        if identity in seen:
+            return False
+        seen.add(identity)
+        found.append(Candidate(source, url, identity, **kw))
+        return True
+
+    KINDS[source.kind].discover(source, fetcher, add)
+    return found
+
+
+# --- one article ---------------------------------------------------------------------------
+
+
+def _category(source: Source, title: str, text: str, hint: str, keywords, fallback: str,
+              sections: Sequence[str]) -> str:
+    if source.category:
+        return source.category
+    if hint in sections:
+        return hint
+    return md.classify(title, text + " " + hint, keywords, fallback)
+
+
+def _images(record: Record, source: Source, store: Store, fetcher: Fetcher,
+            report: SourceReport) -> dict[str, str]:
+    """Download the article's images; a failure only drops that image."""
+    saved: dict[str, str] = {}
+    for url in record.images[:MAX_IMAGES_PER_ARTICLE]:
+        try:
+            existing = store.existing_image(source.id, url)
+            if existing:
+                saved[url] = existing
+                continue
+            if store.dry_run:
+                continue
+            result = fetcher.get(url, kind="image")
+            if result.content_type not in IMAGE_TYPES:
+                raise ValueError(f"type {result.content_type or 'unknown'} is not allowed")
+            saved[url] = store.save_image(source.id, url, result.content)
+        except (FetchError, ValueError, StoreError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, FetchError) else str(exc)
+            report.problem(url, f"image dropped: {reason}", failed=False)
+    return saved
+
+
+def build_article(
+    cand: Candidate, record: Record, *, store: Store, fetcher: Fetcher,
+    report: SourceReport, keywords, fallback: str, sections: Sequence[str], now: datetime,
+) -> tuple[list[tuple[str, str]], str]:
+    """Header fields and body for one extracted article (downloads its images)."""
+    source = cand.source
+    item = cand.feed_item
+    # A feed's own title wins (only feeds give `feed_item`); else the page's, else the listing's.
+    title = (item.title or record.title) if item else (record.title or cand.title)
+    entry = store.index.get(cand.identity)
+    date = (item.date if item else None) or record.date
+    if date is None and entry and entry.date:
+        date = parse_date(entry.date)
+    date = date or now
+    modified = record.modified or (item.updated if item else None)
+    if modified and modified <= date:
+        modified = None
+    summary = record.summary or (item.summary if item else "")
+    # Our link to the original: the URL as found, without tracking parameters.
+    link = normalise_url(cand.url) if cand.link is None else cand.link
+    record = Record(**{**record.__dict__, "title": title, "summary": summary,
+                               "url": link})
+    image = ""
+    if not source.excerpt_only and record.images:
+        saved = _images(record, source, store, fetcher, report)
+        record = Record(**{**record.__dict__,
+                                   "body_html": md.rewrite_images(record.body_html, saved)})
+        image = next((saved[u] for u in record.images if u in saved), "")
+    hint = record.category_hint or (item.categories[0] if item and item.categories else "")
+    text = html_to_text(record.body_html)
+    category = _category(source, title, text, hint, keywords, fallback, sections)
+    fields = md.article_fields(
+        record, source=source, identity=cand.identity,
+        slug=store.article_path(source.id, cand.identity).stem, category=category, date=date,
+        image=image, modified=modified,
+    )
+    body = md.render_body(record, source_name=source.name, excerpt_only=source.excerpt_only)
+    return fields, body
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def _load_seen(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return dict(data.get("seen", {}))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, AttributeError) as exc:
+        logger.warning("%s: unreadable, starting empty (%s)", path, exc)
+        return {}
+
+
+def scrape(
+    sources_path: str | Path,
+    content_dir: str | Path,
+    *,
+    state_dir: str | Path,
+    limit: int | None = None,
+    dry_run: bool = False,
+    sections: Sequence[str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    category_keywords: Mapping[str, Sequence[str]] | None = None,
+    fallback_category: str = md.FALLBACK_CATEGORY,
+    only: Sequence[str] | None = None,
+) -> ScrapeReport:
+    """Pull new articles from every source into `content_dir`.
+
+    Args:
+        sources_path: sources.toml.
+        content_dir: the site's content/ folder (articles go to content/scraped/<id>/).
+        state_dir: caches and the lock (.state/); deleting it loses nothing.
+        limit: at most this many articles fetched per source (the rest wait for the next run).
+        dry_run: fetch and extract, write nothing (no articles, images or state).
+        sections: allowed categories in menu order (default 정치, 경제, 문화).
+        settings: `[scraper]` overrides (e.g. {"delay": 0} for the benchmark).
+        category_keywords: section -> keywords for classification (default
+            markdown.DEFAULT_CATEGORY_KEYWORDS).
+        fallback_category: section when no keyword matches.
+        only: ids of the sources to run (default all).
+
+    Returns:
+        A ScrapeReport. Per-source failures are in it; nothing is raised for them.
+
+    Raises:
+        SourcesError: invalid sources.toml (before anything is fetched or written).
+        ScrapeBusy: another scrape holds the lock.
+    """
+    sections = tuple(sections or DEFAULT_SECTIONS)
+    config = load(sources_path, sections=sections, overrides=settings)
+    if fallback_category not in sections:
+        raise SourcesError(str(sources_path), f"fallback category {fallback_category!r} is not "
+                                              f"one of {', '.join(sections)}")
+    chosen = [s for s in config.sources if not only or s.id in only]
+    state = Path(state_dir)
+    state.mkdir(parents=True, exist_ok=True)
+    report = ScrapeReport(dry_run=dry_run, started=iso_kst(now_kst()))
+    lock = FileLock(str(state / "scrape.lock"))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise ScrapeBusy(f"{state / 'scrape.lock'}: another scrape is running") from None
+    try:
+        _run(chosen, config, Path(content_dir), state, report, limit=limit, dry_run=dry_run,
+             sections=sections, keywords=category_keywords, fallback=fallback_category)
+    finally:
+        lock.release()
+    report.finished = iso_kst(now_kst())
+    return report
+
+
+def _run(sources: list[Source], config, content_dir: Path, state: Path, report: ScrapeReport,
+         *, limit, dry_run, sections, keywords, fallback) -> None:
+    store = Store(content_dir, dry_run=dry_run)
+    store.cleanup_temp_files()
+    seen_path = state / "scrape-seen.json"
+    seen = _load_seen(seen_path)
+    now = now_kst().replace(microsecond=0)
+    reports = {s.id: SourceReport(s.id, s.name, s.url) for s in sources}
+    report.sources = list(reports.values())
+    started = {s.id: time.monotonic() for s in sources}
+
+    with Fetcher(config.settings, None if dry_run else state, sources=sources,
+                 public_only=True) as fetcher:
+        # 1. Discovery, sources in parallel (the fetcher keeps each host polite).
+        found: dict[str, list[Candidate]] = {}
+        workers = max(1, min(config.settings.concurrency, len(sources)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="discover") as pool:
+            futures = {s.id: pool.submit(discover, s, fetcher) for s in sources}
+            for s in sources:
+                rep = reports[s.id]
+                try:
+                    found[s.id] = futures[s.id].result()
+                except FetchError as exc:
+                    rep.error = str(exc)
+                except (ValueError, StoreError) as exc:
+                    rep.error = f"{s.url}: {exc}" if s.url not in str(exc) else str(exc)
+                except Exception as exc:  # a bug on one source must not stop the others
+                    logger.exception("%s: unexpected error while reading %s", s.id, s.url)
+                    rep.error = f"{s.url}: unexpected error: {exc!r}"
+                if rep.error:
+                    logger.error("source %s failed: %s", s.id, rep.error)
+
+        # 2. What to fetch.
+        index = store.index
+        by_url = {normalise_url(i.split(" ", 1)[1]): i for i in index if " " in i}
+        todo: list[Candidate] = []
+        for s in sources:
+            rep = reports[s.id]
+            taken = 0
+            for cand in found.get(s.id, []):
+                rep.found += 1
+                owner = by_url.get(normalise_url(cand.url))
+                if owner and owner != cand.identity:
+                    rep.skipped += 1
+                    rep.problem(cand.url, f"already stored as {owner}", failed=False)
+                    continue
+                by_url[normalise_url(cand.url)] = cand.identity
+                if cand.identity in index and seen.get(cand.identity) == cand.signature:
+                    rep.skipped += 1
+                    continue
+                if limit is not None and taken >= limit:
+                    rep.deferred += 1
+                    continue
+                taken += 1
+                todo.append(cand)
+
+        # 3. Fetch pages (hosts in parallel), extract and write in this thread.
+        direct: list[tuple[Candidate, Record]] = []
+        by_page: dict[str | FormPost, list[Candidate]] = {}
+        for c in todo:
+            # The listing may carry the whole article (a feed's full text, an API item).
+            record = KINDS[c.source.kind].direct_record(c)
+            if record is not None:
+                direct.append((c, record))
+            else:
+                by_page.setdefault(c.request or c.url, []).append(c)
+        common = dict(store=store, fetcher=fetcher, keywords=keywords, fallback=fallback,
+                      sections=sections, now=now)
+        for cand, record in direct:
+            _finish(cand, record, reports[cand.source.id], report, seen, **common)
+        for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
+            for cand in by_page[target]:
+                url = cand.url
+                rep = reports[cand.source.id]
+                if isinstance(outcome, FetchError):
+                    rep.problem(url, outcome.reason)
+                    continue
+                try:
+                    record = parse_article(
+                        decode(outcome, "page"), outcome.final_url,
+                        selectors=selectors_of(cand.source), site_names=[cand.source.name],
+                        default_license=cand.source.license or "",
+                    )
+                except Exception as exc:  # one odd page must not stop the run
+                    logger.exception("%s: cannot extract %s", cand.source.id, url)
+                    rep.problem(url, f"extraction failed: {exc!r}")
+                    continue
+                _finish(cand, record, rep, report, seen, **common)
+        report.fetch_stats = fetcher.stats
+
+    for s in sources:
+        reports[s.id].seconds = round(time.monotonic() - started[s.id], 3)
+    if not dry_run:
+        data = json.dumps({"version": 1, "seen": seen}, ensure_ascii=False, sort_keys=True)
+        atomic_write(seen_path, data.encode("utf-8"))
+        _record_health(state, report, config.settings.health_warn_after)
+
+
+def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeReport,
+            seen: dict[str, str], *, store: Store, fetcher: Fetcher, keywords, fallback,
+            sections, now: datetime) -> None:
+    """Render and write one article; count what happened."""
+    bad = record.title.count("\ufffd") + record.body_html.count("\ufffd")
+    if bad or "\ufffd" in record.summary:
+        # Our decoding never makes U+FFFD (it drops or refuses), so these are in the source's
+        # own bytes: a real feed says "Elman\ufffds". A few are cut out, not shown as a glyph;
+        # many mean text that was already mojibake upstream, and the article is refused.
+        size = len(html_to_text(record.body_html))
+        if bad > min(MAX_SOURCE_REPLACEMENTS, max(3, size // 100)) or "\ufffd" in record.title:
+            rep.problem(cand.url, f"text holds {bad} replacement characters (broken at the "
+                                  f"source); not written")
+            return
+        record = Record(**{
+            **record.__dict__,
+            "body_html": record.body_html.replace("\ufffd", ""),
+            "summary": record.summary.replace("\ufffd", ""),
+        })
+        rep.problem(cand.url, f"removed {bad} replacement characters the source itself holds",
+                    failed=False)
+    if not (record.title or cand.title):
+        rep.problem(cand.url, "no title found; not written")
+        return
+    try:
+        fields, body = build_article(
+            cand, record, store=store, fetcher=fetcher, report=rep, keywords=keywords,
+            fallback=fallback, sections=sections, now=now,
+        )
+        result = store.write_article(cand.source.id, cand.identity, fields, body,
+                                     modified=format_date(now))
+    except (StoreError, OSError, ValueError) as exc:
+        rep.problem(cand.url, f"not written: {exc}")
+        return
+    if result.status in ("new", "updated"):
+        setattr(rep, result.status, getattr(rep, result.status) + 1)
+        rel = os.path.relpath(result.path, store.root)
+        report.written.append(Path(rel).as_posix())
+        logger.info("%s: %s %s", cand.source.id, result.status, rel)
+    elif result.status == "unchanged":
+        rep.skipped += 1
+    elif result.status == "editor-modified":
+        rep.skipped += 1
+        rep.problem(cand.url, "editor-modified, not updated: " + result.message, failed=False)
+    else:
+        rep.problem(cand.url, result.message)
+        return
+    seen[cand.identity] = cand.signature
+
+
+def _record_health(state: Path, report: ScrapeReport, warn_after: int) -> None:
+    """Hand the run to health.py; its warnings (dying feeds) go into the report."""
+    try:
+        report.health_warnings = health.record_run(state, report, warn_after=warn_after)
+    except Exception:  # health bookkeeping must never fail a scrape
+        logger.exception("could not update source health in %s", state)

@@ -9,9 +9,9 @@ Public API:
     Source: id, name, kind ("rss" | "html" | "post" | "api"), url, category (str | None), tags (tuple),
         license (str | None), excerpt_only (bool), selectors (Selectors), max_pages (int),
         delay (float | None: extra per-host politeness for this source, never less than
-        the global delay), post (PostBoard | None), api (ApiSpec | None)
-    PostBoard: `[sources.post]` of kind "post" (새올-style boards read by form POSTs).
-    ApiSpec: `[sources.api]` of kind "api" (data.go.kr 정책브리핑 press releases).
+        the global delay), spec (the kind's own table, validated by its module in kinds/:
+        kinds.post_board.PostBoard for `[sources.post]`, kinds.govkr_api.ApiSpec for
+        `[sources.api]`; None for the others)
     Selectors: list_item, link, title, date, body, author, next_page, subtitle, attachments
         (each a CSS selector string or None; compiled once with soupsieve to validate)
     ScraperSettings: user_agent, contact_url, delay, timeout, deadline, max_bytes,
@@ -36,7 +36,6 @@ File format (see README):
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import re
@@ -45,16 +44,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .encoding import has_invisible
 from .errors import ConfigError
+from .kinds import KINDS as KIND_MODULES
+from .schema import check_http_url, check_int, is_number, unknown_key_message
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SECTIONS = ("정치", "경제", "문화")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KINDS = ("rss", "html", "post", "api")
+KINDS = tuple(KIND_MODULES)  # "rss", "html", "post", "api"
 
 # Defaults for the `[scraper]` table. Sizes in bytes, times in seconds.
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -99,20 +99,12 @@ _SETTING_MIN: dict[str, float] = {
 }
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)?$")
 
+# The keys every source has, then each kind's own table (`[sources.post]`, `[sources.api]`).
 SOURCE_KEYS = (
     "id", "name", "kind", "url", "category", "tags", "license", "excerpt_only",
-    "selectors", "max_pages", "delay", "post", "api",
+    "selectors", "max_pages", "delay",
+    *(kind.TABLE for kind in KIND_MODULES.values() if kind.TABLE),
 )
-POST_KEYS = (
-    "list_form", "page_field", "first_page", "detail_url", "detail_method", "detail_id_pattern",
-    "detail_form", "link_url", "idempotent",
-)
-API_KEYS = ("api_key_env", "lookback_days", "rows")
-# An id taken from a list page goes into a form field and the identity: keep it plain.
-POST_ID_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-FORM_FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}$")
-ENV_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]{0,63}$")
-API_MAX_WINDOW_DAYS = 3  # data.go.kr refuses more with resultCode 98 THREE_DAYS_OVER_ERROR
 SELECTOR_KEYS = (
     "list_item", "link", "title", "date", "body", "author", "next_page", "subtitle",
     "attachments",
@@ -153,38 +145,6 @@ class Selectors:
 
 
 @dataclass(frozen=True)
-class PostBoard:
-    """`[sources.post]`: a board whose list and articles are reached by form POSTs (새올)."""
-
-    detail_url: str
-    detail_id_pattern: str
-    detail_form: tuple[tuple[str, str], ...]
-    list_form: tuple[tuple[str, str], ...] = ()
-    page_field: str = "pageIndex"
-    first_page: int = 1
-    detail_method: str = "post"
-    link_url: str | None = None
-    idempotent: bool = False
-
-    @property
-    def id_regex(self) -> re.Pattern:
-        return re.compile(self.detail_id_pattern)
-
-    def form_for(self, item_id: str) -> tuple[tuple[str, str], ...]:
-        """The detail form with `{id}` filled in."""
-        return tuple((k, v.replace("{id}", item_id)) for k, v in self.detail_form)
-
-
-@dataclass(frozen=True)
-class ApiSpec:
-    """`[sources.api]`: the data.go.kr 정책브리핑 press-release API."""
-
-    api_key_env: str
-    lookback_days: int = 3
-    rows: int = 100
-
-
-@dataclass(frozen=True)
 class Source:
     """One entry of `[[sources]]`, validated."""
 
@@ -199,13 +159,14 @@ class Source:
     selectors: Selectors = field(default_factory=Selectors)
     max_pages: int = 3
     delay: float | None = None
-    post: PostBoard | None = None
-    api: ApiSpec | None = None
+    # The kind's own settings (its `[sources.<kind>]` table: kinds.post_board.PostBoard,
+    # kinds.govkr_api.ApiSpec), or None.
+    spec: Any = None
 
     @property
     def hosts(self) -> tuple[str, ...]:
         """Every URL the operator named for this source (its hosts are trusted)."""
-        return (self.url, self.post.detail_url) if self.post else (self.url,)
+        return (self.url, *getattr(self.spec, "extra_urls", ()))
 
 
 @dataclass(frozen=True)
@@ -252,34 +213,6 @@ class Config:
         return None
 
 
-def _unknown_key_message(key: str, allowed: Sequence[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
-    return "unknown key" + hint
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_http_url(value: Any) -> str | None:
-    """Return why `value` is not an absolute http(s) URL, or None when it is."""
-    if not isinstance(value, str) or not value.strip():
-        return "expected an http(s) URL string"
-    if value != value.strip() or any(c.isspace() for c in value):
-        return f"URL {value!r} contains whitespace"
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        return f"URL {value!r} is malformed ({exc})"
-    if parts.scheme.lower() not in ("http", "https"):
-        return f"URL {value!r} must use http or https, not {parts.scheme or 'no scheme'!r}"
-    if not parts.hostname:
-        return f"URL {value!r} has no host"
-    return None
-
-
 def settings_from_mapping(mapping: Mapping[str, Any], *, where: str = "[scraper]",
                           base: ScraperSettings | None = None) -> ScraperSettings:
     """Validate `[scraper]`-style keys and merge them over `base` (or the defaults).
@@ -300,11 +233,11 @@ def settings_from_mapping(mapping: Mapping[str, Any], *, where: str = "[scraper]
     values = {f.name: getattr(base or ScraperSettings(), f.name) for f in fields(ScraperSettings)}
     for key, value in mapping.items():
         if key not in DEFAULT_SETTINGS:
-            raise SourcesError(where, _unknown_key_message(key, list(DEFAULT_SETTINGS)), key=key)
+            raise SourcesError(where, unknown_key_message(key, list(DEFAULT_SETTINGS)), key=key)
         kind, expected = _SETTING_TYPES[key]
         if isinstance(value, bool) or not isinstance(value, kind):
             raise SourcesError(where, f"expected {expected}, got {value!r}", key=key)
-        if _is_number(value):
+        if is_number(value):
             if isinstance(value, float) and not math.isfinite(value):
                 raise SourcesError(where, f"expected a finite number, got {value!r}", key=key)
             low = _SETTING_MIN[key]
@@ -315,7 +248,7 @@ def settings_from_mapping(mapping: Mapping[str, Any], *, where: str = "[scraper]
                 where, f"expected a product token like 'NameBot/1.0', got {value!r}", key=key
             )
         if key == "contact_url":
-            problem = _check_http_url(value)
+            problem = check_http_url(value)
             if problem:
                 raise SourcesError(where, problem, key=key)
         values[key] = float(value) if kind == (int, float) else value
@@ -337,113 +270,6 @@ def _check_selector(value: Any, where: str, index: int, source_id: str | None, k
     return value
 
 
-def _form_table(value: Any, key: str, fail, *, template: bool) -> tuple[tuple[str, str], ...]:
-    """A form table (`{ name = "value", … }`) as sorted pairs; numbers become strings."""
-    if not isinstance(value, Mapping):
-        raise fail(key, f"expected a table of form fields, got {value!r}")
-    pairs = []
-    for name, raw in value.items():
-        if not FORM_FIELD_RE.match(name):
-            raise fail(key, f"form field name {name!r} must be ASCII letters, digits, _ . - [ ]")
-        if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-            raise fail(key, f"field {name!r}: expected a string or an integer, got {raw!r}")
-        text = str(raw)
-        if "\n" in text or "\r" in text or has_invisible(text):
-            raise fail(key, f"field {name!r}: value must be one line of visible text")
-        rest = text.replace("{id}", "") if template else text
-        if "{" in rest or "}" in rest:
-            allowed = "only {id} may be filled in" if template else "no placeholders here"
-            raise fail(key, f"field {name!r}: {text!r} has braces ({allowed})")
-        pairs.append((name, text))
-    return tuple(sorted(pairs))
-
-
-def _check_subtable(raw: Any, kind: str, known, fail) -> None:
-    """`[sources.<kind>]` exists, is a table, and holds only known keys."""
-    if raw is None:
-        raise fail(kind, f"missing: kind = \"{kind}\" needs a [sources.{kind}] table")
-    if not isinstance(raw, Mapping):
-        raise fail(kind, f"expected a table ([sources.{kind}])")
-    for key in raw:
-        if key not in known:
-            raise fail(f"{kind}.{key}", _unknown_key_message(key, known))
-
-
-def _parse_post(raw: Any, fail) -> PostBoard:
-    """Validate `[sources.post]`."""
-    _check_subtable(raw, "post", POST_KEYS, fail)
-    for key in ("detail_url", "detail_id_pattern", "detail_form"):
-        if key not in raw:
-            raise fail(f"post.{key}", "missing (required for kind = \"post\")")
-    problem = _check_http_url(raw["detail_url"])
-    if problem:
-        raise fail("post.detail_url", problem)
-    pattern = raw["detail_id_pattern"]
-    if not isinstance(pattern, str) or not pattern:
-        raise fail("post.detail_id_pattern", f"expected a regular expression string, got {pattern!r}")
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise fail("post.detail_id_pattern", f"invalid regular expression {pattern!r}: {exc}") from None
-    if compiled.groups != 1:
-        raise fail("post.detail_id_pattern",
-                   f"needs exactly one capturing group (the id), has {compiled.groups}: {pattern!r}")
-    detail_form = _form_table(raw["detail_form"], "post.detail_form", fail, template=True)
-    if not any("{id}" in v for _, v in detail_form):
-        raise fail("post.detail_form", "no field holds {id} (where the article's id goes)")
-    list_form = _form_table(raw.get("list_form", {}), "post.list_form", fail, template=False)
-    page_field = raw.get("page_field", PostBoard.page_field)
-    if not isinstance(page_field, str) or not FORM_FIELD_RE.match(page_field):
-        raise fail("post.page_field", f"expected a form field name, got {page_field!r}")
-    if page_field in dict(list_form):
-        raise fail("post.page_field", f"{page_field!r} is also in list_form; set it in one place")
-    first_page = raw.get("first_page", PostBoard.first_page)
-    if isinstance(first_page, bool) or not isinstance(first_page, int) or not 0 <= first_page <= 1:
-        raise fail("post.first_page", f"expected 0 or 1, got {first_page!r}")
-    method = raw.get("detail_method", PostBoard.detail_method)
-    if method not in ("post", "get"):
-        raise fail("post.detail_method", f"expected \"post\" or \"get\", got {method!r}")
-    link_url = raw.get("link_url")
-    if link_url is not None:
-        if not isinstance(link_url, str):
-            raise fail("post.link_url", f"expected a URL string, got {link_url!r}")
-        rest = link_url.replace("{id}", "")
-        problem = _check_http_url(link_url.replace("{id}", "0"))
-        if problem:
-            raise fail("post.link_url", problem)
-        if "{" in rest or "}" in rest:
-            raise fail("post.link_url", f"{link_url!r}: only {{id}} may be filled in")
-    idempotent = raw.get("idempotent", False)
-    if not isinstance(idempotent, bool):
-        raise fail("post.idempotent", f"expected true or false, got {idempotent!r}")
-    return PostBoard(
-        detail_url=raw["detail_url"], detail_id_pattern=pattern, detail_form=detail_form,
-        list_form=list_form, page_field=page_field, first_page=first_page,
-        detail_method=method, link_url=link_url, idempotent=idempotent,
-    )
-
-
-def _parse_api(raw: Any, fail) -> ApiSpec:
-    """Validate `[sources.api]`."""
-    _check_subtable(raw, "api", API_KEYS, fail)
-    env = raw.get("api_key_env")
-    if env is None:
-        raise fail("api.api_key_env", "missing (required for kind = \"api\"): the name of the "
-                                      "environment variable holding the service key")
-    if not isinstance(env, str) or not ENV_NAME_RE.match(env):
-        raise fail("api.api_key_env", f"expected an environment variable name like "
-                                      f"'DATA_GO_KR_KEY' (the key itself never goes in this "
-                                      f"file), got a {type(env).__name__} of {len(str(env))} "
-                                      f"characters")
-    days = raw.get("lookback_days", ApiSpec.lookback_days)
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 31:
-        raise fail("api.lookback_days", f"expected an integer from 1 to 31, got {days!r}")
-    rows = raw.get("rows", ApiSpec.rows)
-    if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 1000:
-        raise fail("api.rows", f"expected an integer from 1 to 1000, got {rows!r}")
-    return ApiSpec(api_key_env=env, lookback_days=days, rows=rows)
-
-
 def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> Source:
     if not isinstance(raw, Mapping):
         raise SourcesError(where, "expected a table ([[sources]])", index=index)
@@ -454,7 +280,7 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
 
     for key in raw:
         if key not in SOURCE_KEYS:
-            raise fail(key, _unknown_key_message(key, SOURCE_KEYS))
+            raise fail(key, unknown_key_message(key, SOURCE_KEYS))
     for key in ("id", "name", "kind", "url"):
         if key not in raw:
             raise fail(key, "missing (required)")
@@ -468,7 +294,7 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
     kind = raw["kind"]
     if kind not in KINDS:
         raise fail("kind", f"expected one of {', '.join(map(repr, KINDS))}, got {kind!r}")
-    problem = _check_http_url(raw["url"])
+    problem = check_http_url(raw["url"])
     if problem:
         raise fail("url", problem)
 
@@ -496,11 +322,9 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
     excerpt_only = raw.get("excerpt_only", False)
     if not isinstance(excerpt_only, bool):
         raise fail("excerpt_only", f"expected true or false, got {excerpt_only!r}")
-    max_pages = raw.get("max_pages", Source.max_pages)
-    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or not 1 <= max_pages <= 100:
-        raise fail("max_pages", f"expected an integer from 1 to 100, got {max_pages!r}")
+    max_pages = check_int(raw, "max_pages", Source.max_pages, 1, 100, fail)
     delay = raw.get("delay")
-    if delay is not None and (not _is_number(delay) or not math.isfinite(delay) or delay < 0):
+    if delay is not None and (not is_number(delay) or not math.isfinite(delay) or delay < 0):
         raise fail("delay", f"expected a number of seconds >= 0, got {delay!r}")
 
     raw_sel = raw.get("selectors", {})
@@ -510,29 +334,23 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
     for key, value in raw_sel.items():
         dotted = f"selectors.{key}"
         if key not in SELECTOR_KEYS:
-            raise fail(dotted, _unknown_key_message(key, SELECTOR_KEYS))
+            raise fail(dotted, unknown_key_message(key, SELECTOR_KEYS))
         sel[key] = _check_selector(value, where, index, sid, dotted)
     if "link" in sel and "list_item" not in sel:
         raise fail("selectors.link", "needs 'list_item' (the link is looked up inside each row)")
-    if kind == "rss":
-        for key in ("list_item", "link", "next_page"):
-            if key in sel:
-                raise fail(f"selectors.{key}", "only applies to kind = \"html\" list pages")
-    if kind == "post" and "next_page" in sel:
-        raise fail("selectors.next_page", "kind = \"post\" pages with post.page_field")
-    if kind == "api" and sel:
-        raise fail("selectors", "kind = \"api\" reads XML, not pages: no selectors")
-    for table in ("post", "api"):
-        if table in raw and kind != table:
-            raise fail(table, f"[sources.{table}] only applies to kind = \"{table}\"")
-    post = _parse_post(raw.get("post"), fail) if kind == "post" else None
-    api = _parse_api(raw.get("api"), fail) if kind == "api" else None
+    module = KIND_MODULES[kind]
+    module.check_selectors(sel, fail)
+    for other in KIND_MODULES.values():
+        if other.TABLE and other.TABLE in raw and other is not module:
+            raise fail(other.TABLE, f"[sources.{other.TABLE}] only applies to kind = "
+                                    f"\"{other.TABLE}\"")
+    spec = module.parse_config(raw.get(module.TABLE) if module.TABLE else None, fail)
 
     return Source(
         id=raw["id"], name=name.strip(), kind=kind, url=raw["url"], category=category,
         tags=tuple(t.strip() for t in tags), license=lic.strip() if lic else None,
         excerpt_only=excerpt_only, selectors=Selectors(**sel), max_pages=max_pages,
-        delay=float(delay) if delay is not None else None, post=post, api=api,
+        delay=float(delay) if delay is not None else None, spec=spec,
     )
 
 
@@ -555,7 +373,7 @@ def parse(data: Mapping[str, Any], *, path: str = "sources.toml",
     """
     for key in data:
         if key not in TOP_KEYS:
-            raise SourcesError(path, _unknown_key_message(key, TOP_KEYS), key=key)
+            raise SourcesError(path, unknown_key_message(key, TOP_KEYS), key=key)
     settings = settings_from_mapping(data.get("scraper", {}), where=f"{path}: [scraper]")
     if overrides:
         settings = settings_from_mapping(overrides, where="settings override", base=settings)

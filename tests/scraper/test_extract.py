@@ -1,4 +1,4 @@
-"""extract.py: feeds, list pages and article pages in, records out (no network)."""
+"""Extraction (article.py, kinds/feed.py, kinds/board.py, dates, titles, text): feeds, list pages and article pages in, records out (no network)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from press_scraper import extract
+from press_scraper.article import parse_article, record_from_feed_item
+from press_scraper.attachments import find_attachments
+from press_scraper.boilerplate import is_boilerplate
+from press_scraper.dates import PUBLISHED_LABEL_RE, find_labelled_date, parse_loose_date
+from press_scraper.kinds.board import parse_list_page
+from press_scraper.kinds.feed import parse_feed
+from press_scraper.text import clean_author, is_department
+from press_scraper.titles import choose_title, strip_title_decoration
 
 KST = timezone(timedelta(hours=9))
 BASE = "http://127.0.0.1:9/hanbit/"
@@ -35,7 +42,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_rss_zone_less_date_is_seoul_and_repeated_item_counts_once():
-    items = extract.parse_feed(RSS, BASE + "rss.xml")
+    items = parse_feed(RSS, BASE + "rss.xml")
     assert [i.url for i in items] == [
         "http://127.0.0.1:9/hanbit/view.html?id=1",
         "http://127.0.0.1:9/hanbit/view.html?id=2",
@@ -53,12 +60,12 @@ def test_rss_zone_less_date_is_seoul_and_repeated_item_counts_once():
 
 
 def test_atom_full_content_and_dates():
-    (item,) = extract.parse_feed(ATOM, "http://127.0.0.1:9/c/atom.xml")
+    (item,) = parse_feed(ATOM, "http://127.0.0.1:9/c/atom.xml")
     assert item.url == "http://127.0.0.1:9/c/1"
     assert item.date == datetime(2026, 1, 7, 14, 11, 54, tzinfo=KST)
     assert item.updated == datetime(2026, 1, 8, 9, 0, tzinfo=KST)
     assert "의회 임시회가 열렸다" in item.content_html
-    record = extract.record_from_feed_item(item, default_license="공공누리 제1유형")
+    record = record_from_feed_item(item, default_license="공공누리 제1유형")
     assert record.title == "의회 임시회 개회"
     assert record.license == "공공누리 제1유형"
     assert len(record.summary) <= 200
@@ -81,12 +88,12 @@ def test_atom_full_content_and_dates():
     ],
 )
 def test_korean_dates_are_seoul(text, expected):
-    assert extract.parse_date(text) == expected
+    assert parse_loose_date(text) == expected
 
 
 def test_labelled_date_prefers_label_over_other_dates():
     text = "인쇄 2024.01.01\n등록일 : 2025.12.11 09:30\n수정 2025.12.12 10:00"
-    assert extract.find_labelled_date(text, extract._PUBLISHED_LABEL_RE) == datetime(
+    assert find_labelled_date(text, PUBLISHED_LABEL_RE) == datetime(
         2025, 12, 11, 9, 30, tzinfo=KST
     )
 
@@ -103,12 +110,12 @@ def test_labelled_date_prefers_label_over_other_dates():
 )
 def test_title_decorations_are_stripped(raw):
     assert (
-        extract.strip_title_decoration(raw, ["한빛시청", "한빛일보"]) == "한빛시, 청년 일자리 확대"
+        strip_title_decoration(raw, ["한빛시청", "한빛일보"]) == "한빛시, 청년 일자리 확대"
     )
 
 
 def test_title_prefers_heading_contained_in_title_and_keeps_inner_dash():
-    title = extract.choose_title(
+    title = choose_title(
         page_title="2026 - 2027 예산안 발표 - 한빛시청",
         headings=["한빛시청", "2026 - 2027 예산안 발표"],
         site_names=["한빛시청"],
@@ -128,7 +135,7 @@ LIST = """<html><body><table class="board"><tbody>
 
 
 def test_list_page_with_selectors_skips_pinned_rows_and_fixes_quirks():
-    page = extract.parse_list_page(
+    page = parse_list_page(
         LIST, BASE + "list.do?pageIndex=2",
         {"list_item": "table.board tbody tr", "link": "td.title a", "next_page": "a.next"},
     )
@@ -141,7 +148,7 @@ def test_list_page_with_selectors_skips_pinned_rows_and_fixes_quirks():
 
 
 def test_list_page_generic_fallback_finds_article_links():
-    page = extract.parse_list_page(LIST, BASE + "list.do?pageIndex=2")
+    page = parse_list_page(LIST, BASE + "list.do?pageIndex=2")
     urls = [link.url for link in page.links]
     assert BASE + "view.do?bbsNo=7&nttNo=12" in urls
     assert BASE + "view.do?nttNo=1" not in urls  # pinned 공지 row
@@ -179,7 +186,7 @@ ARTICLE = """<!doctype html><html><head><meta charset="utf-8">
 
 def test_article_generic_extraction():
     url = BASE + "board/view.do?nttNo=12"
-    r = extract.parse_article(ARTICLE, url, site_names=["한빛시청"])
+    r = parse_article(ARTICLE, url, site_names=["한빛시청"])
     assert r.title == "한빛시, 청년 일자리 사업 확대"
     assert r.subtitle == "2026년 청년 인턴십 300명 선발"
     assert r.date == datetime(2025, 12, 11, tzinfo=KST)
@@ -199,7 +206,7 @@ def test_article_generic_extraction():
 
 
 def test_article_with_selectors_and_default_license():
-    r = extract.parse_article(
+    r = parse_article(
         ARTICLE.replace("new_img_opentype03.png", "x.png").replace("공공누리 마크 - 제3유형", "마크"),
         BASE + "board/view.do?nttNo=12",
         selectors={"title": "h3.tit", "date": "dl.info dd span", "body": "#content"},
@@ -224,7 +231,7 @@ NEWS = """<html><head><title>한빛군 국화축제 개막 - 한빛일보</title
 
 
 def test_news_article_byline_dates_and_section():
-    r = extract.parse_article(NEWS, "http://127.0.0.1:9/news/articleView.html?idxno=213450",
+    r = parse_article(NEWS, "http://127.0.0.1:9/news/articleView.html?idxno=213450",
                               site_names=["한빛일보"])
     assert r.title == "한빛군 국화축제 개막"
     assert r.date == datetime(2025, 6, 17, 19, 5, tzinfo=KST)
@@ -240,11 +247,11 @@ def test_news_article_byline_dates_and_section():
      "홍길동 기자 hong@example.com", "기사제보 news@example.com", "페이스북 트위터 카카오톡 URL복사"],
 )
 def test_boilerplate_lines(line):
-    assert extract.is_boilerplate(line)
+    assert is_boilerplate(line)
 
 
 def test_ordinary_sentence_is_not_boilerplate():
-    assert not extract.is_boilerplate("한빛시는 기자회견을 열고 예산안을 발표했다.")
+    assert not is_boilerplate("한빛시는 기자회견을 열고 예산안을 발표했다.")
 
 
 @pytest.mark.parametrize(
@@ -261,22 +268,22 @@ def test_ordinary_sentence_is_not_boilerplate():
     ],
 )
 def test_author_is_a_name_without_mail_or_title(raw, name):
-    assert extract.clean_author(raw) == name
+    assert clean_author(raw) == name
 
 
 def test_rss_author_with_mail_becomes_the_name():
     feed = RSS.replace("<category>경제</category>",
                        "<category>경제</category><author>desk@wire.example (김보도)</author>")
-    assert extract.parse_feed(feed, BASE)[0].author == "김보도"
+    assert parse_feed(feed, BASE)[0].author == "김보도"
 
 
 def test_title_made_only_of_decoration_gives_way_to_the_detail_table():
-    assert extract.strip_title_decoration("서안군청 모바일 :: 보도자료", ["서안군청"]) == ""
+    assert strip_title_decoration("서안군청 모바일 :: 보도자료", ["서안군청"]) == ""
     page = """<html><head><title>서안군청 모바일 :: 보도자료</title></head><body>
 <table><tr><th>제 목</th><td>서안군, 섬 지역 여객선 운임 지원</td></tr>
 <tr><th>내용</th><td><p>서안군은 섬에 사는 군민의 여객선 운임을 낮춘다.</p></td></tr></table>
 </body></html>"""
-    r = extract.parse_article(page, BASE + "view.do?nttId=1", site_names=["서안군청"])
+    r = parse_article(page, BASE + "view.do?nttId=1", site_names=["서안군청"])
     assert r.title == "서안군, 섬 지역 여객선 운임 지원"
 
 
@@ -289,7 +296,7 @@ def test_download_buttons_become_attachments():
 <button onclick="location.href='/files/plan.pdf'">계획서.pdf</button>
 <button type="button">인쇄</button>
 <a href="javascript:goDownLoad('F3')">양식.hwpx (Size : 12 KB)</a></div>""")
-    found = [(a.name, a.url) for a in extract.find_attachments(root, BASE + "view.do")]
+    found = [(a.name, a.url) for a in find_attachments(root, BASE + "view.do")]
     assert found == [
         ("결과 보고.hwp", ""),
         ("사진.zip", "http://127.0.0.1:9/cmm/FileDown.do?id=F2&sn=0"),
@@ -305,7 +312,7 @@ def test_decomposed_hangul_and_invisible_characters_are_normalised():
             + "\u202e</title></head><body><h1>" + unicodedata.normalize("NFD", "한빛시 국화 축제 개막")
             + "</h1><p>축제가\u200b 열린다.\x00 관람객이 많다. 국화 작품이 전시된다. 셔틀버스도 다닌다.</p>"
             "</body></html>")
-    r = extract.parse_article(page, BASE + "a.html")
+    r = parse_article(page, BASE + "a.html")
     assert r.title == "한빛시 국화 축제 개막"  # composed syllables, no bidi override
     assert "\u200b" not in r.body_html and "\x00" not in r.body_html
     assert "축제가 열린다." in r.body_html
@@ -321,7 +328,7 @@ def test_undeclared_feed_with_nbsp_in_cdata_is_not_read_as_latin_1():
             "연다.\xa0\xa0 ]]></description></item></channel></rss>")
     as_bytes = decode_feed(feed.encode("utf-8"))[0]
     for given in (feed, as_bytes):
-        (item,) = extract.parse_feed(given, BASE)
+        (item,) = parse_feed(given, BASE)
         assert item.title == "한빛시 국화 축제"
         assert item.summary == "한빛시가 국화 축제를 연다."
 
@@ -341,7 +348,7 @@ def test_undeclared_feed_with_nbsp_in_cdata_is_not_read_as_latin_1():
     ],
 )
 def test_departments_are_told_from_people(name: str, department: bool) -> None:
-    assert extract.is_department(name) is department
+    assert is_department(name) is department
 
 
 SHORT_RELEASE = """<!doctype html><html><head><meta charset="utf-8">
@@ -359,7 +366,7 @@ SHORT_RELEASE = """<!doctype html><html><head><meta charset="utf-8">
 def test_short_release_on_a_busy_page_keeps_only_its_body():
     # Found on the demo site: a text-density extractor kept menus and share buttons of a
     # two-sentence release; a well-known body container wins when it holds real text.
-    r = extract.parse_article(SHORT_RELEASE, BASE + "view.do?nttNo=1", site_names=["가람시청"])
+    r = parse_article(SHORT_RELEASE, BASE + "view.do?nttNo=1", site_names=["가람시청"])
     assert r.title == "시민 합창단 송년 공연"
     assert "송년 공연을 연다" in r.body_html and "관람은 무료다" in r.body_html
     for noise in ("페이스북", "URL복사", "공지사항", "민원안내", "등록일", "Copyright"):

@@ -1,7 +1,7 @@
 """Generic extraction (no selectors) on page shapes the other fixtures do not cover.
 
 Each fixture under fixtures/generic/ is an invented Korean page; the checks run on
-`extract.parse_article` (title and body HTML) and on the Markdown `markdown.body_markdown`
+`parse_article` (title and body HTML) and on the Markdown `markdown.body_markdown`
 makes of the body, which is what readers get.
 """
 
@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from press_scraper import extract, markdown
+from press_scraper import markdown
+from press_scraper.article import parse_article
+from press_scraper.boilerplate import drop_boilerplate
+from press_scraper.records import Record
+from press_scraper.text import html_to_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "generic"
 
@@ -77,9 +81,9 @@ CASES = [
 IDS = [c[0].removesuffix(".html") for c in CASES]
 
 
-def _parse(fixture: str, url: str, source: str) -> tuple[extract.Record, str]:
+def _parse(fixture: str, url: str, source: str) -> tuple[Record, str]:
     html = (FIXTURES / fixture).read_text(encoding="utf-8")
-    record = extract.parse_article(html, url, site_names=[source])
+    record = parse_article(html, url, site_names=[source])
     return record, markdown.body_markdown(record.body_html, url)
 
 
@@ -100,7 +104,7 @@ def test_generic_page(fixture, url, source, title, must, must_not):
     record, md = _parse(fixture, url, source)
     assert record.title == title
     assert source not in record.title
-    body_text = extract.html_to_text(record.body_html)
+    body_text = html_to_text(record.body_html)
     assert _in_order(body_text, must) == [], body_text
     # Markdown escapes nothing in these sentences but may break lines: compare line-joined.
     md_text = " ".join(md.split())
@@ -137,7 +141,7 @@ def test_link_box_heading_without_links_is_kept():
     # "관련" as a plain subheading of the text is not a related-articles box.
     body = lxml_body("<h3>관련 법령</h3><p>지방자치법 제9조에 따른 사무다.</p>"
                      "<h3>관련기사</h3><p>이 사업은 시의회 의결을 거쳤다.</p>")
-    extract.drop_boilerplate(body)
+    drop_boilerplate(body)
     text = body.text_content()
     assert "관련 법령" in text and "관련기사" in text and "의결을 거쳤다" in text
 
@@ -150,7 +154,7 @@ def lxml_body(html: str):
 
 def test_subtitle_marked_by_class_outside_the_body_is_the_subtitle():
     html = (FIXTURES / "og-title.html").read_text(encoding="utf-8")
-    r = extract.parse_article(html, "https://www.solnae.example/news/view?id=20261121001",
+    r = parse_article(html, "https://www.solnae.example/news/view?id=20261121001",
                               site_names=["솔내신문"])
     assert r.subtitle == "만 70세 이상 7천여 명 대상…교통카드 발급은 다음 달부터"
     assert r.subtitle not in r.body_html
@@ -162,7 +166,7 @@ def test_subtitle_inside_the_body_is_not_repeated_in_it():
 <div class="article-body"><p class="subtitle">월 최대 20만 원, 1년간 지원</p>
 <p>가온군이 청년 월세 지원 대상을 무주택 청년 전체로 넓힌다고 밝혔다. 신청은 다음 달부터다.</p>
 </div></body></html>"""
-    r = extract.parse_article(html, "https://gaon.example/news/1", site_names=["가온일보"])
+    r = parse_article(html, "https://gaon.example/news/1", site_names=["가온일보"])
     assert r.subtitle == "월 최대 20만 원, 1년간 지원"
     assert "월 최대 20만 원" not in r.body_html
     assert "청년 월세 지원 대상을" in r.body_html

@@ -18,7 +18,7 @@ from test_scrape_e2e import FAST
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import parse_header
-from press_scraper.api import scrape
+from press_scraper.pipeline import scrape
 
 RSS = "application/rss+xml"
 HTML = "text/html; charset=utf-8"

@@ -9,7 +9,7 @@ import pytest
 
 from newsroom.core.model import parse_header
 from press_scraper import markdown as md
-from press_scraper.extract import Attachment, Record
+from press_scraper.records import Attachment, Record
 from press_scraper.sources import Source
 
 KST = timezone(timedelta(hours=9))

@@ -317,7 +317,7 @@ def test_good_config_loads(tmp_path):
 
     path = tmp_path / "sources.toml"
     path.write_text(GOOD, encoding="utf-8")
-    post = load(path).sources[0].post
+    post = load(path).sources[0].spec
     assert post.page_field == "pageIndex" and post.detail_method == "post"
     assert post.form_for("12") == (("method", "searchDetail"), ("news_epct_no", "12"))
     assert post.idempotent is False and post.list_form == ()

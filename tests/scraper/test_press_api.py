@@ -19,8 +19,7 @@ from server import FIXTURES, Reply
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import KST, parse_header
-from press_scraper import extract
-from press_scraper.api import api_windows
+from press_scraper.kinds.govkr_api import ApiError, api_windows, parse_api_reply
 from press_scraper.sources import load
 
 SITE = FIXTURES / "briefing"
@@ -262,24 +261,24 @@ def test_windows_never_exceed_three_days():
 
 
 def test_reply_parsing():
-    page = extract.parse_api_reply(xml_reply("page1.xml", "http://x.example").body)
+    page = parse_api_reply(xml_reply("page1.xml", "http://x.example").body)
     assert page.ok and page.total == 3 and len(page.items) == 2
     item = page.items[0]
     assert item.date == datetime(2026, 3, 5, 14, 0, tzinfo=KST) and item.status == "I"
     assert [a.name for a in item.attachments] == ["설비 자동화 지원 계획.hwpx", "참고자료.pdf"]
-    nodata = extract.parse_api_reply((SITE / "nodata.xml").read_bytes())
+    nodata = parse_api_reply((SITE / "nodata.xml").read_bytes())
     assert nodata.ok and nodata.items == ()
-    over = extract.parse_api_reply((SITE / "over.xml").read_bytes())
+    over = parse_api_reply((SITE / "over.xml").read_bytes())
     assert not over.ok and (over.code, over.message) == ("98", "THREE_DAYS_OVER_ERROR")
-    with pytest.raises(extract.ApiError, match="SERVICE_KEY_IS_NOT_REGISTERED_ERROR"):
-        extract.parse_api_reply((SITE / "unauthorized.xml").read_bytes())
-    with pytest.raises(extract.ApiError, match="not an XML API reply"):
-        extract.parse_api_reply(b"<html><body>maintenance</body>")
+    with pytest.raises(ApiError, match="SERVICE_KEY_IS_NOT_REGISTERED_ERROR"):
+        parse_api_reply((SITE / "unauthorized.xml").read_bytes())
+    with pytest.raises(ApiError, match="not an XML API reply"):
+        parse_api_reply(b"<html><body>maintenance</body>")
     # No entity expansion: a reply cannot read files or blow up.
     evil = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             b"<response><header><resultCode>0</resultCode></header><body><NewsItem>"
             b"<Title>&x;</Title></NewsItem></body></response>")
-    titles = [i.title for i in extract.parse_api_reply(evil).items]
+    titles = [i.title for i in parse_api_reply(evil).items]
     assert titles == [""] or "root:" not in "".join(titles)
 
 
@@ -323,5 +322,5 @@ def test_config_errors_exit_2_naming_the_key(tmp_path, capsys, old, new, key, wo
 def test_good_config_loads(tmp_path):
     path = tmp_path / "sources.toml"
     path.write_text(GOOD, encoding="utf-8")
-    api = load(path).sources[0].api
+    api = load(path).sources[0].spec
     assert (api.api_key_env, api.lookback_days, api.rows) == ("DATA_GO_KR_KEY", 3, 100)

@@ -7,8 +7,8 @@ from server import FIXTURES, Reply, file_reply
 from test_scrape_e2e import FAST
 
 from newsroom.cli import main as newsroom
-from newsroom.core import exits
 from newsroom.common import job_lock
+from newsroom.core import exits
 
 FOUR_SECTIONS = ('NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), '
                  '("문화", "culture"), ("사회", "society")]\n')

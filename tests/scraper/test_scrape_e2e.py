@@ -480,7 +480,7 @@ def test_pelican_plugin_scrapes_before_reading_only_when_opted_in(sites, tmp_pat
     ],
 )
 def test_serve_and_autoreload_are_recognised(argv, interactive):
-    from press_scraper import _interactive_pelican
+    from press_scraper.hook import _interactive_pelican
 
     assert _interactive_pelican(argv) is interactive
 

@@ -240,6 +240,6 @@ def test_the_example_file_loads_and_shows_every_kind():
 
     config = load(PROJECT_ROOT / "sources.example.toml")
     assert {s.kind for s in config.sources} == set(KINDS)
-    post = next(s for s in config.sources if s.kind == "post").post
+    post = next(s for s in config.sources if s.kind == "post").spec
     assert post.id_regex.search("searchDetail('1203')").group(1) == "1203"
-    assert next(s for s in config.sources if s.kind == "api").api.api_key_env == "DATA_GO_KR_KEY"
+    assert next(s for s in config.sources if s.kind == "api").spec.api_key_env == "DATA_GO_KR_KEY"

@@ -1,0 +1,275 @@
+"""Generic article extraction: one page in, one Record out (and a Record from a fragment
+that already is the full text: a feed's content, an API's HTML).
+
+The page is parsed once with lxml; the source's CSS selectors, when it has any, are read from a
+BeautifulSoup tree (soupsieve's CSS dialect, the one sources.toml is validated with). Without a
+known body container, trafilatura extracts the main text.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from bs4 import BeautifulSoup
+
+from .attachments import detect_license, find_attachments, is_content_image
+from .boilerplate import (
+    drop_boilerplate,
+    drop_boilerplate_containers,
+    likely_body,
+    outside_chrome,
+    page_manager_boxes,
+)
+from .dates import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE, find_labelled_date, parse_loose_date
+from .encoding import normalise_text
+from .records import FeedItem, Record
+from .text import clean_author, clean_href, escape_text, norm, shorten
+from .titles import (
+    choose_title,
+    is_decoration,
+    labelled_title,
+    marked_subtitle,
+    strip_title_decoration,
+    take_dashed_subtitle,
+)
+
+
+def parse_document(html: str):
+    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text."""
+    return lxml.html.document_fromstring(
+        html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
+    )
+
+
+def meta(root, *names: str) -> str:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
+            if found and found[0].strip():
+                return found[0].strip()
+    return ""
+
+
+def _select_html(soup: BeautifulSoup, selector: str) -> str:
+    el = soup.select_one(selector)
+    return el.decode_contents() if el is not None else ""
+
+
+def _select_text(soup: BeautifulSoup, selector: str | None) -> str:
+    if not selector:
+        return ""
+    el = soup.select_one(selector)
+    return norm(el.get_text(" ", strip=True)) if el is not None else ""
+
+
+_CODE_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg")
+
+
+def drop_code(root) -> None:
+    """Remove elements whose text is code, not prose (it would leak into summaries)."""
+    for el in list(root.iter(*_CODE_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def absolutise(root, base_url: str) -> None:
+    for el in root.iter("a", "img"):
+        attr = "href" if el.tag == "a" else "src"
+        value = el.get(attr)
+        if value is None:
+            continue
+        url = clean_href(value, base_url)
+        if url:
+            el.set(attr, url)
+        else:
+            del el.attrib[attr]
+
+
+def parse_article(
+    html: str,
+    url: str,
+    *,
+    selectors: Mapping[str, str] | None = None,
+    site_names: list[str] = (),
+    default_license: str = "",
+) -> Record:  # noqa: C901 - one linear pass over the page, field by field
+    """Extract one article page.
+
+    Args:
+        html: the page, decoded.
+        url: the page's URL (relative links are resolved against it).
+        selectors: the source's `title`, `date`, `body`, `author` selectors; generic extraction
+            (trafilatura) for what is absent.
+        site_names: names to strip from `<title>` decorations (the source's name, og:site_name).
+        default_license: the source's licence, used when the page shows no 공공누리 mark.
+
+    Returns:
+        A Record; `body_html` is not yet sanitised (see markdown.sanitize_html).
+    """
+    selectors = selectors or {}
+    html = normalise_text(html)
+    root = parse_document(html)
+    soup = BeautifulSoup(html, "lxml") if selectors else None
+    names = [*site_names, meta(root, "og:site_name")]
+
+    # Title
+    sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
+    page_title = norm(" ".join(root.xpath("//title//text()")))
+    headings = [norm(h.text_content()) for h in root.xpath("//h1|//h2|//h3")][:12]
+    title = choose_title(
+        page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
+        headings=headings, site_names=names, labelled=labelled_title(root),
+    )
+    if sel_title:
+        title = strip_title_decoration(sel_title, names)
+
+    # Body
+    body_html = ""
+    if soup is not None and selectors.get("body"):
+        body_html = _select_html(soup, selectors["body"])
+    # A copy of the parsed page (the original stays whole for dates and authors) without comment,
+    # related-article, share and ad boxes, which often sit inside the body container.
+    tree = copy.deepcopy(root) if not body_html else None
+    if tree is not None:
+        drop_boilerplate_containers(tree)
+        body_html = likely_body(tree)
+    if not body_html and tree is not None:
+        # fast=True skips trafilatura's second opinion (readability/jusText comparison): it
+        # halves the time per page, and our boilerplate pass below removes what it would.
+        # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions
+        # become paragraphs in the tree it is given (it edits that tree).
+        for caption in tree.iter("figcaption"):
+            caption.tag = "p"
+        body_html = trafilatura.extract(
+            tree, url=url, output_format="html", include_tables=True, include_images=True,
+            include_links=True, include_formatting=True, with_metadata=False, favor_recall=True,
+            deduplicate=False, fast=True,
+        ) or ""
+    body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    drop_code(body)
+    absolutise(body, url)
+    drop_boilerplate(body)
+    # The headline repeated at the top of the body.
+    for el in body.iter("h1", "h2", "h3", "p"):
+        if norm(el.text_content()) == title:
+            el.drop_tree()
+        break
+    subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
+    if not subtitle:
+        subtitle = marked_subtitle(root, title)
+        for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
+            if norm(el.text_content()).strip(" -–―") == subtitle:
+                el.drop_tree()  # shown as the subtitle, not again as the body's first line
+                break
+    if not subtitle:
+        subtitle = take_dashed_subtitle(list(body.iter("p", "h2", "h3", "h4", "div"))[:4])
+    for br in body.iter("br"):  # so text_content() keeps a space where a line broke
+        br.tail = " " + (br.tail or "")
+    body_text = norm(body.text_content())
+    body_html = "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in body
+    )
+    if body.text and body.text.strip():
+        body_html = f"<p>{escape_text(body.text)}</p>" + body_html
+
+    # Dates: selector, meta, then a labelled date outside the footer.
+    boxes = page_manager_boxes(root)
+    page_text = "\n".join(
+        norm(t) for t in root.xpath("//body//text()[normalize-space()]")
+        if outside_chrome(t.getparent(), boxes)
+    )
+    date = None
+    if soup is not None and selectors.get("date"):
+        date = parse_loose_date(_select_text(soup, selectors["date"]))
+    date = date or parse_loose_date(
+        meta(root, "article:published_time", "og:article:published_time", "datePublished",
+              "pubdate", "date", "dcterms.date")
+    )
+    if date is None:
+        times = root.xpath("//time/@datetime")
+        date = parse_loose_date(times[0]) if times else None
+    date = date or find_labelled_date(page_text, PUBLISHED_LABEL_RE)
+    modified = parse_loose_date(meta(root, "article:modified_time", "og:updated_time", "dateModified"))
+    modified = modified or find_labelled_date(page_text, MODIFIED_LABEL_RE)
+    if modified and date and modified <= date:
+        modified = None
+
+    # Author: selector, meta, byline, or the release's 담당부서.
+    author = _select_text(soup, selectors.get("author")) if soup is not None else ""
+    author = author or meta(root, "author", "article:author", "dable:author")
+    if not author:
+        m = re.search(r"기자명\s*[:：]?\s*(\S{2,5})\s*기자", page_text) or re.search(
+            r"(?:담당\s*부서|부서명|등록부서|작성부서|작성자)\s*[:：]?\s*\n?\s*"
+            r"([가-힣A-Za-z0-9]{2,20})",
+            page_text,
+        )
+        author = m.group(1) if m else ""
+    author = clean_author(author)
+
+    images = []
+    for img in body.iter("img"):
+        src = img.get("src") or ""
+        if is_content_image(src) and src not in images:
+            images.append(src)
+
+    summary = meta(root, "og:description", "description")
+    if not summary or len(summary) < 20 or summary == title or is_decoration(summary, names):
+        # Paragraph text reads better than table cells run together.
+        summary = " ".join(norm(p.text_content()) for p in body.iter("p")) or body_text
+
+    return Record(
+        url=url,
+        title=title,
+        body_html=body_html,
+        subtitle=subtitle,
+        date=date,
+        modified=modified,
+        author=author,
+        summary=shorten(summary, 200),
+        images=tuple(images),
+        attachments=tuple(find_attachments(_attachment_scope(root, soup, selectors), url)),
+        license=detect_license(root) or default_license,
+        category_hint=meta(root, "article:section"),
+    )
+
+
+def _attachment_scope(root, soup, selectors: Mapping[str, str]):
+    """The part of the page to look for attachments in: the source's selector, else all."""
+    if soup is None or not selectors.get("attachments"):
+        return root
+    found = soup.select(selectors["attachments"])
+    html = "".join(str(el) for el in found) or "<p></p>"
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def record_from_feed_item(item: FeedItem, *, default_license: str = "") -> Record:
+    """A record from a feed item that carries the full text (no page fetch needed)."""
+    body = lxml.html.fragment_fromstring(item.content_html or "<p></p>", create_parent="div")
+    drop_code(body)
+    absolutise(body, item.url)
+    drop_boilerplate(body)
+    images = tuple(
+        dict.fromkeys(
+            img.get("src") for img in body.iter("img") if is_content_image(img.get("src") or "")
+        )
+    )
+    text = norm(body.text_content())
+    return Record(
+        url=item.url,
+        title=item.title,
+        body_html="".join(lxml.html.tostring(c, encoding="unicode") for c in body)
+        or f"<p>{escape_text(body.text or '')}</p>",
+        date=item.date,
+        modified=item.updated,
+        author=item.author,
+        summary=shorten(item.summary or text, 200),
+        images=images,
+        attachments=tuple(find_attachments(body, item.url)),
+        license=detect_license(body) or default_license,
+        category_hint=item.categories[0] if item.categories else "",
+    )

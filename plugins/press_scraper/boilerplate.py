@@ -1,0 +1,252 @@
+"""What is on an article page but not the article: copyright and share lines, link boxes,
+comment/related/ad containers, the menu page's manager box; and the known body containers."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from .text import EMAIL, escape_text, norm
+
+BOILERPLATE_PATTERNS = [
+    re.compile(r"무단\s*전재|재배포\s*금지|무단\s*복제"),
+    re.compile(r"저작권자\s*[©ⓒ(]|copyright\s*(?:©|ⓒ|\(c\))|^\s*[©ⓒ]", re.I),
+    re.compile(r"^\s*\S{2,5}\s*(?:기자|특파원|통신원)\s*" + EMAIL + r"\s*$"),
+    re.compile(r"^\s*" + EMAIL + r"\s*$"),
+    re.compile(r"기사\s*제보"),
+    re.compile(
+        r"^(?:\s*(?:(?:이\s*글\s*)?공유하기|페이스북|facebook|트위터|twitter|카카오톡|카카오스토리|밴드|네이버|"
+        r"url\s*복사|링크\s*복사|인쇄|스크랩|글자\s*크기|확대|축소|목록|이전글|다음글|좋아요|SNS\s*공유)"
+        r"\s*[|/·:：]?)+$",
+        re.I,
+    ),
+    # WordPress/Jetpack's like button ("이것이 좋아요: 좋아하기 불러오는 중...").
+    re.compile(r"좋아하기\s*불러오는\s*중|^\s*이것이\s*좋아요\s*[:：]?\s*$"),
+    # An ad slot's label left behind when its script is removed.
+    re.compile(r"^\s*(?:광고|AD|advertisement|sponsored|스폰서)\s*$", re.I),
+    # The comment box's prompt and count ("댓글을 작성하려면 로그인하세요", "댓글 3").
+    re.compile(r"댓글을?\s*(?:작성|입력|남기|쓰)[^.]{0,20}로그인|로그인\s*(?:후|하시면|하셔야)[^.]{0,20}댓글"
+               r"|^\s*(?:댓글|전체\s*댓글)\s*[\d,]*\s*(?:개)?\s*$"),
+    re.compile(r"본\s*저작물은\s*[\"“']?공공누리|공공누리[^.]{0,40}조건에\s*따라\s*이용"),
+    re.compile(r"이\s*페이지의?\s*(?:담당|정보|만족)|만족하십니까"),
+    re.compile(r"^\s*기자명\s*[:：]?\s*\S{2,5}(?:\s*기자)?\s*$"),
+    re.compile(r"^\s*(?:조회수?|조회)\s*[:：]?\s*[\d,]+\s*$"),
+    # An info row: 등록일 2025-12-11 담당부서 일자리정책과 조회수 12 (a `dl` becomes a list).
+    re.compile(
+        r"^(?:\s*(?:등록일(?:시)?|작성일(?:시)?|입력|수정일?|게시일|승인|담당부서|부서명|등록부서|작성자|기자명"
+        r"|조회수?|전화번호|연락처|담당자)\s*[:：]?\s*[^\s:：]+(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)+\s*$"
+    ),
+]
+
+
+def is_boilerplate(text: str) -> bool:
+    """True for copyright lines, e-mail bylines, 기사제보 lines, share-button rows, KOGL text."""
+    text = norm(text)
+    if not text or len(text) > 200:
+        return False
+    return any(p.search(text) for p in BOILERPLATE_PATTERNS)
+
+
+_BLOCKS = (
+    "p", "div", "li", "span", "section", "footer", "aside", "blockquote", "h4", "h5", "h6",
+    "ul", "ol", "dl", "table",
+)
+
+
+# Headings of link boxes that CMSs put inside or right after the article: other articles,
+# not this one's text. Matched on the whole heading (a trailing colon or count allowed).
+LINK_BOX_HEADINGS = (
+    "관련기사", "관련 기사", "관련뉴스", "관련 뉴스", "관련", "관련 글", "관련글", "연관기사",
+    "많이 본 뉴스", "많이 본 기사", "많이본뉴스", "가장 많이 본 뉴스", "인기기사", "인기 기사",
+    "인기뉴스", "주요뉴스", "주요 뉴스", "최신기사", "최신 기사", "추천기사", "추천 기사",
+    "이 시각 주요뉴스", "함께 보면 좋은 기사", "이 기사와 함께 많이 본 뉴스", "related",
+    "related posts", "related articles", "most read", "popular",
+)
+_LINK_BOX_HEADING_RE = re.compile(
+    r"^\s*[\[<【]?\s*(?:" + "|".join(re.escape(h) for h in LINK_BOX_HEADINGS)
+    + r")\s*[\]>】]?\s*[:：]?\s*$",
+    re.I,
+)
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "span", "em")
+
+
+def _mostly_links(el, skip=None) -> bool:
+    """True when `el` (without `skip`) is a list of links: at least 60 % of its text is link text."""
+    text = norm(el.text_content())
+    if skip is not None:
+        text = text.replace(norm(skip.text_content()), "", 1).strip()
+    if not text:
+        return False
+    linked = sum(len(norm(a.text_content())) for a in el.iter("a") if not (
+        skip is not None and a in skip.iter("a")))
+    return linked >= 0.6 * len(text.replace(" ", "")) or linked >= 0.6 * len(text)
+
+
+def drop_link_boxes(root) -> None:
+    """Remove "관련기사" / "많이 본 뉴스" boxes: a heading of LINK_BOX_HEADINGS with links.
+
+    The box is the heading's parent when that is made of links; otherwise the heading and
+    the link lists right after it go.
+    """
+    for h in list(root.iter(*_HEADING_TAGS)):
+        if h.getparent() is None or not _LINK_BOX_HEADING_RE.match(norm(h.text_content())):
+            continue
+        box = h
+        while True:  # climb wrappers that hold only the heading (<div><h3>관련기사</h3></div>)
+            parent = box.getparent()
+            if parent is None or parent is root or len(parent) != 1:
+                break
+            box = parent
+        parent = box.getparent()
+        if parent is not None and parent is not root and _mostly_links(parent, skip=box):
+            parent.drop_tree()
+            continue
+        following = box.getnext()
+        dropped = False
+        while following is not None and following.tag in ("ul", "ol", "div", "dl", "table", "p") \
+                and _mostly_links(following):
+            nxt = following.getnext()
+            following.drop_tree()
+            following, dropped = nxt, True
+        if dropped:
+            box.drop_tree()
+
+
+def drop_boilerplate(root) -> None:
+    """Remove boilerplate blocks (see `is_boilerplate`, `drop_link_boxes`) from an lxml tree
+    in place."""
+    drop_link_boxes(root)
+    for el in list(root.iter(*_BLOCKS)):
+        if el.getparent() is None:
+            continue
+        text = el.text_content()
+        if is_boilerplate(text):
+            el.drop_tree()
+        elif el.tag in ("div", "section", "aside", "footer", "span") and not text.strip():
+            if not len(el.xpath(".//img|.//table")):
+                el.drop_tree()
+
+
+_CHROME_MARKER_RE = re.compile(
+    r"footer|manager|satisf|charge|copyright|gnb|lnb|nav|page-?_?info", re.I
+)
+# Words of the box that names who manages the menu page ("이 페이지의 담당부서 홍보실,
+# 최종수정일 2019-05-01, 만족하십니까?"). Its department and date are the menu's, not the
+# release's, and the box often has no telling class name.
+_PAGE_MANAGER_RE = re.compile(
+    r"이\s*페이지|페이지\s*담당|콘텐츠\s*(?:담당|관리)|자료\s*관리\s*부서|만족도|만족하십니까"
+)
+_BOX_TAGS = ("div", "dl", "section", "aside", "ul", "table", "footer", "form")
+
+
+def page_manager_boxes(root) -> set:
+    """The small blocks holding a page-manager notice (see _PAGE_MANAGER_RE)."""
+    boxes = set()
+    for text in root.xpath("//body//text()[contains(., '페이지') or contains(., '만족') "
+                           "or contains(., '콘텐츠') or contains(., '자료')]"):
+        if not _PAGE_MANAGER_RE.search(text):
+            continue
+        parent = text.getparent()
+        box = parent if parent.tag in _BOX_TAGS else next(
+            (a for a in parent.iterancestors(*_BOX_TAGS)), None)
+        # A big block is the page itself (a "이 페이지 인쇄" button in the content area).
+        if box is not None and len(norm(box.text_content())) <= 300:
+            boxes.add(box)
+    return boxes
+
+
+def outside_chrome(el, boxes: set = frozenset()) -> bool:
+    """False inside a footer, menu or page-manager box: its 담당부서 and dates are the
+    menu's, not the release's."""
+    if el in boxes:
+        return False
+    for anc in el.iterancestors():
+        if anc in boxes:
+            return False
+        marker = f"{anc.tag} {anc.get('id', '')} {anc.get('class', '')}"
+        if _CHROME_MARKER_RE.search(marker):
+            return False
+    return True
+
+
+LIKELY_BODY_XPATHS = [
+    '//*[@itemprop="articleBody"]',
+    '//*[@id="article-view-content-div"]',
+    '//*[@id="bo_v_con"]',
+    '//*[@id="articleBody" or @id="article_body" or @id="newsContent" or @id="news_content"]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view-content ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view-con ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view_cont ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " bbs_view_cont ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " board_view_cont ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " article-body ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " article_body ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " news-content ")]',
+    # WordPress themes (and Jetpack's share and like blocks inside it, removed beforehand).
+    '//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
+    # Old table-layout CMSs: the release is one cell of a detail table.
+    '//td[contains(concat(" ", normalize-space(@class), " "), " content ")]',
+    '//td[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
+    '//td[contains(concat(" ", normalize-space(@class), " "), " board_content ")]',
+]
+_LIKELY_BODY = [lxml.etree.XPath(x) for x in LIKELY_BODY_XPATHS]
+LIKELY_BODY_MIN_CHARS = 40
+
+
+# Class and id words of page parts that are never the article: comments, related and popular
+# article boxes, share and like buttons, ad slots. A word matches a whole token or a
+# hyphen/underscore-separated part of one (`article-relation`, `div-gpt-ad-inread`,
+# `jp-relatedposts`), so `head` or `thread` never match `ad`.
+BOILERPLATE_MARKERS = (
+    "comment", "comments", "cmt", "reply", "replies", "disqus",
+    "related", "relation", "relatedposts", "relate", "rel-news", "popular", "ranking", "rank",
+    "most-viewed", "mostviewed", "best-news", "hot-news",
+    "share", "sharing", "sharedaddy", "sns", "social", "likes", "like", "sd-like",
+    "ad", "ads", "adsense", "advert", "advertisement", "gpt-ad", "banner", "sponsor",
+    "post-navigation", "nav-links", "prev-next",
+)
+_MARKER_RE = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(re.escape(m) for m in BOILERPLATE_MARKERS) + r")(?=$|[\s_-])",
+    re.I,
+)
+# Never removed as a whole, whatever its class says (`<body class="has-comments">`).
+_NEVER_DROPPED = ("html", "body", "main", "article")
+
+
+def drop_boilerplate_containers(root) -> None:
+    """Remove elements whose class or id names a comment box, a related-articles or ranking
+    box, share/like buttons or an ad slot (BOILERPLATE_MARKERS), in place.
+
+    An element that holds the page's h1 or a LIKELY_BODY_XPATHS container is kept: its class
+    describes a wrapper, not a box.
+    """
+    keep = set()
+    for xpath in _LIKELY_BODY:
+        for el in xpath(root):
+            keep.add(el)
+            keep.update(el.iterancestors())
+    for h1 in root.iter("h1"):
+        keep.update(h1.iterancestors())
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in _NEVER_DROPPED or el in keep:
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')}".strip()
+        if marker and el.getparent() is not None and _MARKER_RE.search(marker):
+            el.drop_tree()
+
+
+def likely_body(root) -> str:
+    """The inner HTML of a well-known body container holding real text, else ''."""
+    for xpath in _LIKELY_BODY:
+        found = xpath(root)
+        if len(found) != 1:  # none, or a list page with many: not an article's body
+            continue
+        el = found[0]
+        if len(norm(el.text_content())) < LIKELY_BODY_MIN_CHARS:
+            continue
+        return escape_text(el.text or "") + "".join(
+            lxml.html.tostring(child, encoding="unicode") for child in el)
+    return ""
