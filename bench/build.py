@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from update import make_site, write_docs  # noqa: E402  (the same generated sites)
+# Run as a script, bench/ is on sys.path: the same generated sites as bench/update.py.
+from update import make_site, write_docs
 
 SECTION_TITLE = "## Site build"
 

@@ -44,7 +44,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def _pages() -> dict[str, str]:
     """Home, the economy section and the newest article with a lead image."""
-    sys.path.insert(0, str(ROOT / "plugins"))
     from newsroom.core import model
 
     best = None

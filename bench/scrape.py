@@ -102,7 +102,6 @@ def serve(count: int) -> None:
 
 
 def run(count: int) -> dict:
-    sys.path.insert(0, str(ROOT / "plugins"))
     from press_scraper.pipeline import scrape
 
     child = subprocess.Popen([sys.executable, __file__, "--serve", str(count)],
