@@ -11,6 +11,9 @@ Signals used, and why:
   (Not `article_generator_preread`: Pelican sends that before *each* file, which made a
   whole-folder check quadratic: 1,000 articles took 250 s.) Generators are created anew for
   every build, so autoreload checks again after each change (`strict.check_before_reading`).
+- `article_generator_pretaxonomy`: hold back articles dated after the build's "now"
+  (scheduled publishing): no page in the published build, drafts in the preview
+  (`embargo.hold_scheduled`).
 - `content_object_init`: ASCII slugs and section slugs, sanitised scraped HTML, lead-image
   sizes, table classes (`content.prepare_content`).
 - `article_generator_finalized`: after Pelican grouped the articles and before it writes:
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import config, content, context, generators, sections, strict
+from . import config, content, context, embargo, generators, sections, strict
 
 
 def register() -> None:
@@ -34,6 +37,7 @@ def register() -> None:
     signals.generator_init.connect(context.prepare)
     signals.article_generator_init.connect(strict.check_before_reading)
     signals.content_object_init.connect(content.prepare_content)
+    signals.article_generator_pretaxonomy.connect(embargo.hold_scheduled)
     signals.article_generator_finalized.connect(sections.add_empty_sections)
     signals.article_generator_finalized.connect(context.attach)
     signals.feed_generated.connect(sections.date_empty_feed)

@@ -41,6 +41,7 @@ def prepare(generator) -> None:
         generator.env.globals["fragment"] = FragmentCache()
     generator.context.setdefault("SECTIONS", section_list(generator.settings, ns))
     generator.context.setdefault("NEWSROOM_PROBLEMS", [])
+    generator.context.setdefault("NEWSROOM_SCHEDULED", [])
     generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
 
 
