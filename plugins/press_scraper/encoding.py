@@ -81,8 +81,8 @@ _INVISIBLE_RE = re.compile(
 def normalise_text(text: str) -> str:
     """NFC (Hangul typed on a Mac arrives as loose jamo), without invisible control characters.
 
-    Applied to every decoded page and feed, and again by extract.py for callers that pass text
-    of their own.
+    Applied once to every page, by the parser that reads it (article.parse_article, the kinds'
+    list readers), and to every feed by `decode_feed`; the writer applies it to header values.
     """
     text = _INVISIBLE_RE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
@@ -312,13 +312,14 @@ def decode_html(content: bytes, headers: Mapping[str, str] | None = None) -> tup
         headers: the HTTP response headers (for Content-Type's charset); may be None.
 
     Returns:
-        (text, codec): text without a BOM, and the Python codec name used.
+        (text, codec): text without a BOM, and the Python codec name used. The text is not
+        yet normalised: the parsers it goes to (article.parse_article, the kinds' list
+        readers) apply `normalise_text` once, whoever calls them.
 
     Raises:
         EncodingError: no encoding fits (rather than returning U+FFFD-ridden text).
     """
-    text, codec = _decode_text(content, headers)
-    return normalise_text(text), codec
+    return _decode_text(content, headers)
 
 
 def decode_feed(content: bytes, headers: Mapping[str, str] | None = None) -> tuple[bytes, str]:

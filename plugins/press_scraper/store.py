@@ -143,6 +143,13 @@ def image_extension(data: bytes) -> str:
     return _IMAGE_FORMATS[fmt]
 
 
+def _with_content_hash(doc: str, digest: str) -> str:
+    """`doc` (from build_document) with `Content_Hash: digest` as its last header line: what
+    build_document would give with that field appended, without rendering the body again."""
+    header, blank, body = doc.partition("\n\n")
+    return f"{header}\nContent_Hash: {digest}{blank}{body}"
+
+
 def _read_header_text(path: Path) -> str:
     """The start of a file, enough to hold its header (files are read whole when short)."""
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -250,7 +257,7 @@ class Store:
                 return WriteResult(
                     "conflict", path, f"{path} exists without Identity {identity}; not overwritten"
                 )
-            self._write(path, fields, body, digest)
+            self._write(path, _with_content_hash(doc, digest))
             self.index[identity] = Entry(path, identity, digest)
             return WriteResult("new", path)
         if entry.content_hash == digest:
@@ -268,12 +275,13 @@ class Store:
             fields = [(k, modified if k == "Modified" else v) for k, v in fields]
             if not any(k == "Modified" for k, _ in fields):
                 fields.insert(3, ("Modified", modified))
-        self._write(path, fields, body, digest)
+            # Modified is not part of the hash: the digest stands, the header changes.
+            doc = build_document(fields, body)
+        self._write(path, _with_content_hash(doc, digest))
         entry.content_hash = digest
         return WriteResult("updated", path)
 
-    def _write(self, path: Path, fields, body: str, digest: str) -> None:
-        doc = build_document([*fields, ("Content_Hash", digest)], body)
+    def _write(self, path: Path, doc: str) -> None:
         if self.dry_run:
             self.planned.add(path)
             return
