@@ -16,7 +16,6 @@
   ];
   var RUN_RE = /[가-힣]+|[a-z0-9]+/g;
   var PAGE_SIZE = 10;
-  var DEBOUNCE_MS = 60;
 
   // ---- query rules (pure) -------------------------------------------------------------
 
@@ -75,10 +74,10 @@
     return h >>> 0;
   }
 
-  // "gap-encoded" postings -> {id: inTitle}
-  function decodePostings(text) {
+  // Gap-encoded postings of a segment whose first id is `base` -> Map {id: inTitle}.
+  function decodePostings(text, base) {
     var out = new Map();
-    var prev = -1, acc = 0;
+    var prev = (base || 0) - 1, acc = 0;
     for (var i = 0; i < text.length; i++) {
       var d = DIGITS.indexOf(text[i]);
       if (d >= 32) {
@@ -109,21 +108,29 @@
     });
   };
 
-  // One index file (s/, d/ or f/), fetched once; its hash from the manifest busts caches.
+  // One index file, fetched once: kind "d" or "f" with a number, or "s" with "segment/shard".
+  // Its hash from the manifest goes into the URL, so a cached old file is never used.
   Engine.prototype.file = function (kind, k, parse) {
     var self = this;
     var key = kind + "/" + k;
     if (!this.files[key]) {
       this.files[key] = this.manifest.then(function (m) {
         var ext = kind === "s" ? ".txt" : ".json";
-        return self.fetch(key + ext + "?h=" + m.hash[kind][k]).then(parse);
+        var hash;
+        if (kind === "s") {
+          var parts = String(k).split("/");
+          hash = m.segments[+parts[0]].hash[+parts[1]];
+        } else {
+          hash = m.hash[kind][k];
+        }
+        return self.fetch(key + ext + "?h=" + hash).then(parse);
       });
     }
     return this.files[key];
   };
 
-  Engine.prototype.shard = function (k) {
-    return this.file("s", k, function (r) {
+  Engine.prototype.shard = function (segment, k) {
+    return this.file("s", segment + "/" + k, function (r) {
       return r.text().then(function (text) {
         var terms = new Map();
         var lines = text.split("\n");
@@ -136,12 +143,22 @@
     });
   };
 
+  // {id: inTitle} of a term over every segment (one shard fetched per segment).
   Engine.prototype.postings = function (term) {
     var self = this;
+    var h = fnv1a(term);
     return this.manifest.then(function (m) {
-      return self.shard(fnv1a(term) % m.shards).then(function (terms) {
-        var raw = terms.get(term);
-        return raw ? decodePostings(raw) : new Map();
+      return Promise.all(m.segments.map(function (seg, i) {
+        return self.shard(i, h % seg.shards).then(function (terms) {
+          var raw = terms.get(term);
+          return raw ? decodePostings(raw, i * m.segment) : null;
+        });
+      })).then(function (parts) {
+        var out = new Map();
+        parts.forEach(function (part) {
+          if (part) part.forEach(function (inTitle, id) { out.set(id, inTitle); });
+        });
+        return out;
       });
     });
   };
@@ -263,14 +280,20 @@
   // ---- highlighting (text nodes only) ------------------------------------------------
 
   // [[start, end]] of the query words in `text`, merged; positions in the original text.
+  // Each character is normalized on its own, so an offset in the normalized text maps back
+  // even where NFKC changes the length ("…" becomes "...").
   function matches(text, words) {
-    var norm = normalize(text);
-    if (norm.length !== text.length) return [];
+    var norm = "", map = [];
+    for (var i = 0; i < text.length; i++) {
+      var n = normalize(text[i]);
+      for (var j = 0; j < n.length; j++) map.push(i);
+      norm += n;
+    }
     var spans = [];
     words.forEach(function (w) {
       var from = 0, at;
       while ((at = norm.indexOf(w.word, from)) >= 0) {
-        spans.push([at, at + w.word.length]);
+        spans.push([map[at], map[at + w.word.length - 1] + 1]);
         from = at + w.word.length;
       }
     });
@@ -353,7 +376,6 @@
     var more = document.getElementById("search-more");
     var hiddenQ = filters.querySelector("input[name=q]");
     var state = { seq: 0, ids: [], shown: 0, words: [] };
-    var timer = null;
     var baseTitle = document.title;
 
     box.hidden = false;
@@ -445,16 +467,12 @@
       });
     }
 
-    function schedule() {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(run, DEBOUNCE_MS);
-    }
-
-    if (input) input.addEventListener("input", schedule);
+    // Every keystroke searches at once: files already fetched are reused, and an answer
+    // that arrives after a newer query started is dropped (state.seq).
+    if (input) input.addEventListener("input", function () { run(); });
     if (headerForm) {
       headerForm.addEventListener("submit", function (e) {
         e.preventDefault();
-        window.clearTimeout(timer);
         run();
       });
     }
@@ -469,6 +487,11 @@
       });
     });
     run();
+    // The newest articles rank first among equals, so their doc file is the likeliest to be
+    // needed: fetch it while the reader is still typing.
+    engine.manifest.then(function (m) {
+      if (m.hash.d.length) engine.file("d", m.hash.d.length - 1, function (r) { return r.json(); });
+    }).catch(function () {});
   }
 
   window.NewsroomSearch = {
