@@ -13,7 +13,9 @@ Signals used, and why:
   every build, so autoreload checks again after each change (`strict.check_before_reading`).
 - `article_generator_pretaxonomy`: hold back articles dated after the build's "now"
   (scheduled publishing): no page in the published build, drafts in the preview
-  (`embargo.hold_scheduled`).
+  (`embargo.hold_scheduled`). Then, in the preview, one article per output page: the later
+  file of a duplicate slug is skipped (`strict.skip_duplicate_slugs`; the check put it on the
+  banner), else Pelican's writer raises and `pelican -r` rebuilds in a busy loop.
 - `content_object_init`: ASCII slugs and section slugs, sanitised scraped HTML, lead-image
   sizes, table classes (`content.prepare_content`).
 - `article_generator_finalized`: after Pelican grouped the articles and before it writes:
@@ -38,6 +40,7 @@ def register() -> None:
     signals.article_generator_init.connect(strict.check_before_reading)
     signals.content_object_init.connect(content.prepare_content)
     signals.article_generator_pretaxonomy.connect(embargo.hold_scheduled)
+    signals.article_generator_pretaxonomy.connect(strict.skip_duplicate_slugs)
     signals.article_generator_finalized.connect(sections.add_empty_sections)
     signals.article_generator_finalized.connect(context.attach)
     signals.feed_generated.connect(sections.date_empty_feed)

@@ -11,6 +11,7 @@ every build, so autoreload checks again after each change.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -65,3 +66,39 @@ def check_before_reading(generator) -> None:
         raise ContentProblems(problems)
     for p in problems:
         logger.warning("%s", p, extra={"limit_msg": "More content problems: run `newsroom check`"})
+
+
+def skip_duplicate_slugs(generator) -> None:
+    """The preview keeps one article per output page; the later file of a duplicate is skipped.
+
+    Run at `article_generator_pretaxonomy`. The check above already named the file on the
+    banner (the strict build stopped there). Without this, Pelican's writer refuses to write
+    the second page over the first and raises, and `pelican -r`'s loop rebuilds at once after
+    any exception, without waiting for a change: a busy loop that never finishes a build, so
+    the preview stopped updating and showed no banner. Which file keeps the page follows the
+    check's rule: the older by Date, then modification time, then path.
+    """
+
+    def age(a):
+        try:
+            mtime = os.stat(a.source_path).st_mtime
+        except OSError:
+            mtime = 0.0
+        return (a.date, mtime, a.source_path)
+
+    everything = generator.articles + generator.hidden_articles + generator.drafts
+    kept: dict[str, object] = {}
+    skipped = set()
+    for a in sorted(everything, key=age):
+        if a.save_as in kept:
+            skipped.add(id(a))
+            logger.warning(
+                "%s: skipped in the preview: %s already writes %s (duplicate slug)",
+                a.relative_source_path, kept[a.save_as].relative_source_path, a.save_as,
+            )
+        else:
+            kept[a.save_as] = a
+    if skipped:
+        generator.articles = [a for a in generator.articles if id(a) not in skipped]
+        generator.hidden_articles = [a for a in generator.hidden_articles if id(a) not in skipped]
+        generator.drafts = [a for a in generator.drafts if id(a) not in skipped]
