@@ -19,6 +19,7 @@ KST = timezone(timedelta(hours=9), "KST")
 EDITOR_KEYS = (
     "Title", "Date", "Category", "Tags", "Slug", "Authors", "Summary", "Subtitle",
     "Source", "Source_URL", "Modified", "Image", "Status", "Department",
+    "Image_Caption", "Image_Credit",
 )
 SCRAPER_KEYS = ("Source_ID", "Identity", "Content_Hash", "License", "Excerpt_Only")
 KNOWN_KEYS = EDITOR_KEYS + SCRAPER_KEYS
