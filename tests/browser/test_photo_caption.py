@@ -65,7 +65,7 @@ def test_caption_sits_under_the_photo(chromium, caption_site, viewport, screensh
                     scrollX: document.documentElement.scrollWidth - window.innerWidth};
         }""")
         page.locator(".lead-image").scroll_into_view_if_needed()
-        page.screenshot(path=str(screenshot_dir / f"caption-{viewport}.png"))
+        page.screenshot(path=str(screenshot_dir / f"photo-caption-{viewport}.png"))
     finally:
         context.close()
     assert box["img"][3] > 0, "the photo did not load"
