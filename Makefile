@@ -17,7 +17,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: help install html clean regenerate serve devserver publish demo check test lint \
-        bench bench-scrape bench-build bench-update audit update rollback deploy
+        bench bench-scrape bench-build bench-update bench-search audit update rollback deploy
 
 help:
 	@echo "make demo        set up, scrape the built-in sample sources, build and serve on http://$(HOST):$(PORT)"
@@ -35,6 +35,7 @@ help:
 	@echo "make lint        ruff over the project"
 	@echo "make bench       all benchmarks: bench-scrape, bench-build, bench-update (docs/benchmarks.md)"
 	@echo "make audit       Lighthouse scores of home, a section and an article"
+	@echo "make bench-search  search: query-set recall, index size, build time and first result at 10,000 articles"
 
 $(BIN)/newsroom: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -119,6 +120,13 @@ bench-build: install
 
 # All benchmarks; numbers go to docs/benchmarks.md.
 bench: bench-scrape bench-build bench-update
+
+# Search benchmark (docs/search.md): query-set recall/precision, index size per 1,000 articles,
+# build time and time to first result in chromium at 10,000 generated articles (skipped
+# without ../shared). KIWI_PYTHON=/path/to/python with kiwipiepy adds its recall.
+KIWI_PYTHON ?=
+bench-search: install
+	$(BIN)/python bench/search.py --articles 10000 $(if $(KIWI_PYTHON),--kiwi-python $(KIWI_PYTHON))
 
 # Scraper benchmark: 1,000 new articles from a local server, delay 0 (target >= 50/s).
 bench-scrape: install

@@ -80,6 +80,10 @@ def decode_numbers(text: str) -> list[int]:
     return out
 
 
+# Every number below 32**3 encoded once: postings are the bulk of a build's index time.
+_ENCODED = [encode_number(v) for v in range(32**3)]
+
+
 def encode_postings(postings: Sequence[tuple[int, bool]], base: int = 0) -> str:
     """Sorted (doc id, in title) pairs as gaps: ((id - previous - 1) << 1) | in_title.
 
@@ -87,8 +91,10 @@ def encode_postings(postings: Sequence[tuple[int, bool]], base: int = 0) -> str:
     """
     prev = base - 1
     out = []
+    table, limit = _ENCODED, len(_ENCODED)
     for doc_id, in_title in postings:
-        out.append(encode_number(((doc_id - prev - 1) << 1) | int(in_title)))
+        v = ((doc_id - prev - 1) << 1) | in_title
+        out.append(table[v] if v < limit else encode_number(v))
         prev = doc_id
     return "".join(out)
 
@@ -118,8 +124,11 @@ def postings_range(docs: Sequence[SearchDoc], start: int, stop: int) -> dict[str
     for doc_id in range(start, min(stop, len(docs))):
         doc = docs[doc_id]
         title = text_terms(doc.title)
-        for term in title | text_terms(doc.body):
-            out.setdefault(term, []).append((doc_id, term in title))
+        for term in title:
+            out.setdefault(term, []).append((doc_id, True))
+        for term in text_terms(doc.body) - title:
+            out.setdefault(term, []).append((doc_id, False))
+    # A term comes once per doc (title and body-only terms are disjoint): lists stay in id order.
     return out
 
 

@@ -36,8 +36,8 @@ def normalize(text: str) -> str:
 
 def hangul_bigrams(run: str) -> list[str]:
     """Overlapping syllable pairs of a Hangul run (spaces removed first)."""
-    run = re.sub(r"\s+", "", run)
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    run = run.replace(" ", "").replace("\t", "")
+    return [a + b for a, b in zip(run, run[1:], strict=False)]
 
 
 def ascii_term_ok(word: str) -> bool:
@@ -50,7 +50,8 @@ def text_terms(text: str) -> set[str]:
     text = normalize(text)
     terms: set[str] = set()
     for span in HANGUL_SPAN_RE.findall(text):
-        terms.update(hangul_bigrams(span))
+        span = span.replace(" ", "").replace("\t", "")
+        terms.update(map(str.__add__, span, span[1:]))
     terms.update(w for w in ASCII_RE.findall(text) if ascii_term_ok(w))
     return terms
 
