@@ -29,3 +29,24 @@ def make_server():
     yield make
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def config_error(tmp_path, capsys):
+    """`config_error(text)`: run `newsroom scrape` on a sources.toml holding `text`; assert it
+    exits 2 having created no content folder, and return (path of the file, stderr)."""
+    from newsroom.cli import main as newsroom
+
+    def run(text: str):
+        path = tmp_path / "sources.toml"
+        path.write_text(text, encoding="utf-8")
+        content = tmp_path / "content"
+        code = newsroom(["scrape", "--sources", str(path), "--content", str(content),
+                         "--state", str(tmp_path / "state")])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert not content.exists()
+        return path, err
+
+    return run
+

@@ -327,3 +327,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6),
+                color: tuple[int, int, int] = (30, 120, 200)) -> bytes:
+    """A small valid image for image routes (Pillow)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, fmt)
+    return buf.getvalue()
+
+
+def source_toml(sid: str, name: str, kind: str, url: str, extra: str = "") -> str:
+    """One `[[sources]]` table of a sources.toml."""
+    return (f'\n[[sources]]\nid = "{sid}"\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\n'
+            + extra)
+

@@ -22,8 +22,8 @@ from urllib.parse import parse_qs
 import lxml.html
 import pytest
 from helpers import PROJECT_ROOT, build_site
-from server import FIXTURES, FixtureServer, Reply, file_reply
-from test_scrape_e2e import FAST, png_bytes
+from server import FIXTURES, FixtureServer, Reply, file_reply, image_bytes
+from test_scrape_e2e import FAST
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import parse_header
@@ -58,7 +58,7 @@ def _nammun_list(req):
 
 
 def serve_field_sites(server: FixtureServer) -> None:
-    png = Reply(body=png_bytes(), headers={"Content-Type": "image/png"})
+    png = Reply(body=image_bytes("PNG", (8, 6), (30, 120, 200)), headers={"Content-Type": "image/png"})
     server.route("/dongbu/page.do", _dongbu)
     server.route("/seoan/board/list.do", _page("seoan", "list-%s.html", "pageIndex", "1"))
     server.route("/seoan/board/view.do", _page("seoan", "view-%s.html", "nttId"))

@@ -4,7 +4,6 @@ real scrape, and (where it matters) a real strict Pelican build."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import time
@@ -12,8 +11,7 @@ import tracemalloc
 
 import pytest
 from helpers import PROJECT_ROOT, build_site
-from PIL import Image
-from server import Reply, redirect
+from server import Reply, image_bytes, redirect, source_toml
 from test_scrape_e2e import FAST
 
 from newsroom.cli import main as newsroom
@@ -37,15 +35,11 @@ def item(title: str, link: str, date: str = "2026-01-07 10:00:00", desc: str = "
             f"<description><![CDATA[{desc}]]></description></item>")
 
 
-def jpeg_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (10, 8), (200, 50, 50)).save(buf, "JPEG")
-    return buf.getvalue()
 
-
-def sources_file(tmp_path, body: str):
+def sources_file(tmp_path, *tables: str):
+    """sources.toml with the fast [scraper] settings and these `[[sources]]` tables."""
     path = tmp_path / "sources.toml"
-    path.write_text(FAST + body, encoding="utf-8")
+    path.write_text(FAST + "".join(tables), encoding="utf-8")
     return path
 
 
@@ -78,7 +72,7 @@ def test_bad_links_lying_images_internal_addresses_and_invisible_characters(fixt
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>'
            b'<rect width="10" height="10"/></svg>')
     s.route("/h/ok.html", Reply(body=page.encode("utf-8"), headers={"Content-Type": HTML}))
-    s.route("/h/img/good.jpg", Reply(body=jpeg_bytes(), headers={"Content-Type": "image/jpeg"}))
+    s.route("/h/img/good.jpg", Reply(body=image_bytes("JPEG", (10, 8), (200, 50, 50)), headers={"Content-Type": "image/jpeg"}))
     s.route("/h/img/to-file.png", redirect("file:///etc/passwd"))
     s.route("/h/img/fake.jpg", Reply(body=b"<html><script>alert(3)</script></html>",
                                      headers={"Content-Type": "image/jpeg"}))
@@ -92,13 +86,7 @@ def test_bad_links_lying_images_internal_addresses_and_invisible_characters(fixt
         item("내부 주소", "http://127.0.0.1:1/admin"),
         item("메타데이터 주소", "http://169.254.169.254/latest/meta-data/"),
     ), headers={"Content-Type": RSS}))
-    src = sources_file(tmp_path, f"""
-[[sources]]
-id = "hostile"
-name = "한빛시청"
-kind = "rss"
-url = "{o}/h/rss.xml"
-""")
+    src = sources_file(tmp_path, source_toml("hostile", "한빛시청", "rss", f"{o}/h/rss.xml"))
     shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
     code, report = run(tmp_path, src)
     assert code == 0
@@ -148,13 +136,8 @@ def test_replacement_characters_in_the_source(fixture_server, tmp_path):
     for name, body in (("few", few), ("many", many)):
         html = f"<html><body><h1>{name} 기사 제목</h1>{body}</body></html>"
         s.route(f"/r/{name}.html", Reply(body=html.encode("utf-8"), headers={"Content-Type": HTML}))
-    src = sources_file(tmp_path, f"""
-[[sources]]
-id = "broken-text"
-name = "한빛시청"
-kind = "rss"
-url = "{s.origin}/r/rss.xml"
-""")
+    src = sources_file(tmp_path,
+                       source_toml("broken-text", "한빛시청", "rss", f"{s.origin}/r/rss.xml"))
     code, report = run(tmp_path, src)
     assert code == 0
     rep = report["sources"][0]
@@ -185,19 +168,9 @@ def test_a_feed_that_yields_nothing_usable_is_a_failed_source(fixture_server, tm
                                    headers={"Content-Type": RSS}))
     s.route("/good/a.html", Reply(body=f"<html><body><h1>멀쩡한 기사</h1>{BODY}</body></html>"
                                   .encode(), headers={"Content-Type": HTML}))
-    src = sources_file(tmp_path, f"""
-[[sources]]
-id = "bad"
-name = "깨진 피드"
-kind = "rss"
-url = "{s.origin}/bad/rss.xml"
-
-[[sources]]
-id = "good"
-name = "멀쩡한 피드"
-kind = "rss"
-url = "{s.origin}/good/rss.xml"
-""")
+    src = sources_file(tmp_path,
+                       source_toml("bad", "깨진 피드", "rss", f"{s.origin}/bad/rss.xml"),
+                       source_toml("good", "멀쩡한 피드", "rss", f"{s.origin}/good/rss.xml"))
     code, report = run(tmp_path, src)
     assert code == 3
     by_id = {r["id"]: r for r in report["sources"]}
@@ -213,13 +186,8 @@ def test_ten_thousand_items_with_limit_stay_bounded(fixture_server, tmp_path):
     s.route("/flood/view", lambda req: Reply(
         body=f"<html><body><h1>보도자료 {req.query}</h1>{BODY}</body></html>".encode(),
         headers={"Content-Type": HTML}))
-    src = sources_file(tmp_path, f"""
-[[sources]]
-id = "flood"
-name = "홍수 기관"
-kind = "rss"
-url = "{s.origin}/flood/rss.xml"
-""")
+    src = sources_file(tmp_path,
+                       source_toml("flood", "홍수 기관", "rss", f"{s.origin}/flood/rss.xml"))
     tracemalloc.start()
     started = time.monotonic()
     try:
@@ -249,14 +217,8 @@ def test_max_pages_bounds_a_list_that_links_to_hundreds_of_pages(fixture_server,
     s.route("/big/view.do", lambda req: Reply(
         body=f"<html><body><h1>보도자료 {req.query}</h1>{BODY}</body></html>".encode(),
         headers={"Content-Type": HTML}))
-    src = sources_file(tmp_path, f"""
-[[sources]]
-id = "big"
-name = "큰 게시판"
-kind = "html"
-url = "{s.origin}/big/list.do?page=1"
-max_pages = 2
-""")
+    src = sources_file(tmp_path, source_toml("big", "큰 게시판", "html",
+                                             f"{s.origin}/big/list.do?page=1", "max_pages = 2\n"))
     code, report = run(tmp_path, src, "--limit", "3")
     assert code == 0
     rep = report["sources"][0]
@@ -268,15 +230,12 @@ max_pages = 2
 @pytest.mark.parametrize(
     ("body", "key", "words"),
     [
-        ('[[sources]]\nid = "a"\nname = "가"\nkind = "rss"\nurl = "http://127.0.0.1:9/a"\n'
-         '[[sources]]\nid = "a"\nname = "나"\nkind = "rss"\nurl = "http://127.0.0.1:9/b"\n',
-         "'id'", "duplicate id"),
-        ('[[sources]]\nid = "a"\nname = "가"\nkind = "rss"\nurl = "file:///etc/passwd"\n',
-         "'url'", "http or https"),
-        ('[[sources]]\nid = "a"\nname = "가"\nkind = "html"\nurl = "http://127.0.0.1:9/a"\n'
-         "max_pages = 100000\n", "'max_pages'", "from 1 to 100"),
-        ('[[sources]]\nid = "a"\nname = "가\\u202e나"\nkind = "rss"\nurl = "http://127.0.0.1:9/a"\n',
-         "'name'", "invisible"),
+        (source_toml("a", "가", "rss", "http://127.0.0.1:9/a")
+         + source_toml("a", "나", "rss", "http://127.0.0.1:9/b"), "'id'", "duplicate id"),
+        (source_toml("a", "가", "rss", "file:///etc/passwd"), "'url'", "http or https"),
+        (source_toml("a", "가", "html", "http://127.0.0.1:9/a", "max_pages = 100000\n"),
+         "'max_pages'", "from 1 to 100"),
+        (source_toml("a", "가\\u202e나", "rss", "http://127.0.0.1:9/a"), "'name'", "invisible"),
     ],
 )
 def test_bad_sources_file_exits_2_naming_file_and_key(tmp_path, capsys, body, key, words):
@@ -297,13 +256,8 @@ def test_post_only_board_is_a_failed_source_not_a_silent_one(fixture_server, tmp
     s.route("/post/OfrAction.do", Reply(
         body=f"<html><body><main><table>{rows}</table></main></body></html>".encode(),
         headers={"Content-Type": HTML}))
-    src = sources_file(tmp_path, f"""
-[[sources]]
-id = "post-board"
-name = "새올 게시판"
-kind = "html"
-url = "{s.origin}/post/OfrAction.do"
-""")
+    src = sources_file(tmp_path, source_toml("post-board", "새올 게시판", "html",
+                                             f"{s.origin}/post/OfrAction.do"))
     code, report = run(tmp_path, src)
     assert code == 3
     error = report["sources"][0]["error"]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
@@ -11,8 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from helpers import PROJECT_ROOT, build_site
-from PIL import Image
-from server import FIXTURES, Reply, file_reply
+from server import FIXTURES, Reply, file_reply, image_bytes, source_toml
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import parse_header
@@ -29,11 +27,6 @@ backoff = 0.05
 """
 LIST_FORM = {"mode": "list", "ofr_pageSize": "10", "not_ancmt_se_code": "01,04"}
 
-
-def png_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (10, 8), (200, 120, 30)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def saebom_list(req):
@@ -65,7 +58,7 @@ def saebom(fixture_server):
     s = fixture_server
     s.route("/saebom/ofr/selectOfrList.do", saebom_list)
     s.route("/saebom/ofr/OfrAction.do", saebom_detail)
-    s.route("/saebom/img/flower.png", Reply(body=png_bytes(), headers={"Content-Type": "image/png"}))
+    s.route("/saebom/img/flower.png", Reply(body=image_bytes("PNG", (10, 8), (200, 120, 30)), headers={"Content-Type": "image/png"}))
     s.route("/hanbit/rss.xml", file_reply(FIXTURES / "hanbit/rss.xml", "application/rss+xml"))
     s.route("/broken/ofr/selectOfrList.do", Reply(500, b"down"))
     return s
@@ -101,13 +94,8 @@ def test_post_board_end_to_end(saebom, tmp_path):
     shutil.copytree(PROJECT_ROOT / "content", content)
     sources = tmp_path / "sources.toml"
     sources.write_text(
-        FAST + post_source(o) + post_source(o, "broken", path="/broken") + f"""
-[[sources]]
-id = "hanbit-rss"
-name = "한빛시청"
-kind = "rss"
-url = "{o}/hanbit/rss.xml"
-""", encoding="utf-8")
+        FAST + post_source(o) + post_source(o, "broken", path="/broken")
+        + source_toml("hanbit-rss", "한빛시청", "rss", f"{o}/hanbit/rss.xml"), encoding="utf-8")
     state = tmp_path / "state"
     args = ["scrape", "--sources", str(sources), "--content", str(content), "--state", str(state)]
 
@@ -298,18 +286,11 @@ detail_form = { method = "searchDetail", news_epct_no = "{id}" }
     ("[sources.post]", "[sources.selectors]\nnext_page = \"a.next\"\n[sources.post]",
      "selectors.next_page", "page_field"),
 ])
-def test_config_errors_exit_2_naming_the_key(tmp_path, capsys, old, new, key, words):
+def test_config_errors_exit_2_naming_the_key(config_error, old, new, key, words):
     assert old in GOOD
-    path = tmp_path / "sources.toml"
-    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
-    content = tmp_path / "content"
-    code = newsroom(["scrape", "--sources", str(path), "--content", str(content),
-                     "--state", str(tmp_path / "state")])
-    err = capsys.readouterr().err
-    assert code == 2, err
+    path, err = config_error(GOOD.replace(old, new, 1))
     assert str(path) in err and "source #1 (b)" in err and f"key {key!r}" in err, err
     assert words in err, err
-    assert not content.exists()
 
 
 def test_good_config_loads(tmp_path):

@@ -3,7 +3,6 @@ from the environment, windows of at most three days), end to end on a real 127.0
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import shutil
@@ -14,8 +13,7 @@ from urllib.parse import parse_qs
 import lxml.html
 import pytest
 from helpers import PROJECT_ROOT, build_site
-from PIL import Image
-from server import FIXTURES, Reply
+from server import FIXTURES, Reply, image_bytes, source_toml
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import KST, parse_header
@@ -35,11 +33,6 @@ retries = 1
 backoff = 0.05
 """
 
-
-def png_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (12, 9), (20, 160, 90)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def xml_reply(name: str, origin: str, status: int = 200) -> Reply:
@@ -89,7 +82,7 @@ def briefing(fixture_server):
     s.route(ENDPOINT, api)
     s.route("/always98" + ENDPOINT, lambda req: xml_reply("over.xml", s.origin))
     s.route("/empty" + ENDPOINT, lambda req: xml_reply("nodata.xml", s.origin))
-    s.route("/briefing/img/chart.png", Reply(body=png_bytes(), headers={"Content-Type": "image/png"}))
+    s.route("/briefing/img/chart.png", Reply(body=image_bytes("PNG", (12, 9), (20, 160, 90)), headers={"Content-Type": "image/png"}))
     s.route("/hanbit/rss.xml", Reply(body=(FIXTURES / "hanbit/rss.xml").read_bytes(),
                                      headers={"Content-Type": "application/rss+xml"}))
     return s, api
@@ -148,13 +141,7 @@ def test_api_end_to_end(briefing, tmp_path, monkeypatch, caplog, capsys):
         + api_source(o, "three-days", prefix="/always98")
         + api_source(o, "quiet", prefix="/empty")
         + api_source(o, "no-key", env="TEST_UNSET_KEY_VARIABLE")
-        + f"""
-[[sources]]
-id = "hanbit-rss"
-name = "한빛시청"
-kind = "rss"
-url = "{o}/hanbit/rss.xml"
-""", encoding="utf-8")
+        + source_toml("hanbit-rss", "한빛시청", "rss", f"{o}/hanbit/rss.xml"), encoding="utf-8")
     state = tmp_path / "state"
     args = ["scrape", "--sources", str(sources), "--content", str(content), "--state", str(state)]
 
@@ -304,19 +291,12 @@ api_key_env = "DATA_GO_KR_KEY"
     ('kind = "api"', 'kind = "rss"', "api", 'only applies to kind = "api"'),
     ("[sources.api]", '[sources.selectors]\nbody = "div"\n[sources.api]', "selectors", "no selectors"),
 ])
-def test_config_errors_exit_2_naming_the_key(tmp_path, capsys, old, new, key, words):
+def test_config_errors_exit_2_naming_the_key(config_error, old, new, key, words):
     assert old in GOOD
-    path = tmp_path / "sources.toml"
-    path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
-    content = tmp_path / "content"
-    code = newsroom(["scrape", "--sources", str(path), "--content", str(content),
-                     "--state", str(tmp_path / "state")])
-    err = capsys.readouterr().err
-    assert code == 2, err
+    path, err = config_error(GOOD.replace(old, new, 1))
     assert str(path) in err and "source #1 (korea-kr)" in err and f"key {key!r}" in err, err
     assert words in err, err
     assert "Tq7+Zr" not in err  # a key pasted by mistake is not echoed back
-    assert not content.exists()
 
 
 def test_good_config_loads(tmp_path):

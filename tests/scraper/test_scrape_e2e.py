@@ -3,7 +3,6 @@ strict Pelican build of what it wrote."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -14,8 +13,7 @@ from urllib.parse import parse_qs
 import lxml.html
 import pytest
 from helpers import PROJECT_ROOT, build_env, build_site
-from PIL import Image
-from server import FIXTURES, Reply, big, file_reply, hang, redirect, retry_after
+from server import FIXTURES, Reply, big, file_reply, hang, image_bytes, redirect, retry_after
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import parse_header
@@ -30,11 +28,6 @@ retry_after_cap = 2.0
 max_bytes = 4_000_000
 """
 
-
-def png_bytes() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (8, 6), (30, 120, 200)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def board(site: Path, pattern: str, key: str, ctype: str = "text/html"):
@@ -56,7 +49,7 @@ def sites(fixture_server, make_server):
     s.route("/hanbit/board/list.do", board(FIXTURES / "hanbit", "list%s.html", "pageIndex"))
     s.route("/hanbit/board/view.do", board(FIXTURES / "hanbit", "view-%s.html", "nttNo"))
     s.route("/hanbit/rss.xml", file_reply(FIXTURES / "hanbit/rss.xml", "application/rss+xml"))
-    s.route("/hanbit/img/photo101.png", Reply(body=png_bytes(), headers={"Content-Type": "image/png"}))
+    s.route("/hanbit/img/photo101.png", Reply(body=image_bytes("PNG", (8, 6), (30, 120, 200)), headers={"Content-Type": "image/png"}))
 
     def gaon(req):
         q = parse_qs(req.query)
