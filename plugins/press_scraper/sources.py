@@ -56,25 +56,6 @@ DEFAULT_SECTIONS = ("정치", "경제", "문화")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = tuple(KIND_MODULES)  # "rss", "html", "post", "api"
 
-# Defaults for the `[scraper]` table. Sizes in bytes, times in seconds.
-DEFAULT_SETTINGS: dict[str, Any] = {
-    # Product token sent as User-Agent and matched against robots.txt groups.
-    "user_agent": "WoorigojangNewsBot/0.1",
-    # Where a site owner can reach us; appended to the User-Agent as "(+URL)".
-    "contact_url": "http://127.0.0.1:8000/about.html",
-    "delay": 1.0,  # pause between two requests to the same host; 0 only for tests/benchmarks
-    "timeout": 10.0,  # connect timeout and read timeout (silence between bytes)
-    "deadline": 60.0,  # whole exchange, so a server trickling bytes forever is cut
-    "max_bytes": 10 * 1024 * 1024,  # pages, feeds, list pages
-    "max_image_bytes": 5 * 1024 * 1024,
-    "max_redirects": 5,
-    "retries": 3,  # extra attempts on 429, 5xx and dropped connections
-    "backoff": 1.0,  # first retry waits this long, then doubling
-    "retry_after_cap": 60.0,  # never wait longer than this for a Retry-After
-    "concurrency": 4,  # hosts fetched at once (each host is still one request at a time)
-    "health_warn_after": 3,  # runs without items / failures in a row before a loud warning
-}
-
 # (type check, description) for each setting; numbers are checked against ranges below.
 _SETTING_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "user_agent": (str, "a string"),
@@ -171,21 +152,26 @@ class Source:
 
 @dataclass(frozen=True)
 class ScraperSettings:
-    """The `[scraper]` table merged over DEFAULT_SETTINGS."""
+    """The `[scraper]` table; the defaults here are the one list of them (DEFAULT_SETTINGS).
 
-    user_agent: str = DEFAULT_SETTINGS["user_agent"]
-    contact_url: str = DEFAULT_SETTINGS["contact_url"]
-    delay: float = DEFAULT_SETTINGS["delay"]
-    timeout: float = DEFAULT_SETTINGS["timeout"]
-    deadline: float = DEFAULT_SETTINGS["deadline"]
-    max_bytes: int = DEFAULT_SETTINGS["max_bytes"]
-    max_image_bytes: int = DEFAULT_SETTINGS["max_image_bytes"]
-    max_redirects: int = DEFAULT_SETTINGS["max_redirects"]
-    retries: int = DEFAULT_SETTINGS["retries"]
-    backoff: float = DEFAULT_SETTINGS["backoff"]
-    retry_after_cap: float = DEFAULT_SETTINGS["retry_after_cap"]
-    concurrency: int = DEFAULT_SETTINGS["concurrency"]
-    health_warn_after: int = DEFAULT_SETTINGS["health_warn_after"]
+    Sizes in bytes, times in seconds.
+    """
+
+    # Product token sent as User-Agent and matched against robots.txt groups.
+    user_agent: str = "WoorigojangNewsBot/0.1"
+    # Where a site owner can reach us; appended to the User-Agent as "(+URL)".
+    contact_url: str = "http://127.0.0.1:8000/about.html"
+    delay: float = 1.0  # pause between two requests to the same host; 0 only for tests/benchmarks
+    timeout: float = 10.0  # connect timeout and read timeout (silence between bytes)
+    deadline: float = 60.0  # whole exchange, so a server trickling bytes forever is cut
+    max_bytes: int = 10 * 1024 * 1024  # pages, feeds, list pages
+    max_image_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3  # extra attempts on 429, 5xx and dropped connections
+    backoff: float = 1.0  # first retry waits this long, then doubling
+    retry_after_cap: float = 60.0  # never wait longer than this for a Retry-After
+    concurrency: int = 4  # hosts fetched at once (each host is still one request at a time)
+    health_warn_after: int = 3  # runs without items / failures in a row before a loud warning
 
     @property
     def user_agent_header(self) -> str:
@@ -196,6 +182,10 @@ class ScraperSettings:
     def robots_token(self) -> str:
         """The name robots.txt groups are matched against (the token before '/')."""
         return self.user_agent.split("/", 1)[0]
+
+
+# Defaults for the `[scraper]` table, key by key.
+DEFAULT_SETTINGS: dict[str, Any] = {f.name: f.default for f in fields(ScraperSettings)}
 
 
 @dataclass(frozen=True)
