@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from newsroom.core.files import atomic_write
-from newsroom.core.model import KST
+from newsroom.core.model import iso_kst, now_kst
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class Health:
             error: why the run failed (when not ok).
             at: when (default now), an aware datetime.
         """
-        stamp = (at or datetime.now(KST)).astimezone(KST).isoformat(timespec="seconds")
+        stamp = iso_kst(at or now_kst())
         with self._lock:
             h = self._sources.setdefault(source_id, SourceHealth())
             if ok:
