@@ -13,7 +13,17 @@ from urllib.parse import parse_qs
 import lxml.html
 import pytest
 from helpers import PROJECT_ROOT, build_env, build_site
-from server import FIXTURES, Reply, big, file_reply, hang, image_bytes, redirect, retry_after
+from server import (
+    FIXTURES,
+    Reply,
+    big,
+    file_reply,
+    hang,
+    image_bytes,
+    redirect,
+    retry_after,
+    source_toml,
+)
 
 from newsroom.cli import main as newsroom
 from newsroom.core.model import parse_header
@@ -363,13 +373,9 @@ def test_deleted_state_duplicates_nothing(sites, tmp_path):
     server, _ = sites
     content = tmp_path / "content"
     src = tmp_path / "sources.toml"
-    src.write_text(FAST + f"""
-[[sources]]
-id = "gaon"
-name = "가온군청"
-kind = "html"
-url = "{server.origin}/gaon/board.php?mode=list"
-""", encoding="utf-8")
+    src.write_text(FAST + source_toml("gaon", "가온군청", "html",
+                                      f"{server.origin}/gaon/board.php?mode=list"),
+                   encoding="utf-8")
     for state in ("s1", "s2"):
         assert newsroom(["scrape", "--sources", str(src), "--content", str(content),
                          "--state", str(tmp_path / state)]) == 0
@@ -400,13 +406,9 @@ def test_invalid_config_exits_2_and_writes_nothing(tmp_path, capsys, entry, need
 def test_dry_run_writes_nothing(sites, tmp_path, capsys):
     server, _ = sites
     src = tmp_path / "sources.toml"
-    src.write_text(FAST + f"""
-[[sources]]
-id = "gaon"
-name = "가온군청"
-kind = "html"
-url = "{server.origin}/gaon/board.php?mode=list"
-""", encoding="utf-8")
+    src.write_text(FAST + source_toml("gaon", "가온군청", "html",
+                                      f"{server.origin}/gaon/board.php?mode=list"),
+                   encoding="utf-8")
     content = tmp_path / "content"
     code = newsroom(["scrape", "--sources", str(src), "--content", str(content),
                      "--state", str(tmp_path / "state"), "--dry-run"])
