@@ -117,12 +117,20 @@ def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
     write_article(
         site.content / "articles", "hanbit-snow-plan",
         "한빛시는 올겨울 제설 장비 120대를 주요 도로에 미리 배치한다.",
-        title="한빛시, 겨울철 제설 대책 발표", date="2026-11-26 09:00:00", category="정치",
+        title="한빛시, 겨울철 제설 대책 발표", date="2026-11-25 17:45:00", category="정치",
         slug="hanbit-snow-plan", source="한빛시청",
+    )
+    # Dated after the build's "now" (NEWSROOM_NOW): held back, so not searchable either.
+    write_article(
+        site.content / "articles", "hanbit-embargo",
+        "한빛시는 내년 제설 예산을 두 배로 늘린다.",
+        title="한빛시, 내년 제설 예산 확대", date="2026-12-01 09:00:00", category="정치",
+        slug="hanbit-embargo", source="한빛시청",
     )
     again = build_site(site.content, site.out, SEARCH_CONF, origin=site.url, env=KEEP)
     assert again.returncode == 0, again.log[-3000:]
     assert ev.files_engine(site.index_files())("제설 대책") == ["hanbit-snow-plan"]
+    assert ev.files_engine(site.index_files())("제설 예산") == []
 
     after = _snapshot(folder)
     changed = sorted(p for p in after if before.get(p, (None,))[0] != after[p][0])
