@@ -1,17 +1,20 @@
 """`newsroom check`: validate every content file.
 
 Prints `path:line: message` per problem and exits 1 when there is any, 0 otherwise.
-The same checks stop the published build (NEWSROOM_STRICT in publishconf.py).
+The same checks decide what the update job holds back (newsroom/holdback.py). Articles
+scheduled for later (a Date after now) are listed on stderr; they are not problems.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from newsroom.common import add_project_arguments
-from newsroom.core import exits
+from newsroom.core import exits, schedule
 from newsroom.core.check import check_content
+from newsroom.core.model import format_date, now_kst
 from newsroom.core.settings import SettingsError, find_root, read_settings, resolve
 
 
@@ -22,11 +25,20 @@ def add_arguments(parser) -> None:
     add_project_arguments(parser, content=False, state=False)
 
 
+def _published(root: Path) -> set[str]:
+    """Files that are live, as the update job last recorded them (empty without its state)."""
+    try:
+        return set(json.loads((root / ".state" / "last-good" / "index.json").read_text("utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
 def run(args) -> int:
     root = find_root()
     settings = read_settings(root, args.settings)
     try:
-        names = resolve(settings).section_names
+        resolved = resolve(settings)
+        names = resolved.section_names
     except SettingsError as e:
         print(f"{root / args.settings}: {e}", file=sys.stderr)
         return exits.USAGE
@@ -39,9 +51,12 @@ def run(args) -> int:
         names,
         page_paths=settings.get("PAGE_PATHS", ["pages"]),
         base=Path.cwd() if content.resolve().is_relative_to(Path.cwd()) else None,
+        published=_published(root),
     )
     for p in problems:
         print(p)
+    for rel, when in schedule.scheduled(content, resolved.now or now_kst()):
+        print(f"{rel}: scheduled: goes live at {format_date(when)} (예약 기사)", file=sys.stderr)
     if problems:
         files = len({p.path for p in problems})
         print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)

@@ -82,6 +82,18 @@ code { font-size: .9em; }
 <h2>오류</h2>
 <ul>{% for e in s.errors %}<li class="bad"><code>{{ e }}</code></li>{% endfor %}</ul>
 {% endif %}
+{% if s.held_back %}
+<h2>보류된 파일 (고칠 때까지 게시되지 않음)</h2>
+<p>아래 파일은 문제가 있어 이번 배포에서 빠졌습니다. 전에 게시된 기사는 마지막 정상 판이 그대로
+보이고, 새 기사는 고친 뒤 다음 실행에서 게시됩니다. <code>newsroom check</code>로 같은 목록을 볼 수 있습니다.</p>
+<ul>{% for h in s.held_back %}<li class="bad"><code>{{ h.file }}</code>
+ — {{ '마지막 정상 판 게시 중' if h.kept_last_good else '아직 게시된 적 없음' }}
+<ul>{% for p in h.problems %}<li><code>{{ p }}</code></li>{% endfor %}</ul></li>{% endfor %}</ul>
+{% endif %}
+{% if s.scheduled %}
+<h2>예약된 기사</h2>
+<ul>{% for x in s.scheduled %}<li><code>{{ x.file }}</code> — {{ x.date|cell }}에 공개</li>{% endfor %}</ul>
+{% endif %}
 <h2>출처별 이번 실행</h2>
 {% if s.sources.per_source %}
 <table>

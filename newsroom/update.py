@@ -13,6 +13,7 @@ progress line `newsroom.progress`.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import time
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsroom import builder, manifest
+from newsroom import builder, holdback, manifest
 from newsroom.common import CommandError, Locked, UsageError, add_project_arguments, job_lock
-from newsroom.core import exits
-from newsroom.core.model import iso_kst
+from newsroom.core import exits, schedule
+from newsroom.core.files import content_files
+from newsroom.core.model import iso_kst, now_kst
 from newsroom.core.settings import Resolved, SettingsError, resolve
 from newsroom.progress import Progress, setup_logging
 from newsroom.release import ReleaseError, Releases
@@ -72,6 +74,8 @@ class Run:
     errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     validation: dict = field(default_factory=dict)
+    held_back: list[dict] = field(default_factory=list)
+    scheduled: list[dict] = field(default_factory=list)
 
     def to_json(self, finished: datetime, exit_code: int) -> dict:
         return {
@@ -93,6 +97,8 @@ class Run:
             "validation": self.validation,
             "errors": self.errors,
             "problems": self.problems,
+            "held_back": self.held_back,
+            "scheduled": self.scheduled,
         }
 
 
@@ -186,6 +192,13 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         scrape_stage(args, run, resolved)
     sources_code = exits.SOURCES_FAILED if run.sources_failed else exits.OK
 
+    # One bad file never stops the site: check everything, hold the bad files back, and
+    # build from a staged view of content/ (newsroom.holdback).
+    progress.stage("[2/4] check")
+    held, due = check_stage(args, run, settings, resolved)
+    if held:
+        sources_code = exits.HELD_BACK
+
     progress.stage("[2/4] changes")
     inputs, meta = builder.build_inputs(args.content, args.settings, settings)
     live_meta = releases.meta(run.live) if run.live else None
@@ -203,7 +216,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     logger.info("changes since release %s: %s (%d files, %d hashed, %.2f s)",
                 run.live or "none", changes.summary(), len(current.files), hashed,
                 time.monotonic() - t0)
-    if not changes and not args.force:
+    if not changes and not args.force and not due:
         run.result = "no changes"
         logger.info("no changes: live release %s stays", run.live)
         return sources_code
@@ -221,10 +234,12 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     log_path = args.releases / f".build-{release_id}.log"
     progress.stage(f"[3/4] build {release_id}")
     logger.info("building release %s (%s)", release_id,
-                "forced" if not changes else changes.summary(limit=3))
+                changes.summary(limit=3) if changes else "scheduled article due" if due
+                else "forced")
+    staged = stage_dir(args)
 
     def build() -> tuple[int, float]:
-        return builder.run_pelican(args.content, args.settings, build_dir, log_path,
+        return builder.run_pelican(staged, args.settings, build_dir, log_path,
                                    state_dir=args.state, timeout=args.build_timeout)
 
     code, seconds = build()
@@ -245,8 +260,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         code = exits.FAILED
     if code != 0:
         run.result = "build failed"
-        run.problems = builder.build_problems(log_text, args.content, settings,
-                                              resolved.section_names) or logged_errors[:10]
+        run.problems = [_unstaged(p, args) for p in builder.build_problems(
+            log_text, staged, settings, resolved.section_names) or logged_errors[:10]]
         failed = releases.fail(build_dir, release_id, log_text)
         log_path.unlink(missing_ok=True)
         for problem in run.problems:
@@ -263,7 +278,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     from newsroom.validate import validate_release
 
     t0 = time.monotonic()
-    report = validate_release(build_dir, args.content, settings, resolved)
+    report = validate_release(build_dir, staged, settings, resolved)
     run.validation = {"pages": report.pages, "links": report.links, "feeds": report.feeds,
                       "articles": report.articles, "problems": len(report.problems),
                       "seconds": round(time.monotonic() - t0, 3)}
@@ -272,7 +287,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
                 run.validation["seconds"])
     if report.problems:
         run.result = "validation failed"
-        run.problems = [f"releases/failed-{release_id}/{p}" for p in report.problems[:50]]
+        run.problems = [f"releases/failed-{release_id}/{_unstaged(p, args)}"
+                        for p in report.problems[:50]]
         failed = releases.fail(build_dir, release_id, log_text)
         log_path.unlink(missing_ok=True)
         for problem in report.problems[:25]:
@@ -288,18 +304,78 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     progress.stage("[4/4] go live")
     meta_json = {"id": release_id, "built_seconds": run.build_seconds,
                  "articles": report.articles, "pages": report.pages,
-                 "changes": run.changes, "manifest": current.to_json()}
+                 "changes": run.changes, "manifest": current.to_json(),
+                 "next_scheduled": run.scheduled[0]["date"] if run.scheduled else None}
     releases.commit(build_dir, release_id, meta_json, log_path)
     releases.switch(release_id)
+    holdback.remember(staged, last_good_dir(args), content_files(staged), held)
     run.live = release_id
     run.result = "published"
     pruned = releases.prune(args.keep)
     logger.info("live: %s -> %s (was %s)%s", args.output, release_id, run.live_before or "none",
                 f"; removed old releases {', '.join(pruned)}" if pruned else "")
-    if sources_code:
+    if run.sources_failed:
         logger.warning("published release %s, but %d source(s) failed: %s", release_id,
                        len(run.sources_failed), ", ".join(f["id"] for f in run.sources_failed))
+    if held:
+        logger.warning("published release %s, but %d file(s) were held back: %s", release_id,
+                       len(held), ", ".join(sorted(held)))
     return sources_code
+
+
+def stage_dir(args: argparse.Namespace) -> Path:
+    """The staged view of content/ that the build reads (newsroom.holdback)."""
+    return args.state / "stage" / "content"
+
+
+def last_good_dir(args: argparse.Namespace) -> Path:
+    """The last published copy of every Markdown file (newsroom.holdback)."""
+    return args.state / "last-good"
+
+
+def _unstaged(problem: str, args: argparse.Namespace) -> str:
+    """A problem as the editor should read it: paths in content/, not in the stage."""
+    problem = str(problem)
+    return problem.replace(str(stage_dir(args).resolve()), str(args.content)).replace(
+        str(stage_dir(args)), str(args.content))
+
+
+def check_stage(args: argparse.Namespace, run: Run, settings: dict,
+                resolved: Resolved) -> tuple[dict, bool]:
+    """Check every content file, stage content/ without the bad ones, list what is scheduled.
+
+    Returns (held-back files by path relative to content/, whether a scheduled article has
+    come due since the live release was built).
+    """
+    from newsroom.core.check import check_content
+
+    last_good = last_good_dir(args)
+    try:
+        published = set(json.loads((last_good / holdback.INDEX).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        published = set()
+    problems = check_content(args.content, resolved.section_names,
+                             page_paths=settings.get("PAGE_PATHS") or ["pages"],
+                             published=published)
+    held = holdback.held_files(problems, args.content, last_good)
+    for h in held.values():
+        for line in h.problems:
+            logger.error("%s", line)
+        logger.error("%s: held back until it is fixed (%s)", h.rel,
+                     "its last published version stays live" if h.kept
+                     else "it was never published")
+    run.held_back = [h.to_json() for h in held.values()]
+    holdback.stage(args.content, stage_dir(args), held, last_good)
+
+    now = resolved.now or now_kst()
+    run.scheduled = [{"file": rel, "date": iso_kst(when)}
+                     for rel, when in schedule.scheduled(args.content, now)]
+    live_meta = Releases(args.releases, args.output).meta(run.live) if run.live else None
+    due_at = (live_meta or {}).get("next_scheduled")
+    due = bool(due_at) and datetime.fromisoformat(due_at) <= now
+    if due:
+        logger.info("a scheduled article came due at %s: rebuilding", due_at)
+    return held, due
 
 
 def _write_status(args: argparse.Namespace, run_: Run, code: int) -> None:

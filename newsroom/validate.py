@@ -19,6 +19,7 @@ import os
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -26,7 +27,8 @@ import feedparser
 from lxml import etree, html
 
 from newsroom.core.files import content_files
-from newsroom.core.model import derive_slug, parse_header
+from newsroom.core.model import derive_slug, now_kst, parse_date, parse_header
+from newsroom.core.schedule import is_scheduled
 from newsroom.core.settings import Resolved
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Doc:
     kind: str  # "article" or "page"
     slug: str
     draft: bool
+    scheduled: bool = False  # dated after the build's now: not published yet
 
 
 # --- what content/ promises ----------------------------------------------------------------
@@ -66,8 +69,10 @@ def _under(rel: str, paths: Iterable[str]) -> bool:
     return False
 
 
-def content_docs(content_dir: Path, settings: Mapping) -> list[Doc]:
-    """Every article and page under content/ with its slug and whether it is a draft."""
+def content_docs(content_dir: Path, settings: Mapping, now: datetime | None = None) -> list[Doc]:
+    """Every article and page under content/ with its slug, whether it is a draft, and whether
+    it is scheduled after `now` (the build's now; the clock when None)."""
+    now = now or now_kst()
     article_paths = settings.get("ARTICLE_PATHS") or [""]
     page_paths = settings.get("PAGE_PATHS") or ["pages"]
     excludes = list(settings.get("ARTICLE_EXCLUDES") or []) + list(
@@ -86,7 +91,11 @@ def content_docs(content_dir: Path, settings: Mapping) -> list[Doc]:
         header = parse_header(text)
         status = header.value("Status", "published").strip().lower()
         slug = derive_slug(header.value("Slug") or None, rel)
-        docs.append(Doc(rel, kind, slug, status == "draft"))
+        try:
+            later = kind == "article" and is_scheduled(parse_date(header.value("Date")), now)
+        except ValueError:
+            later = False
+        docs.append(Doc(rel, kind, slug, status == "draft", later))
     return docs
 
 
@@ -106,11 +115,12 @@ def check_pages(docs: list[Doc], files: set[str], settings: Mapping) -> list[Pro
                       "page": settings.get("DRAFT_PAGE_SAVE_AS", "")}
     for doc in docs:
         expected = _save_as(patterns[doc.kind], doc.slug)
-        if doc.draft:
+        if doc.draft or doc.scheduled:
+            why = "Status: draft" if doc.draft else "scheduled for later"
             for where in (expected, _save_as(draft_patterns[doc.kind] or "", doc.slug)):
                 if where and where in files:
                     problems.append(Problem(
-                        where, f"draft content/{doc.source} was published (Status: draft)"))
+                        where, f"content/{doc.source} was published ({why})"))
         elif expected and expected not in files:
             problems.append(Problem(
                 expected, f"missing: content/{doc.source} should be published at {expected}"))
@@ -334,7 +344,7 @@ def validate_release(release: Path, content_dir: Path, settings: Mapping,
     sections and the site origin, as every command sees them.
     """
     files = release_files(release)
-    docs = content_docs(content_dir, settings)
+    docs = content_docs(content_dir, settings, resolved.now)
     problems = check_pages(docs, files, settings)
     problems += check_sections(files, settings, resolved)
     link_problems, links = check_links(release, files, resolved.origin)

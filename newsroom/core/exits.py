@@ -11,6 +11,7 @@ FAILED = 1  # the command could not do its job (build failed, nothing written, â
 USAGE = 2  # bad arguments, settings or sources.toml: fix the input and run again
 SOURCES_FAILED = 3  # done, but at least one source could not be read
 INVALID = 4  # the new release failed validation; the live site is unchanged
+HELD_BACK = 5  # published, but some content files were held back until they are fixed
 INTERNAL = 70  # a bug: a traceback was logged
 LOCKED = 75  # another job holds the lock; the next scheduled run will do the work
 
@@ -20,6 +21,7 @@ MEANING = {
     USAGE: "usage or configuration error",
     SOURCES_FAILED: "some sources failed; the rest were processed",
     INVALID: "the new release failed validation; the live site is unchanged",
+    HELD_BACK: "published, but some content files were held back (see the status page)",
     INTERNAL: "internal error",
     LOCKED: "another job is running",
 }

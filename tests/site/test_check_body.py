@@ -75,3 +75,21 @@ def test_same_date_blames_the_later_saved_file(tmp_path):
     os.utime(tmp_path / "b.md", (1_000_000_000, 1_000_000_000))  # b saved long ago
     found = [str(p) for p in check_content(tmp_path, SECTIONS, base=tmp_path)]
     assert len(found) == 1 and found[0].startswith("a.md:"), found
+
+
+def test_check_lists_scheduled_articles_without_failing(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copy(root / "pelicanconf.py", tmp_path / "pelicanconf.py")
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "later.md").write_text(
+        article("엠바고 본문", date="2026-12-05 09:00"), encoding="utf-8")
+    env = dict(os.environ, NEWSROOM_NOW="2026-12-01 12:00:00")
+    result = subprocess.run([sys.executable, "-m", "newsroom.cli", "check"], cwd=tmp_path,
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "articles/later.md: scheduled: goes live at 2026-12-05 09:00:00" in result.stderr

@@ -77,8 +77,9 @@ class Project:
     def cmd(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "newsroom.cli", *args]
 
-    def run(self, *args: str, timeout: float = 300) -> Result:
-        proc = subprocess.run(self.cmd(*args), cwd=self.root, env=self.env(), text=True,
+    def run(self, *args: str, timeout: float = 300, env: dict | None = None) -> Result:
+        proc = subprocess.run(self.cmd(*args), cwd=self.root, env=self.env(**(env or {})),
+                              text=True,
                               capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
         return Result(proc.returncode, proc.stdout, proc.stderr)
 

@@ -76,28 +76,88 @@ def test_editor_change_theme_change_and_removal_each_rebuild(published):
     assert "theme/" in " ".join(published.status()["changes"]["first"])
 
 
-def test_broken_editor_article_keeps_live_site_and_names_file_and_line(published):
-    live, files = published.live(), published.live_files()
+def test_broken_new_article_is_held_back_while_the_rest_publishes(published):
+    """Issue 14: one bad file never stops the site. It is named (path:line) and waits."""
+    live = published.live()
     published.write("articles/bad-date.md", "Title: 날짜 오류\nDate: 2025.13.45\n"
                     "Category: 경제\n\n본문.\n")
+    published.write("articles/urgent.md", "Title: 긴급 정정\nDate: 2025-11-24 11:00\n"
+                    "Category: 정치\n\n다른 기자의 급한 기사.\n")
     result = published.update()
-    assert result.code == 1, result.output
+    assert result.code == 5, result.output
     assert "bad-date.md:2:" in result.stderr
-    assert published.live() == live
-    assert published.live_files() == files
+    assert published.live() != live, "everything else must still publish"
+    assert (published.output / "news" / "urgent.html").is_file()
+    assert not (published.output / "news" / "bad-date.html").exists()
     status = published.status()
-    assert status["result"] == "build failed" and status["exit_code"] == 1
-    assert any("bad-date.md:2:" in p for p in status["problems"])
-    assert "bad-date.md:2:" in published.status_page()
-    failed = [p for p in (published.root / "releases").iterdir() if p.name.startswith("failed-")]
-    assert failed, "the failed build is kept for inspection"
+    assert status["result"] == "published" and status["exit_code"] == 5
+    [held] = status["held_back"]
+    assert held["file"] == "articles/bad-date.md" and held["kept_last_good"] is False
+    assert any("bad-date.md:2:" in p for p in held["problems"])
+    page = published.status_page()
+    assert "보류된 파일" in page and "bad-date.md:2:" in page
 
     published.write("articles/bad-date.md", "Title: 날짜 오류\nDate: 2025-11-24 11:00\n"
                     "Category: 경제\n\n본문.\n")
     result = published.update()
     assert result.code == 0, result.output
-    assert published.live() != live
     assert (published.output / "news" / "bad-date.html").is_file()
+    assert published.status()["held_back"] == []
+
+
+def test_broken_published_article_keeps_its_last_good_version_live(published):
+    page = published.output / "news" / "economy-market.html"
+    assert "부산 전통시장 매출이 석 달 연속 늘었다." in page.read_text(encoding="utf-8")
+    published.write("articles/economy-market.md", "Title: 전통시장 매출 회복세 (수정 중)\n"
+                    "Date: 2025-02-30 09:30\nCategory: 경제\n\n고치다 만 본문.\n")
+    published.write("articles/other.md", "Title: 다른 기사\nDate: 2025-11-24 11:00\n"
+                    "Category: 문화\n\n본문.\n")
+    result = published.update()
+    assert result.code == 5, result.output
+    assert "economy-market.md:2:" in result.stderr
+    assert (published.output / "news" / "other.html").is_file()
+    after = page.read_text(encoding="utf-8")
+    assert "부산 전통시장 매출이 석 달 연속 늘었다." in after  # the last good body
+    assert "수정 중" not in after and "고치다 만 본문" not in after
+    [held] = published.status()["held_back"]
+    assert held["kept_last_good"] is True
+
+
+def test_a_broken_draft_does_not_block_publishing(published):
+    published.write("articles/draft.md", "Title: 초안\nDate: 2026-02-30 09:00\n"
+                    "Category: 경제\nStatus: draft\n\n초안.\n")
+    published.write("articles/takedown.md", "Title: 내려야 할 기사\nDate: 2025-11-24 11:00\n"
+                    "Category: 정치\nStatus: draft\n\n본문.\n")
+    result = published.update()
+    assert result.code == 5, result.output
+    assert "draft.md:2:" in result.stderr
+    assert published.status()["result"] == "published"
+
+
+def test_a_file_saved_with_a_bom_publishes(published):
+    path = published.write("articles/bom.md", "Title: BOM 기사\nDate: 2025-11-24 11:00\n"
+                           "Category: 경제\n\n본문.\n")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = published.update()
+    assert result.code == 0, result.output
+    assert "BOM 기사" in (published.output / "news" / "bom.html").read_text(encoding="utf-8")
+
+
+def test_a_scheduled_article_goes_live_on_the_first_run_after_its_time(project):
+    project.write("articles/embargo.md", "Title: 엠바고 기사\nDate: 2026-12-05 09:00\n"
+                  "Category: 정치\n\n본문.\n")
+    env = {"NEWSROOM_NOW": "2026-12-01 12:00:00"}
+    first = project.run("update", "-v", env=env)
+    assert first.code == 0, first.output
+    assert not (project.output / "news" / "embargo.html").exists()
+    assert project.status()["scheduled"][0]["file"] == "articles/embargo.md"
+    live = project.live()
+    still = project.run("update", "-v", env={"NEWSROOM_NOW": "2026-12-05 08:59:00"})
+    assert still.code == 0 and project.live() == live, still.output
+    due = project.run("update", "-v", env={"NEWSROOM_NOW": "2026-12-05 09:00:30"})
+    assert due.code == 0, due.output
+    assert project.live() != live
+    assert (project.output / "news" / "embargo.html").is_file()
 
 
 def test_broken_internal_link_fails_validation_and_keeps_live(published):
