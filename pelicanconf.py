@@ -26,7 +26,7 @@ ARTICLE_EXCLUDES = ["images"]
 # Pelican loads our plugins from here; their own imports (newsroom.core) come from the
 # project's installation in .venv (`make install`).
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["newsroom_site", "press_scraper"]
+PLUGINS = ["newsroom_site", "press_scraper", "newsroom_search"]
 
 # Sections: menu order, name shown, ASCII slug used in URLs.
 NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]

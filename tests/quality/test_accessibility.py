@@ -7,6 +7,8 @@ enforced and asserts the site's own scripts and styles run without a single viol
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from helpers import PROJECT_ROOT, read_articles
 
@@ -32,6 +34,7 @@ def _pages(project_root) -> dict[str, str]:
         "tag": f"/{tag_url}",
         "about": "/about.html",
         "404": "/404.html",
+        "search": "/search/?q=" + quote("시장"),
     }
 
 

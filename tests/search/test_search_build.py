@@ -81,11 +81,23 @@ def test_index_files_are_split_and_named_by_the_manifest(search_site):
         assert (search_site.out / url).is_file(), url
 
 
-def test_the_site_without_the_plugin_has_no_search(built_site):
-    """publishconf.py (plugin not in PLUGINS yet): no form, no search page."""
+def test_the_published_site_has_search(built_site):
+    """publishconf.py turns the plugin on: the sample site has the form and the index."""
     assert built_site.returncode == 0, built_site.log[-2000:]
-    assert not (built_site.output / "search").exists()
+    assert (built_site.output / "search" / "index.html").is_file()
+    assert (built_site.output / "search" / "manifest.json").is_file()
     for page in html_files(built_site.output)[:50]:
+        assert 'role="search"' in page.read_text(encoding="utf-8"), page
+
+
+def test_the_site_without_the_plugin_has_no_search(project_root, tmp_path):
+    """Without the plugin in PLUGINS: no form, no search page (the theme does not assume it)."""
+    result = build_site(project_root / "content", tmp_path / "out",
+                        project_root / "publishconf.py",
+                        extra_settings={"PLUGINS": ["newsroom_site", "press_scraper"]})
+    assert result.returncode == 0, result.log[-2000:]
+    assert not (result.output / "search").exists()
+    for page in html_files(result.output)[:50]:
         text = page.read_text(encoding="utf-8")
         assert "site-search" not in text and 'role="search"' not in text, page
 
