@@ -111,27 +111,18 @@ def logged_errors(log_text: str) -> list[str]:
     return [m["msg"] for m in LOG_ERROR_RE.finditer(log_text)]
 
 
-def build_problems(log_text: str, content: Path, settings: dict,
-                   section_names: list[str]) -> list[str]:
-    """The `path:line: message` lines of a failed build, from its log, else from the checker."""
+def build_problems(log_text: str) -> list[str]:
+    """The `path:line: message` lines of a failed build's log, each once, in order.
+
+    The update job checks content before it builds and builds only files that passed, so a
+    failed build's reason is in its log (a plugin, a template, Pelican itself).
+    """
     seen: list[str] = []
     for m in PROBLEM_RE.finditer(log_text):
         line = f"{m['path']}:{m['line']}: {m['msg'].strip()}"
         if line not in seen:
             seen.append(line)
-    if seen:
-        return seen
-    try:
-        from newsroom.core.check import check_content
-    except ImportError:
-        return []
-    try:
-        return [str(p) for p in check_content(content, section_names,
-                                              page_paths=settings.get("PAGE_PATHS") or ["pages"],
-                                              base=Path.cwd())]
-    except Exception as e:  # the checker is a second opinion here; the log stays the reason
-        logger.debug("check_content failed: %s", e)
-        return []
+    return seen
 
 
 def tail(text: str, lines: int = 15) -> str:

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from newsroom.common import add_project_arguments
-from newsroom.core import exits, schedule
-from newsroom.core.check import check_content
+from newsroom.core import exits
+from newsroom.core.check import scan_content
 from newsroom.core.model import format_date, now_kst
 from newsroom.core.settings import SettingsError, find_root, read_settings, resolve
 
@@ -46,16 +46,18 @@ def run(args) -> int:
     if not content.is_dir():
         print(f"{content}: no such content folder", file=sys.stderr)
         return exits.USAGE
-    problems = check_content(
+    scan = scan_content(
         content,
         names,
         page_paths=settings.get("PAGE_PATHS", ["pages"]),
         base=Path.cwd() if content.resolve().is_relative_to(Path.cwd()) else None,
         published=_published(root),
+        now=resolved.now or now_kst(),
     )
+    problems = scan.problems
     for p in problems:
         print(p)
-    for rel, when in schedule.scheduled(content, resolved.now or now_kst()):
+    for rel, when in scan.scheduled:
         print(f"{rel}: scheduled: goes live at {format_date(when)} (예약 기사)", file=sys.stderr)
     if problems:
         files = len({p.path for p in problems})

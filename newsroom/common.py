@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from newsroom.core import exits
@@ -98,6 +100,16 @@ class JobLock:
 
     def __exit__(self, *exc_info: object) -> None:
         self.release()
+
+
+def run_locked(state_dir: Path, work: Callable[[], int]) -> int:
+    """`work()` under the job lock; its exit code, or LOCKED (logged) when the lock is held."""
+    try:
+        with job_lock(state_dir):
+            return work()
+    except Locked as e:
+        logging.getLogger("newsroom").error("%s", e)
+        return e.exit_code
 
 
 def job_lock(state_dir: Path) -> JobLock:

@@ -25,7 +25,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from newsroom.common import Locked, add_project_arguments, job_lock
+from newsroom.common import add_project_arguments, run_locked
 from newsroom.core import exits
 from newsroom.release import Releases
 
@@ -102,12 +102,7 @@ def rsync(source: Path, target: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     releases = Releases(args.releases, args.output)
-    try:
-        with job_lock(args.state):
-            return publish(args, releases)
-    except Locked as e:
-        logger.error("%s", e)
-        return e.exit_code
+    return run_locked(args.state, lambda: publish(args, releases))
 
 
 def publish(args: argparse.Namespace, releases: Releases) -> int:

@@ -61,8 +61,12 @@ def held_files(problems: Iterable, content_dir: Path, last_good: Path) -> dict[s
             rel = p.path
         h = held.setdefault(rel, Held(rel))
         h.problems.append(str(p))
+    index = _index(last_good)
     for rel, h in held.items():
-        h.kept = (Path(last_good) / rel).is_file()
+        copy = Path(last_good) / rel
+        # Kept only when the copy is whole: copies are written without fsync (a cache).
+        h.kept = rel in index and copy.is_file() and (
+            hashlib.sha256(copy.read_bytes()).hexdigest() == index[rel])
     return held
 
 
@@ -131,38 +135,43 @@ def stage(content_dir: Path, stage_dir: Path, held: dict[str, Held], last_good: 
     return made
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _index(last_good: Path) -> dict[str, str]:
+    """The last publish's files: sha256 by path relative to content/ (empty without state)."""
+    try:
+        return dict(json.loads((Path(last_good) / INDEX).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return {}
 
 
-def remember(stage_dir: Path, last_good: Path, markdown_files: Iterable[Path],
+def published(last_good: Path) -> set[str]:
+    """Paths (relative to content/) that went live in the last publish; empty without state."""
+    return set(_index(last_good))
+
+
+def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
              held: dict[str, Held]) -> int:
     """After a publish: keep a copy of every Markdown file that went live from content/.
 
-    Copies (not links): an editor's tool may rewrite a file in place, which would change a
-    linked "last good" version with it. Only files whose bytes changed are copied; files no
-    longer published are dropped. Returns the number of files copied.
+    `digests`: sha256 by path relative to content/ of every Markdown file (the update job's
+    manifest has them, so nothing is read twice). Copies (not links): an editor's tool may
+    rewrite a file in place, which would change a linked "last good" version with it. Only
+    files whose digest changed are copied, without an fsync each: this is a cache, refilled by
+    the next publish if lost. Files no longer published are dropped. Returns the number copied.
     """
-    stage_dir, last_good = Path(stage_dir), Path(last_good)
-    index_path = last_good / INDEX
-    try:
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        index = {}
+    last_good, stage_dir = Path(last_good), Path(stage_dir)
+    index = _index(last_good)
     live: dict[str, str] = {}
     copied = 0
-    for path in markdown_files:
-        rel = Path(path).relative_to(stage_dir).as_posix()
+    for rel, digest in digests.items():
         if rel in held:  # its last good copy (or nothing) is what went live: keep as it is
             if rel in index:
                 live[rel] = index[rel]
             continue
-        digest = _digest(path)
         live[rel] = digest
         if index.get(rel) != digest or not (last_good / rel).is_file():
-            atomic_write(last_good / rel, Path(path).read_bytes())
+            atomic_write(last_good / rel, (stage_dir / rel).read_bytes(), sync=False)
             copied += 1
     for rel in set(index) - set(live):
         (last_good / rel).unlink(missing_ok=True)
-    atomic_write_json(index_path, dict(sorted(live.items())))
+    atomic_write_json(last_good / INDEX, dict(sorted(live.items())))
     return copied

@@ -102,6 +102,14 @@ def _skip(name: str) -> bool:
     return name.endswith(SKIP_SUFFIXES)
 
 
+def key(root: Path, path: Path | str) -> str:
+    """A path as the manifest names it: relative to the (resolved) root, else absolute."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:  # an input outside the project: keep it absolute
+        return Path(path).resolve().as_posix()
+
+
 def scan(root: Path, inputs: Iterable[Path]) -> dict[str, os.stat_result]:
     """Stat every file under the input paths (files or folders); missing inputs are skipped.
 
@@ -112,10 +120,7 @@ def scan(root: Path, inputs: Iterable[Path]) -> dict[str, os.stat_result]:
     root = root.resolve()
 
     def rel(path: str) -> str:
-        try:
-            return Path(path).resolve().relative_to(root).as_posix()
-        except ValueError:  # an input outside the project: keep it absolute
-            return Path(path).resolve().as_posix()
+        return key(root, path)
 
     def walk(top: str, prefix: str) -> None:
         try:

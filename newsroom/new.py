@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from newsroom.common import UsageError, add_project_arguments
 from newsroom.core import exits, model
 from newsroom.core.files import content_files
+from newsroom.core.model import PLACEHOLDER
 
 logger = logging.getLogger(__name__)
 
-PLACEHOLDER = "여기에 기사 본문을 작성하세요."
 # A new article starts as a draft so the scheduled update job cannot publish a placeholder.
 DRAFT_HINT = (
     " 다 쓰면 `Status: draft`를 `Status: published`로 바꾸고 `newsroom check`로 확인하세요."

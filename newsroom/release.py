@@ -26,8 +26,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-# Locked and job_lock live in newsroom.common; older callers still import them from here.
-from newsroom.common import Locked, add_project_arguments, job_lock
+from newsroom.common import add_project_arguments, run_locked
 from newsroom.core import exits
 from newsroom.core.files import atomic_write_json, atomic_write_text, fsync_dir
 
@@ -203,12 +202,7 @@ def run(args: argparse.Namespace) -> int:
             mark = "*" if rid == live else " "
             print(f"{mark} {rid}  articles={meta.get('articles', '?')}")
         return exits.OK
-    try:
-        with job_lock(args.state):
-            return rollback(args, releases)
-    except Locked as e:
-        logger.error("%s", e)
-        return e.exit_code
+    return run_locked(args.state, lambda: rollback(args, releases))
 
 
 def rollback(args: argparse.Namespace, releases: Releases) -> int:

@@ -3,7 +3,8 @@
 Exit codes are `newsroom.core.exits` (the table is in docs/operations.md): OK when done,
 FAILED when the build failed, USAGE for a missing file, bad option or invalid sources.toml,
 SOURCES_FAILED when published but some sources failed, INVALID when the new release did not
-validate, INTERNAL for a bug, LOCKED when another job holds the lock.
+validate, HELD_BACK when published but some content files were held back (newsroom.holdback),
+INTERNAL for a bug, LOCKED when another job holds the lock.
 
 The live site only ever changes in `Releases.switch()`, after a build and its validation have
 succeeded, by renaming one symlink. The build itself is `newsroom.builder`, the log and the
@@ -13,7 +14,6 @@ progress line `newsroom.progress`.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import shutil
 import time
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from newsroom import builder, holdback, manifest
 from newsroom.common import CommandError, Locked, UsageError, add_project_arguments, job_lock
-from newsroom.core import exits, schedule
-from newsroom.core.files import content_files
+from newsroom.core import exits
+from newsroom.core.files import MARKDOWN_EXTENSIONS
 from newsroom.core.model import iso_kst, now_kst
 from newsroom.core.settings import Resolved, SettingsError, resolve
 from newsroom.progress import Progress, setup_logging
@@ -190,18 +190,14 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     progress.stage("[1/4] scrape")
     if not args.no_scrape:
         scrape_stage(args, run, resolved)
-    sources_code = exits.SOURCES_FAILED if run.sources_failed else exits.OK
-
-    # One bad file never stops the site: check everything, hold the bad files back, and
-    # build from a staged view of content/ (newsroom.holdback).
-    progress.stage("[2/4] check")
-    held, due = check_stage(args, run, settings, resolved)
-    if held:
-        sources_code = exits.HELD_BACK
+    result_code = exits.SOURCES_FAILED if run.sources_failed else exits.OK
 
     progress.stage("[2/4] changes")
     inputs, meta = builder.build_inputs(args.content, args.settings, settings)
-    live_meta = releases.meta(run.live) if run.live else None
+    live_meta = (releases.meta(run.live) if run.live else None) or {}
+    now = resolved.now or now_kst()
+    due_at = live_meta.get("next_scheduled")
+    due = bool(due_at) and datetime.fromisoformat(due_at) <= now
     previous = None
     if live_meta and "manifest" in live_meta:
         try:
@@ -217,9 +213,21 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
                 run.live or "none", changes.summary(), len(current.files), hashed,
                 time.monotonic() - t0)
     if not changes and not args.force and not due:
+        # Same content, settings and code: the check would say what it said last time.
         run.result = "no changes"
+        run.held_back, run.scheduled = live_meta.get("held_back", []), live_meta.get(
+            "scheduled", [])
         logger.info("no changes: live release %s stays", run.live)
-        return sources_code
+        return exits.HELD_BACK if run.held_back else result_code
+    if due:
+        logger.info("a scheduled article came due at %s: rebuilding", due_at)
+
+    # One bad file never stops the site: check everything, hold the bad files back, and
+    # build from a staged view of content/ (newsroom.holdback).
+    progress.stage("[2/4] check")
+    held = check_stage(args, run, settings, resolved, now)
+    if held:
+        result_code = exits.HELD_BACK
 
     # The reader cache only remembers what Markdown made of each content file; anything else
     # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
@@ -260,8 +268,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         code = exits.FAILED
     if code != 0:
         run.result = "build failed"
-        run.problems = [_unstaged(p, args) for p in builder.build_problems(
-            log_text, staged, settings, resolved.section_names) or logged_errors[:10]]
+        run.problems = [_unstaged(p, args)
+                        for p in builder.build_problems(log_text) or logged_errors[:10]]
         failed = releases.fail(build_dir, release_id, log_text)
         log_path.unlink(missing_ok=True)
         for problem in run.problems:
@@ -305,10 +313,11 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     meta_json = {"id": release_id, "built_seconds": run.build_seconds,
                  "articles": report.articles, "pages": report.pages,
                  "changes": run.changes, "manifest": current.to_json(),
+                 "held_back": run.held_back, "scheduled": run.scheduled,
                  "next_scheduled": run.scheduled[0]["date"] if run.scheduled else None}
     releases.commit(build_dir, release_id, meta_json, log_path)
     releases.switch(release_id)
-    holdback.remember(staged, last_good_dir(args), content_files(staged), held)
+    holdback.remember(last_good_dir(args), staged, content_digests(args.content, current), held)
     run.live = release_id
     run.result = "published"
     pruned = releases.prune(args.keep)
@@ -320,7 +329,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     if held:
         logger.warning("published release %s, but %d file(s) were held back: %s", release_id,
                        len(held), ", ".join(sorted(held)))
-    return sources_code
+    return result_code
 
 
 def stage_dir(args: argparse.Namespace) -> Path:
@@ -340,24 +349,24 @@ def _unstaged(problem: str, args: argparse.Namespace) -> str:
         str(stage_dir(args)), str(args.content))
 
 
-def check_stage(args: argparse.Namespace, run: Run, settings: dict,
-                resolved: Resolved) -> tuple[dict, bool]:
-    """Check every content file, stage content/ without the bad ones, list what is scheduled.
+def content_digests(content: Path, current: manifest.Manifest) -> dict[str, str]:
+    """sha256 of each Markdown file by path relative to content/, from the build's manifest."""
+    prefix = manifest.key(Path.cwd(), content) + "/"
+    return {path[len(prefix):]: entry.sha256 for path, entry in current.files.items()
+            if path.startswith(prefix) and path.endswith(MARKDOWN_EXTENSIONS)}
 
-    Returns (held-back files by path relative to content/, whether a scheduled article has
-    come due since the live release was built).
-    """
-    from newsroom.core.check import check_content
+
+def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Resolved,
+                now: datetime) -> dict[str, holdback.Held]:
+    """Check every content file (once), stage content/ without the bad ones, and list what
+    is scheduled after `now`. Returns the held-back files by path relative to content/."""
+    from newsroom.core.check import scan_content
 
     last_good = last_good_dir(args)
-    try:
-        published = set(json.loads((last_good / holdback.INDEX).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        published = set()
-    problems = check_content(args.content, resolved.section_names,
-                             page_paths=settings.get("PAGE_PATHS") or ["pages"],
-                             published=published)
-    held = holdback.held_files(problems, args.content, last_good)
+    scan = scan_content(args.content, resolved.section_names,
+                        page_paths=settings.get("PAGE_PATHS") or ["pages"],
+                        published=holdback.published(last_good), now=now)
+    held = holdback.held_files(scan.problems, args.content, last_good)
     for h in held.values():
         for line in h.problems:
             logger.error("%s", line)
@@ -365,17 +374,9 @@ def check_stage(args: argparse.Namespace, run: Run, settings: dict,
                      "its last published version stays live" if h.kept
                      else "it was never published")
     run.held_back = [h.to_json() for h in held.values()]
+    run.scheduled = [{"file": rel, "date": iso_kst(when)} for rel, when in scan.scheduled]
     holdback.stage(args.content, stage_dir(args), held, last_good)
-
-    now = resolved.now or now_kst()
-    run.scheduled = [{"file": rel, "date": iso_kst(when)}
-                     for rel, when in schedule.scheduled(args.content, now)]
-    live_meta = Releases(args.releases, args.output).meta(run.live) if run.live else None
-    due_at = (live_meta or {}).get("next_scheduled")
-    due = bool(due_at) and datetime.fromisoformat(due_at) <= now
-    if due:
-        logger.info("a scheduled article came due at %s: rebuilding", due_at)
-    return held, due
+    return held
 
 
 def _write_status(args: argparse.Namespace, run_: Run, code: int) -> None:

@@ -27,8 +27,7 @@ import feedparser
 from lxml import etree, html
 
 from newsroom.core.files import content_files
-from newsroom.core.model import derive_slug, now_kst, parse_date, parse_header
-from newsroom.core.schedule import is_scheduled
+from newsroom.core.model import derive_slug, is_scheduled, now_kst, parse_date, parse_header
 from newsroom.core.settings import Resolved
 
 logger = logging.getLogger(__name__)

@@ -17,15 +17,16 @@ from newsroom.core.files import content_files
 from newsroom.core.model import (
     EDITOR_KEYS,
     KNOWN_KEYS,
+    PLACEHOLDER,
     SLUG_RE,
     STATUSES,
     canonical_key,
     derive_slug,
+    is_scheduled,
     parse_date,
     parse_header,
 )
 
-# The extensions Pelican's Markdown reader takes: a file it builds is a file we check.
 # `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
 STATIC_REF_RE = re.compile(r"\{(?:static|attach)\}/?([^)\s\"'>]+)")
 
@@ -168,8 +169,6 @@ def check_file(
     return problems, doc
 
 
-# What `newsroom new` writes as the body; a published article must not still say it.
-PLACEHOLDER = "여기에 기사 본문을 작성하세요."
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
@@ -218,20 +217,43 @@ def _check_static(ref: str, line: int, content_dir: Path, bad, what: str) -> Non
         bad(line, f"{what} {ref!r} does not exist under content/")
 
 
-def check_content(
+@dataclass
+class Scan:
+    """What one pass over content/ found: the problems, and the articles scheduled for later."""
+
+    problems: list[Problem]
+    scheduled: list[tuple[str, datetime]]  # (path relative to content/, Date), earliest first
+
+
+def slug_age(date: datetime | None, mtime: float, path: str, *, live: bool = False) -> tuple:
+    """Sort key deciding which of two files with one slug keeps it: the smaller key.
+
+    The live file first, then the older by Date, then by modification time, then the path; so
+    an editor who follows the message never changes a live URL. The preview's duplicate-slug
+    rule (newsroom_site.strict) uses the same key.
+    """
+    return (not live, date.timestamp() if date else float("inf"), mtime, path)
+
+
+def check_content(content_dir: Path | str, sections: list[str], **kwargs) -> list[Problem]:
+    """Check every Markdown file under content_dir; return all problems, sorted by path."""
+    return scan_content(content_dir, sections, **kwargs).problems
+
+
+def scan_content(
     content_dir: Path | str,
     sections: list[str],
     *,
     page_paths: list[str] = ("pages",),
     base: Path | None = None,
     published: set[str] | frozenset[str] = frozenset(),
-) -> list[Problem]:
-    """Check every Markdown file under content_dir; return all problems, sorted by path.
+    now: datetime | None = None,
+) -> Scan:
+    """Check every Markdown file under content_dir, reading each once.
 
-    `published`: paths (relative to content_dir) of files that are live. When two files
-    share a slug, the one that is live keeps it and the other is blamed; between files that
-    are not live, the older keeps it (by Date, then modification time, then path), so an
-    editor who follows the message never changes a live URL.
+    `published`: paths (relative to content_dir) of files that are live; when two files share
+    a slug, `slug_age` decides which keeps it. `now`: articles (not drafts, not pages) dated
+    after it are listed as scheduled; without it none are.
     """
     content_dir = Path(content_dir)
     problems: list[Problem] = []
@@ -248,12 +270,10 @@ def check_content(
         problems.extend(found)
         if doc:
             docs.append(doc)
-    def age(doc: _Doc):
-        date = doc.date.timestamp() if doc.date else float("inf")
-        return (doc.rel not in published, date, doc.mtime, doc.display)
 
     seen: dict[tuple[str, str], _Doc] = {}
-    for doc in sorted(docs, key=age):
+    for doc in sorted(docs, key=lambda d: slug_age(d.date, d.mtime, d.display,
+                                                     live=d.rel in published)):
         key = (doc.kind, doc.slug)
         if key in seen:
             other = seen[key]
@@ -267,4 +287,10 @@ def check_content(
             )
         else:
             seen[key] = doc
-    return sorted(problems, key=lambda p: (p.path, p.line))
+    scheduled = sorted(
+        ((d.rel, d.date) for d in docs
+         if now and d.kind == "article" and d.status != "draft" and d.date
+         and is_scheduled(d.date, now)),
+        key=lambda item: (item[1], item[0]),
+    )
+    return Scan(sorted(problems, key=lambda p: (p.path, p.line)), scheduled)

@@ -15,13 +15,3 @@ HELD_BACK = 5  # published, but some content files were held back until they are
 INTERNAL = 70  # a bug: a traceback was logged
 LOCKED = 75  # another job holds the lock; the next scheduled run will do the work
 
-MEANING = {
-    OK: "success",
-    FAILED: "failed",
-    USAGE: "usage or configuration error",
-    SOURCES_FAILED: "some sources failed; the rest were processed",
-    INVALID: "the new release failed validation; the live site is unchanged",
-    HELD_BACK: "published, but some content files were held back (see the status page)",
-    INTERNAL: "internal error",
-    LOCKED: "another job is running",
-}

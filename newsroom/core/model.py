@@ -28,6 +28,9 @@ _CANONICAL = {k.lower(): k for k in KNOWN_KEYS}
 LIST_KEYS = frozenset({"tags", "authors"})
 STATUSES = ("published", "draft", "hidden")
 
+# The body `newsroom new` writes; `newsroom check` refuses it in a published article.
+PLACEHOLDER = "여기에 기사 본문을 작성하세요."
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(
     r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[ T](?P<h>\d{2}):(?P<mi>\d{2})"
@@ -129,6 +132,18 @@ def parse_date(value: str) -> datetime:
 def format_date(dt: datetime) -> str:
     """Format a datetime for a `Date:` line, in Korea time, without an offset."""
     return dt.astimezone(KST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def is_scheduled(date: datetime, now: datetime) -> bool:
+    """True when an article dated `date` is not yet to be published at `now` (an embargo).
+
+    A naive datetime means Korea time (as a Date without an offset does).
+    """
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=KST)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=KST)
+    return date > now
 
 
 def iso_kst(dt: datetime) -> str:

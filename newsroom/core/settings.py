@@ -155,8 +155,3 @@ def read_settings(root: Path, settings_file: str | Path = "pelicanconf.py") -> d
     settings.update({k: v for k, v in values.items() if k.isupper()})
     settings["PATH"] = str((path.parent / (settings.get("PATH") or "content")).resolve())
     return settings
-
-
-def sections(settings: dict) -> list[tuple[str, str]]:
-    """Configured (name, slug) sections, validated."""
-    return list(resolve(settings).sections)

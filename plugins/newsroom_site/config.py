@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from newsroom.core.model import KST
+from newsroom.core.model import now_kst
 from newsroom.core.settings import SettingsError, resolve
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def newsroom_settings(settings: dict) -> dict:
 
 def build_now(ns: dict) -> datetime:
     """"Now" for this build: NEWSROOM_NOW when pinned (reproducible builds), else the clock."""
-    return ns["NEWSROOM_NOW"] or datetime.now(KST)
+    return ns["NEWSROOM_NOW"] or now_kst()
 
 
 def on_initialized(pelican) -> None:

@@ -7,9 +7,8 @@ feed, sitemap, tag, author, source or archive page. The published build writes n
 it; the preview (NEWSROOM_STRICT False) shows it under drafts/ and names it on the banner
 ("예약: <path> — <date>에 공개").
 
-The held files are left on the settings as `_NEWSROOM_SCHEDULED` (and on the template
-context as `NEWSROOM_SCHEDULED`): a list of (path relative to the content folder, Date),
-earliest first, the same list `newsroom.core.schedule.scheduled` gives without Pelican.
+The same rule without Pelican, for `newsroom check` and the update job, is
+`newsroom.core.check.scan_content(...).scheduled` (with `newsroom.core.model.is_scheduled`).
 """
 
 from __future__ import annotations
@@ -20,12 +19,9 @@ from pathlib import Path
 
 from pelican.utils import order_content
 
-from newsroom.core.model import KST
-from newsroom.core.schedule import is_scheduled
+from newsroom.core.model import KST, is_scheduled
 
 from .config import build_now, newsroom_settings
-
-SETTINGS_KEY = "_NEWSROOM_SCHEDULED"
 
 
 def hold_scheduled(generator) -> None:
@@ -46,8 +42,6 @@ def hold_scheduled(generator) -> None:
     generator.hidden_translations = keep(generator.hidden_translations)
 
     held.sort(key=lambda a: (a.date, a.relative_source_path or ""))
-    listed = [(Path(a.relative_source_path or a.source_path).as_posix(), a.date) for a in held]
-    generator.settings[SETTINGS_KEY] = listed
     if ns["NEWSROOM_STRICT"] or not held:
         return
     # The banner (partials/problems.html) is the preview's only: published pages never name

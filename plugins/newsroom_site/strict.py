@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from newsroom.core.check import check_content
+from newsroom.core.check import check_content, slug_age
 
 from .config import newsroom_settings
 
@@ -76,7 +76,7 @@ def skip_duplicate_slugs(generator) -> None:
     the second page over the first and raises, and `pelican -r`'s loop rebuilds at once after
     any exception, without waiting for a change: a busy loop that never finishes a build, so
     the preview stopped updating and showed no banner. Which file keeps the page follows the
-    check's rule: the older by Date, then modification time, then path.
+    check's rule (`newsroom.core.check.slug_age`).
     """
 
     def age(a):
@@ -84,7 +84,7 @@ def skip_duplicate_slugs(generator) -> None:
             mtime = os.stat(a.source_path).st_mtime
         except OSError:
             mtime = 0.0
-        return (a.date, mtime, a.source_path)
+        return slug_age(a.date, mtime, a.source_path)
 
     everything = generator.articles + generator.hidden_articles + generator.drafts
     kept: dict[str, object] = {}

@@ -3,7 +3,7 @@
 Real Pelican builds of small generated content with NEWSROOM_NOW pinned before and after the
 article's Date: before, the strict build is byte-identical to a build without the article;
 after, it is published like any other. The preview shows it under drafts/ with a banner line.
-Then unit tests of newsroom.core.schedule, the same rule without Pelican.
+Then unit tests of the same rule without Pelican (newsroom.core.check.scan_content).
 """
 
 from __future__ import annotations
@@ -15,8 +15,13 @@ from datetime import datetime
 import pytest
 from helpers import PROJECT_ROOT, build_ok, parse_html, text_of, write_article
 
-from newsroom.core.model import KST
-from newsroom.core.schedule import is_scheduled, scheduled
+from newsroom.core.check import scan_content
+from newsroom.core.model import KST, is_scheduled
+
+
+def scheduled(content, now):
+    """Articles scheduled after `now`, as `newsroom check` and the update job list them."""
+    return scan_content(content, ["정치", "경제", "문화"], now=now).scheduled
 
 FUTURE_DATE = "2026-12-05 09:00:00"
 BEFORE = "2026-11-30 12:00:00"

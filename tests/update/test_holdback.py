@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -13,6 +14,11 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def digests(root: Path, *names: str) -> dict[str, str]:
+    """What the update job's manifest gives `remember`: sha256 by path relative to content/."""
+    return {n: hashlib.sha256((root / n).read_bytes()).hexdigest() for n in names}
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -34,7 +40,7 @@ def test_new_bad_file_is_left_out_and_a_published_one_keeps_its_last_good_copy(t
     content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
     write(content / "articles" / "live.md", "good version")
     stage(content, st, {}, good)
-    remember(st, good, [st / "articles" / "live.md"], {})
+    remember(good, st, digests(st, "articles/live.md"), {})
     write(content / "articles" / "live.md", "broken version")
     write(content / "articles" / "new.md", "broken new file")
     problems = [Problem(str(content / "articles" / "live.md"), 2, "bad date"),
@@ -53,11 +59,11 @@ def test_new_bad_file_is_left_out_and_a_published_one_keeps_its_last_good_copy(t
 
 def test_remember_copies_changed_files_and_forgets_removed_ones(tmp_path):
     st, good = tmp_path / "stage", tmp_path / "good"
-    a, b = write(st / "a.md", "A1"), write(st / "b.md", "B1")
-    assert remember(st, good, [a, b], {}) == 2
-    assert remember(st, good, [a, b], {}) == 0
+    a, _b = write(st / "a.md", "A1"), write(st / "b.md", "B1")
+    assert remember(good, st, digests(st, "a.md", "b.md"), {}) == 2
+    assert remember(good, st, digests(st, "a.md", "b.md"), {}) == 0
     write(st / "a.md", "A2")
-    assert remember(st, good, [a], {}) == 1
+    assert remember(good, st, digests(st, "a.md"), {}) == 1
     assert (good / "a.md").read_text() == "A2" and not (good / "b.md").exists()
     # A copy, not a link: an in-place rewrite of the content file leaves it alone.
     with open(a, "r+", encoding="utf-8") as fh:
@@ -84,3 +90,14 @@ def test_deleted_content_leaves_the_stage(tmp_path):
     gone.parent.rmdir()
     stage(content, st, {}, good)
     assert tree(st) == {} and not (st / "old").exists()
+
+
+def test_a_torn_last_good_copy_is_not_put_live(tmp_path):
+    """Copies are written without fsync: one that does not match its digest is not kept."""
+    content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
+    write(content / "a.md", "good version")
+    stage(content, st, {}, good)
+    remember(good, st, digests(st, "a.md"), {})
+    (good / "a.md").write_text("", encoding="utf-8")  # as a crash could leave it
+    held = held_files([Problem(str(content / "a.md"), 1, "bad")], content, good)
+    assert held["a.md"].kept is False

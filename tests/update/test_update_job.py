@@ -96,6 +96,12 @@ def test_broken_new_article_is_held_back_while_the_rest_publishes(published):
     assert any("bad-date.md:2:" in p for p in held["problems"])
     page = published.status_page()
     assert "보류된 파일" in page and "bad-date.md:2:" in page
+    # A run with nothing new builds nothing, and still says what is held back.
+    live = published.live()
+    again = published.update()
+    assert again.code == 5 and published.live() == live, again.output
+    assert published.status()["result"] == "no changes"
+    assert published.status()["held_back"][0]["file"] == "articles/bad-date.md"
 
     published.write("articles/bad-date.md", "Title: 날짜 오류\nDate: 2025-11-24 11:00\n"
                     "Category: 경제\n\n본문.\n")
