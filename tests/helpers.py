@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -356,3 +357,24 @@ def link_targets(out: Path, page: Path, soup, origin: str | None = None) -> list
 def text_of(node) -> str:
     """The visible text of a node, with whitespace collapsed."""
     return re.sub(r"\s+", " ", node.get_text(" ")).strip()
+
+
+def new_content(content: Path, *images: str) -> Path:
+    """A content folder with the sample site's pages (the footer links them) and the given
+    sample images (paths relative to content/, e.g. images/sample/market.jpg)."""
+    content = Path(content)
+    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
+    for image in images:
+        (content / image).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_ROOT / "content" / image, content / image)
+    return content
+
+
+def one_story_per_section(content: Path) -> None:
+    """One published article in each sample section, all sharing a tag, author and source."""
+    for i, (name, slug) in enumerate((("정치", "politics"), ("경제", "economy"), ("문화", "culture"))):
+        write_article(
+            content / "articles", f"{slug}-story", f"{name} 기사 본문입니다. 공개 기사입니다.",
+            Title=f"{name} 공개 기사", Date=f"2026-11-2{i} 10:00:00", Category=name,
+            Tags="공개태그", Authors="공개기자", Source="공개시청",
+        )

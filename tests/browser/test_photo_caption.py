@@ -8,11 +8,9 @@ person to look at.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from conftest import new_context
-from helpers import PROJECT_ROOT, build_ok, serve_directory, write_article
+from helpers import build_ok, new_content, serve_directory, write_article
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +21,7 @@ CAPTION = "18일 청주 육거리시장에서 상인들이 설 대목을 앞두�
 @pytest.fixture(scope="module")
 def caption_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("caption-browser")
-    content = root / "content"
-    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
-    (content / "images" / "sample").mkdir(parents=True)
-    shutil.copy(PROJECT_ROOT / "content" / IMAGE, content / IMAGE)
+    content = new_content(root / "content", IMAGE)
     write_article(
         content / "articles", "market-photo",
         "청주시는 전통시장 활성화를 위해 주차장을 넓히고 온누리상품권 할인율을 높인다.\n\n"

@@ -6,10 +6,8 @@ alt text (the title when there is none, as before). A real strict build of small
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from helpers import PROJECT_ROOT, build_ok, parse_html, text_of, write_article
+from helpers import build_ok, new_content, parse_html, text_of, write_article
 
 from newsroom.core.check import check_content
 
@@ -19,10 +17,7 @@ IMAGE = "images/sample/market.jpg"
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
     root = tmp_path_factory.mktemp("caption")
-    content = root / "content"
-    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
-    (content / "images" / "sample").mkdir(parents=True)
-    shutil.copy(PROJECT_ROOT / "content" / IMAGE, content / IMAGE)
+    content = new_content(root / "content", IMAGE)
     common = {"Category": "경제", "Image": IMAGE}
     write_article(content / "articles", "both", "전통시장 기사 본문입니다.", Title="시장 기사",
                   Date="2026-11-24 09:00:00", Image_Caption="18일 청주 육거리시장에서 상인들이 손님을 맞고 있다.",

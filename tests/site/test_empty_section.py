@@ -10,8 +10,6 @@ that nothing else changes for the sections that have articles.
 
 from __future__ import annotations
 
-import shutil
-
 import feedparser
 import pytest
 from helpers import (
@@ -20,6 +18,7 @@ from helpers import (
     build_site,
     html_files,
     link_targets,
+    new_content,
     output_rel,
     parse_html,
     text_of,
@@ -41,7 +40,7 @@ def builds(tmp_path_factory):
                 Title=f"{name} 기사 {n}번", Date=f"2026-11-2{n} 1{i}:00:00", Category=name,
                 Tags="시험지역",
             )
-    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")  # the footer's
+    new_content(content)
     results = []
     for label, sections in (("with", [*SECTIONS, EMPTY]), ("without", SECTIONS)):
         result = build_site(

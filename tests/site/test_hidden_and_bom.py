@@ -9,14 +9,13 @@ link them. Real strict builds (publishconf.py) of small generated content.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from helpers import (
-    PROJECT_ROOT,
     build_ok,
     html_files,
     link_targets,
+    new_content,
+    one_story_per_section,
     output_rel,
     parse_html,
     text_of,
@@ -25,14 +24,8 @@ from helpers import (
 
 
 def _content(root):
-    content = root / "content"
-    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")  # the footer's
-    for i, (name, slug) in enumerate((("정치", "politics"), ("경제", "economy"), ("문화", "culture"))):
-        write_article(
-            content / "articles", f"{slug}-story", f"{name} 기사 본문입니다. 공개 기사입니다.",
-            Title=f"{name} 공개 기사", Date=f"2026-11-2{i} 10:00:00", Category=name,
-            Tags="공개태그", Authors="공개기자", Source="공개시청",
-        )
+    content = new_content(root / "content")
+    one_story_per_section(content)
     return content
 
 

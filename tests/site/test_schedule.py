@@ -9,11 +9,10 @@ Then unit tests of the same rule without Pelican (newsroom.core.check.scan_conte
 from __future__ import annotations
 
 import filecmp
-import shutil
 from datetime import datetime
 
 import pytest
-from helpers import PROJECT_ROOT, build_ok, parse_html, text_of, write_article
+from helpers import build_ok, new_content, one_story_per_section, parse_html, text_of, write_article
 
 from newsroom.core.check import scan_content
 from newsroom.core.model import KST, is_scheduled
@@ -29,13 +28,8 @@ AFTER = "2026-12-05 09:30:00"
 
 
 def _base(content):
-    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
-    for i, (name, slug) in enumerate((("정치", "politics"), ("경제", "economy"), ("문화", "culture"))):
-        write_article(
-            content / "articles", f"{slug}-story", f"{name} 기사 본문입니다. 공개 기사입니다.",
-            Title=f"{name} 공개 기사", Date=f"2026-11-2{i} 10:00:00", Category=name,
-            Tags="공개태그", Authors="공개기자", Source="공개시청",
-        )
+    new_content(content)
+    one_story_per_section(content)
 
 
 def _future(content):
