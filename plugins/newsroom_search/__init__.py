@@ -24,6 +24,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom.core.settings import resolve
+
 from .index import SEGMENT, build_files
 from .records import from_article
 from .write import write_index
@@ -31,7 +33,6 @@ from .write import write_index
 logger = logging.getLogger(__name__)
 
 DEFAULT_URL = "search/"
-DEFAULT_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
 
 
 def on_initialized(pelican) -> None:
@@ -51,7 +52,7 @@ class SearchGenerator(Generator):
     def generate_output(self, writer):
         url = self.settings["NEWSROOM_SEARCH_URL"]
         articles = self.context.get("articles", [])
-        sections = self.settings.get("NEWSROOM_SECTIONS") or DEFAULT_SECTIONS
+        sections = resolve(self.settings).sections  # validated, as every layer reads them
         start = time.monotonic()
         docs = [from_article(a) for a in articles]
         files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT)

@@ -36,8 +36,10 @@ def write_index(folder: Path, files: dict[str, bytes]) -> WriteReport:
                 unchanged += 1
                 continue
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
+            pass
+        # Build output, like Pelican's own pages: no fsync per file (the release switch
+        # makes the finished folder durable).
+        atomic_write(path, data, sync=False)
         written.append(rel)
     removed = []
     for sub in INDEX_DIRS:

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from newsroom.core.settings import DEFAULTS
+
 from .encoding import has_invisible
 from .errors import ConfigError
 from .kinds import KINDS as KIND_MODULES
@@ -52,7 +54,8 @@ from .schema import check_http_url, check_int, is_number, unknown_key_message
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SECTIONS = ("정치", "경제", "문화")
+# The site's default sections (newsroom.core.settings), for callers that pass none.
+DEFAULT_SECTIONS = tuple(name for name, _slug in DEFAULTS["NEWSROOM_SECTIONS"])
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = tuple(KIND_MODULES)  # "rss", "html", "post", "api"
 
