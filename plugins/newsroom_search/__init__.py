@@ -28,7 +28,7 @@ from newsroom.core.settings import resolve
 
 from .index import SEGMENT, build_files
 from .records import from_article
-from .write import write_index
+from .write import SegmentCache, write_index
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +55,20 @@ class SearchGenerator(Generator):
         sections = resolve(self.settings).sections  # validated, as every layer reads them
         start = time.monotonic()
         docs = [from_article(a) for a in articles]
-        files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT)
+        # With Pelican's content cache on (the update job), segments built before are reused.
+        cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
+                 if self.settings.get("CACHE_CONTENT") else None)
+        files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
+                            cache=cache)
+        reused = len(cache.used & cache.loaded) if cache is not None else 0
+        if cache is not None:
+            cache.save()
         report = write_index(Path(self.output_path) / url, files)
         logger.info(
-            "search: %d articles, %d index files (%d written, %d unchanged, %d removed) in %.1f s",
+            "search: %d articles, %d index files (%d written, %d unchanged, %d removed), "
+            "%d segments from the cache, in %.1f s",
             len(docs), len(files), len(report.written), report.unchanged, len(report.removed),
-            time.monotonic() - start,
+            reused, time.monotonic() - start,
         )
         sources = sorted({d.source for d in docs if d.source})
         writer.write_file(

@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+from . import tokenize
 from .records import SearchDoc
 from .tokenize import text_terms
 
@@ -149,13 +151,31 @@ def render_segment(post: dict[str, list[tuple[int, bool]]], base: int, docs: int
     return ["".join(x).encode("utf-8") for x in lines]
 
 
+# What a segment's shard bytes are made by: these rules' source, so a cached segment never
+# outlives a change to them (the update job also drops every cache when the code changes).
+_RULES = hashlib.sha1(
+    Path(tokenize.__file__).read_bytes() + Path(__file__).read_bytes()
+).hexdigest()
+
+
+def segment_key(docs: Sequence[SearchDoc], base: int) -> str:
+    """What one segment's shard files depend on: its first id, and each doc's title and body."""
+    h = hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{base}\0{len(docs)}".encode())
+    for doc in docs:
+        h.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body.encode("utf-8"))
+    return h.hexdigest()
+
+
 def build_files(
-    docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]], segment: int = SEGMENT
+    docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]], segment: int = SEGMENT,
+    cache: dict[str, list[bytes]] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
     `sections` is [(name, slug)] in menu order (NEWSROOM_SECTIONS); a section slug not in
-    it is appended, so every doc has one. `segment`: doc ids per segment.
+    it is appended, so every doc has one. `segment`: doc ids per segment. `cache`: shard
+    files of earlier builds by `segment_key`; a segment found there is not tokenized again
+    (after one new article only the last segment is), and the segments built are added.
     """
     ordered = order_docs(docs)
     section_list = [[slug, name] for name, slug in sections]
@@ -182,7 +202,13 @@ def build_files(
     for seg in range(max(1, -(-len(ordered) // segment))):
         base = seg * segment
         count = max(0, min(segment, len(ordered) - base))
-        shard_files = render_segment(postings_range(ordered, base, base + segment), base, count)
+        key = segment_key(ordered[base : base + count], base)
+        shard_files = cache.get(key) if cache is not None else None
+        if shard_files is None:
+            shard_files = render_segment(postings_range(ordered, base, base + segment), base,
+                                         count)
+            if cache is not None:
+                cache[key] = shard_files
         for k, data in enumerate(shard_files):
             files[f"s/{seg}/{k}.txt"] = data
         segments.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,46 @@ class WriteReport:
     written: list[str]
     unchanged: int
     removed: list[str]
+
+
+class SegmentCache(dict):
+    """Shard files of built segments by `index.segment_key`, kept in one folder between
+    builds (Pelican's CACHE_PATH, which the update job drops on any code or settings change).
+
+    Loaded whole, saved as one file per segment; segments this build did not use are removed,
+    so the folder never holds more than the index. A file that cannot be read is a miss.
+    """
+
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = Path(folder)
+        self.used: set[str] = set()  # looked up or added by this build
+        for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
+            try:
+                shards = [s.encode("utf-8") for s in json.loads(path.read_bytes())]
+            except (OSError, ValueError, TypeError, AttributeError):
+                continue
+            super().__setitem__(path.stem, shards)
+        self.loaded = set(self)
+
+    def get(self, key, default=None):
+        self.used.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
+
+    def save(self) -> tuple[int, int]:
+        """Write the new segments, drop the unused ones; returns (written, dropped)."""
+        new = set(self) - self.loaded
+        for key in new:
+            data = json.dumps([b.decode("utf-8") for b in self[key]], ensure_ascii=False)
+            atomic_write(self.folder / f"{key}.json", data.encode("utf-8"), sync=False)
+        stale = self.loaded - self.used
+        for key in stale:
+            (self.folder / f"{key}.json").unlink(missing_ok=True)
+        return len(new), len(stale)
 
 
 def write_index(folder: Path, files: dict[str, bytes]) -> WriteReport:

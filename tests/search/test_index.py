@@ -165,3 +165,47 @@ def test_html_to_text_and_excerpt():
     assert html_to_text("<p>가&amp;나 <b>다</b></p>") == "가&나 다"
     assert make_excerpt("□ 전주시는 행사를 연다.", "ㅇ 기간은") == "전주시는 행사를 연다. 기간은"
     assert len(make_excerpt("가" * 1000)) == 240
+
+
+def test_a_segment_cache_gives_the_same_files_and_tokenizes_only_changed_segments(monkeypatch):
+    from newsroom_search import index as index_module
+
+    many = [doc(f"a{i}", f"기사 {i}", f"교통 협의체 회의 {i}번째 안건", i) for i in range(10)]
+    cache: dict = {}
+    first = build_files(many, SECTIONS, segment=4, cache=cache)
+    assert first == build_files(many, SECTIONS, segment=4) and len(cache) == 3
+
+    built = []
+    real = index_module.postings_range
+    monkeypatch.setattr(index_module, "postings_range",
+                        lambda docs, start, stop: built.append(start) or real(docs, start, stop))
+    new = doc("new", "상품권 할인", "지역사랑상품권을 판다", 50)
+    after = build_files([*many, new], SECTIONS, segment=4, cache=cache)
+    assert built == [8]  # only the last segment, which the new article joined
+    assert after == build_files([*many, new], SECTIONS, segment=4)
+
+    # An edited older article changes its segment's key: never a stale shard.
+    built.clear()
+    edited = [*many]
+    edited[1] = doc("a1", "기사 1", "고친 본문: 상품권", 1)
+    fresh = build_files([*edited, new], SECTIONS, segment=4, cache=cache)
+    assert built == [0]
+    assert fresh == build_files([*edited, new], SECTIONS, segment=4)
+
+
+def test_the_segment_cache_folder_keeps_only_what_the_last_build_used(tmp_path):
+    from newsroom_search.write import SegmentCache
+
+    many = [doc(f"a{i}", f"기사 {i}", f"교통 {i}", i) for i in range(6)]
+    cache = SegmentCache(tmp_path)
+    files = build_files(many, SECTIONS, segment=4, cache=cache)
+    assert cache.save() == (2, 0)
+    again = SegmentCache(tmp_path)
+    assert build_files(many, SECTIONS, segment=4, cache=again) == files
+    assert again.used == again.loaded and again.save() == (0, 0)
+    third = SegmentCache(tmp_path)
+    build_files(many[:3], SECTIONS, segment=4, cache=third)  # a different last segment
+    assert third.save() == (1, 2)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    (tmp_path / next(tmp_path.glob("*.json")).name).write_text("not json", encoding="utf-8")
+    assert len(SegmentCache(tmp_path)) == 0  # unreadable: a miss, not an error

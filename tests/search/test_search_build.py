@@ -7,7 +7,7 @@ import json
 
 import pytest
 from helpers import build_site, html_files, parse_html, resolve_link, write_article
-from search_helpers import SEARCH_CONF, build_search_site
+from search_helpers import SEARCH_CONF, build_search_site, make_search_content
 
 from newsroom_search import evaluate as ev
 
@@ -154,3 +154,31 @@ def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
     # Files with the same bytes were not written again (their mtime is the first build's).
     for rel in ("s/0/0.txt", "s/1/0.txt", "s/2/0.txt"):
         assert after[rel][1] == before[rel][1], rel
+
+
+def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
+    """The update job's cache (NEWSROOM_CACHE_PATH) keeps built segments: a build after one
+    new article reuses them, and its index is byte for byte a clean build's."""
+    content = make_search_content(tmp_path / "src")
+    env = {"NEWSROOM_SEARCH_TEST_SEGMENT": "8", "NEWSROOM_CACHE_PATH": str(tmp_path / "cache")}
+    first = build_site(content, tmp_path / "one", SEARCH_CONF, env=env)
+    assert first.returncode == 0, first.log[-3000:]
+    folder = tmp_path / "cache" / "newsroom-search"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
+    assert len(before) >= 4  # one file per segment of 8 articles
+    write_article(content / "articles", "hanbit-snow-plan",
+                  "한빛시는 올겨울 제설 장비 120대를 주요 도로에 미리 배치한다.",
+                  title="한빛시, 겨울철 제설 대책 발표", date="2026-11-25 17:45:00",
+                  category="정치", slug="hanbit-snow-plan", source="한빛시청")
+    second = build_site(content, tmp_path / "two", SEARCH_CONF, env=env)
+    assert second.returncode == 0, second.log[-3000:]
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
+    kept = {name for name in before if after.get(name) == before[name]}
+    assert len(kept) == len(before) - 1  # every segment but the one the new article joined
+    assert len(after) == len(before)  # that one replaced: the folder holds no stale segment
+    clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
+                       env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
+    assert clean.returncode == 0, clean.log[-3000:]
+    got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
+    want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
+    assert got == want
