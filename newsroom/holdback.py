@@ -99,6 +99,10 @@ def stage(content_dir: Path, stage_dir: Path, held: dict[str, Held], last_good: 
     made = 0
     for root, dirs, files in os.walk(content_dir):
         dirs.sort()
+        for name in [d for d in dirs if (Path(root) / d).is_symlink()]:
+            # os.walk does not descend into them; say so rather than drop a folder silently.
+            logger.warning("%s: a symbolic link to a folder (%s): not published; move the "
+                           "files into content/", Path(root) / name, os.readlink(Path(root) / name))
         rel_root = Path(root).relative_to(content_dir)
         (stage_dir / rel_root).mkdir(parents=True, exist_ok=True)
         for name in sorted(files):

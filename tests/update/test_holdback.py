@@ -82,6 +82,16 @@ def test_symlink_out_of_content_is_not_staged(tmp_path):
     assert tree(st) == {"images/alias.png": "PNG", "images/ok.png": "PNG"}
 
 
+def test_symlinked_folder_is_named_not_silently_dropped(tmp_path, caplog):
+    content, st = tmp_path / "content", tmp_path / "stage"
+    write(tmp_path / "elsewhere" / "a.md", "outside")
+    content.mkdir()
+    os.symlink(tmp_path / "elsewhere", content / "linked")
+    stage(content, st, {}, tmp_path / "good")
+    assert tree(st) == {}
+    assert "linked: a symbolic link to a folder" in caplog.text
+
+
 def test_deleted_content_leaves_the_stage(tmp_path):
     content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
     gone = write(content / "old" / "gone.md", "x")
