@@ -181,7 +181,7 @@ def _check_body(lines: list[str], body_line: int, status: str, bad) -> None:
     list continuations are left alone.
     """
     body = lines[body_line - 1 :]
-    if status == "published" and any(PLACEHOLDER in line for line in body):
+    if status != "draft" and any(PLACEHOLDER in line for line in body):  # hidden has a page too
         first = next(i for i, line in enumerate(body, body_line) if PLACEHOLDER in line)
         bad(first, f"the body still holds the placeholder {PLACEHOLDER!r}: write the article "
                    "or keep Status: draft")

@@ -27,8 +27,9 @@ def problems(tmp_path: Path, files: dict[str, str], **kw) -> list[str]:
     return [str(p) for p in check_content(tmp_path, SECTIONS, base=tmp_path, **kw)]
 
 
-def test_published_placeholder_is_an_error_with_the_fix(tmp_path):
-    found = problems(tmp_path, {"a.md": article(PLACEHOLDER)})
+@pytest.mark.parametrize("status", ["published", "hidden"])
+def test_published_placeholder_is_an_error_with_the_fix(tmp_path, status):
+    found = problems(tmp_path, {"a.md": article(PLACEHOLDER, status=status)})
     assert len(found) == 1
     assert found[0].startswith("a.md:6: ")
     assert "Status: draft" in found[0]
