@@ -9,6 +9,7 @@ rendered from explicit inputs.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 
 from pelican.urlwrappers import URLWrapper
@@ -130,23 +131,25 @@ def _unique_slugs(sources: dict[str, Source]) -> None:
 
 
 def _attach_related(articles: list, count: int) -> None:
-    """Related articles: most shared tags, then same source, newest first.
+    """Related articles: most shared tags, then newest first, chosen among *earlier*
+    articles only.
 
-    Uses an index from tag to articles, so the cost grows with the articles that share a
-    tag rather than with the square of all articles.
+    Earlier only, so that a new arrival never changes the related list of an older page:
+    one new article rewrites its own page, not hundreds of archive pages (incremental
+    publishing, docs/architecture.md). Uses an index from tag to articles, so the cost grows
+    with the articles that share a tag rather than with the square of all articles.
     """
     by_tag: dict[str, list[int]] = defaultdict(list)
-    for i, a in enumerate(articles):
+    for i, a in enumerate(articles):  # newest first: a larger index is an earlier article
         for t in getattr(a, "tags", []) or []:
             by_tag[t.slug].append(i)
     for i, a in enumerate(articles):
         scores: dict[int, int] = defaultdict(int)
         for t in getattr(a, "tags", []) or []:
             peers = by_tag[t.slug]
-            if len(peers) > 200:  # a tag on everything says little; keep the newest peers
-                peers = peers[:200]
-            for j in peers:
-                if j != i:
-                    scores[j] += 1
+            start = bisect_right(peers, i)
+            # A tag on everything says little: keep the 200 latest earlier peers.
+            for j in peers[start : start + 200]:
+                scores[j] += 1
         ranked = sorted(scores, key=lambda j: (-scores[j], j))[:count]
         a.related = [articles[j] for j in ranked]

@@ -1,4 +1,4 @@
-"""Extra outputs: source (기관별) pages, sitemap.xml, the news sitemap and robots.txt.
+"""Extra outputs: source (기관별) pages, latest.json, sitemap.xml, the news sitemap, robots.txt.
 
 Registered through `get_generators`, so they run after the articles are read and before
 static files are copied, and they work unchanged under `--autoreload`.
@@ -6,6 +6,7 @@ static files are copied, and they work unchanged under `--autoreload`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import timedelta
@@ -124,9 +125,43 @@ class MachinesGenerator(Generator):
         _write(out, "robots.txt", robots)
 
 
+LATEST_SAVE_AS = "latest.json"
+
+
+def latest_data(sections: list[dict], latest: dict[str, list]) -> dict:
+    """What latest-boxes.js shows under every article: per section slug, the latest articles
+    as title (plain text), URL relative to the site root (= to latest.json), and date."""
+    return {
+        "sections": {
+            s["slug"]: [
+                {
+                    "title": a.title,
+                    "url": a.url,
+                    "date": a.date.strftime("%m.%d"),
+                    "datetime": a.date.isoformat(),
+                }
+                for a in latest.get(s["slug"], [])
+            ]
+            for s in sections
+        }
+    }
+
+
+class LatestGenerator(Generator):
+    """latest.json: the section boxes under articles, one small file for all article pages."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        data = latest_data(self.context.get("SECTIONS", []), self.context.get("SECTION_LATEST", {}))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        _write(self.output_path, LATEST_SAVE_AS, text + "\n")
+
+
 def get_generators(pelican):
     """`get_generators`: our extra outputs, run after the articles are read."""
-    return [SourcesGenerator, MachinesGenerator]
+    return [SourcesGenerator, LatestGenerator, MachinesGenerator]
 
 
 def _write(output_path: str, name: str, text: str) -> None:
