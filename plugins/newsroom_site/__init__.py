@@ -27,7 +27,8 @@ Signals used, and why:
 - `get_generators`: source pages, latest.json, sitemaps and robots.txt
   (`generators.get_generators`).
 - `get_writer`: Pelican's writer with list pages that do not move when news arrives
-  (`paging.get_writer`).
+  (`paging.get_writer`), rendering only pages whose inputs changed since the previous
+  release (`incremental.py`); `finalized`: keep the page signatures (`paging.save_memo`).
 """
 
 from __future__ import annotations
@@ -49,3 +50,4 @@ def register() -> None:
     signals.feed_generated.connect(sections.date_empty_feed)
     signals.get_generators.connect(generators.get_generators)
     signals.get_writer.connect(paging.get_writer)
+    signals.finalized.connect(paging.save_memo)

@@ -98,6 +98,17 @@ def attach(generator) -> None:
         {a.url for a, _items in generator.authors} if settings.get("AUTHOR_SAVE_AS") else set()
     )
 
+    # Which of an article's tags and reporters have a page, on the article itself: its page
+    # then depends on its own tags only, not on the set of every tag of the site (a new tag
+    # elsewhere would otherwise change every article page; incremental.py).
+    for a in articles + list(getattr(generator, "hidden_articles", [])) + list(
+        getattr(generator, "drafts", [])
+    ):
+        a.tag_links = [(t, t.url in ctx["NEWSROOM_TAG_URLS"]) for t in getattr(a, "tags", []) or []]
+        a.author_links = [
+            (x, x.url in ctx["NEWSROOM_AUTHOR_URLS"]) for x in getattr(a, "authors", []) or []
+        ]
+
     origin = ns["NEWSROOM_SITE_ORIGIN"]
     sitename = settings.get("SITENAME", "")
     publisher = ns["NEWSROOM_PUBLISHER"] or sitename

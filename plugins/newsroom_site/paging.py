@@ -17,8 +17,18 @@ oldest. URLs keep the site's PAGINATION_PATTERNS: the numbered pattern with the 
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+
+from pelican import signals
 from pelican.paginator import Page
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
+
+from .incremental import RenderMemo, render_tracked
+
+logger = logging.getLogger(__name__)
 
 
 class StablePage(Page):
@@ -51,6 +61,11 @@ class StablePage(Page):
             number=self.number,
         )
         return value[1:] if value.startswith("/") else value
+
+    def __fingerprint__(self):
+        # What the theme reads of a page: its articles, its place and its label.
+        return (self.object_list, self.url, self.save_as, self.is_front, self.number,
+                self.label, self.paginator.num_pages > 1, self.paginator.page(0).url)
 
     # Pelican's Page binds its own _from_settings into these properties: bind ours.
     url = property(lambda self: self._from_settings("URL"))
@@ -93,6 +108,10 @@ class StablePaginator:
             )
         return [front, *blocks]
 
+    def __fingerprint__(self):
+        # Templates read pages (above), not the paginator's whole list: only what stays put.
+        return (self.name, self.url, self.per_page, self.num_pages > 1)
+
     def page(self, number: int) -> StablePage:
         """Block `number` (1 = the oldest), or the first page for number 0."""
         if number == 0:
@@ -116,21 +135,47 @@ class StablePaginator:
             newer = blocks[i - 1] if i > 0 else front
             older = blocks[i + 1] if i + 1 < len(blocks) else None
             out.append((block, newer, older))
-        return out
+        return [(page, _link(newer), _link(older)) for page, newer, older in out]
+
+
+class PageLink:
+    """A neighbouring list page as the pager shows it: its URL only, so that a page does not
+    depend on what its neighbours list (the first page changes with every arrival)."""
+
+    def __init__(self, page: StablePage) -> None:
+        self.url = page.url
+        self.save_as = page.save_as
+        self.number = page.number
+        self.is_front = page.is_front
+
+    def __fingerprint__(self):
+        return (self.url, self.save_as, self.number, self.is_front)
+
+
+def _link(page: StablePage | None) -> PageLink | None:
+    return PageLink(page) if page is not None else None
 
 
 class NewsroomWriter(Writer):
-    """Pelican's writer with stable pagination for the PAGINATED_TEMPLATES."""
+    """Pelican's writer with stable pagination for the PAGINATED_TEMPLATES, rendering only
+    pages whose inputs changed since the previous release (incremental.py)."""
+
+    active: NewsroomWriter | None = None
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.memo = RenderMemo(self.settings)
+        NewsroomWriter.active = self
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
+        if not name:
+            return
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
-        if not (name and paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            return super().write_file(
-                name, template, context, relative_urls, paginated or {}, template_name,
-                override_output, url, **kwargs,
-            )
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self._write_one(name, template, context, relative_urls, override_output, kwargs)
+            return
         per_page = (
             self.settings["PAGINATED_TEMPLATES"][template_name]
             or self.settings["DEFAULT_PAGINATION"]
@@ -152,12 +197,54 @@ class NewsroomWriter(Writer):
                     f"{key}_next_page": older,
                 })
             save_as = walks[next(iter(walks))][i][0].save_as
-            super().write_file(
-                save_as, template, context, relative_urls, {}, None, override_output, url,
-                **page_kwargs,
-            )
+            self._write_one(save_as, template, context, relative_urls, override_output,
+                            page_kwargs)
+
+    def _write_one(self, name, template, context, relative_urls, override, kwargs) -> None:
+        """Pelican's render-and-write of one file, or a link to the previous release's copy
+        when the page's inputs did not change."""
+        localcontext = context.copy()
+        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        if relative_urls:
+            relative_url = path_to_url(get_relative_path(name))
+            localcontext["SITEURL"] = relative_url
+            localcontext["localsiteurl"] = relative_url
+        localcontext["output_file"] = name
+        localcontext.update(kwargs)
+        path = sanitised_join(self.output_path, name)
+        memo = self.memo
+        fresh = path not in self._written_files and path not in self._overridden_files
+        source = memo.reusable(name, template.name, localcontext) if memo.enabled and fresh else None
+        if source is not None:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            try:
+                os.link(source, path)
+            except OSError:
+                shutil.copy2(source, path)
+            self._written_files.add(path)
+            memo.linked += 1
+            signals.content_written.send(path, context=localcontext)
+            return
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]
+        output, keys = render_tracked(template, localcontext)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=override) as f:
+            f.write(output)
+        logger.info('Writing "%s"', path)
+        memo.rendered += 1
+        if memo.enabled:
+            memo.record(name, template.name, localcontext, keys)
+        signals.content_written.send(path, context=localcontext)
 
 
 def get_writer(pelican):
     """`get_writer`: the newsroom writer."""
     return NewsroomWriter
+
+
+def save_memo(pelican) -> None:
+    """`finalized`: keep this build's page signatures for the next one."""
+    writer = NewsroomWriter.active
+    if writer is not None and writer.output_path == pelican.output_path:
+        writer.memo.save()
