@@ -249,6 +249,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     # Pages whose inputs did not change are hard-linked from the live release (incremental.py).
     render = builder.render_env(args.state, release_id, run.live,
                                 releases.path(run.live) if run.live else None)
+    render["NEWSROOM_CONTENT_CHECKED"] = "1"  # check_stage did; the build need not again
 
     def build() -> tuple[int, float]:
         return builder.run_pelican(staged, args.settings, build_dir, log_path,

@@ -54,6 +54,7 @@ def attach(generator) -> None:
     sections = section_list(settings, ns)
     by_name = {s["name"]: s for s in sections}
     articles = list(generator.articles)  # published, newest first
+    fast_membership(generator)
     box = ns["NEWSROOM_BOX_SIZE"]
 
     per_section: dict[str, list] = defaultdict(list)
@@ -122,6 +123,31 @@ def attach(generator) -> None:
         if not hasattr(a, "section"):
             a.section = by_name.get(a.category.name)
         a.jsonld = jsonld.dumps(jsonld.article_data(a, origin, sitename, publisher))
+
+
+class ArticleList(list):
+    """A list of articles whose `in` is a set lookup. Pelican builds each tag, section and
+    author page's `dates` with `article in articles` over every article of the site: with
+    plain lists that is articles × list length per tag (10,000 articles, 42 tags: seconds)."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._ids = {id(a) for a in self}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._ids
+
+
+def fast_membership(generator) -> None:
+    """Make the article lists of tags, sections and authors ArticleLists, in place (the
+    context holds the same objects)."""
+    for tag, items in list(generator.tags.items()):
+        generator.tags[tag] = ArticleList(items)
+    for pairs in (generator.categories, generator.authors):
+        for i, (key, items) in enumerate(pairs):
+            pairs[i] = (key, ArticleList(items))
 
 
 def _unique_slugs(sources: dict[str, Source]) -> None:

@@ -58,7 +58,9 @@ MISSING = "\x00missing"
 # Intra-site link syntax of Pelican: the output depends on the linked file's URL.
 INTRASITE_RE = re.compile(r"\{(?:filename|static|attach|category|tag|author|index)\}|\|(?:filename|static)\|")
 # Attributes of an article never read by templates, or covered by the epoch.
-SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone"})
+SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
+                        # Pelican sets an attribute for every metadata key: the same values.
+                        "metadata"})
 # An article's links to other articles (newsroom_site/context.py), shown on its own page only;
 # skipped when the article is itself shown as a link, whether set or None.
 RELATIONS = frozenset({"related", "prev_in_section", "next_in_section", "translations"})
@@ -167,7 +169,8 @@ class Fingerprints:
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, str):  # Markup too
-            return ("M" if isinstance(value, Markup) else "S") + _digest(value)
+            kind = "M" if isinstance(value, Markup) else "S"
+            return kind + (value if len(value) < 80 else _digest(value)) + "\x00"
         if isinstance(value, (datetime, date, time)):
             return "D" + value.isoformat() + str(getattr(value, "tzinfo", "") or "")
         key = (id(value), level)
@@ -182,8 +185,8 @@ class Fingerprints:
         if isinstance(value, Content):
             return self._content(value, level)
         if isinstance(value, URLWrapper):
-            return "U" + _digest(repr((type(value).__name__, value.name, value.slug,
-                                       value.url, value.save_as)))
+            # Its URL and file name follow from the slug and the settings (the epoch).
+            return f"U{type(value).__name__}\x00{value.name}\x00{value.slug}"
         fingerprint = getattr(type(value), "__fingerprint__", None)
         if fingerprint is not None:
             return "F" + _digest(self.of(fingerprint(value), level))
