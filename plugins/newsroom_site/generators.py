@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from pelican.generators import Generator
 
 from newsroom.core.files import atomic_write
+from newsroom.core.model import KST
 
 from .config import build_now, newsroom_settings
 
@@ -59,7 +60,7 @@ class SourcesGenerator(Generator):
 
 
 class MachinesGenerator(Generator):
-    """sitemap.xml, news-sitemap.xml (the last N days) and robots.txt."""
+    """sitemap.xml (an index of sitemaps/*.xml), news-sitemap.xml (the last N days), robots.txt."""
 
     def generate_context(self):
         pass
@@ -72,25 +73,38 @@ class MachinesGenerator(Generator):
         pages = self.context.get("pages", [])
         out = self.output_path
 
-        urls = [(f"{origin}/", articles[0].date if articles else None)]
+        # sitemap.xml is an index: one small sitemap of the fixed pages, one per month of
+        # articles. A new article rewrites its month's file and the index, not a list of every
+        # URL of the site (incremental publishing, docs/architecture.md).
+        fixed = [(f"{origin}/", articles[0].date if articles else None)]
         for s in self.context.get("SECTIONS", []):
-            urls.append((f"{origin}/{s['url']}", None))
-        for a in articles:
-            urls.append((f"{origin}/{a.url}", getattr(a, "modified", a.date)))
+            fixed.append((f"{origin}/{s['url']}", None))
         for p in pages:
-            urls.append((f"{origin}/{p.url}", None))
+            fixed.append((f"{origin}/{p.url}", None))
         for source, _items in self.context.get("NEWSROOM_SOURCES", []):
-            urls.append((f"{origin}/{source.url}", None))
+            fixed.append((f"{origin}/{source.url}", None))
+        groups: dict[str, list] = {"pages": fixed}
+        for a in articles:
+            month = a.date.astimezone(KST).strftime("%Y-%m")
+            groups.setdefault(month, []).append(
+                (f"{origin}/{a.url}", getattr(a, "modified", None) or a.date))
+        index = []
+        for name in sorted(groups, key=lambda n: (n != "pages", n)):
+            urls = groups[name]
+            rel = f"{SITEMAPS_DIR}/{name}.xml"
+            _write(out, rel, _urlset(urls))
+            dated = [d for _loc, d in urls if d]
+            index.append((f"{origin}/{rel}", max(dated) if dated else None))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
         ]
-        for loc, lastmod in urls:
-            lines.append(f"<url><loc>{escape(loc)}</loc>")
+        for loc, lastmod in index:
+            lines.append(f"<sitemap><loc>{escape(loc)}</loc>")
             if lastmod:
                 lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
-            lines.append("</url>")
-        lines.append("</urlset>")
+            lines.append("</sitemap>")
+        lines.append("</sitemapindex>")
         _write(out, "sitemap.xml", "\n".join(lines) + "\n")
 
         since = now - timedelta(days=ns["NEWSROOM_NEWS_SITEMAP_DAYS"])
@@ -159,6 +173,23 @@ class LatestGenerator(Generator):
         _write(self.output_path, LATEST_SAVE_AS, text + "\n")
 
 
+SITEMAPS_DIR = "sitemaps"
+
+
+def _urlset(urls: list) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for loc, lastmod in urls:
+        lines.append(f"<url><loc>{escape(loc)}</loc>")
+        if lastmod:
+            lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
+        lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
 def get_generators(pelican):
     """`get_generators`: our extra outputs, run after the articles are read."""
     return [SourcesGenerator, LatestGenerator, MachinesGenerator]
@@ -166,5 +197,6 @@ def get_generators(pelican):
 
 def _write(output_path: str, name: str, text: str) -> None:
     path = os.path.join(output_path, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     atomic_write(Path(path), text.encode("utf-8"))
     logger.info('Writing "%s"', path)

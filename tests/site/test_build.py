@@ -485,11 +485,44 @@ def _sitemap_urls(path: Path):
     return tree, [loc.text.strip() for loc in tree.findall("sm:url/sm:loc", NS)]
 
 
+def _sitemap_index(out, origin):
+    """sitemap.xml is an index of sitemaps/*.xml: (their paths, every URL they list, the
+    index's lastmod per sitemap, the trees)."""
+    index = etree.parse(str(out / "sitemap.xml"))
+    assert index.getroot().tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    parts, locs, lastmods, trees = [], [], {}, []
+    for entry in index.findall("sm:sitemap", NS):
+        loc = entry.findtext("sm:loc", namespaces=NS).strip()
+        assert loc.startswith(origin + "/sitemaps/"), loc
+        rel = loc[len(origin) + 1:]
+        parts.append(rel)
+        lastmods[rel] = entry.findtext("sm:lastmod", namespaces=NS)
+        tree, urls = _sitemap_urls(out / rel)
+        assert tree.getroot().tag == f"{{{SITEMAP_NS}}}urlset"
+        trees.append(tree)
+        locs += urls
+    return parts, locs, lastmods, trees
+
+
+def test_sitemap_index_has_one_sitemap_per_month(out, origin, published):
+    """A new article rewrites its month's sitemap and the index, not one list of every URL."""
+    parts, _locs, lastmods, trees = _sitemap_index(out, origin)
+    months = sorted({a.date.astimezone(model.KST).strftime("%Y-%m") for a in published})
+    assert parts == ["sitemaps/pages.xml"] + [f"sitemaps/{m}.xml" for m in months]
+    for rel, tree in zip(parts[1:], trees[1:], strict=True):
+        month = rel.removeprefix("sitemaps/").removesuffix(".xml")
+        expected = sorted(f"{origin}/{a.url}" for a in published
+                          if a.date.astimezone(model.KST).strftime("%Y-%m") == month)
+        listed = sorted(loc.text.strip() for loc in tree.findall("sm:url/sm:loc", NS))
+        assert listed == expected, rel
+        newest = max(datetime.fromisoformat(m.text)
+                     for m in tree.findall("sm:url/sm:lastmod", NS))
+        assert datetime.fromisoformat(lastmods[rel]) == newest, rel
+
+
 def test_sitemap_lists_every_article_and_nothing_missing(out, origin, published):
-    path = out / "sitemap.xml"
-    assert path.is_file(), "sitemap.xml was not written"
-    tree, locs = _sitemap_urls(path)
-    assert tree.getroot().tag == f"{{{SITEMAP_NS}}}urlset"
+    assert (out / "sitemap.xml").is_file(), "sitemap.xml was not written"
+    _parts, locs, _lastmods, trees = _sitemap_index(out, origin)
     missing = [a.url for a in published if f"{origin}/{a.url}" not in locs]
     assert not missing, f"sitemap.xml lacks articles {missing}"
     for extra in ["", "about.html", "terms.html"] + [f"section/{s}/" for _, s in SECTIONS]:
@@ -501,7 +534,7 @@ def test_sitemap_lists_every_article_and_nothing_missing(out, origin, published)
     ]
     assert not dangling, f"sitemap.xml URLs with no page: {dangling}"
     assert len(locs) == len(set(locs)), "sitemap.xml lists a URL twice"
-    lastmods = [m.text for m in tree.findall("sm:url/sm:lastmod", NS)]
+    lastmods = [m.text for tree in trees for m in tree.findall("sm:url/sm:lastmod", NS)]
     bad = [m for m in lastmods if "T" in m and not KST_ISO_RE.match(m)]
     assert not bad, f"sitemap.xml lastmod without +09:00: {bad}"
 
