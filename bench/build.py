@@ -1,16 +1,23 @@
-"""Benchmark of the Pelican build itself: time and peak memory at 1,000 and 10,000 articles.
+"""Benchmark of publishing: our job against vanilla Pelican, side by side, at 1k-50k articles.
 
-Each site is a tmp copy of this project's settings, theme and plugins with generated articles
-(bench/update.py's generator: three sections, 40 regions as tags, two years of dates). Three
-builds with publishconf.py, each a real `python -m pelican` process:
-- cold: no cache, as `make publish` on a fresh machine;
-- warm: with the reader cache the update job keeps (NEWSROOM_CACHE_PATH), nothing changed;
-- one new: the same cache, after one new article (what `newsroom update` pays per arrival).
+The corpus is ../shared/bench/gen_corpus.py (synthetic Korean articles of about 3 KB with the
+site's metadata: 3 sections, 42 tags, 270 authors) when that folder exists, else this
+project's own generator (bench/update.py) with the same shape. For each size, in one run:
 
-Wall seconds, CPU seconds (user + system of the child) and peak RSS of the child are reported;
-with --docs the "Site build" section of docs/benchmarks.md is replaced.
+- vanilla Pelican 4.12 with its default theme and its content cache on:
+  - full build (no cache);
+  - cached rebuild after one new article;
+- this site, through the real job (`newsroom update --no-scrape`, a process as cron starts it):
+  - first publish (full build, validation, switch);
+  - warm run with nothing new;
+  - one new article (the newest, as news arrives), warm state.
 
-    .venv/bin/python bench/build.py [--articles 1000 10000] [--docs docs/benchmarks.md]
+Each run is a child process measured through a wrapper: wall seconds, CPU seconds (user +
+system of the process and everything it waited for) and peak RSS of the largest process.
+Ratios are ours / vanilla. With --docs the "Site build" section of docs/benchmarks.md is
+replaced.
+
+    .venv/bin/python bench/build.py [--articles 1000 10000 50000] [--docs docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -19,58 +26,132 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-# Run as a script, bench/ is on sys.path: the same generated sites as bench/update.py.
-from update import make_site, write_docs
+# Run as a script, bench/ is on sys.path.
+from update import generate, make_site, write_docs
 
+ROOT = Path(__file__).resolve().parents[1]
+GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 SECTION_TITLE = "## Site build"
+NOW = "2026-11-30 12:00:00"
+VANILLA_CONF = """\
+AUTHOR = "벤치마크"
+SITENAME = "바닐라 펠리칸"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "Asia/Seoul"
+DEFAULT_LANG = "ko"
+DEFAULT_PAGINATION = 20
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+"""
+NEW_ARTICLE = """\
+Title: 벤치마크 새 기사: 방금 들어온 보도자료
+Date: 2026-11-30 11:59
+Category: 경제
+Tags: 대구, 예산
+Authors: 김기자
+Source: 대구 시청 보도자료
+Summary: 방금 들어온 보도자료 한 건.
+
+새로 들어온 보도자료 한 건의 본문입니다.
+
+두 번째 문단입니다.
+"""
+WRAPPER = (
+    "import resource, subprocess, sys, json\n"
+    "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': rc, 'cpu': u.ru_utime + u.ru_stime, 'rss_kb': u.ru_maxrss}))\n"
+)
 
 
-def pelican(site: Path, out: Path, cache: Path | None) -> dict:
-    """One build as a child process; its wall time, CPU time and peak memory."""
-    env = dict(os.environ, NEWSROOM_NOW="2026-11-25 18:00:00")
-    env.pop("NEWSROOM_CACHE_PATH", None)
-    if cache is not None:
-        env["NEWSROOM_CACHE_PATH"] = str(cache)
-    # A fresh interpreter per build, measured through a small wrapper so that RUSAGE_CHILDREN
-    # covers that build alone.
-    wrapper = (
-        "import resource, subprocess, sys, json\n"
-        "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(json.dumps({'rc': rc, 'cpu': u.ru_utime + u.ru_stime, 'rss_kb': u.ru_maxrss}))\n"
-    )
-    cmd = [sys.executable, "-c", wrapper, sys.executable, "-m", "pelican", "content",
-           "-o", str(out), "-s", "publishconf.py"]
+def corpus(dest: Path, count: int) -> str:
+    """`count` articles in dest; which generator wrote them."""
+    dest.mkdir(parents=True, exist_ok=True)
+    if GEN_CORPUS.is_file():
+        subprocess.run([sys.executable, str(GEN_CORPUS), str(dest), str(count)], check=True,
+                       stdout=subprocess.DEVNULL)
+        return "shared/bench/gen_corpus.py"
+    generate(dest, count)
+    return "bench/update.py generator (../shared absent)"
+
+
+def measured(cmd: list[str], cwd: Path, env: dict) -> dict:
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=site, env=env, capture_output=True, text=True, check=True)
+    proc = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=True)
     wall = time.monotonic() - start
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    if data["rc"] != 0:
-        raise SystemExit(f"build of {site} failed (exit {data['rc']})")
-    return {"wall": wall, "cpu": data["cpu"], "rss_mb": data["rss_kb"] / 1024}
+    if data["rc"] not in (0,):
+        raise SystemExit(f"{' '.join(cmd)} in {cwd} failed (exit {data['rc']})")
+    return {"wall": round(wall, 2), "cpu": round(data["cpu"], 2),
+            "rss_mb": round(data["rss_kb"] / 1024, 1)}
 
 
-def bench(count: int, tmp: Path) -> dict:
-    site = make_site(tmp / f"site-{count}", None, count)
-    cache = tmp / f"cache-{count}"
-    print(f"[{count}] cold …", flush=True)
-    cold = pelican(site, tmp / f"out-{count}-cold", None)
-    pelican(site, tmp / f"out-{count}-fill", cache)  # fills the reader cache
-    print(f"[{count}] warm …", flush=True)
-    warm = pelican(site, tmp / f"out-{count}-warm", cache)
-    (site / "content" / "articles" / "zz-new.md").write_text(
-        "Title: 새로 들어온 기사\nDate: 2026-11-25 17:00\nCategory: 경제\n\n새 기사 본문.\n",
-        encoding="utf-8")
-    print(f"[{count}] one new …", flush=True)
-    one = pelican(site, tmp / f"out-{count}-one", cache)
-    pages = sum(1 for _ in (tmp / f"out-{count}-one").rglob("*.html"))
-    return {"articles": count, "pages": pages, "cold": cold, "warm": warm, "one_new": one}
+def bench_vanilla(tmp: Path, articles: Path) -> dict:
+    site = tmp / "vanilla"
+    site.mkdir()
+    shutil.copytree(articles, site / "content")
+    (site / "pelicanconf.py").write_text(VANILLA_CONF, encoding="utf-8")
+    env = dict(os.environ)
+    cmd = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py"]
+    print("  vanilla: full build …", flush=True)
+    full = measured(cmd, site, env)
+    (site / "content" / "bench-new-article.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    print("  vanilla: cached rebuild after one new article …", flush=True)
+    one = measured(cmd, site, env)
+    return {"full": full, "one_new": one}
+
+
+def bench_ours(tmp: Path, articles: Path) -> dict:
+    site = make_site(tmp / "ours", None, 0)
+    shutil.copytree(articles, site / "content" / "articles" / "bench")
+    env = dict(os.environ, SITEURL="http://127.0.0.1:8000", NEWSROOM_NOW=NOW, NO_COLOR="1")
+    cmd = [sys.executable, "-m", "newsroom.cli", "update", "--no-scrape"]
+    out = {}
+    for name, label in (("full", "first publish"), ("nothing_new", "nothing new")):
+        print(f"  ours: {label} …", flush=True)
+        out[name] = measured(cmd, site, env)
+        out[name]["status"] = _status(site)
+    (site / "content" / "articles" / "bench-new-article.md").write_text(
+        NEW_ARTICLE, encoding="utf-8")
+    print("  ours: one new article …", flush=True)
+    out["one_new"] = measured(cmd, site, env)
+    out["one_new"]["status"] = _status(site)
+    if out["one_new"]["status"]["result"] != "published":
+        raise SystemExit(f"one new article was not published: {out['one_new']['status']}")
+    return out
+
+
+def _status(site: Path) -> dict:
+    s = json.loads((site / "status.json").read_text(encoding="utf-8"))
+    return {"result": s["result"], "build_seconds": s.get("build_seconds"),
+            "validation_seconds": (s.get("validation") or {}).get("seconds"),
+            "pages": (s.get("validation") or {}).get("pages")}
+
+
+def bench(count: int, keep: bool) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-build-{count}-"))
+    try:
+        articles = tmp / "corpus"
+        source = corpus(articles, count)
+        print(f"[{count:,} articles] corpus from {source}", flush=True)
+        vanilla = bench_vanilla(tmp, articles)
+        ours = bench_ours(tmp, articles)
+        return {"articles": count, "corpus": source, "vanilla": vanilla, "ours": ours}
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def markdown(results: list[dict]) -> str:
@@ -79,39 +160,42 @@ def markdown(results: list[dict]) -> str:
 
     lines = [
         SECTION_TITLE, "",
-        "`make bench-build` (bench/build.py): `python -m pelican content -s publishconf.py` on "
-        "generated articles, each build a fresh process. Wall time, CPU time (user + system) "
-        "and peak memory of the build. *cold*: no cache (`make publish`, a fresh machine); "
-        "*warm*: the reader cache the update job keeps, nothing changed; *one new*: that cache "
-        "after one new article, what `newsroom update` pays per arrival.", "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other work), "
-        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.", "",
-        "| articles | pages | cold | warm | one new |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        "`make bench-build` (bench/build.py): vanilla Pelican 4.12 (default theme, content cache "
+        "on) and this site's real job (`newsroom update --no-scrape`) on the same generated "
+        "corpus, in one run. Wall seconds (CPU seconds, peak memory of the largest process). "
+        "Ours includes change detection, content check, staging, the build, validation and the "
+        "release switch; vanilla is the build alone.", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared, Python "
+        f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}.", "",
+        "| articles | vanilla full | ours first publish | ratio | vanilla cached, one new | "
+        "ours one new | ratio | ours nothing new |",
+        "| ---: | --- | --- | ---: | --- | --- | ---: | --- |",
     ]
     for r in results:
-        lines.append(f"| {r['articles']:,} | {r['pages']:,} | {cell(r['cold'])} | "
-                     f"{cell(r['warm'])} | {cell(r['one_new'])} |")
-    lines += [
-        "",
-        "Where the time goes (cProfile, 10,000 articles): Markdown reading is about a third of a "
-        "cold build, which the reader cache removes; writing 12,500 pages is the rest. The three "
-        "section boxes under every article and each article card are rendered once per build "
-        "and folder depth (newsroom_site's `fragment` cache), which cut the build's CPU time "
-        "by a fifth. Pelican has no incremental build: one new article rewrites every page "
-        "that lists it, and every article page shows the latest boxes.",
-        "",
-    ]
+        v, o = r["vanilla"], r["ours"]
+        lines.append(
+            f"| {r['articles']:,} | {cell(v['full'])} | {cell(o['full'])} | "
+            f"{o['full']['wall'] / v['full']['wall']:.2f}× | {cell(v['one_new'])} | "
+            f"{cell(o['one_new'])} | {o['one_new']['wall'] / v['one_new']['wall']:.2f}× | "
+            f"{cell(o['nothing_new'])} |")
+    lines += ["", "Inside our one-new-article run (seconds): "
+              + "; ".join(f"{r['articles']:,}: build {r['ours']['one_new']['status']['build_seconds']}, "
+                          f"validation {r['ours']['one_new']['status']['validation_seconds']}"
+                          for r in results) + ".", ""]
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--docs", type=Path, help="write the results into this Markdown file")
+    parser.add_argument("--keep-tmp", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
-        results = [bench(n, Path(tmp)) for n in args.articles]
+    results = [bench(n, args.keep_tmp) for n in args.articles]
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "build.json").write_text(json.dumps(results, indent=2, ensure_ascii=False),
+                                    encoding="utf-8")
     text = markdown(results)
     print(text)
     if args.docs:

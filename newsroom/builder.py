@@ -74,14 +74,42 @@ def _die_with_parent() -> None:
     os.setpgrp()
 
 
+def render_dir(state_dir: Path) -> Path:
+    """The page signatures of each release (plugins/newsroom_site/incremental.py): a cache."""
+    return state_dir / "render"
+
+
+def render_env(state_dir: Path, release_id: str, base_id: str | None,
+               base_path: Path | None) -> dict[str, str]:
+    """What the build needs to take unchanged pages from the live release instead of
+    rendering them: where signatures live, this build's id, and the base release."""
+    env = {"NEWSROOM_RENDER_STATE": str(render_dir(state_dir).resolve()),
+           "NEWSROOM_RENDER_ID": release_id}
+    if base_id and base_path is not None and base_path.is_dir():
+        env["NEWSROOM_RENDER_BASE"] = base_id
+        env["NEWSROOM_RENDER_FROM"] = str(base_path.resolve())
+    return env
+
+
+def prune_render_state(state_dir: Path, keep_ids: set[str]) -> None:
+    """Forget the signatures of releases that no longer exist."""
+    folder = render_dir(state_dir)
+    if folder.is_dir():
+        for path in folder.glob("*.json"):
+            if path.stem not in keep_ids:
+                path.unlink(missing_ok=True)
+
+
 def run_pelican(content: Path, settings_file: Path, build_dir: Path, log_path: Path, *,
-                state_dir: Path, timeout: float) -> tuple[int, float]:
+                state_dir: Path, timeout: float,
+                extra_env: dict[str, str] | None = None) -> tuple[int, float]:
     """Build in a child process; returns (exit code, seconds). The log goes to log_path."""
     cmd = [sys.executable, "-c", PELICAN_RUNNER, str(content), "-s", str(settings_file),
            "-o", str(build_dir), "--log-handler", "plain"]
     logger.debug("build: %s", " ".join(cmd))
     env = dict(os.environ, **BUILD_ENV)
     env["NEWSROOM_CACHE_PATH"] = str(reader_cache(state_dir).resolve())
+    env.update(extra_env or {})
     started = time.monotonic()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,

@@ -246,9 +246,15 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
                 else "forced")
     staged = stage_dir(args)
 
+    # Pages whose inputs did not change are hard-linked from the live release (incremental.py).
+    render = builder.render_env(args.state, release_id, run.live,
+                                releases.path(run.live) if run.live else None)
+    render["NEWSROOM_CONTENT_CHECKED"] = "1"  # check_stage did; the build need not again
+
     def build() -> tuple[int, float]:
         return builder.run_pelican(staged, args.settings, build_dir, log_path,
-                                   state_dir=args.state, timeout=args.build_timeout)
+                                   state_dir=args.state, timeout=args.build_timeout,
+                                   extra_env=render)
 
     code, seconds = build()
     if code != 0 and builder.reader_cache(args.state).exists():
@@ -286,7 +292,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     from newsroom.validate import validate_release
 
     t0 = time.monotonic()
-    report = validate_release(build_dir, staged, settings, resolved)
+    report = validate_release(build_dir, staged, settings, resolved,
+                              link_cache=args.state / "validate-links.json")
     run.validation = {"pages": report.pages, "links": report.links, "feeds": report.feeds,
                       "articles": report.articles, "problems": len(report.problems),
                       "seconds": round(time.monotonic() - t0, 3)}
@@ -321,6 +328,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     run.live = release_id
     run.result = "published"
     pruned = releases.prune(args.keep)
+    builder.prune_render_state(args.state, set(releases.ids()))
     logger.info("live: %s -> %s (was %s)%s", args.output, release_id, run.live_before or "none",
                 f"; removed old releases {', '.join(pruned)}" if pruned else "")
     if run.sources_failed:

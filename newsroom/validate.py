@@ -9,7 +9,8 @@ A release is refused when:
   page or no feeds, even when it has no articles yet.
 
 The link check reads every HTML file once with lxml and checks targets against one set of
-the release's paths, so it costs one parse per page and no disk look-ups.
+the release's paths, so it costs one parse per page and no disk look-ups; a page taken
+unchanged from the previous release (a hard link) is not parsed again (LinkCache).
 """
 
 from __future__ import annotations
@@ -198,45 +199,94 @@ def page_links(data: bytes) -> list[tuple[str, str]]:
 
 # Below this many pages one process is quicker than starting workers.
 PARALLEL_MIN_PAGES = 2000
-_worker_state: dict = {}
 
 
-def _init_worker(release: str, files: set[str], origin: str) -> None:
-    _worker_state.update(release=Path(release), files=files, origin=origin)
+def _links_of_chunk(args: tuple[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    release, pages = args
+    return {page: page_links((Path(release) / page).read_bytes()) for page in pages}
 
 
-def _links_of_chunk(pages: list[str]) -> tuple[dict[str, list[tuple[str, str]]], int]:
-    st = _worker_state
-    return _broken_links(st["release"], pages, st["files"], st["origin"])
+class LinkCache:
+    """The links of each page seen before, keyed by the file's identity (device, inode, size,
+    modification time in ns). An unchanged page is a hard link to the previous release's file
+    (plugins/newsroom_site/incremental.py), so it keeps its identity and is not parsed again;
+    its links are still checked against this release's files. A cache: losing it costs time.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.old: dict[str, list[tuple[str, str]]] = {}
+        self.new: dict[str, list[tuple[str, str]]] = {}
+        if path is not None:
+            try:
+                import json
+
+                data = json.loads(path.read_text(encoding="utf-8"))
+                strings = data["strings"]
+                self.old = {k: [tuple(strings[i].split("\x00", 1)) for i in v]
+                            for k, v in data["pages"].items()}
+            except (OSError, ValueError, KeyError, IndexError, TypeError):
+                self.old = {}
+
+    @staticmethod
+    def key(path: Path) -> str:
+        st = path.stat()
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        import json
+
+        from newsroom.core.files import atomic_write
+
+        index: dict[str, int] = {}
+        pages = {}
+        for k, links in self.new.items():
+            pages[k] = [index.setdefault(f"{a}\x00{v}", len(index)) for a, v in links]
+        data = {"strings": list(index), "pages": pages}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"),
+                     sync=False)
 
 
 def check_links(release: Path, files: set[str], origin: str,
-                workers: int | None = None) -> tuple[list[Problem], int]:
+                workers: int | None = None, cache: LinkCache | None = None,
+                ) -> tuple[list[Problem], int]:
     """Broken internal links in every HTML file; returns (problems, links checked).
 
     One problem per missing target, naming the first page that links to it and how many
     others do: a broken menu link is one line, not one per page. Parsing is the cost (one
-    lxml parse per page), so a large site is split over the machine's cores; worker
-    processes are spawned, not forked, because the update job runs a progress thread.
+    lxml parse per page): pages the cache knows are not parsed again, and many new ones are
+    split over the machine's cores; worker processes are spawned, not forked, because the
+    update job runs a progress thread.
     """
     pages = sorted(f for f in files if f.endswith((".html", ".htm")))
+    cache = cache or LinkCache(None)
+    links_of: dict[str, list[tuple[str, str]]] = {}
+    keys: dict[str, str] = {}
+    todo = []
+    for page in pages:
+        keys[page] = key = LinkCache.key(release / page)
+        if key in cache.old:
+            links_of[page] = cache.old[key]
+        else:
+            todo.append(page)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
-        broken, checked = _broken_links(release, pages, files, origin)
+    if workers < 2 or len(todo) < PARALLEL_MIN_PAGES:
+        links_of.update(_links_of_chunk((str(release), todo)))
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        size = -(-len(pages) // (workers * 4))
-        chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
-        broken, checked = {}, 0
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_init_worker,
-                                 initargs=(str(release), files, origin)) as pool:
-            for part, count in pool.map(_links_of_chunk, chunks):
-                checked += count
-                for target, refs in part.items():
-                    broken.setdefault(target, []).extend(refs)
+        size = -(-len(todo) // (workers * 4))
+        chunks = [(str(release), todo[i:i + size]) for i in range(0, len(todo), size)]
+        with ProcessPoolExecutor(workers,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            for part in pool.map(_links_of_chunk, chunks):
+                links_of.update(part)
+    cache.new = {keys[page]: links_of[page] for page in pages}
+    broken, checked = _broken_links(pages, links_of, files, origin)
     problems = []
     for target, refs in sorted(broken.items()):
         pages_ = sorted({p for p, _ in refs})
@@ -246,16 +296,15 @@ def check_links(release: Path, files: set[str], origin: str,
     return problems, checked
 
 
-def _broken_links(release: Path, pages: list[str], files: set[str],
-                  origin: str) -> tuple[dict[str, list[tuple[str, str]]], int]:
+def _broken_links(pages: list[str], links_of: dict[str, list[tuple[str, str]]],
+                  files: set[str], origin: str) -> tuple[dict[str, list[tuple[str, str]]], int]:
     """{missing target: [(page, 'attr="link"'), …]} and the number of internal links seen."""
     broken: dict[str, list[tuple[str, str]]] = {}
     checked = 0
     resolved: dict[tuple[str, str], str | None] = {}  # menus repeat the same links
     for page in pages:
-        data = (release / page).read_bytes()
         folder = posixpath.dirname(page)
-        for attr, link in page_links(data):
+        for attr, link in links_of[page]:
             key = (folder, link)
             if key not in resolved:
                 resolved[key] = resolve_link(page, link, origin)
@@ -336,17 +385,22 @@ class Report:
 
 
 def validate_release(release: Path, content_dir: Path, settings: Mapping,
-                     resolved: Resolved) -> Report:
+                     resolved: Resolved, link_cache: Path | None = None) -> Report:
     """Run every check on a built release folder.
 
     `settings` are the build's (Pelican's URL and feed patterns); `resolved` gives the
-    sections and the site origin, as every command sees them.
+    sections and the site origin, as every command sees them. `link_cache` keeps the links
+    of each page between runs (LinkCache), so pages taken unchanged from the previous
+    release are not parsed again.
     """
     files = release_files(release)
     docs = content_docs(content_dir, settings, resolved.now)
     problems = check_pages(docs, files, settings)
     problems += check_sections(files, settings, resolved)
-    link_problems, links = check_links(release, files, resolved.origin)
+    cache = LinkCache(link_cache)
+    link_problems, links = check_links(release, files, resolved.origin, cache=cache)
+    if not link_problems:
+        cache.save()
     problems += link_problems
     published = sum(1 for d in docs if d.kind == "article" and not d.draft)
     problems += check_feeds(release, files, settings, published)

@@ -27,7 +27,7 @@ from pelican.generators import Generator
 from newsroom.core.settings import resolve
 
 from .index import SEGMENT, build_files
-from .records import from_article
+from .records import DocCache
 from .write import SegmentCache, write_index
 
 logger = logging.getLogger(__name__)
@@ -54,10 +54,15 @@ class SearchGenerator(Generator):
         articles = self.context.get("articles", [])
         sections = resolve(self.settings).sections  # validated, as every layer reads them
         start = time.monotonic()
-        docs = [from_article(a) for a in articles]
-        # With Pelican's content cache on (the update job), segments built before are reused.
+        # With Pelican's content cache on (the update job), records and segments built
+        # before are reused.
+        caching = bool(self.settings.get("CACHE_CONTENT"))
+        doc_cache = DocCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search-docs.pickle"
+                             if caching else None)
+        docs = [doc_cache.doc(a) for a in articles]
+        doc_cache.save()
         cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
-                 if self.settings.get("CACHE_CONTENT") else None)
+                 if caching else None)
         files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
                             cache=cache)
         reused = len(cache.used & cache.loaded) if cache is not None else 0

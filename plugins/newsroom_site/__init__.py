@@ -24,14 +24,18 @@ Signals used, and why:
   each (`context.attach`). The two are independent of each other's order.
 - `feed_generated`: an empty section feed dated with the build's "now" in Seoul time
   (`sections.date_empty_feed`).
-- `get_generators`: source pages, sitemaps and robots.txt (`generators.get_generators`).
+- `get_generators`: source pages, latest.json, sitemaps and robots.txt
+  (`generators.get_generators`).
+- `get_writer`: Pelican's writer with list pages that do not move when news arrives
+  (`paging.get_writer`), rendering only pages whose inputs changed since the previous
+  release (`incremental.py`); `finalized`: keep the page signatures (`paging.save_memo`).
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
-from . import config, content, context, embargo, generators, sections, strict
+from . import config, content, context, embargo, generators, paging, sections, strict
 
 
 def register() -> None:
@@ -45,3 +49,5 @@ def register() -> None:
     signals.article_generator_finalized.connect(context.attach)
     signals.feed_generated.connect(sections.date_empty_feed)
     signals.get_generators.connect(generators.get_generators)
+    signals.get_writer.connect(paging.get_writer)
+    signals.finalized.connect(paging.save_memo)

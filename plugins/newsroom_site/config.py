@@ -39,10 +39,23 @@ def build_now(ns: dict) -> datetime:
     return ns["NEWSROOM_NOW"] or now_kst()
 
 
+def newest_first(article) -> tuple:
+    """Article order: newest first, then by slug, then by file, so that articles with the
+    same timestamp (a batch of releases stamped 09:00) always come out in the same order and
+    list pages do not reshuffle from one build to the next."""
+    return (-article.date.timestamp(), article.slug or "", article.source_path or "")
+
+
 def on_initialized(pelican) -> None:
-    """Validate once, before any generator runs, so a bad setting stops the build at once."""
+    """Validate once, before any generator runs, so a bad setting stops the build at once.
+
+    Also makes Pelican's default order (`reversed-date`, which leaves equal dates in the
+    order the files were read) deterministic; a site that set its own order keeps it.
+    """
     try:
         newsroom_settings(pelican.settings)
     except SettingsError as e:
         logger.critical("settings: %s", e)
         raise
+    if pelican.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
+        pelican.settings["ARTICLE_ORDER_BY"] = newest_first

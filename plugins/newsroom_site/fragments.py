@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from .incremental import replay
+
 
 class FragmentCache:
     """Template fragments that come out the same on many pages, rendered once per build.
@@ -16,9 +18,19 @@ class FragmentCache:
     """
 
     def __init__(self) -> None:
-        self._store: dict[str, Markup] = {}
+        self._store: dict[str, tuple[Markup, set]] = {}
 
     def __call__(self, key: str, render, *args):
-        if key not in self._store:
-            self._store[key] = Markup(render(*args))
-        return self._store[key]
+        # The context keys the fragment read are noted on every page that shows it, so the
+        # incremental writer knows what those pages depend on (incremental.py).
+        hit = self._store.get(key)
+        if hit is None:
+            with replay.recording() as keys:
+                markup = Markup(render(*args))
+            hit = self._store[key] = (markup, keys)
+        else:
+            replay.add(hit[1])
+        return hit[0]
+
+    def __fingerprint__(self):
+        return type(self).__qualname__  # a per-build memo: what it returns depends on its args

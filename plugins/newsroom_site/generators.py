@@ -1,4 +1,4 @@
-"""Extra outputs: source (기관별) pages, sitemap.xml, the news sitemap and robots.txt.
+"""Extra outputs: source (기관별) pages, latest.json, sitemap.xml, the news sitemap, robots.txt.
 
 Registered through `get_generators`, so they run after the articles are read and before
 static files are copied, and they work unchanged under `--autoreload`.
@@ -6,6 +6,7 @@ static files are copied, and they work unchanged under `--autoreload`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import timedelta
@@ -15,6 +16,7 @@ from xml.sax.saxutils import escape
 from pelican.generators import Generator
 
 from newsroom.core.files import atomic_write
+from newsroom.core.model import KST
 
 from .config import build_now, newsroom_settings
 
@@ -58,7 +60,7 @@ class SourcesGenerator(Generator):
 
 
 class MachinesGenerator(Generator):
-    """sitemap.xml, news-sitemap.xml (the last N days) and robots.txt."""
+    """sitemap.xml (an index of sitemaps/*.xml), news-sitemap.xml (the last N days), robots.txt."""
 
     def generate_context(self):
         pass
@@ -71,25 +73,38 @@ class MachinesGenerator(Generator):
         pages = self.context.get("pages", [])
         out = self.output_path
 
-        urls = [(f"{origin}/", articles[0].date if articles else None)]
+        # sitemap.xml is an index: one small sitemap of the fixed pages, one per month of
+        # articles. A new article rewrites its month's file and the index, not a list of every
+        # URL of the site (incremental publishing, docs/architecture.md).
+        fixed = [(f"{origin}/", articles[0].date if articles else None)]
         for s in self.context.get("SECTIONS", []):
-            urls.append((f"{origin}/{s['url']}", None))
-        for a in articles:
-            urls.append((f"{origin}/{a.url}", getattr(a, "modified", a.date)))
+            fixed.append((f"{origin}/{s['url']}", None))
         for p in pages:
-            urls.append((f"{origin}/{p.url}", None))
+            fixed.append((f"{origin}/{p.url}", None))
         for source, _items in self.context.get("NEWSROOM_SOURCES", []):
-            urls.append((f"{origin}/{source.url}", None))
+            fixed.append((f"{origin}/{source.url}", None))
+        groups: dict[str, list] = {"pages": fixed}
+        for a in articles:
+            month = a.date.astimezone(KST).strftime("%Y-%m")
+            groups.setdefault(month, []).append(
+                (f"{origin}/{a.url}", getattr(a, "modified", None) or a.date))
+        index = []
+        for name in sorted(groups, key=lambda n: (n != "pages", n)):
+            urls = groups[name]
+            rel = f"{SITEMAPS_DIR}/{name}.xml"
+            _write(out, rel, _urlset(urls))
+            dated = [d for _loc, d in urls if d]
+            index.append((f"{origin}/{rel}", max(dated) if dated else None))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
         ]
-        for loc, lastmod in urls:
-            lines.append(f"<url><loc>{escape(loc)}</loc>")
+        for loc, lastmod in index:
+            lines.append(f"<sitemap><loc>{escape(loc)}</loc>")
             if lastmod:
                 lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
-            lines.append("</url>")
-        lines.append("</urlset>")
+            lines.append("</sitemap>")
+        lines.append("</sitemapindex>")
         _write(out, "sitemap.xml", "\n".join(lines) + "\n")
 
         since = now - timedelta(days=ns["NEWSROOM_NEWS_SITEMAP_DAYS"])
@@ -124,12 +139,64 @@ class MachinesGenerator(Generator):
         _write(out, "robots.txt", robots)
 
 
+LATEST_SAVE_AS = "latest.json"
+
+
+def latest_data(sections: list[dict], latest: dict[str, list]) -> dict:
+    """What latest-boxes.js shows under every article: per section slug, the latest articles
+    as title (plain text), URL relative to the site root (= to latest.json), and date."""
+    return {
+        "sections": {
+            s["slug"]: [
+                {
+                    "title": a.title,
+                    "url": a.url,
+                    "date": a.date.strftime("%m.%d"),
+                    "datetime": a.date.isoformat(),
+                }
+                for a in latest.get(s["slug"], [])
+            ]
+            for s in sections
+        }
+    }
+
+
+class LatestGenerator(Generator):
+    """latest.json: the section boxes under articles, one small file for all article pages."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        data = latest_data(self.context.get("SECTIONS", []), self.context.get("SECTION_LATEST", {}))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        _write(self.output_path, LATEST_SAVE_AS, text + "\n")
+
+
+SITEMAPS_DIR = "sitemaps"
+
+
+def _urlset(urls: list) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for loc, lastmod in urls:
+        lines.append(f"<url><loc>{escape(loc)}</loc>")
+        if lastmod:
+            lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
+        lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
 def get_generators(pelican):
     """`get_generators`: our extra outputs, run after the articles are read."""
-    return [SourcesGenerator, MachinesGenerator]
+    return [SourcesGenerator, LatestGenerator, MachinesGenerator]
 
 
 def _write(output_path: str, name: str, text: str) -> None:
     path = os.path.join(output_path, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     atomic_write(Path(path), text.encode("utf-8"))
     logger.info('Writing "%s"', path)

@@ -140,16 +140,25 @@ def test_desktop_has_no_horizontal_scroll(chromium, site_url, showcase_article):
 
 
 @pytest.mark.parametrize("where", ["home", "article"])
-def test_section_boxes_more_links_lead_to_the_section(page_at, site_url, showcase_article, where):
+def test_section_boxes_more_links_lead_to_the_section(page_at, site_url, showcase_article, where,
+                                                      sample_articles):
     page = page_at
     start = site_url + ("/" if where == "home" else f"/{showcase_article.url}")
     open_page(page, start)
+    if where == "article":  # the lists arrive from latest.json after the page loaded
+        page.wait_for_function(
+            f"document.querySelectorAll('.box__list li').length >= {len(SECTIONS)}")
     boxes = page.locator(".boxes .box")
     assert boxes.count() == len(SECTIONS)
     for i, (name, slug) in enumerate(SECTIONS):
         box = boxes.nth(i)
         assert box.locator(".box__title").inner_text().strip() == name
         assert 1 <= box.locator(".box__list li").count() <= 5, f"{name} box on {where}"
+        latest = [a for a in sample_articles if a.category == name][:5]
+        shown = box.locator(".box__list a").evaluate_all("els => els.map(e => e.href)")
+        assert shown == [f"{site_url}/{a.url}" for a in latest], f"{name} box on {where}"
+        titles = box.locator(".box__list a").all_inner_texts()
+        assert [t.strip() for t in titles] == [a.title for a in latest]
         more = box.get_by_role("link", name=re.compile("더보기"))
         assert more.is_visible()
         more.click()
@@ -285,6 +294,9 @@ def test_page_reads_well_without_javascript(chromium, site_url, showcase_article
             assert page.locator("button:visible").count() == page.locator(
                 "form[role=search] button:visible").count() <= 1
             assert horizontal_overflow(page) <= 0
+            # The section boxes keep their headings and 더보기 links without the lists.
+            mores = page.locator(".boxes .box__more a")
+            assert mores.count() == len(SECTIONS) and mores.first.is_visible()
             page.get_by_role("navigation", name="분야").get_by_role(
                 "link", name="정치", exact=True).click()
             page.wait_for_load_state("load")
@@ -353,7 +365,8 @@ def test_preview_banner_lists_problem_files(chromium, tmp_path):
 
 
 def test_section_pages_link_to_each_other(chromium, tmp_path):
-    """25 articles in 경제: page 1 holds 20 with links to page 2, which holds the other 5."""
+    """25 articles in 경제: the first page holds the newest 20 and leads (다음) to the fixed
+    block of the 20 oldest, named by its dates, which leads back (이전, 최신)."""
     content = tmp_path / "content"
     for i in range(25):
         write_article(content / "articles", f"econ-{i:02d}", f"{i}번째 기사 본문입니다.",
@@ -366,13 +379,17 @@ def test_section_pages_link_to_each_other(chromium, tmp_path):
         assert page.locator(".cards > li").count() == 20
         assert page.locator(".cards .card__title").first.inner_text() == "경제 기사 24"
         pager = page.get_by_role("navigation", name="페이지")
-        assert pager.locator('[aria-current="page"]').inner_text() == "1"
+        assert pager.get_by_role("link", name="이전").count() == 0
         pager.get_by_role("link", name="다음").click()
         page.wait_for_load_state("load")
-        assert page.url == origin + "/section/economy/2/"
-        assert page.locator(".cards > li").count() == 5
+        assert page.url == origin + "/section/economy/1/"
+        assert page.locator(".cards > li").count() == 20
+        assert page.locator(".cards .card__title").first.inner_text() == "경제 기사 19"
+        pager = page.get_by_role("navigation", name="페이지")
+        assert pager.locator('[aria-current="page"]').inner_text() == "2025.12.01 ~ 2025.12.20"
+        assert pager.get_by_role("link", name="다음").count() == 0
         assert page.locator(".site-nav a[aria-current=page]").inner_text() == "경제"
         assert horizontal_overflow(page) <= 0
-        page.get_by_role("navigation", name="페이지").get_by_role("link", name="1").click()
+        pager.get_by_role("link", name="최신").click()
         page.wait_for_load_state("load")
         assert page.url == origin + "/section/economy/"

@@ -182,3 +182,26 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
     want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
     assert got == want
+
+
+def test_cached_records_follow_an_edited_article(tmp_path):
+    """Records of unchanged articles come from the cache (newsroom-search-docs.pickle); an
+    edited body or title must not: the index after the edit is a clean build's."""
+    content = make_search_content(tmp_path / "src")
+    env = {"NEWSROOM_SEARCH_TEST_SEGMENT": "8", "NEWSROOM_CACHE_PATH": str(tmp_path / "cache")}
+    first = build_site(content, tmp_path / "one", SEARCH_CONF, env=env)
+    assert first.returncode == 0, first.log[-3000:]
+    assert (tmp_path / "cache" / "newsroom-search-docs.pickle").is_file()
+    edited = sorted((content / "articles").glob("*.md"))[0]
+    text = edited.read_text(encoding="utf-8")
+    head, body = text.split("\n\n", 1)
+    edited.write_text(head.replace("Title: ", "Title: 수정된 ", 1) + "\n\n" + body
+                      + "\n\n고친 문단에만 있는 낱말 두루미떼.\n", encoding="utf-8")
+    second = build_site(content, tmp_path / "two", SEARCH_CONF, env=env)
+    assert second.returncode == 0, second.log[-3000:]
+    clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
+                       env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
+    got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
+    want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
+    assert got == want
+    assert any("수정된 ".encode() in v for v in got.values())  # the new title is in the index

@@ -265,20 +265,49 @@ def test_home_opens_with_the_latest_article_with_an_image(out, soups, published)
 
 
 def test_every_article_ends_with_the_three_section_boxes(out, soups, published):
-    latest = _latest_by_section(published)
+    """Each article page carries the three boxes' headings and 더보기 links itself (so they
+    work without JavaScript); the lists come from one shared latest.json (a new article
+    rewrites that file, not every article page), filled in by latest-boxes.js."""
     problems = []
     for a in published:
         soup = soups.get(a.url)
         if soup is None:
             continue
-        boxes = dict(_more_boxes(out, out / a.url, soup))
-        for name, slug in SECTIONS:
-            target = f"section/{slug}/index.html"
-            if target not in boxes:
-                problems.append(f"{a.url}: no 더보기 to {target}")
-            elif boxes[target] != latest[name]:
-                problems.append(f"{a.url}: {name} box {boxes[target]} != {latest[name]}")
+        holder = soup.select_one("[data-latest-src]")
+        if holder is None:
+            problems.append(f"{a.url}: no section boxes")
+            continue
+        src = output_rel(out, resolve_link(out, out / a.url, holder["data-latest-src"]))
+        if src != "latest.json":
+            problems.append(f"{a.url}: boxes read {src}, not latest.json")
+        boxes = {}
+        for box in holder.select("section.box"):
+            more = [x for x in box.find_all("a", href=True) if "더보기" in text_of(x)]
+            lists = box.select("ul[data-latest]")
+            if len(more) != 1 or len(lists) != 1:
+                problems.append(f"{a.url}: a box without one 더보기 and one list: {box}")
+                continue
+            boxes[lists[0]["data-latest"]] = output_rel(
+                out, resolve_link(out, out / a.url, more[0]["href"]))
+        expected = {slug: f"section/{slug}/index.html" for _, slug in SECTIONS}
+        if boxes != expected:
+            problems.append(f"{a.url}: boxes {boxes}, expected {expected}")
     assert not problems, "\n".join(problems[:30])
+
+
+def test_latest_json_lists_the_five_latest_per_section(out, published):
+    latest = _latest_by_section(published)
+    data = json.loads((out / "latest.json").read_text(encoding="utf-8"))
+    by_url = {a.url: a for a in published}
+    for name, slug in SECTIONS:
+        items = data["sections"][slug]
+        assert [i["url"] for i in items] == latest[name], f"{name}: {items}"
+        for item in items:
+            a = by_url[item["url"]]
+            assert (out / item["url"]).is_file(), item["url"]
+            assert item["title"] == a.title
+            assert datetime.fromisoformat(item["datetime"]) == a.date
+            assert item["date"] == a.date.astimezone(model.KST).strftime("%m.%d")
 
 
 # --- machines: feeds -----------------------------------------------------------------------
@@ -456,11 +485,44 @@ def _sitemap_urls(path: Path):
     return tree, [loc.text.strip() for loc in tree.findall("sm:url/sm:loc", NS)]
 
 
+def _sitemap_index(out, origin):
+    """sitemap.xml is an index of sitemaps/*.xml: (their paths, every URL they list, the
+    index's lastmod per sitemap, the trees)."""
+    index = etree.parse(str(out / "sitemap.xml"))
+    assert index.getroot().tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    parts, locs, lastmods, trees = [], [], {}, []
+    for entry in index.findall("sm:sitemap", NS):
+        loc = entry.findtext("sm:loc", namespaces=NS).strip()
+        assert loc.startswith(origin + "/sitemaps/"), loc
+        rel = loc[len(origin) + 1:]
+        parts.append(rel)
+        lastmods[rel] = entry.findtext("sm:lastmod", namespaces=NS)
+        tree, urls = _sitemap_urls(out / rel)
+        assert tree.getroot().tag == f"{{{SITEMAP_NS}}}urlset"
+        trees.append(tree)
+        locs += urls
+    return parts, locs, lastmods, trees
+
+
+def test_sitemap_index_has_one_sitemap_per_month(out, origin, published):
+    """A new article rewrites its month's sitemap and the index, not one list of every URL."""
+    parts, _locs, lastmods, trees = _sitemap_index(out, origin)
+    months = sorted({a.date.astimezone(model.KST).strftime("%Y-%m") for a in published})
+    assert parts == ["sitemaps/pages.xml"] + [f"sitemaps/{m}.xml" for m in months]
+    for rel, tree in zip(parts[1:], trees[1:], strict=True):
+        month = rel.removeprefix("sitemaps/").removesuffix(".xml")
+        expected = sorted(f"{origin}/{a.url}" for a in published
+                          if a.date.astimezone(model.KST).strftime("%Y-%m") == month)
+        listed = sorted(loc.text.strip() for loc in tree.findall("sm:url/sm:loc", NS))
+        assert listed == expected, rel
+        newest = max(datetime.fromisoformat(m.text)
+                     for m in tree.findall("sm:url/sm:lastmod", NS))
+        assert datetime.fromisoformat(lastmods[rel]) == newest, rel
+
+
 def test_sitemap_lists_every_article_and_nothing_missing(out, origin, published):
-    path = out / "sitemap.xml"
-    assert path.is_file(), "sitemap.xml was not written"
-    tree, locs = _sitemap_urls(path)
-    assert tree.getroot().tag == f"{{{SITEMAP_NS}}}urlset"
+    assert (out / "sitemap.xml").is_file(), "sitemap.xml was not written"
+    _parts, locs, _lastmods, trees = _sitemap_index(out, origin)
     missing = [a.url for a in published if f"{origin}/{a.url}" not in locs]
     assert not missing, f"sitemap.xml lacks articles {missing}"
     for extra in ["", "about.html", "terms.html"] + [f"section/{s}/" for _, s in SECTIONS]:
@@ -472,7 +534,7 @@ def test_sitemap_lists_every_article_and_nothing_missing(out, origin, published)
     ]
     assert not dangling, f"sitemap.xml URLs with no page: {dangling}"
     assert len(locs) == len(set(locs)), "sitemap.xml lists a URL twice"
-    lastmods = [m.text for m in tree.findall("sm:url/sm:lastmod", NS)]
+    lastmods = [m.text for tree in trees for m in tree.findall("sm:url/sm:lastmod", NS)]
     bad = [m for m in lastmods if "T" in m and not KST_ISO_RE.match(m)]
     assert not bad, f"sitemap.xml lastmod without +09:00: {bad}"
 
@@ -832,18 +894,22 @@ def test_generated_build_logs_no_problems(generated):
 
 
 def test_section_pagination_twenty_per_page(generated):
+    """The first page shows the newest 20; older pages are full blocks of 20 counted from the
+    oldest article (newsroom_site/paging.py), so block pages never change once written: with 45
+    articles, block 1 = the 20 oldest, block 2 = the next 20, and the 5 newest are on the first
+    page only (with the 15 after them, which block 2 also lists)."""
     result, articles = generated
     out = result.output
     economy = [a.url for a in articles if a.published and a.category == "경제"]
     assert len(economy) == 45
-    pages = [
+    front, block2, block1 = (
         "section/economy/index.html", "section/economy/2/index.html",
-        "section/economy/3/index.html",
-    ]
-    assert not (out / "section/economy/4/index.html").exists(), "a 4th page for 45 articles"
-    slices = [economy[0:20], economy[20:40], economy[40:45]]
+        "section/economy/1/index.html",
+    )
+    assert not (out / "section/economy/3/index.html").exists(), "a 3rd block for 45 articles"
+    slices = {front: economy[0:20], block2: economy[5:25], block1: economy[25:45]}
     boxed = set(economy[:5])  # the 5 latest may also sit in a section box on every page
-    for rel, expected in zip(pages, slices, strict=True):
+    for rel, expected in slices.items():
         assert (out / rel).is_file(), f"{rel} was not written"
         found = [t for t in link_targets(out, out / rel, parse_html(out / rel))
                  if t.startswith("news/")]
@@ -852,10 +918,15 @@ def test_section_pagination_twenty_per_page(generated):
         others = set(found) - set(expected) - boxed
         others = {t for t in others if t in economy}
         assert not others, f"{rel}: lists articles of other pages {sorted(others)}"
-    links = {rel: set(link_targets(out, out / rel, parse_html(out / rel))) for rel in pages}
-    assert pages[1] in links[pages[0]], "page 1 does not link to page 2"
-    assert {pages[0], pages[2]} <= links[pages[1]], "page 2 does not link to pages 1 and 3"
-    assert pages[1] in links[pages[2]], "page 3 does not link to page 2"
+    links = {rel: set(link_targets(out, out / rel, parse_html(out / rel))) for rel in slices}
+    assert block2 in links[front], "the first page does not lead to the newest block"
+    assert block1 not in links[front], "the first page skips to the oldest block"
+    assert {front, block1} <= links[block2], "block 2 does not link newer and older"
+    assert {front, block2} <= links[block1], "block 1 does not link back to block 2 and 최신"
+    title = parse_html(out / block1).title.get_text()
+    first, last = (a for a in articles if a.url in (economy[44], economy[25]))
+    dates = sorted([first.date, last.date])
+    assert f"{dates[0]:%Y.%m.%d} ~ {dates[1]:%Y.%m.%d}" in title, title
 
 
 def test_generated_draft_is_nowhere(generated):

@@ -84,7 +84,8 @@ def test_the_article_is_published_once_its_date_has_come(builds):
     assert page.is_file()
     home = parse_html(out / "index.html")
     assert "엠바고 기사" in text_of(home)
-    assert "embargoed-story" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert any("embargoed-story" in f.read_text(encoding="utf-8")
+               for f in (out / "sitemaps").glob("*.xml"))
     assert "embargoed-story" in (out / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert _tree_diff(out, builds["absent"].output) != []
 

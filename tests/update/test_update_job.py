@@ -22,7 +22,9 @@ def test_first_run_publishes_every_article_and_writes_status(published):
     assert status["started"].endswith("+09:00") and status["finished"].endswith("+09:00")
     assert status["validation"]["articles"] == 3
     # The release's facts and the status page stay outside what is served.
-    assert not list(live.glob("status*")) and not list(live.glob("*.json"))
+    # (latest.json is served on purpose: the section boxes under every article.)
+    assert not list(live.glob("status*"))
+    assert [p.name for p in live.glob("*.json")] == ["latest.json"]
     page = published.status_page()
     assert 'name="robots" content="noindex, nofollow"' in page
     assert live.name in page

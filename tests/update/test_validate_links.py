@@ -25,3 +25,31 @@ def test_parallel_link_check_finds_exactly_what_the_serial_one_finds(tmp_path):
     missing = sorted(p.message.split(": no ")[1].split(" ")[0] for p in problems)
     assert missing == ["gone.html"] + sorted(
         f"images/missing-{i}.jpg" for i in range(count) if i % 500 == 7)
+
+
+def test_a_cached_page_is_not_parsed_again_but_its_links_are_checked(tmp_path):
+    """Release B takes page a.html unchanged from release A (a hard link, as the incremental
+    build does): its links come from the cache, and a target B no longer has is still a
+    broken link. A page written anew in B (another inode) is parsed again."""
+    from newsroom.validate import LinkCache
+
+    a, b, cache_file = tmp_path / "a", tmp_path / "b", tmp_path / "links.json"
+    a.mkdir()
+    b.mkdir()
+    (a / "a.html").write_text('<a href="b.html">B</a><img src="photo.jpg" alt="">', "utf-8")
+    (a / "b.html").write_text('<a href="a.html">A</a>', "utf-8")
+    (a / "photo.jpg").write_bytes(b"jpeg")
+    cache = LinkCache(cache_file)
+    assert check_links(a, release_files(a), "http://127.0.0.1:8000", cache=cache) == ([], 3)
+    cache.save()
+
+    (b / "a.html").hardlink_to(a / "a.html")  # unchanged: same file
+    (b / "b.html").write_text('<a href="a.html">A</a><a href="c.html">C</a>', "utf-8")
+    # photo.jpg is gone from B: a.html's link to it must still be caught.
+    cache = LinkCache(cache_file)
+    assert LinkCache.key(b / "a.html") in cache.old
+    problems, checked = check_links(b, release_files(b), "http://127.0.0.1:8000", cache=cache)
+    assert checked == 4
+    assert sorted(p.message.split(": no ")[1].split(" ")[0] for p in problems) == [
+        "c.html", "photo.jpg"]
+    assert LinkCache.key(b / "b.html") not in cache.old

@@ -1,0 +1,366 @@
+"""Render only the pages whose inputs changed; take the others from the previous release.
+
+Every page the writer renders is a function of (a) the build's epoch: Pelican and library
+versions, the settings, every file of the theme and the plugins; and (b) the template
+context values the page's templates actually read. (b) is recorded while the page renders:
+the context is a dict that notes every key looked up (including `is defined` tests), also
+through `{% include %}`, `{% import ... with context %}` and the fragment cache. For each
+page the build stores a signature: a hash of the epoch and of a fingerprint of each value
+read. The next build recomputes the signature from the same keys in its own context; when
+it is equal and the previous release has the file, the file is hard-linked from there
+instead of rendered. A page's control flow depends only on the values it read, so equal
+values give equal bytes; tests/site/test_incremental.py compares increments with clean
+builds byte for byte.
+
+Fingerprints:
+- plain values (str, numbers, dates, lists, dicts, sets) in full;
+- an article or page read directly (`article` on its own page): every attribute, its
+  Markdown output, and the own fields of the articles it points to (related, neighbours);
+- an article inside a list, or pointed to: its own fields (title, URL, dates, metadata,
+  summary source, image, section), without the articles it points to in turn (its related
+  and neighbours show on its own page only; a template that shows them elsewhere must
+  pass them in directly);
+- URL wrappers (section, tag, author, source) by name, slug and URL;
+- objects that define `__fingerprint__()` by what that returns (the pagination objects);
+- anything else it cannot fingerprint makes the page render every time (never stale).
+
+Pages whose Markdown links to other content (`{filename}`, `{static}`, …) always render:
+their output depends on where the linked file lands, which the article does not hold.
+
+State: `NEWSROOM_RENDER_STATE` names a folder for the signatures, `NEWSROOM_RENDER_FROM` the
+previous release and `NEWSROOM_RENDER_ID`/`NEWSROOM_RENDER_BASE` the ids they are stored
+under (`newsroom update` sets these; a plain `pelican` run renders everything).
+`NEWSROOM_RENDER_DEBUG=1` keeps each page's fingerprint parts in the signature file, to
+find out why a page was rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+
+from jinja2.runtime import Context
+from markupsafe import Markup
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+from newsroom.core.files import atomic_write
+
+logger = logging.getLogger(__name__)
+
+MISSING = "\x00missing"
+# Intra-site link syntax of Pelican: the output depends on the linked file's URL.
+INTRASITE_RE = re.compile(r"\{(?:filename|static|attach|category|tag|author|index)\}|\|(?:filename|static)\|")
+# Attributes of an article never read by templates, or covered by the epoch.
+SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
+                        # Pelican sets an attribute for every metadata key: the same values.
+                        "metadata"})
+# An article's links to other articles (newsroom_site/context.py), shown on its own page only;
+# skipped when the article is itself shown as a link, whether set or None.
+RELATIONS = frozenset({"related", "prev_in_section", "next_in_section", "translations"})
+
+
+class Uncacheable(Exception):
+    """A value the fingerprint cannot vouch for: render the page."""
+
+
+# --- what a page reads ----------------------------------------------------------------------
+
+_STACK: list[set] = []
+
+
+class TrackingDict(dict):
+    """A template context that notes the keys looked up (while a recorder is active)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        if _STACK:
+            _STACK[-1].add(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        if _STACK:
+            _STACK[-1].add(key)
+        return dict.__contains__(self, key)
+
+    def get(self, key, default=None):
+        if _STACK:
+            _STACK[-1].add(key)
+        return dict.get(self, key, default)
+
+
+class TrackingContext(Context):
+    """Jinja's context, but `{% include %}` and `{% import … with context %}` keep noting:
+    Jinja hands them `get_all()`, a plain copy, which would read behind our back."""
+
+    def get_all(self):
+        if isinstance(self.parent, TrackingDict):
+            merged = TrackingDict(self.parent)
+            dict.update(merged, self.vars)
+            return merged
+        return super().get_all()
+
+
+def render_tracked(template, localcontext: dict) -> tuple[str, set]:
+    """Render `template` and return (output, the context keys it read)."""
+    env = template.environment
+    if env.context_class is not TrackingContext:
+        env.context_class = TrackingContext
+    parent = TrackingDict(template.globals)
+    dict.update(parent, localcontext)
+    keys: set = set()
+    _STACK.append(keys)
+    try:
+        ctx = template.new_context(parent, shared=True)
+        try:
+            output = env.concat(template.root_render_func(ctx))
+        except Exception:
+            env.handle_exception()
+    finally:
+        _STACK.pop()
+        if _STACK:
+            _STACK[-1].update(keys)
+    return output, keys
+
+
+class replay:
+    """Note the keys a cached fragment read when it was rendered, on every page that reuses
+    it (fragments.FragmentCache): `with replay.recording() as keys: …` then `replay.add(keys)`."""
+
+    @staticmethod
+    def recording():
+        return _Recording()
+
+    @staticmethod
+    def add(keys: set) -> None:
+        if _STACK:
+            _STACK[-1].update(keys)
+
+
+class _Recording:
+    def __enter__(self) -> set:
+        self.keys: set = set()
+        _STACK.append(self.keys)
+        return self.keys
+
+    def __exit__(self, *exc) -> None:
+        _STACK.pop()
+        if _STACK:
+            _STACK[-1].update(self.keys)
+
+
+# --- fingerprints ---------------------------------------------------------------------------
+
+
+class Fingerprints:
+    """Fingerprints of context values, memoised per object for one build."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, int], tuple[object, str]] = {}
+
+    def of(self, value, level: int = 0) -> str:
+        if value is None or isinstance(value, (bool, int, float)):
+            return repr(value)
+        if isinstance(value, str):  # Markup too
+            kind = "M" if isinstance(value, Markup) else "S"
+            return kind + (value if len(value) < 80 else _digest(value)) + "\x00"
+        if isinstance(value, (datetime, date, time)):
+            return "D" + value.isoformat() + str(getattr(value, "tzinfo", "") or "")
+        key = (id(value), level)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
+        fp = self._compute(value, level)
+        self._memo[key] = (value, fp)  # keeps the object alive: its id is not reused
+        return fp
+
+    def _compute(self, value, level: int) -> str:
+        if isinstance(value, Content):
+            return self._content(value, level)
+        if isinstance(value, URLWrapper):
+            # Its URL and file name follow from the slug and the settings (the epoch).
+            return f"U{type(value).__name__}\x00{value.name}\x00{value.slug}"
+        fingerprint = getattr(type(value), "__fingerprint__", None)
+        if fingerprint is not None:
+            return "F" + _digest(self.of(fingerprint(value), level))
+        if isinstance(value, (list, tuple)):
+            inner = 1 if level == 0 else level
+            return "L" + _digest("|".join(self.of(v, inner) for v in value))
+        if isinstance(value, (set, frozenset)):
+            return "E" + _digest("|".join(sorted(self.of(v, level) for v in value)))
+        if isinstance(value, dict):
+            return "M" + _digest("|".join(
+                sorted(f"{self.of(k, level)}={self.of(v, level)}" for k, v in value.items())))
+        if isinstance(value, bytes):
+            return "B" + hashlib.blake2b(value, digest_size=16).hexdigest()
+        if callable(value) and hasattr(value, "__qualname__"):
+            return "C" + f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+        raise Uncacheable(type(value).__qualname__)
+
+    def _content(self, obj: Content, level: int) -> str:
+        raw = getattr(obj, "_content", "") or ""
+        if INTRASITE_RE.search(raw):
+            raise Uncacheable(f"{obj.source_path}: links to other content")
+        parts = [type(obj).__name__, _digest(raw)]
+        for name, value in sorted(vars(obj).items()):
+            if name in SKIP_ATTRS or name == "_content":
+                continue
+            if level >= 1 and (name in RELATIONS or _points_to_content(value)):
+                continue  # an article's related and neighbours are shown on its own page only
+            else:
+                parts.append(f"{name}={self.of(value, level + 1)}")
+        if level <= 1 and os.environ.get("NEWSROOM_RENDER_DEBUG"):
+            self.debug = getattr(self, "debug", {})
+            self.debug[f"{obj.source_path}@{level}"] = parts
+        return "A" + _digest("\n".join(parts))
+
+
+def _points_to_content(value) -> bool:
+    if isinstance(value, Content):
+        return True
+    return isinstance(value, (list, tuple)) and any(isinstance(v, Content) for v in value)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+# --- the epoch ------------------------------------------------------------------------------
+
+
+def epoch(settings: dict) -> str:
+    """Everything every page depends on: versions, settings, theme and plugin files."""
+    import jinja2
+    import markdown
+    import pelican
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((pelican.__version__, jinja2.__version__, markdown.__version__,
+                   platform.python_version())).encode())
+    h.update(_settings_text(settings).encode("utf-8", "surrogatepass"))
+    roots = [settings.get("THEME", "")] + list(settings.get("PLUGIN_PATHS") or [])
+    roots.append(str(Path(__file__).resolve().parents[2] / "newsroom" / "core"))
+    for root in roots:
+        for path in sorted(Path(root).rglob("*")) if root and Path(root).is_dir() else []:
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+VOLATILE = frozenset({"OUTPUT_PATH", "NEWSROOM_RENDER_FROM", "NEWSROOM_RENDER_STATE",
+                      "NEWSROOM_RENDER_ID", "NEWSROOM_RENDER_BASE", "CACHE_PATH",
+                      "_NEWSROOM"})
+
+
+def _settings_text(settings: dict) -> str:
+    def default(value):
+        if callable(value) and hasattr(value, "__qualname__"):
+            return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+        if isinstance(value, (set, frozenset)):
+            return sorted(map(str, value))
+        return type(value).__qualname__ + ":" + re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+    stable = {k: v for k, v in settings.items() if k not in VOLATILE}
+    return json.dumps(stable, sort_keys=True, default=default, ensure_ascii=False)
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+class RenderMemo:
+    """The signatures of the previous release's pages, and those of this build."""
+
+    def __init__(self, settings: dict) -> None:
+        self.state = settings.get("NEWSROOM_RENDER_STATE")
+        self.base = settings.get("NEWSROOM_RENDER_FROM")
+        self.base_id = settings.get("NEWSROOM_RENDER_BASE")
+        self.build_id = settings.get("NEWSROOM_RENDER_ID")
+        self.enabled = bool(self.state and self.build_id)
+        self.epoch = epoch(settings) if self.enabled else ""
+        self.fps = Fingerprints()
+        self.previous: dict[str, list] = {}
+        self.keysets: list[list[str]] = []
+        self.pages: dict[str, list] = {}
+        self._keyset_index: dict[tuple, int] = {}
+        self.rendered = self.linked = 0
+        if self.enabled and self.base and self.base_id:
+            self._load()
+
+    def _path(self, build_id: str) -> Path:
+        return Path(self.state) / f"{build_id}.json"
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self._path(self.base_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if data.get("epoch") != self.epoch:
+            logger.info("incremental: settings, theme, plugins or versions changed; "
+                        "rendering every page")
+            return
+        keysets = data.get("keysets", [])
+        self.previous = {name: [sig, keysets[i]] for name, (sig, i) in data["pages"].items()}
+
+    def signature(self, template_name: str, localcontext: dict, keys) -> str:
+        parts = [self.epoch, template_name]
+        for key in sorted(keys):
+            value = localcontext.get(key, MISSING) if key in localcontext else MISSING
+            parts.append(f"{key}={self.fps.of(value)}")
+        if os.environ.get("NEWSROOM_RENDER_DEBUG"):
+            self.debug = getattr(self, "debug", {})
+            self.debug[localcontext.get("output_file")] = parts
+        return _digest("\n".join(parts))
+
+    def reusable(self, name: str, template_name: str, localcontext: dict) -> Path | None:
+        """The previous release's copy of page `name` when its inputs are unchanged."""
+        prev = self.previous.get(name)
+        if not prev or not self.base:
+            return None
+        sig, keys = prev
+        try:
+            if self.signature(template_name, localcontext, keys) != sig:
+                return None
+        except Uncacheable:
+            return None
+        source = Path(self.base) / name
+        if not source.is_file():
+            return None
+        self._remember(name, sig, keys)
+        return source
+
+    def record(self, name: str, template_name: str, localcontext: dict, keys: set) -> None:
+        try:
+            sig = self.signature(template_name, localcontext, keys)
+        except Uncacheable as e:
+            logger.debug("incremental: %s renders every time (%s)", name, e)
+            return
+        self._remember(name, sig, sorted(keys))
+
+    def _remember(self, name: str, sig: str, keys) -> None:
+        keys = tuple(keys)
+        index = self._keyset_index.get(keys)
+        if index is None:
+            index = self._keyset_index[keys] = len(self.keysets)
+            self.keysets.append(list(keys))
+        self.pages[name] = [sig, index]
+
+    def save(self) -> None:
+        if not self.enabled:
+            return
+        data = {"epoch": self.epoch, "keysets": self.keysets, "pages": self.pages}
+        if getattr(self, "debug", None):
+            data["debug"] = self.debug
+            data["debug_content"] = getattr(self.fps, "debug", {})
+        path = self._path(self.build_id)
+        os.makedirs(path.parent, exist_ok=True)
+        atomic_write(path, json.dumps(data, separators=(",", ":")).encode("utf-8"), sync=False)
+        logger.info("incremental: %d pages rendered, %d taken from release %s",
+                    self.rendered, self.linked, self.base_id or "-")

@@ -1,0 +1,250 @@
+"""List pages that do not move when news arrives (stable pagination).
+
+Pelican numbers list pages from the newest: page 2 holds articles 21-40, so one arrival
+shifts every older page of its section, tags, source and author, and all of them must be
+rebuilt. Here the first page (the section's own URL) shows the newest `per_page` articles,
+and the older pages are fixed blocks counted from the *oldest* article: block 1 holds the 20
+oldest, block 2 the next 20, and so on. Only full blocks get a page, so a block's page never
+changes once written; a new article changes the first page only, and every `per_page`
+arrivals one new block page appears. (Listing by month was the alternative; a busy month of
+a section runs to hundreds of articles, which would need paging again.)
+
+A reader walks from the first page to older blocks with 다음 and back with 이전; a block page
+is labelled with its date range rather than a page number, since its number counts from the
+oldest. URLs keep the site's PAGINATION_PATTERNS: the numbered pattern with the block number,
+`section/politics/7/` for block 7. docs/architecture.md has the picture.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+
+from pelican import signals
+from pelican.paginator import Page
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import Writer
+
+from .incremental import RenderMemo, render_tracked
+
+logger = logging.getLogger(__name__)
+
+
+class StablePage(Page):
+    """One list page: the first page (`is_front`) or block `number` counted from the oldest."""
+
+    def __init__(self, name, url, object_list, number, paginator, settings, *, is_front):
+        super().__init__(name, url, object_list, number, paginator, settings)
+        self.is_front = is_front
+
+    @property
+    def label(self) -> str:
+        """A block's dates, oldest to newest (`2026.03.01 ~ 2026.03.14`); '' on the first page."""
+        if self.is_front or not self.object_list:
+            return ""
+        first, last = self.object_list[-1].date, self.object_list[0].date
+        return f"{first:%Y.%m.%d} ~ {last:%Y.%m.%d}"
+
+    def _from_settings(self, key):
+        # The first page takes the pattern for page 1; a block page the numbered pattern
+        # (the last rule), whatever its number, so that block 1 is not mistaken for page 1.
+        rules = [p for p in self.settings["PAGINATION_PATTERNS"] if p.min_page != -1]
+        if not rules:
+            return ""
+        rule = rules[0] if self.is_front else rules[-1]
+        value = getattr(rule, key).format(
+            save_as=self.full_name,
+            url=self.base_url,
+            name=self.name,
+            base_name=self.base_name,
+            number=self.number,
+        )
+        return value[1:] if value.startswith("/") else value
+
+    def __fingerprint__(self):
+        # What the theme reads of a page: its articles, its place and its label.
+        return (self.object_list, self.url, self.save_as, self.is_front, self.number,
+                self.label, self.paginator.num_pages > 1, self.paginator.page(0).url)
+
+    # Pelican's Page binds its own _from_settings into these properties: bind ours.
+    url = property(lambda self: self._from_settings("URL"))
+    save_as = property(lambda self: self._from_settings("SAVE_AS"))
+
+
+class StablePaginator:
+    """The pages of one newest-first list: the first page, then full blocks, newest first.
+
+    `pages()` gives (page, newer, older) in reading order; `num_pages` how many there are
+    (the theme shows a pager when it is more than one).
+    """
+
+    def __init__(self, name, url, object_list, settings, per_page):
+        self.name = name
+        self.url = url
+        self.object_list = list(object_list)
+        self.settings = settings
+        self.per_page = per_page or len(self.object_list) or 1
+        self.count = len(self.object_list)
+        self._pages = self._make_pages()
+        self.num_pages = len(self._pages)
+
+    def _make_pages(self) -> list[StablePage]:
+        items, size, n = self.object_list, self.per_page, self.count
+        front = StablePage(
+            self.name, self.url, items[:size], 1, self, self.settings, is_front=True
+        )
+        full_blocks = n // size
+        blocks = []
+        for b in range(full_blocks, 0, -1):  # newest block first
+            # Block b holds the oldest-first positions [(b-1)*size, b*size), that is the
+            # newest-first slice ending `(b-1)*size` from the end.
+            end = n - (b - 1) * size
+            blocks.append(
+                StablePage(
+                    self.name, self.url, items[end - size : end], b, self, self.settings,
+                    is_front=False,
+                )
+            )
+        return [front, *blocks]
+
+    def __fingerprint__(self):
+        # Templates read pages (above), not the paginator's whole list: only what stays put.
+        return (self.name, self.url, self.per_page, self.num_pages > 1)
+
+    def page(self, number: int) -> StablePage:
+        """Block `number` (1 = the oldest), or the first page for number 0."""
+        if number == 0:
+            return self._pages[0]
+        return next(p for p in self._pages[1:] if p.number == number)
+
+    def pages(self):
+        """(page, newer, older) in reading order. From the first page, 다음 skips a block
+        whose articles the first page shows in full (when the count is a multiple of the
+        page size, the newest block is the first page); 이전 from a block page leads to the
+        next newer block, and from the newest block to the first page."""
+        front, blocks = self._pages[0], self._pages[1:]
+        if not blocks:
+            return [(front, None, None)]
+        skip_newest = self.count % self.per_page == 0
+        first_older = blocks[1] if skip_newest and len(blocks) > 1 else (
+            None if skip_newest else blocks[0]
+        )
+        out = [(front, None, first_older)]
+        for i, block in enumerate(blocks):
+            newer = blocks[i - 1] if i > 0 else front
+            older = blocks[i + 1] if i + 1 < len(blocks) else None
+            out.append((block, newer, older))
+        return [(page, _link(newer), _link(older)) for page, newer, older in out]
+
+
+class PageLink:
+    """A neighbouring list page as the pager shows it: its URL only, so that a page does not
+    depend on what its neighbours list (the first page changes with every arrival)."""
+
+    def __init__(self, page: StablePage) -> None:
+        self.url = page.url
+        self.save_as = page.save_as
+        self.number = page.number
+        self.is_front = page.is_front
+
+    def __fingerprint__(self):
+        return (self.url, self.save_as, self.number, self.is_front)
+
+
+def _link(page: StablePage | None) -> PageLink | None:
+    return PageLink(page) if page is not None else None
+
+
+class NewsroomWriter(Writer):
+    """Pelican's writer with stable pagination for the PAGINATED_TEMPLATES, rendering only
+    pages whose inputs changed since the previous release (incremental.py)."""
+
+    active: NewsroomWriter | None = None
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.memo = RenderMemo(self.settings)
+        NewsroomWriter.active = self
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if not name:
+            return
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self._write_one(name, template, context, relative_urls, override_output, kwargs)
+            return
+        per_page = (
+            self.settings["PAGINATED_TEMPLATES"][template_name]
+            or self.settings["DEFAULT_PAGINATION"]
+        )
+        paginators = {
+            key: StablePaginator(name, url, val, self.settings, per_page)
+            for key, val in paginated.items()
+        }
+        walks = {key: p.pages() for key, p in paginators.items()}
+        count = len(next(iter(walks.values())))
+        for i in range(count):
+            page_kwargs = dict(kwargs)
+            for key, paginator in paginators.items():
+                page, newer, older = walks[key][i]
+                page_kwargs.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": newer,
+                    f"{key}_next_page": older,
+                })
+            save_as = walks[next(iter(walks))][i][0].save_as
+            self._write_one(save_as, template, context, relative_urls, override_output,
+                            page_kwargs)
+
+    def _write_one(self, name, template, context, relative_urls, override, kwargs) -> None:
+        """Pelican's render-and-write of one file, or a link to the previous release's copy
+        when the page's inputs did not change."""
+        localcontext = context.copy()
+        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        if relative_urls:
+            relative_url = path_to_url(get_relative_path(name))
+            localcontext["SITEURL"] = relative_url
+            localcontext["localsiteurl"] = relative_url
+        localcontext["output_file"] = name
+        localcontext.update(kwargs)
+        path = sanitised_join(self.output_path, name)
+        memo = self.memo
+        fresh = path not in self._written_files and path not in self._overridden_files
+        source = memo.reusable(name, template.name, localcontext) if memo.enabled and fresh else None
+        if source is not None:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            try:
+                os.link(source, path)
+            except OSError:
+                shutil.copy2(source, path)
+            self._written_files.add(path)
+            memo.linked += 1
+            signals.content_written.send(path, context=localcontext)
+            return
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]
+        output, keys = render_tracked(template, localcontext)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=override) as f:
+            f.write(output)
+        logger.info('Writing "%s"', path)
+        memo.rendered += 1
+        if memo.enabled:
+            memo.record(name, template.name, localcontext, keys)
+        signals.content_written.send(path, context=localcontext)
+
+
+def get_writer(pelican):
+    """`get_writer`: the newsroom writer."""
+    return NewsroomWriter
+
+
+def save_memo(pelican) -> None:
+    """`finalized`: keep this build's page signatures for the next one."""
+    writer = NewsroomWriter.active
+    if writer is not None and writer.output_path == pelican.output_path:
+        writer.memo.save()
