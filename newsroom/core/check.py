@@ -28,6 +28,9 @@ from newsroom.core.model import (
 )
 
 # `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
+# Code points XML 1.0 forbids (C0 controls but tab and line breaks, U+FFFE, U+FFFF): one of
+# them in a title or body makes the site's feeds ill-formed, and the release fails validation.
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STATIC_REF_RE = re.compile(r"\{(?:static|attach)\}/?([^)\s\"'>]+)")
 
 
@@ -95,6 +98,11 @@ def check_file(
         bad(line, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8")
         return problems, None
     text = text.removeprefix("\ufeff")
+    for lineno, line in enumerate(text.split("\n"), 1):
+        m = XML_ILLEGAL_RE.search(line)
+        if m:
+            bad(lineno, f"column {m.start() + 1} holds the invisible character "
+                        f"U+{ord(m.group(0)):04X}, which feeds cannot carry: delete it")
     header = parse_header(text)
 
     first: dict[str, int] = {}

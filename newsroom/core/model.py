@@ -14,6 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
 
 KST = timezone(timedelta(hours=9), "KST")
+# The largest UTC offset in use (Kiribati, +14:00); a larger one is a typo or an attack.
+MAX_OFFSET = timedelta(hours=14)
 
 # Keys an editor may write, then keys only the scraper writes. Pelican lower-cases them.
 EDITOR_KEYS = (
@@ -124,9 +126,18 @@ def parse_date(value: str) -> datetime:
     if m["tz"]:
         sign = 1 if m["tz"][0] == "+" else -1
         hh, mm = m["tz"][1:].split(":")
-        tz = timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
-        return naive.replace(tzinfo=tz)
-    return naive.replace(tzinfo=KST)
+        offset = timedelta(hours=int(hh), minutes=int(mm))
+        if offset > MAX_OFFSET or int(mm) >= 60:
+            raise ValueError(f"date {value!r} has the offset {m['tz']}; real offsets are "
+                             f"within ±14:00 (Korea is +09:00)")
+        dt = naive.replace(tzinfo=timezone(sign * offset))
+    else:
+        dt = naive.replace(tzinfo=KST)
+    try:
+        dt.astimezone(KST)
+    except OverflowError:
+        raise ValueError(f"date {value!r} is out of range in Korea time") from None
+    return dt
 
 
 def format_date(dt: datetime) -> str:
