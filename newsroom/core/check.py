@@ -7,6 +7,7 @@ article is reported, the others are still checked.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -225,6 +226,33 @@ def _check_static(ref: str, line: int, content_dir: Path, bad, what: str) -> Non
         bad(line, f"{what} {ref!r} does not exist under content/")
 
 
+def outside_links(content_dir: Path) -> list[tuple[Path, str]]:
+    """Symbolic links under content_dir whose target is outside it (or missing): (link, target).
+
+    Git keeps symlinks, so anyone who can commit content could otherwise publish any file the
+    build user can read (`images/passwd.png -> /etc/passwd`). Links are not followed while
+    walking, so a link to a parent folder cannot loop.
+    """
+    root = Path(content_dir).resolve()
+    found: list[tuple[Path, str]] = []
+    stack = [Path(content_dir)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                path = Path(entry.path)
+                target = path.resolve()
+                if not target.is_relative_to(root) or not target.exists():
+                    found.append((path, os.readlink(path)))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+    return sorted(found)
+
+
 @dataclass
 class Scan:
     """What one pass over content/ found: the problems, and the articles scheduled for later."""
@@ -264,7 +292,12 @@ def scan_content(
     after it are listed as scheduled; without it none are.
     """
     content_dir = Path(content_dir)
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(_display(link, base), 1, f"a symbolic link to {target!r}, outside content/ "
+                                         "(or missing): it is never published; copy the file "
+                                         "into content/ instead")
+        for link, target in outside_links(content_dir)
+    ]
     docs: list[_Doc] = []
     for path in content_files(content_dir):
         rel = path.relative_to(content_dir).as_posix()

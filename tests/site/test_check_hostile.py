@@ -5,8 +5,10 @@ symlinks out of content/, endless titles, raw HTML the scraper's allow-list woul
 from __future__ import annotations
 
 import pytest
+from helpers import PROJECT_ROOT, build_site, new_content
 from test_check import GOOD, check, project, write  # noqa: F401 - `project` is a fixture
 
+from newsroom import manifest
 from newsroom.validate import feed_culprit
 
 
@@ -48,3 +50,29 @@ def test_a_feed_that_is_not_well_formed_names_the_article():
     said = feed_culprit(feed.encode("utf-8"))
     assert "https://news.example.kr/news/bad.html" in said and "U+FFFE" in said
     assert feed_culprit(feed.replace("\ufffe", "").encode()) == ""
+
+
+def test_a_symlink_out_of_content_is_refused_by_check_build_and_manifest(project, tmp_path):  # noqa: F811
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    images = project / "content" / "images"
+    (images / "passwd.png").symlink_to(secret)
+    (images / "loop").symlink_to(images)  # a folder link back up must not loop any walker
+    result = check(project)
+    assert result.returncode == 1
+    assert "content/images/passwd.png:1: a symbolic link to" in result.stdout
+    assert str(secret) in result.stdout and "outside content/" in result.stdout
+    assert "good-article" not in result.stdout
+
+    out = tmp_path / "out"
+    (project / "content" / "pages").rmdir()
+    new_content(project / "content")
+    built = build_site(project / "content", out, PROJECT_ROOT / "publishconf.py")
+    assert built.returncode == 1
+    assert "images/passwd.png:1: a symbolic link" in built.log
+    leaked = [p for p in out.rglob("*") if p.is_file() and b"root:x:0:0" in p.read_bytes()]
+    assert leaked == []
+
+    found, _ = manifest.build(project, [project / "content"], None)
+    assert "content/articles/good-article.md" in found.files
+    assert not any(name.startswith("content/images/") for name in found.files)
