@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from newsroom.core.files import content_files
 from newsroom.core.model import (
     EDITOR_KEYS,
     KNOWN_KEYS,
+    MAX_LENGTHS,
     PLACEHOLDER,
     SLUG_RE,
     STATUSES,
@@ -59,6 +60,7 @@ class _Doc:
     rel: str = ""
     date: datetime | None = None
     mtime: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _display(path: Path, base: Path | None) -> str:
@@ -118,6 +120,14 @@ def check_file(
         for cont in f.continued:
             bad(cont, f"{key} continues on an indented line: a value must be on one line")
 
+    warnings: list[Problem] = []
+    for f in header.fields:
+        limit = MAX_LENGTHS.get(canonical_key(f.key))
+        if limit and len(f.value) > limit:
+            warnings.append(Problem(display, f.line, f"warning: {canonical_key(f.key)} is "
+                                                     f"{len(f.value)} characters long; readers "
+                                                     f"see at most about {limit} on a list"))
+
     title = header.get("title")
     if title is None:
         bad(1, "missing required key Title")
@@ -174,7 +184,7 @@ def check_file(
     slug = derive_slug(slug_f.value if slug_f else None, rel)
     _check_body(text.splitlines(), header.body_line, status, bad)
     doc = _Doc(display, kind, slug, slug_f.line if slug_f else 1, status, rel, date,
-               path.stat().st_mtime)
+               path.stat().st_mtime, warnings)
     return problems, doc
 
 
@@ -259,6 +269,7 @@ class Scan:
 
     problems: list[Problem]
     scheduled: list[tuple[str, datetime]]  # (path relative to content/, Date), earliest first
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, never held back
 
 
 def slug_age(date: datetime | None, mtime: float, path: str, *, live: bool = False) -> tuple:
@@ -334,4 +345,5 @@ def scan_content(
          and is_scheduled(d.date, now)),
         key=lambda item: (item[1], item[0]),
     )
-    return Scan(sorted(problems, key=lambda p: (p.path, p.line)), scheduled)
+    warnings = [w for d in docs for w in d.warnings]
+    return Scan(sorted(problems, key=lambda p: (p.path, p.line)), scheduled, warnings)

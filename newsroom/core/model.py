@@ -30,6 +30,14 @@ _CANONICAL = {k.lower(): k for k in KNOWN_KEYS}
 LIST_KEYS = frozenset({"tags", "authors"})
 STATUSES = ("published", "draft", "hidden")
 
+# Longest value a newsroom would print, per key (in characters). The scraper clips longer
+# values (a feed's 100,000-character title reached every page that lists it: the home page grew
+# from 7 KB to 910 KB); `newsroom check` warns an editor who writes longer ones.
+MAX_LENGTHS = {
+    "Title": 150, "Subtitle": 200, "Summary": 300, "Authors": 100, "Department": 60,
+    "Source": 100, "Image_Caption": 300, "Image_Credit": 100, "Tags": 300,
+}
+
 # The body `newsroom new` writes; `newsroom check` refuses it in a published article.
 PLACEHOLDER = "여기에 기사 본문을 작성하세요."
 
@@ -202,6 +210,17 @@ def derive_slug(explicit: str | None, relpath: str) -> str:
         return stem
     digest = hashlib.sha1(relpath.replace("\\", "/").encode("utf-8")).hexdigest()[:10]
     return f"article-{digest}"
+
+
+def clip(value: str, limit: int | None) -> str:
+    """`value` cut to at most `limit` characters, at a space when one is near, with "…"."""
+    if limit is None or len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,") + "…"
 
 
 def split_list(value: str) -> list[str]:

@@ -34,7 +34,14 @@ import markdown as python_markdown
 import nh3
 from markdownify import MarkdownConverter
 
-from newsroom.core.model import META_KEY_RE, escape_value, format_date, render_document
+from newsroom.core.model import (
+    MAX_LENGTHS,
+    META_KEY_RE,
+    clip,
+    escape_value,
+    format_date,
+    render_document,
+)
 
 from .encoding import normalise_text
 from .records import Record
@@ -359,7 +366,7 @@ def body_markdown(html: str, url: str = "") -> str:
 
 def header_value(key: str, value: str) -> str:
     """One header value: a single line; Summary escaped as Markdown text (Pelican formats it)."""
-    value = escape_value(normalise_text(value))
+    value = clip(escape_value(normalise_text(value)), MAX_LENGTHS.get(key))
     if key == "Summary":
         return escape_markdown_text(value)
     if key in ("Tags", "Authors"):

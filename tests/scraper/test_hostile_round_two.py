@@ -12,7 +12,7 @@ from lxml import etree
 from server import Reply, source_toml
 from test_hostile_sources import BODY, HTML, RSS, item, rss, run, sources_file
 
-from newsroom.core.model import KST, now_kst, parse_date, parse_header
+from newsroom.core.model import KST, MAX_LENGTHS, now_kst, parse_date, parse_header
 
 
 def dc_feed(*items: str) -> bytes:
@@ -135,3 +135,26 @@ def test_xml_illegal_characters_never_reach_the_feeds(fixture_server, tmp_path):
     for feed in feeds:
         etree.fromstring(feed.read_bytes())  # raises on a document that is not well-formed
     assert "비문자 제목" in (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
+
+
+def test_endless_titles_summaries_and_names_are_clipped(fixture_server, tmp_path):
+    s = fixture_server
+    title = "한빛시 도로 정비 " * 12_500  # 100,000 characters
+    author = "홍길동 " * 200
+    feed = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<item><title>{title}</title><link>/long/1.html</link><author>{author}</author>"
+            "<pubDate>2026-01-07 10:00:00</pubDate>"
+            f"<description>{'요약 문장입니다. ' * 5000}</description></item></channel></rss>")
+    s.route("/long/rss.xml", Reply(body=feed.encode(), headers={"Content-Type": RSS}))
+    s.route("/long/1.html", Reply(body=page("긴 제목"), headers={"Content-Type": HTML}))
+    src = sources_file(tmp_path, source_toml("long", "긴 기관", "rss", f"{s.origin}/long/rss.xml"))
+    code, report = run(tmp_path, src)
+    assert code == 0 and report["sources"][0]["new"] == 1, report
+    (path,) = (tmp_path / "content/scraped/long").glob("*.md")
+    h = parse_header(path.read_text(encoding="utf-8"))
+    assert h.value("Title").startswith("한빛시 도로 정비 한빛시")
+    assert h.value("Title").endswith("…") and len(h.value("Title")) <= MAX_LENGTHS["Title"]
+    assert len(h.value("Summary")) <= MAX_LENGTHS["Summary"]
+    assert len(h.value("Authors")) <= MAX_LENGTHS["Authors"]
+    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert len(header) < 2_000

@@ -76,3 +76,12 @@ def test_a_symlink_out_of_content_is_refused_by_check_build_and_manifest(project
     found, _ = manifest.build(project, [project / "content"], None)
     assert "content/articles/good-article.md" in found.files
     assert not any(name.startswith("content/images/") for name in found.files)
+
+
+def test_check_warns_about_a_title_no_list_can_show(project):  # noqa: F811
+    rel = write(project, "long.md", GOOD.replace("Title: 대구시, 청년 일자리 사업 확대",
+                                                 "Title: " + "아주 긴 제목 " * 40)
+                                         .replace("Slug: good-article", "Slug: long"))
+    result = check(project)
+    assert result.returncode == 0, result.stdout
+    assert f"{rel}:1: warning: Title is 319 characters long" in result.stderr
