@@ -2,7 +2,8 @@
 alone cannot give the templates.
 
 ASCII slugs when none is given, the configured section slug on the category, the
-excerpt-only flag, scraped HTML sanitised a second time, the lead image's size, and table
+excerpt-only flag, every body sanitised with one allow-list (scraped HTML a second time,
+editors' raw HTML once, so feeds carry nothing a page would not), the lead image's size, and table
 classes in place of inline styles.
 """
 
@@ -34,8 +35,7 @@ def prepare_content(content) -> None:
                 break
     excerpt = str(meta.get("excerpt_only", "")).strip().lower()
     content.excerpt_only = excerpt in ("true", "yes", "1")
-    if meta.get("source_id"):
-        _sanitize_scraped(content)
+    _sanitize(content)
     if getattr(content, "image", None):
         content.image_width, content.image_height = _image_size(content)
         # Scraped bodies (and some editors') show the lead photo with its caption in place.
@@ -61,11 +61,13 @@ def _image_size(content) -> tuple[int | None, int | None]:
         return None, None
 
 
-def _sanitize_scraped(content) -> None:
-    """A wall behind the scraper's own sanitizer: scraped HTML is cleaned again after Markdown.
+def _sanitize(content) -> None:
+    """Every body through the allow-list (sanitize.py) after Markdown, before any template or
+    feed sees it.
 
-    The scraper already writes sanitized Markdown; this catches anything Markdown itself could
-    turn back into raw HTML (and files hand-edited later), before the CSP has to.
+    For scraped files this is a wall behind the scraper's own sanitizer (anything Markdown
+    could turn back into raw HTML, files hand-edited later). For editors' files it is the only
+    one: Markdown passes raw HTML through, and the feeds, unlike the pages, have no CSP.
     """
     content._content = clean(content._content or "")
     if "summary" in content.metadata:

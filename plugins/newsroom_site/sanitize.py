@@ -1,4 +1,9 @@
-"""The allow-list sanitizer for rendered HTML of scraped articles (nh3/ammonia)."""
+"""The allow-list sanitizer for the rendered HTML of every article and page (nh3/ammonia).
+
+Scraped and editors' bodies alike (issue 10): an editor's raw `<script>`, `<iframe>`, `<form>`,
+event handlers or `<meta http-equiv="refresh">` were blocked on the page by the CSP but went
+into the feeds as they were, where no CSP protects a feed reader. What is not listed here is
+dropped (docs/editors.md lists what an editor may use)."""
 
 from __future__ import annotations
 
@@ -15,6 +20,9 @@ ATTRIBUTES = {
     "img": {"src", "alt", "title", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    # Footnotes (Markdown's `extra`): the reference and the note link to each other by id.
+    "sup": {"id"},
+    "li": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
