@@ -11,8 +11,10 @@ from helpers import PROJECT_ROOT, build_site, new_content
 from lxml import etree
 from server import Reply, source_toml
 from test_hostile_sources import BODY, HTML, RSS, item, rss, run, sources_file
+from test_scrape_e2e import FAST
 
 from newsroom.core.model import KST, MAX_LENGTHS, now_kst, parse_date, parse_header
+from press_scraper.markdown import check_rendered, plain_text_markdown
 
 
 def dc_feed(*items: str) -> bytes:
@@ -158,3 +160,36 @@ def test_endless_titles_summaries_and_names_are_clipped(fixture_server, tmp_path
     assert len(h.value("Authors")) <= MAX_LENGTHS["Authors"]
     header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert len(header) < 2_000
+
+
+def test_a_harmless_javascript_word_in_a_link_path_keeps_the_article_whole(fixture_server,
+                                                                           tmp_path, caplog):
+    s = fixture_server
+    body = ('<p>첫째 문단입니다. 자세한 내용은 <a href="https://www.example.go.kr/board/'
+            'javascript:void(0)/view.do">시 누리집</a>에서 볼 수 있다.</p>' + BODY)
+    s.route("/j/rss.xml", Reply(body=rss(item("링크 경로 기사", "/j/1.html")),
+                                headers={"Content-Type": RSS}))
+    s.route("/j/1.html", Reply(body=page("링크 경로 기사", body), headers={"Content-Type": HTML}))
+    src = sources_file(tmp_path, source_toml("jsword", "링크 기관", "rss", f"{s.origin}/j/rss.xml"))
+    code, report = run(tmp_path, src)
+    assert code == 0 and report["sources"][0]["new"] == 1, report
+    assert "unsafe markup" not in caplog.text
+    (path,) = (tmp_path / "content/scraped/jsword").glob("*.md")
+    body_md = path.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    assert "[시 누리집](https://www.example.go.kr/board/javascript:void" in body_md
+    assert len([p for p in body_md.split("\n\n") if p.strip()]) >= 3  # paragraphs kept
+
+
+def test_the_plain_text_fallback_keeps_paragraphs():
+    html = "<p>첫째 문단.</p><p>둘째 <b>문단</b>.</p><ul><li>항목 하나</li><li>항목 둘</li></ul>"
+    assert plain_text_markdown(html) == "첫째 문단.\n\n둘째 문단.\n\n항목 하나\n\n항목 둘"
+    # Script URLs are still caught, however they are spelled.
+    assert check_rendered('<a href="&#106;avascript:alert(1)">x</a>')
+    assert check_rendered("[x](https://example.go.kr/javascript:go)") is None
+
+
+def test_a_source_id_too_long_for_a_file_name_is_a_configuration_error(config_error):
+    long_id = "a" * 250
+    path, err = config_error(FAST + source_toml(long_id, "긴 아이디", "rss",
+                                                "http://127.0.0.1:9/rss.xml"))
+    assert str(path) in err and "'id'" in err and "at most 40 characters" in err
