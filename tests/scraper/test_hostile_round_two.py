@@ -4,12 +4,14 @@ Pelican build whose feeds are read by a strict XML parser."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
 from helpers import PROJECT_ROOT, build_site, new_content
 from lxml import etree
-from server import Reply, source_toml
+from PIL import Image
+from server import Reply, image_bytes, source_toml
 from test_hostile_sources import BODY, HTML, RSS, item, rss, run, sources_file
 from test_scrape_e2e import FAST
 
@@ -193,3 +195,31 @@ def test_a_source_id_too_long_for_a_file_name_is_a_configuration_error(config_er
     path, err = config_error(FAST + source_toml(long_id, "긴 아이디", "rss",
                                                 "http://127.0.0.1:9/rss.xml"))
     assert str(path) in err and "'id'" in err and "at most 40 characters" in err
+
+
+def test_polyglot_images_are_published_re_encoded(fixture_server, tmp_path):
+    s = fixture_server
+    html = b"<html><body><script>alert(401)</script></body></html>"
+    png = image_bytes("PNG", (12, 9), (10, 120, 200)) + html
+    jpeg = image_bytes("JPEG", (16, 12), (200, 120, 10)) + html
+    gif = io.BytesIO()
+    Image.new("P", (10, 10), 3).save(gif, "GIF", comment=b"*/alert(402)/*")
+    gif = gif.getvalue() + b"\nalert(403);"
+    body = ('<p><img src="/poly/a.png" alt="사진 하나"></p><p><img src="/poly/b.jpg" alt="둘"></p>'
+            '<p><img src="/poly/c.gif" alt="셋"></p>' + BODY)
+    s.route("/poly/rss.xml", Reply(body=rss(item("사진 기사", "/poly/1.html")),
+                                   headers={"Content-Type": RSS}))
+    s.route("/poly/1.html", Reply(body=page("사진 기사", body), headers={"Content-Type": HTML}))
+    for name, data, ctype in (("a.png", png, "image/png"), ("b.jpg", jpeg, "image/jpeg"),
+                              ("c.gif", gif, "image/gif")):
+        s.route(f"/poly/{name}", Reply(body=data, headers={"Content-Type": ctype}))
+    src = sources_file(tmp_path, source_toml("poly", "사진 기관", "rss", f"{s.origin}/poly/rss.xml"))
+    code, report = run(tmp_path, src)
+    assert code == 0 and report["sources"][0]["new"] == 1, report
+    saved = sorted((tmp_path / "content/images/poly").iterdir())
+    assert sorted(p.suffix for p in saved) == [".gif", ".jpg", ".png"]
+    for path in saved:
+        data = path.read_bytes()
+        assert b"alert" not in data and b"<script" not in data and b"<html" not in data, path
+        with Image.open(path) as img:  # still the same picture
+            assert img.size == {".png": (12, 9), ".jpg": (16, 12), ".gif": (10, 10)}[path.suffix]
