@@ -16,6 +16,7 @@ from test_hostile_sources import BODY, HTML, RSS, item, rss, run, sources_file
 from test_scrape_e2e import FAST
 
 from newsroom.core.model import KST, MAX_LENGTHS, now_kst, parse_date, parse_header
+from press_scraper.kinds.feed import MAX_FEED_ITEMS
 from press_scraper.markdown import check_rendered, plain_text_markdown
 
 
@@ -223,3 +224,20 @@ def test_polyglot_images_are_published_re_encoded(fixture_server, tmp_path):
         assert b"alert" not in data and b"<script" not in data and b"<html" not in data, path
         with Image.open(path) as img:  # still the same picture
             assert img.size == {".png": (12, 9), ".jpg": (16, 12), ".gif": (10, 10)}[path.suffix]
+
+
+def test_a_huge_feed_is_cut_before_it_is_parsed(fixture_server, tmp_path, caplog):
+    s = fixture_server
+    n = 20_000
+    items = "".join(f"<item><title>보도자료 {i}</title><link>/big/{i}</link></item>"
+                    for i in range(n))
+    s.route("/big/rss.xml", Reply(body=rss(items), headers={"Content-Type": RSS}))
+    s.route("/big/0", Reply(body=page("보도자료 0"), headers={"Content-Type": HTML}))
+    s.route("/big/1", Reply(body=page("보도자료 1"), headers={"Content-Type": HTML}))
+    src = sources_file(tmp_path, source_toml("big", "큰 피드", "rss", f"{s.origin}/big/rss.xml"))
+    code, report = run(tmp_path, src, "--limit", "2")
+    assert code == 0
+    rep = report["sources"][0]
+    # The newest MAX_FEED_ITEMS (feeds list the newest first), and a warning for the rest.
+    assert (rep["found"], rep["new"], rep["deferred"]) == (MAX_FEED_ITEMS, 2, MAX_FEED_ITEMS - 2)
+    assert f"holds {n - MAX_FEED_ITEMS} more items than the {MAX_FEED_ITEMS} read" in caplog.text
