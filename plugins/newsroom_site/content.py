@@ -33,6 +33,8 @@ def prepare_content(content) -> None:
             if content.category.name == name:
                 content.category.slug = slug
                 break
+    if meta.get("source_id") and getattr(content, "authors", None):
+        _credit_byline_to_source(content)
     excerpt = str(meta.get("excerpt_only", "")).strip().lower()
     content.excerpt_only = excerpt in ("true", "yes", "1")
     _sanitize(content)
@@ -59,6 +61,22 @@ def _image_size(content) -> tuple[int | None, int | None]:
             return im.size
     except (OSError, UnidentifiedImageError):
         return None, None
+
+
+def _credit_byline_to_source(content) -> None:
+    """A scraped article's byline is the source's reporter, never ours.
+
+    As Pelican authors, a source's "김민준" was shown as `[우리고장뉴스=김민준 기자]` and merged
+    into our staff reporter 김민준's author page. The names leave `authors` (no author page,
+    no byline, no JSON-LD Person) and are credited after the source instead, where the
+    template shows `department`: `[뉴스출처 : 한빛일보 김민준 기자]`.
+    """
+    names = "·".join(a.name for a in content.authors)
+    content.authors = []
+    if hasattr(content, "author"):
+        del content.author
+    if not getattr(content, "department", None):
+        content.department = names if names.endswith("기자") else f"{names} 기자"
 
 
 def _sanitize(content) -> None:
