@@ -31,7 +31,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from newsroom.core.files import atomic_write
+from newsroom.core.files import atomic_write, is_disk_full
 from newsroom.core.model import KST, format_date, iso_kst, now_kst, parse_date
 
 from . import health
@@ -403,6 +403,11 @@ def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeRe
     try:
         _finish_one(cand, record, rep, report, seen, store=store, fetcher=fetcher,
                     keywords=keywords, fallback=fallback, sections=sections, now=now)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise  # not this item's fault: every later write would fail too
+        logger.exception("%s: cannot write %s", cand.source.id, cand.url)
+        rep.problem(cand.url, f"not written: {exc}")
     except Exception as exc:  # a bad value in one item must not stop its source or the run
         logger.exception("%s: cannot write %s", cand.source.id, cand.url)
         rep.problem(cand.url, f"not written: unexpected error: {exc!r}")
@@ -439,7 +444,12 @@ def _finish_one(cand: Candidate, record: Record, rep: SourceReport, report: Scra
         )
         result = store.write_article(cand.source.id, cand.identity, fields, body,
                                      modified=format_date(now))
-    except (StoreError, OSError, ValueError) as exc:
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        rep.problem(cand.url, f"not written: {exc}")
+        return
+    except (StoreError, ValueError) as exc:
         rep.problem(cand.url, f"not written: {exc}")
         return
     if result.status in ("new", "updated"):
