@@ -87,7 +87,8 @@ def _sanitize(content) -> None:
     could turn back into raw HTML, files hand-edited later). For editors' files it is the only
     one: Markdown passes raw HTML through, and the feeds, unlike the pages, have no CSP.
     """
-    content._content = clean(content._content or "")
+    scraped = bool(content.metadata.get("source_id"))
+    content._content = clean(content._content or "", scraped=scraped)
     if "summary" in content.metadata:
-        content.metadata["summary"] = clean(content.metadata["summary"] or "")
+        content.metadata["summary"] = clean(content.metadata["summary"] or "", scraped=scraped)
         content._summary = content.metadata["summary"]

@@ -27,13 +27,17 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def clean(html: str) -> str:
-    """Return html with only allow-listed tags, attributes and URL schemes."""
+def clean(html: str, *, scraped: bool = True) -> str:
+    """Return html with only allow-listed tags, attributes and URL schemes.
+
+    Links in scraped text get `rel="noopener noreferrer nofollow"` (we do not vouch for them);
+    an editor's links are ours (often to our own pages) and get no `rel`.
+    """
     return nh3.clean(
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
+        link_rel="noopener noreferrer nofollow" if scraped else None,
         strip_comments=True,
     )
