@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from datetime import timedelta
 
-from helpers import PROJECT_ROOT, build_site, new_content
+from helpers import PROJECT_ROOT, build_site, in_tiny_filesystem, new_content
 from lxml import etree
 from PIL import Image
 from server import Reply, image_bytes, source_toml
@@ -241,3 +242,20 @@ def test_a_huge_feed_is_cut_before_it_is_parsed(fixture_server, tmp_path, caplog
     # The newest MAX_FEED_ITEMS (feeds list the newest first), and a warning for the rest.
     assert (rep["found"], rep["new"], rep["deferred"]) == (MAX_FEED_ITEMS, 2, MAX_FEED_ITEMS - 2)
     assert f"holds {n - MAX_FEED_ITEMS} more items than the {MAX_FEED_ITEMS} read" in caplog.text
+
+
+def test_a_full_disk_stops_the_scrape_and_says_so(fixture_server, tmp_path):
+    s = fixture_server
+    s.route("/full/rss.xml", Reply(body=rss(*(item(f"기사 {n}", f"/full/{n}.html")
+                                                for n in range(6))),
+                                   headers={"Content-Type": RSS}))
+    for n in range(6):
+        s.route(f"/full/{n}.html", Reply(body=page(f"기사 {n}", BODY * 20),
+                                         headers={"Content-Type": HTML}))
+    src = sources_file(tmp_path, source_toml("full", "가득 찬 기관", "rss",
+                                             f"{s.origin}/full/rss.xml"))
+    result = in_tiny_filesystem(tmp_path / "content" / "scraped", [
+        sys.executable, "-m", "newsroom.cli", "scrape", "--sources", str(src),
+        "--content", str(tmp_path / "content"), "--state", str(tmp_path / "state")])
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "out of disk space" in result.stderr and "Traceback" not in result.stderr

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+from helpers import in_tiny_filesystem
+
 from newsroom.release import KEEP_FAILED, Releases
 
 
@@ -45,3 +47,15 @@ def test_failed_builds_are_pruned_before_a_new_one_is_kept(tmp_path):
                            keep_build=False)
     assert not build.exists() and list(failed.iterdir()) == []
     assert (releases.dir / "failed-20261199.log").read_text().endswith("No space left on device")
+
+
+def test_a_full_disk_while_building_is_exit_1_with_one_line(project):
+    releases = project.root / "releases"
+    result = in_tiny_filesystem(releases, project.cmd("update", "-v"), size="64k",
+                                env=project.env(), cwd=project.root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "out of disk space" in result.stderr
+    assert "Traceback" not in result.stderr
+    status = project.status()
+    assert status["exit_code"] == 1
+    assert "out of disk space" in " ".join(status["errors"] + status["problems"])
