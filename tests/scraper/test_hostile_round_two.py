@@ -87,7 +87,7 @@ def test_one_bad_date_or_character_costs_that_item_at_most(fixture_server, tmp_p
     assert any("'dates' gave values that were refused" in w for w in report["health_warnings"])
 
 
-def test_dates_far_from_now_go_to_health_and_never_top_the_site(fixture_server, tmp_path):
+def test_dates_far_from_now_go_to_health_and_are_dated_when_found(fixture_server, tmp_path):
     s = fixture_server
     ahead = now_kst().replace(year=now_kst().year + 1).strftime("%Y-%m-%dT%H:%M:%S+09:00")
     s.route("/f/rss.xml", Reply(body=dc_feed(

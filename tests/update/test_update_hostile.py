@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from helpers import in_tiny_filesystem
+from lxml import etree
 
 from newsroom.release import KEEP_FAILED, Releases
 
@@ -59,3 +60,22 @@ def test_a_full_disk_while_building_is_exit_1_with_one_line(project):
     status = project.status()
     assert status["exit_code"] == 1
     assert "out of disk space" in " ".join(status["errors"] + status["problems"])
+
+
+def test_a_character_feeds_cannot_carry_holds_back_one_file_not_the_site(published):
+    bad = published.write("articles/nonchar.md",
+                          "Title: 비문자\ufffe 제목\nDate: 2025-11-23 10:00\nCategory: 정치\n\n본문\n")
+    published.write("articles/fine.md",
+                    "Title: 멀쩡한 새 기사\nDate: 2025-11-23 11:00\nCategory: 정치\n\n본문입니다.\n")
+    result = published.update()
+    assert result.code == 5, result.output
+    held = published.status()["held_back"]
+    assert [h["file"] for h in held] == ["articles/nonchar.md"]
+    assert "U+FFFE" in held[0]["problems"][0] and ":1:" in held[0]["problems"][0]
+    files = published.live_files()
+    assert any(name.startswith("news/") and "멀쩡한 새 기사".encode() in data
+               for name, data in files.items())
+    for name, data in files.items():
+        if name.startswith("feeds/"):
+            etree.fromstring(data)  # well-formed
+    assert bad.exists()
