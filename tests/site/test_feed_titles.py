@@ -41,3 +41,7 @@ def test_feed_titles_equal_the_page_h1(tmp_path):
         got = {i.findtext("link").rsplit("/", 1)[1].removesuffix(".html"): i.findtext("title")
                for i in root.iter("item")}
         assert got == h1, name
+        # Plain text as the RSS Advisory Board recommends: & < > as hexadecimal references.
+        raw = (out / "feeds" / name).read_text(encoding="utf-8")
+        assert "<title>&#x3C;포토&#x3E; 한빛시장, 현장 방문</title>" in raw
+        assert "<title>&#x26;lt;img src=x onerror=alert(201)&#x26;gt; 제목</title>" in raw
