@@ -198,7 +198,10 @@ def build_article(
     entry = store.index.get(cand.identity)
     date, modified = _dates(cand, record, report, now)
     if date is None and entry and entry.date:
-        date = plausible_date(parse_date(entry.date), now)[0]
+        try:
+            date = plausible_date(parse_date(entry.date), now)[0]
+        except ValueError:  # a stored Date out of range (check reports the file)
+            date = None
     date = date or now
     if modified and modified <= date:
         modified = None
