@@ -25,6 +25,9 @@ ATTRIBUTES = {
     "li": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# The classes tables.table_classes gives cells (column alignment, amounts); no other class.
+_CELL_CLASSES = {"align-left", "align-right", "align-center", "num"}
+CLASSES = {"td": _CELL_CLASSES, "th": _CELL_CLASSES}
 
 
 def clean(html: str, *, scraped: bool = True) -> str:
@@ -38,6 +41,7 @@ def clean(html: str, *, scraped: bool = True) -> str:
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        allowed_classes=CLASSES,
         link_rel="noopener noreferrer nofollow" if scraped else None,
         strip_comments=True,
     )
