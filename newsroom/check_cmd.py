@@ -1,6 +1,8 @@
 """`newsroom check`: validate every content file.
 
 Prints `path:line: message` per problem and exits 1 when there is any, 0 otherwise.
+Warnings (`path:line: warning: …`, a title longer than a list shows) go to stderr and never
+change the exit code.
 The same checks decide what the update job holds back (newsroom/holdback.py). Articles
 scheduled for later (a Date after now) are listed on stderr; they are not problems.
 """
@@ -57,6 +59,8 @@ def run(args) -> int:
     problems = scan.problems
     for p in problems:
         print(p)
+    for w in scan.warnings:
+        print(w, file=sys.stderr)
     for rel, when in scan.scheduled:
         print(f"{rel}: scheduled: goes live at {format_date(when)} (예약 기사)", file=sys.stderr)
     if problems:

@@ -122,23 +122,32 @@ def scan(root: Path, inputs: Iterable[Path]) -> dict[str, os.stat_result]:
     def rel(path: str) -> str:
         return key(root, path)
 
-    def walk(top: str, prefix: str) -> None:
+    def walk(top: str, prefix: str, inside: Path) -> None:
         try:
             it = os.scandir(top)
         except FileNotFoundError:
             return
         with it:
             for entry in it:
-                if entry.is_dir(follow_symlinks=True):
+                if entry.is_symlink():
+                    # Followed only to a file inside the same input folder: a link out of
+                    # content/ (`images/passwd.png -> /etc/passwd`) is never read, hashed or
+                    # published, and a link to a folder cannot loop (the stage skips both).
+                    target = Path(entry.path).resolve()
+                    if not (target.is_relative_to(inside) and target.is_file()):
+                        logger.warning("%s: a symbolic link to %s, outside %s (or a folder): "
+                                       "left out", entry.path, os.readlink(entry.path), inside)
+                        continue
+                if entry.is_dir(follow_symlinks=False):
                     if entry.name not in SKIP_DIRS:
-                        walk(entry.path, f"{prefix}{entry.name}/")
+                        walk(entry.path, f"{prefix}{entry.name}/", inside)
                 elif entry.is_file(follow_symlinks=True) and not _skip(entry.name):
                     found[prefix + entry.name] = entry.stat(follow_symlinks=True)
 
     for path in inputs:
         p = Path(path)
         if p.is_dir():
-            walk(str(p), rel(str(p)) + "/")
+            walk(str(p), rel(str(p)) + "/", p.resolve())
         elif p.is_file():
             found[rel(str(p))] = p.stat()
     return found

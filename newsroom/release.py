@@ -107,19 +107,30 @@ class Releases:
         fsync_dir(self.dir)
         return final
 
-    def fail(self, build_dir: Path, release_id: str, log_text: str) -> Path:
-        """Keep a failed build as failed-<id> for inspection; only the last few are kept."""
+    def fail(self, build_dir: Path, release_id: str, log_text: str, *,
+             keep_build: bool = True) -> Path:
+        """Keep a failed build as failed-<id> for inspection; only the last few are kept.
+
+        Older failed builds are pruned first, so the space they held is free for the log.
+        `keep_build=False` (the disk is full) removes the build folder instead of keeping a
+        copy that would keep the disk full. Writing the log is best effort: a full disk must
+        not turn a failed build into a traceback.
+        """
         failed = self.dir / f"failed-{release_id}"
-        if build_dir.exists():
-            os.replace(build_dir, failed)
-        else:
-            failed.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.dir / f"failed-{release_id}.log", log_text)
         olds = sorted(p.name for p in self.dir.iterdir()
                       if p.name.startswith("failed-") and p.is_dir())
-        for name in olds[:-KEEP_FAILED]:
+        for name in olds[: max(0, len(olds) - (KEEP_FAILED - 1))]:
             _rmtree(self.dir / name)
             (self.dir / f"{name}.log").unlink(missing_ok=True)
+        if keep_build and build_dir.exists():
+            os.replace(build_dir, failed)
+        else:
+            _rmtree(build_dir)
+            failed.mkdir(parents=True, exist_ok=True)
+        try:
+            atomic_write_text(self.dir / f"failed-{release_id}.log", log_text)
+        except OSError as e:
+            logger.error("%s: cannot keep the build log: %s", self.dir, e)
         return failed
 
     def switch(self, release_id: str) -> None:

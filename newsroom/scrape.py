@@ -10,6 +10,7 @@ The site's sections (the categories a source may name) come from the project's s
 
 Exit codes (newsroom.core.exits, the same table as every command):
     0   every source was read (individual articles may still have failed: see the report)
+    1   the disk (or quota) is full: the scrape stopped at the first write that failed
     2   invalid configuration (sources.toml, settings, arguments): nothing fetched or written
     3   at least one source could not be read (its feed or list page failed), after all the
         other sources were processed
@@ -79,7 +80,7 @@ def section_names(settings_file: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsroom.core.files import atomic_write
+    from newsroom.core.files import atomic_write, is_disk_full
     from press_scraper.errors import ConfigError, ScrapeBusy
     from press_scraper.pipeline import scrape
     from press_scraper.sources import load
@@ -105,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc), exits.USAGE)
     except ScrapeBusy as exc:
         return _fail(str(exc), exits.LOCKED)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        return _fail(f"{args.content}: out of disk space, the scrape stopped: {exc}",
+                     exits.FAILED)
     finally:
         lock.release()
     if args.only:

@@ -24,7 +24,7 @@ from pathlib import Path
 from newsroom import builder, holdback, manifest
 from newsroom.common import CommandError, Locked, UsageError, add_project_arguments, job_lock
 from newsroom.core import exits
-from newsroom.core.files import MARKDOWN_EXTENSIONS
+from newsroom.core.files import MARKDOWN_EXTENSIONS, is_disk_full, remove_temp_files
 from newsroom.core.model import iso_kst, now_kst
 from newsroom.core.settings import Resolved, SettingsError, resolve
 from newsroom.progress import Progress, setup_logging
@@ -102,6 +102,9 @@ class Run:
         }
 
 
+# How Python reports ENOSPC in the Pelican child's log ("OSError: [Errno 28] No space …").
+NO_SPACE_MESSAGE = "No space left on device"
+
 SOURCE_FIELDS = ("id", "found", "new", "updated", "skipped", "failed", "error")
 
 
@@ -133,6 +136,13 @@ def scrape_stage(args: argparse.Namespace, run: Run, resolved: Resolved) -> None
                         sections=resolved.section_names)
     except ConfigError as e:  # sources.toml is checked before anything is fetched
         raise UsageError(str(e)) from e
+    except OSError as e:
+        if is_disk_full(e):
+            raise  # the whole run stops and says so (run_locked)
+        logger.exception("the scrape failed as a whole: %s", e)
+        run.errors.append(f"scrape failed: {e.__class__.__name__}: {e}")
+        run.sources_failed.append({"id": "*", "error": f"{e.__class__.__name__}: {e}"})
+        return
     except Exception as e:
         logger.exception("the scrape failed as a whole: %s", e)
         run.errors.append(f"scrape failed: {e.__class__.__name__}: {e}")
@@ -179,8 +189,16 @@ def read_settings(args: argparse.Namespace) -> tuple[dict, Resolved]:
 
 def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     """The job under the lock; returns the exit code, fills `run` for status.json."""
+    for path, what in ((args.releases, "--releases"), (args.state, "--state")):
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{path}: not a folder ({what}); move the file away")
+    if args.output.exists() and not (args.output.is_dir() or args.output.is_symlink()):
+        raise UsageError(f"{args.output}: a file where the live link belongs (--output); "
+                         "move it away")
     releases = Releases(args.releases, args.output)
     for leftover in releases.recover():
+        logger.warning("removed %s left by an interrupted run", leftover)
+    for leftover in remove_temp_files(args.status.parent, args.status.stem):
         logger.warning("removed %s left by an interrupted run", leftover)
     run.live = run.live_before = releases.live()
     if args.output.exists() and not args.output.is_symlink():
@@ -276,7 +294,11 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         run.result = "build failed"
         run.problems = [_unstaged(p, args)
                         for p in builder.build_problems(log_text) or logged_errors[:10]]
-        failed = releases.fail(build_dir, release_id, log_text)
+        disk_full = NO_SPACE_MESSAGE in log_text
+        if disk_full:
+            run.problems.insert(0, f"out of disk space while building into {args.releases}: "
+                                   "free space (old releases: newsroom update --keep)")
+        failed = releases.fail(build_dir, release_id, log_text, keep_build=not disk_full)
         log_path.unlink(missing_ok=True)
         for problem in run.problems:
             logger.error("%s", problem)
@@ -407,7 +429,16 @@ def run_locked(args: argparse.Namespace, progress: Progress) -> tuple[int, Run]:
         logger.error("%s", e)
         run_.errors.append(str(e))
         code = e.exit_code
-    except (ReleaseError, OSError) as e:
+    except OSError as e:
+        if not is_disk_full(e):
+            logger.exception("update failed: %s", e)
+            run_.errors.append(f"{e.__class__.__name__}: {e}")
+            code = exits.INTERNAL
+        else:  # not a bug: say so in one line, and fail like a failed build
+            logger.error("out of disk space: %s", e)
+            run_.errors.append(f"out of disk space: {e}")
+            code = exits.FAILED
+    except ReleaseError as e:
         logger.exception("update failed: %s", e)
         run_.errors.append(f"{e.__class__.__name__}: {e}")
         code = exits.INTERNAL

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -338,6 +339,28 @@ def feed_paths(files: set[str], settings: Mapping) -> tuple[list[str], list[str]
     return required, present
 
 
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ENTRY_LINK_RE = re.compile(r'<link[^>]*?href="([^"]+)"|<link>([^<]+)</link>')
+
+
+def feed_culprit(data: bytes) -> str:
+    """", in the entry for <url> (U+FFFE)" for the first character XML forbids in a feed, so
+    a failed validation names the article responsible; "" when there is none."""
+    text = data.decode("utf-8", "surrogateescape")
+    m = _XML_ILLEGAL_RE.search(text)
+    if not m:
+        return ""
+    char = f"U+{ord(m.group(0)):04X}"
+    start = max(text.rfind("<entry", 0, m.start()), text.rfind("<item", 0, m.start()))
+    if start < 0:
+        return f"; it holds {char} outside any entry"
+    end = min((i for i in (text.find("</entry>", start), text.find("</item>", start)) if i > 0),
+              default=len(text))
+    link = _ENTRY_LINK_RE.search(text, start, end)
+    where = (link.group(1) or link.group(2)) if link else f"at character {start}"
+    return f"; the entry for {where} holds {char}"
+
+
 def check_feeds(release: Path, files: set[str], settings: Mapping,
                 published: int) -> list[Problem]:
     problems = []
@@ -346,9 +369,11 @@ def check_feeds(release: Path, files: set[str], settings: Mapping,
         if path not in files:
             problems.append(Problem(path, "missing feed (named in the settings)"))
     for path in present:
-        parsed = feedparser.parse((release / path).read_bytes())
+        data = (release / path).read_bytes()
+        parsed = feedparser.parse(data)
         if parsed.bozo:
-            problems.append(Problem(path, f"feed does not parse: {parsed.bozo_exception}"))
+            problems.append(Problem(path, f"feed does not parse: {parsed.bozo_exception}"
+                                          f"{feed_culprit(data)}"))
         elif path in required and published and not parsed.entries:
             problems.append(Problem(path, "feed has no entries although articles are published"))
     return problems

@@ -378,3 +378,18 @@ def one_story_per_section(content: Path) -> None:
             Title=f"{name} 공개 기사", Date=f"2026-11-2{i} 10:00:00", Category=name,
             Tags="공개태그", Authors="공개기자", Source="공개시청",
         )
+
+
+def in_tiny_filesystem(folder: Path, command: list[str], size: str = "12k",
+                       env: dict | None = None, cwd: Path = PROJECT_ROOT):
+    """Run `command` with `folder` on a tmpfs of `size` (a private mount namespace, as an
+    unprivileged user namespace's root): a real full disk. Skips where unshare is refused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        import pytest
+
+        pytest.skip(f"unshare -rm is not permitted here: {probe.stderr.decode()[:200]}")
+    script = f'mount -t tmpfs -o size={size} tmpfs "$0" && exec "$@"'
+    return subprocess.run(["unshare", "-rm", "sh", "-c", script, str(folder), *command],
+                          capture_output=True, text=True, timeout=300, cwd=cwd, env=env)

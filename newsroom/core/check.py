@@ -7,8 +7,9 @@ article is reported, the others are still checked.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from newsroom.core.files import content_files
 from newsroom.core.model import (
     EDITOR_KEYS,
     KNOWN_KEYS,
+    MAX_LENGTHS,
     PLACEHOLDER,
     SLUG_RE,
     STATUSES,
@@ -28,6 +30,9 @@ from newsroom.core.model import (
 )
 
 # `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
+# Code points XML 1.0 forbids (C0 controls but tab and line breaks, U+FFFE, U+FFFF): one of
+# them in a title or body makes the site's feeds ill-formed, and the release fails validation.
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STATIC_REF_RE = re.compile(r"\{(?:static|attach)\}/?([^)\s\"'>]+)")
 
 
@@ -55,6 +60,7 @@ class _Doc:
     rel: str = ""
     date: datetime | None = None
     mtime: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _display(path: Path, base: Path | None) -> str:
@@ -95,6 +101,11 @@ def check_file(
         bad(line, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8")
         return problems, None
     text = text.removeprefix("\ufeff")
+    for lineno, line in enumerate(text.split("\n"), 1):
+        m = XML_ILLEGAL_RE.search(line)
+        if m:
+            bad(lineno, f"column {m.start() + 1} holds the invisible character "
+                        f"U+{ord(m.group(0)):04X}, which feeds cannot carry: delete it")
     header = parse_header(text)
 
     first: dict[str, int] = {}
@@ -108,6 +119,14 @@ def check_file(
             first[key.lower()] = f.line
         for cont in f.continued:
             bad(cont, f"{key} continues on an indented line: a value must be on one line")
+
+    warnings: list[Problem] = []
+    for f in header.fields:
+        limit = MAX_LENGTHS.get(canonical_key(f.key))
+        if limit and len(f.value) > limit:
+            warnings.append(Problem(display, f.line, f"warning: {canonical_key(f.key)} is "
+                                                     f"{len(f.value)} characters long; readers "
+                                                     f"see at most about {limit} on a list"))
 
     title = header.get("title")
     if title is None:
@@ -165,7 +184,7 @@ def check_file(
     slug = derive_slug(slug_f.value if slug_f else None, rel)
     _check_body(text.splitlines(), header.body_line, status, bad)
     doc = _Doc(display, kind, slug, slug_f.line if slug_f else 1, status, rel, date,
-               path.stat().st_mtime)
+               path.stat().st_mtime, warnings)
     return problems, doc
 
 
@@ -217,12 +236,40 @@ def _check_static(ref: str, line: int, content_dir: Path, bad, what: str) -> Non
         bad(line, f"{what} {ref!r} does not exist under content/")
 
 
+def outside_links(content_dir: Path) -> list[tuple[Path, str]]:
+    """Symbolic links under content_dir whose target is outside it (or missing): (link, target).
+
+    Git keeps symlinks, so anyone who can commit content could otherwise publish any file the
+    build user can read (`images/passwd.png -> /etc/passwd`). Links are not followed while
+    walking, so a link to a parent folder cannot loop.
+    """
+    root = Path(content_dir).resolve()
+    found: list[tuple[Path, str]] = []
+    stack = [Path(content_dir)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                path = Path(entry.path)
+                target = path.resolve()
+                if not target.is_relative_to(root) or not target.exists():
+                    found.append((path, os.readlink(path)))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+    return sorted(found)
+
+
 @dataclass
 class Scan:
     """What one pass over content/ found: the problems, and the articles scheduled for later."""
 
     problems: list[Problem]
     scheduled: list[tuple[str, datetime]]  # (path relative to content/, Date), earliest first
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, never held back
 
 
 def slug_age(date: datetime | None, mtime: float, path: str, *, live: bool = False) -> tuple:
@@ -256,7 +303,12 @@ def scan_content(
     after it are listed as scheduled; without it none are.
     """
     content_dir = Path(content_dir)
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(_display(link, base), 1, f"a symbolic link to {target!r}, outside content/ "
+                                         "(or missing): it is never published; copy the file "
+                                         "into content/ instead")
+        for link, target in outside_links(content_dir)
+    ]
     docs: list[_Doc] = []
     for path in content_files(content_dir):
         rel = path.relative_to(content_dir).as_posix()
@@ -293,4 +345,5 @@ def scan_content(
          and is_scheduled(d.date, now)),
         key=lambda item: (item[1], item[0]),
     )
-    return Scan(sorted(problems, key=lambda p: (p.path, p.line)), scheduled)
+    warnings = [w for d in docs for w in d.warnings]
+    return Scan(sorted(problems, key=lambda p: (p.path, p.line)), scheduled, warnings)

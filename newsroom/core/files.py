@@ -8,6 +8,7 @@ half a file and no crash leaves a short file under the real name.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -85,6 +86,27 @@ def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+# errno values that mean "the disk (or quota) is full": the run stops and says so.
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_SPACE
+
+
+def remove_temp_files(folder: Path, stem: str) -> list[Path]:
+    """Remove `atomic_write`'s temporary files for `<stem>.*` in `folder` (left by a killed
+    writer). Only for callers that are the sole writer of those names (under a lock)."""
+    removed = []
+    for path in Path(folder).glob(f"{TEMP_PREFIX}{stem}.*{TEMP_SUFFIX}"):
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
 
 KST = timezone(timedelta(hours=9), "KST")
+# The largest UTC offset in use (Kiribati, +14:00); a larger one is a typo or an attack.
+MAX_OFFSET = timedelta(hours=14)
 
 # Keys an editor may write, then keys only the scraper writes. Pelican lower-cases them.
 EDITOR_KEYS = (
@@ -27,6 +29,14 @@ _CANONICAL = {k.lower(): k for k in KNOWN_KEYS}
 # Keys that may hold a comma-separated list; every other key is one value on one line.
 LIST_KEYS = frozenset({"tags", "authors"})
 STATUSES = ("published", "draft", "hidden")
+
+# Longest value a newsroom would print, per key (in characters). The scraper clips longer
+# values (a feed's 100,000-character title reached every page that lists it: the home page grew
+# from 7 KB to 910 KB); `newsroom check` warns an editor who writes longer ones.
+MAX_LENGTHS = {
+    "Title": 150, "Subtitle": 200, "Summary": 300, "Authors": 100, "Department": 60,
+    "Source": 100, "Image_Caption": 300, "Image_Credit": 100, "Tags": 300,
+}
 
 # The body `newsroom new` writes; `newsroom check` refuses it in a published article.
 PLACEHOLDER = "여기에 기사 본문을 작성하세요."
@@ -124,9 +134,18 @@ def parse_date(value: str) -> datetime:
     if m["tz"]:
         sign = 1 if m["tz"][0] == "+" else -1
         hh, mm = m["tz"][1:].split(":")
-        tz = timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
-        return naive.replace(tzinfo=tz)
-    return naive.replace(tzinfo=KST)
+        offset = timedelta(hours=int(hh), minutes=int(mm))
+        if offset > MAX_OFFSET or int(mm) >= 60:
+            raise ValueError(f"date {value!r} has the offset {m['tz']}; real offsets are "
+                             f"within ±14:00 (Korea is +09:00)")
+        dt = naive.replace(tzinfo=timezone(sign * offset))
+    else:
+        dt = naive.replace(tzinfo=KST)
+    try:
+        dt.astimezone(KST)
+    except OverflowError:
+        raise ValueError(f"date {value!r} is out of range in Korea time") from None
+    return dt
 
 
 def format_date(dt: datetime) -> str:
@@ -191,6 +210,17 @@ def derive_slug(explicit: str | None, relpath: str) -> str:
         return stem
     digest = hashlib.sha1(relpath.replace("\\", "/").encode("utf-8")).hexdigest()[:10]
     return f"article-{digest}"
+
+
+def clip(value: str, limit: int | None) -> str:
+    """`value` cut to at most `limit` characters, at a space when one is near, with "…"."""
+    if limit is None or len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,") + "…"
 
 
 def split_list(value: str) -> list[str]:

@@ -23,7 +23,8 @@ Signals used, and why:
   exist (`sections.add_empty_sections`); section boxes, neighbours, related, JSON-LD, once
   each (`context.attach`). The two are independent of each other's order.
 - `feed_generated`: an empty section feed dated with the build's "now" in Seoul time
-  (`sections.date_empty_feed`).
+  (`sections.date_empty_feed`); each item's title as the page's `<h1>` text, not Pelican's
+  `striptags()` of it (`feeds.exact_titles`).
 - `get_generators`: source pages, latest.json, sitemaps and robots.txt
   (`generators.get_generators`).
 - `get_writer`: Pelican's writer with list pages that do not move when news arrives
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import config, content, context, embargo, generators, paging, sections, strict
+from . import config, content, context, embargo, feeds, generators, paging, sections, strict
 
 
 def register() -> None:
@@ -48,6 +49,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(sections.add_empty_sections)
     signals.article_generator_finalized.connect(context.attach)
     signals.feed_generated.connect(sections.date_empty_feed)
+    signals.feed_generated.connect(feeds.exact_titles)
     signals.get_generators.connect(generators.get_generators)
     signals.get_writer.connect(paging.get_writer)
     signals.finalized.connect(paging.save_memo)

@@ -2,7 +2,8 @@
 alone cannot give the templates.
 
 ASCII slugs when none is given, the configured section slug on the category, the
-excerpt-only flag, scraped HTML sanitised a second time, the lead image's size, and table
+excerpt-only flag, every body sanitised with one allow-list (scraped HTML a second time,
+editors' raw HTML once, so feeds carry nothing a page would not), the lead image's size, and table
 classes in place of inline styles.
 """
 
@@ -32,17 +33,16 @@ def prepare_content(content) -> None:
             if content.category.name == name:
                 content.category.slug = slug
                 break
+    if meta.get("source_id") and getattr(content, "authors", None):
+        _credit_byline_to_source(content)
     excerpt = str(meta.get("excerpt_only", "")).strip().lower()
     content.excerpt_only = excerpt in ("true", "yes", "1")
-    if meta.get("source_id"):
-        _sanitize_scraped(content)
+    _sanitize(content)
     if getattr(content, "image", None):
         content.image_width, content.image_height = _image_size(content)
         # Scraped bodies (and some editors') show the lead photo with its caption in place.
         name = str(content.image).rsplit("/", 1)[-1]
         content.image_in_body = bool(name) and f"/{name}\"" in (content._content or "")
-    if content._content:
-        content._content = table_classes(content._content)
 
 
 def _image_size(content) -> tuple[int | None, int | None]:
@@ -61,13 +61,34 @@ def _image_size(content) -> tuple[int | None, int | None]:
         return None, None
 
 
-def _sanitize_scraped(content) -> None:
-    """A wall behind the scraper's own sanitizer: scraped HTML is cleaned again after Markdown.
+def _credit_byline_to_source(content) -> None:
+    """A scraped article's byline is the source's reporter, never ours.
 
-    The scraper already writes sanitized Markdown; this catches anything Markdown itself could
-    turn back into raw HTML (and files hand-edited later), before the CSP has to.
+    As Pelican authors, a source's "김민준" was shown as `[우리고장뉴스=김민준 기자]` and merged
+    into our staff reporter 김민준's author page. The names leave `authors` (no author page,
+    no byline, no JSON-LD Person) and are credited after the source instead, where the
+    template shows `department`: `[뉴스출처 : 한빛일보 김민준 기자]`.
     """
-    content._content = clean(content._content or "")
+    names = "·".join(a.name for a in content.authors)
+    content.authors = []
+    if hasattr(content, "author"):
+        del content.author
+    if not getattr(content, "department", None):
+        content.department = names if names.endswith("기자") else f"{names} 기자"
+
+
+def _sanitize(content) -> None:
+    """Every body through the allow-list (sanitize.py) after Markdown, before any template or
+    feed sees it.
+
+    For scraped files this is a wall behind the scraper's own sanitizer (anything Markdown
+    could turn back into raw HTML, files hand-edited later). For editors' files it is the only
+    one: Markdown passes raw HTML through, and the feeds, unlike the pages, have no CSP.
+    """
+    scraped = bool(content.metadata.get("source_id"))
+    # Table alignment becomes classes first: the allow-list has no `style`, and the CSP would
+    # ignore an inline style anyway.
+    content._content = clean(table_classes(content._content or ""), scraped=scraped)
     if "summary" in content.metadata:
-        content.metadata["summary"] = clean(content.metadata["summary"] or "")
+        content.metadata["summary"] = clean(content.metadata["summary"] or "", scraped=scraped)
         content._summary = content.metadata["summary"]

@@ -1,4 +1,9 @@
-"""The allow-list sanitizer for rendered HTML of scraped articles (nh3/ammonia)."""
+"""The allow-list sanitizer for the rendered HTML of every article and page (nh3/ammonia).
+
+Scraped and editors' bodies alike (issue 10): an editor's raw `<script>`, `<iframe>`, `<form>`,
+event handlers or `<meta http-equiv="refresh">` were blocked on the page by the CSP but went
+into the feeds as they were, where no CSP protects a feed reader. What is not listed here is
+dropped (docs/editors.md lists what an editor may use)."""
 
 from __future__ import annotations
 
@@ -15,17 +20,28 @@ ATTRIBUTES = {
     "img": {"src", "alt", "title", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
+    # Footnotes (Markdown's `extra`): the reference and the note link to each other by id.
+    "sup": {"id"},
+    "li": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# The classes tables.table_classes gives cells (column alignment, amounts); no other class.
+_CELL_CLASSES = {"align-left", "align-right", "align-center", "num"}
+CLASSES = {"td": _CELL_CLASSES, "th": _CELL_CLASSES}
 
 
-def clean(html: str) -> str:
-    """Return html with only allow-listed tags, attributes and URL schemes."""
+def clean(html: str, *, scraped: bool = True) -> str:
+    """Return html with only allow-listed tags, attributes and URL schemes.
+
+    Links in scraped text get `rel="noopener noreferrer nofollow"` (we do not vouch for them);
+    an editor's links are ours (often to our own pages) and get no `rel`.
+    """
     return nh3.clean(
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
+        allowed_classes=CLASSES,
+        link_rel="noopener noreferrer nofollow" if scraped else None,
         strip_comments=True,
     )

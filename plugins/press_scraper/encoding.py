@@ -71,10 +71,12 @@ _MIN_BAD_ALLOWED = 2
 # makes lxml turn the title into U+FFFD and trafilatura return nothing), DEL, bidi embeddings,
 # overrides and isolates (U+202E shows "exe.txt" as "txt.exe"), zero-width space, word joiner
 # and invisible operators, and stray byte-order marks. ZWJ/ZWNJ stay: emoji and some scripts
-# need them.
+# need them. Also every code point XML 1.0 forbids or marks as a non-character: lone surrogates
+# (`&#xD800;` in a feed; they cannot even be encoded as UTF-8) and U+FFFE, U+FFFF, which make
+# our own feeds ill-formed and so stopped every release (issue 10).
 _INVISIBLE_RE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff\ufff9-\ufffb]"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
 )
 
 

@@ -21,7 +21,9 @@ Public API:
 Warnings (N = warn_after, the `health_warn_after` setting):
     - failed N runs in a row (the feed or list page could not be read);
     - read fine but yielded no items N runs in a row after having yielded some before;
-    - never yielded anything in its first N successful runs (a wrong URL or selector).
+    - never yielded anything in its first N successful runs (a wrong URL or selector);
+    - gave values the scraper refused in its last run (a date far in the future or before
+      1995: `notices`, kept until a run without them).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 HEALTH_FILE = "health.json"
 HISTORY = 30
+NOTICES = 5
 
 
 @dataclass
@@ -55,6 +58,7 @@ class SourceHealth:
     ok_runs: int = 0
     ever_found: bool = False
     last_error: str | None = None
+    notices: list[str] = field(default_factory=list)  # the last run's refused values
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
@@ -95,7 +99,8 @@ class Health:
             return self._sources.get(source_id)
 
     def record(self, source_id: str, ok: bool, found: int = 0, new: int = 0,
-               error: str | None = None, *, at: datetime | None = None) -> None:
+               error: str | None = None, *, at: datetime | None = None,
+               notices: list[str] | tuple[str, ...] = ()) -> None:
         """Record one run of one source (in memory; call `save()` after).
 
         Args:
@@ -105,6 +110,7 @@ class Health:
             new: articles written for the first time this run.
             error: why the run failed (when not ok).
             at: when (default now), an aware datetime.
+            notices: values refused this run ("url: reason"), kept until a run without any.
         """
         stamp = iso_kst(at or now_kst())
         with self._lock:
@@ -121,6 +127,7 @@ class Health:
                     h.runs_without_items += 1
                 if new > 0:
                     h.last_new_article = stamp
+                h.notices = list(notices[:NOTICES])
             else:
                 h.last_failure = stamp
                 h.consecutive_failures += 1
@@ -151,6 +158,9 @@ class Health:
                 elif not h.ever_found and h.ok_runs >= n:
                     out.append(f"source {sid!r} has yielded no items in any of its {h.ok_runs} "
                                f"runs: check its url and selectors")
+                if h.notices:
+                    out.append(f"source {sid!r} gave values that were refused in its last run "
+                               f"({len(h.notices)} shown), first: {h.notices[0]}")
         return out
 
     def save(self) -> None:
@@ -176,7 +186,8 @@ def record_run(state_dir: str | Path, report: Any, *, warn_after: int = 3) -> li
     ids = []
     for s in report.sources:
         ids.append(s.id)
-        health.record(s.id, ok=s.error is None, found=s.found, new=s.new, error=s.error)
+        health.record(s.id, ok=s.error is None, found=s.found, new=s.new, error=s.error,
+                      notices=getattr(s, "notices", ()))
     health.save()
     warnings = health.warnings(ids)
     for line in warnings:

@@ -34,7 +34,14 @@ import markdown as python_markdown
 import nh3
 from markdownify import MarkdownConverter
 
-from newsroom.core.model import META_KEY_RE, escape_value, format_date, render_document
+from newsroom.core.model import (
+    MAX_LENGTHS,
+    META_KEY_RE,
+    clip,
+    escape_value,
+    format_date,
+    render_document,
+)
 
 from .encoding import normalise_text
 from .records import Record
@@ -308,19 +315,42 @@ _MD = python_markdown.Markdown(
 _DANGER_RE = re.compile(
     r"<(?:script|iframe|style|object|embed|svg|math|form|input|meta|link|base|textarea|button"
     r"|frame|frameset)\b"
-    r"|<[^>]*\son[a-z]+\s*="
-    r"|<[^>]*(?:href|src|action|formaction)\s*=\s*[\"']?\s*(?:javascript|vbscript|data):"
-    r"|javascript:",
+    r"|<[^>]*\son[a-z]+\s*=",
     re.I,
 )
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "srcset", "poster")
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "livescript")
+
+
+def _url_scheme(value: str) -> str:
+    """The scheme a browser would see in an attribute value (entities already decoded by the
+    parser; tabs, line breaks and controls are ignored by browsers inside a scheme)."""
+    value = re.sub(r"[\x00-\x20]", "", value)
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", value)
+    return m.group(1).lower() if m else ""
 
 
 def check_rendered(md: str) -> str | None:
-    """Render `md` as Pelican would; return the first dangerous snippet found, or None."""
+    """Render `md` as Pelican would; return the first dangerous snippet found, or None.
+
+    Tags and handlers are found in the markup; URLs are judged by their scheme as a browser
+    reads it (`&#106;avascript:` is javascript), never by a substring: an http link whose
+    path holds "javascript:" is harmless and was a false alarm that flattened the article.
+    """
     _MD.reset()
     html = _MD.convert("Title: x\n\n" + md)
     m = _DANGER_RE.search(html)
-    return html[max(0, m.start() - 20): m.end() + 40] if m else None
+    if m:
+        return html[max(0, m.start() - 20): m.end() + 40]
+    if "=" not in html or not html.strip():
+        return None
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for el in root.iter():
+        for name in _URL_ATTRIBUTES:
+            value = el.get(name)
+            if value and _url_scheme(value) in _SCRIPT_SCHEMES:
+                return f"<{el.tag} {name}={value[:60]!r}>"
+    return None
 
 
 _LINK_TARGET_RE = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data)\s*:[^)]*\)", re.I)
@@ -340,9 +370,12 @@ def guard_body(md: str) -> str:
 
 
 def plain_text_markdown(html: str) -> str:
-    """The fallback body: escaped text, one paragraph per block."""
-    text = html_to_text(re.sub(r"</(p|li|tr|h\d|div|table)>", "\n\n", html, flags=re.I))
-    return escape_markdown_text(text)
+    """The fallback body: escaped text, one paragraph per block (html_to_text collapses
+    whitespace, so blocks are split first: the fallback once merged a whole article into one
+    paragraph)."""
+    blocks = re.split(r"(?i)</(?:p|li|tr|h\d|div|table|blockquote)\s*>|<br\s*/?>", html)
+    paragraphs = [text for text in (html_to_text(b) for b in blocks) if text]
+    return "\n\n".join(escape_markdown_text(p) for p in paragraphs)
 
 
 def body_markdown(html: str, url: str = "") -> str:
@@ -359,7 +392,7 @@ def body_markdown(html: str, url: str = "") -> str:
 
 def header_value(key: str, value: str) -> str:
     """One header value: a single line; Summary escaped as Markdown text (Pelican formats it)."""
-    value = escape_value(normalise_text(value))
+    value = clip(escape_value(normalise_text(value)), MAX_LENGTHS.get(key))
     if key == "Summary":
         return escape_markdown_text(value)
     if key in ("Tags", "Authors"):

@@ -25,19 +25,20 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
-from newsroom.core.files import atomic_write
-from newsroom.core.model import format_date, iso_kst, now_kst, parse_date
+from newsroom.core.files import atomic_write, is_disk_full
+from newsroom.core.model import KST, format_date, iso_kst, now_kst, parse_date
 
 from . import health
 from . import markdown as md
 from .article import parse_article
 from .discovery import Candidate, decode, selectors_of
+from .encoding import normalise_text
 from .errors import ScrapeBusy
 from .fetch import Fetcher, FetchError, FormPost
 from .kinds import KINDS
@@ -56,6 +57,15 @@ MAX_IMAGES_PER_ARTICLE = 10
 # U+FFFD found in a source's own text: up to this many (and 1 % of the text) are removed.
 MAX_SOURCE_REPLACEMENTS = 20
 LOCK_TIMEOUT = 120.0
+
+# The date policy (docs/scraper.md, "What bad input gets"). A source's date is kept when it
+# lies between EARLIEST_DATE and a day after the run; otherwise it is treated as missing (the
+# next date found, else the time we first saw the item) and reported to source health. Korea's
+# government sites went online in the mid-1990s, so an earlier date is a broken value ("0001",
+# an epoch zero); a release may be embargoed to the next morning, but a date more than a day
+# ahead would sit on top of every list until then ("9999" as the top story).
+EARLIEST_DATE = datetime(1995, 1, 1, tzinfo=KST)
+MAX_AHEAD = timedelta(days=1)
 
 
 # --- discovery -----------------------------------------------------------------------------
@@ -84,6 +94,65 @@ def discover(source: Source, fetcher: Fetcher) -> list[Candidate]:
 
 
 # --- one article ---------------------------------------------------------------------------
+
+
+def plausible_date(value: datetime | None, now: datetime) -> tuple[datetime | None, str]:
+    """`value` in Korea time when the date policy accepts it, else (None, the reason).
+
+    Never raises: a date at the edge of datetime's range (`9999-12-31T23:59:59-14:00`, or
+    `0001-01-01T00:00+14:00`) cannot be moved to Korea time and is refused like any other.
+    """
+    if value is None:
+        return None, ""
+    try:
+        kst = value.astimezone(KST) if value.tzinfo else value.replace(tzinfo=KST)
+        shown = format_date(kst)
+    except (OverflowError, ValueError):
+        return None, f"date {value.isoformat()} is out of range"
+    if kst > now + MAX_AHEAD:
+        return None, f"date {shown} is more than a day ahead of this run"
+    if kst < EARLIEST_DATE:
+        return None, f"date {shown} is before {EARLIEST_DATE.year}"
+    return kst, ""
+
+
+def _dates(cand: Candidate, record: Record, report: SourceReport,
+           now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The article's date and modification date after the date policy (bad ones reported)."""
+    item = cand.feed_item
+
+    def keep(value: datetime | None) -> datetime | None:
+        kept, why = plausible_date(value, now)
+        if why:
+            report.problem(cand.url, f"{why}; ignored", failed=False, notice=True)
+        return kept
+
+    date = keep(item.date if item else None) or keep(record.date)
+    modified = keep(record.modified) or keep(item.updated if item else None)
+    return date, modified
+
+
+def scrubbed(record: Record) -> Record:
+    """`record` with every text field normalised (encoding.normalise_text).
+
+    The kinds and extractors normalise what they read, but a value can still carry a code
+    point XML forbids (a feed's `&#xFFFE;` resolved by the parser, a page's raw EF BF BE): one
+    such character in our feeds makes them ill-formed and stops every release, so each record
+    is scrubbed here, once, whatever made it.
+    """
+    changes: dict[str, object] = {}
+    for name, value in record.__dict__.items():
+        if isinstance(value, str):
+            clean = normalise_text(value)
+            if clean != value:
+                changes[name] = clean
+    if record.images and any(normalise_text(u) != u for u in record.images):
+        changes["images"] = tuple(normalise_text(u) for u in record.images)
+    if any(normalise_text(a.name) != a.name or normalise_text(a.url) != a.url
+           for a in record.attachments):
+        changes["attachments"] = tuple(type(a)(normalise_text(a.name), normalise_text(a.url))
+                                       for a in record.attachments)
+    return Record(**{**record.__dict__, **changes}) if changes else record
 
 
 def _category(source: Source, title: str, text: str, hint: str, keywords, fallback: str,
@@ -127,11 +196,13 @@ def build_article(
     # A feed's own title wins (only feeds give `feed_item`); else the page's, else the listing's.
     title = (item.title or record.title) if item else (record.title or cand.title)
     entry = store.index.get(cand.identity)
-    date = (item.date if item else None) or record.date
+    date, modified = _dates(cand, record, report, now)
     if date is None and entry and entry.date:
-        date = parse_date(entry.date)
+        try:
+            date = plausible_date(parse_date(entry.date), now)[0]
+        except ValueError:  # a stored Date out of range (check reports the file)
+            date = None
     date = date or now
-    modified = record.modified or (item.updated if item else None)
     if modified and modified <= date:
         modified = None
     summary = record.summary or (item.summary if item else "")
@@ -330,7 +401,25 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
 def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeReport,
             seen: dict[str, str], *, store: Store, fetcher: Fetcher, keywords, fallback,
             sections, now: datetime) -> None:
-    """Render and write one article; count what happened."""
+    """Render and write one article; count what happened. Never raises: one bad item costs
+    that item at most."""
+    try:
+        _finish_one(cand, record, rep, report, seen, store=store, fetcher=fetcher,
+                    keywords=keywords, fallback=fallback, sections=sections, now=now)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise  # not this item's fault: every later write would fail too
+        logger.exception("%s: cannot write %s", cand.source.id, cand.url)
+        rep.problem(cand.url, f"not written: {exc}")
+    except Exception as exc:  # a bad value in one item must not stop its source or the run
+        logger.exception("%s: cannot write %s", cand.source.id, cand.url)
+        rep.problem(cand.url, f"not written: unexpected error: {exc!r}")
+
+
+def _finish_one(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeReport,
+                seen: dict[str, str], *, store: Store, fetcher: Fetcher, keywords, fallback,
+                sections, now: datetime) -> None:
+    record = scrubbed(record)
     bad = record.title.count("\ufffd") + record.body_html.count("\ufffd")
     if bad or "\ufffd" in record.summary:
         # Our decoding never makes U+FFFD (it drops or refuses), so these are in the source's
@@ -358,7 +447,12 @@ def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeRe
         )
         result = store.write_article(cand.source.id, cand.identity, fields, body,
                                      modified=format_date(now))
-    except (StoreError, OSError, ValueError) as exc:
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise
+        rep.problem(cand.url, f"not written: {exc}")
+        return
+    except (StoreError, ValueError) as exc:
         rep.problem(cand.url, f"not written: {exc}")
         return
     if result.status in ("new", "updated"):

@@ -25,10 +25,15 @@ class SourceReport:
     failed: int = 0
     error: str | None = None
     problems: list[dict[str, str]] = field(default_factory=list)
+    # Problems source health keeps (a value the date policy refused): "url: reason" lines.
+    notices: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def problem(self, url: str, reason: str, *, failed: bool = True) -> None:
+    def problem(self, url: str, reason: str, *, failed: bool = True,
+                notice: bool = False) -> None:
         self.problems.append({"url": url, "reason": reason})
+        if notice:
+            self.notices.append(f"{url}: {reason}")
         if failed:
             self.failed += 1
             logger.warning("%s: %s: %s", self.id, url, reason)

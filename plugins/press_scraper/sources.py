@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 # The site's default sections (newsroom.core.settings), for callers that pass none.
 DEFAULT_SECTIONS = tuple(name for name, _slug in DEFAULTS["NEWSROOM_SECTIONS"])
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The id names content/scraped/<id>/<id>-<hash>.md, its temporary files and image folder: a
+# 250-character id passed and then every write failed with ENAMETOOLONG.
+MAX_ID_LENGTH = 40
 KINDS = tuple(KIND_MODULES)  # "rss", "html", "post", "api"
 
 # (type check, description) for each setting; numbers are checked against ranges below.
@@ -281,6 +284,9 @@ def _parse_source(raw: Any, where: str, index: int, sections: Sequence[str]) -> 
         sid = None
         raise fail("id", f"expected lowercase ASCII letters, digits and single hyphens "
                          f"([a-z0-9]+(-[a-z0-9]+)*), got {raw['id']!r}")
+    if len(raw["id"]) > MAX_ID_LENGTH:
+        raise fail("id", f"at most {MAX_ID_LENGTH} characters, got {len(raw['id'])} (it names "
+                         f"a folder and every file of the source)")
     name = raw["name"]
     if not isinstance(name, str) or not name.strip() or "\n" in name or "\r" in name:
         raise fail("name", f"expected a non-empty one-line string, got {name!r}")

@@ -121,6 +121,10 @@ class WriteResult:
 
 _IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 MAX_IMAGE_PIXELS = 40_000_000
+ORIENTATION = 0x0112  # the EXIF tag
+# Image.info keys that draw the picture (kept when re-encoding); everything else is dropped.
+_PICTURE_INFO = frozenset({"transparency", "duration", "loop", "background", "disposal",
+                           "icc_profile", "gamma", "dpi"})
 
 
 def image_extension(data: bytes) -> str:
@@ -141,6 +145,51 @@ def image_extension(data: bytes) -> str:
     if width * height > MAX_IMAGE_PIXELS:
         raise ValueError(f"image of {width}x{height} pixels is too large")
     return _IMAGE_FORMATS[fmt]
+
+
+def reencode(data: bytes) -> tuple[bytes, str]:
+    """The image decoded and written anew by Pillow, and its file extension.
+
+    A source's bytes are never published as they came: a PNG with HTML after its IEND chunk,
+    or a GIF whose header is also valid JavaScript, is an image to Pillow and a page or a
+    script to whoever serves or includes it (issue 10). Writing the pixels again keeps the
+    picture (JPEG with its own quantisation tables, so nothing is lost to a second
+    compression; every frame of an animation) and drops everything else: trailing data,
+    comments, metadata (EXIF with GPS positions included; the orientation is applied first).
+
+    Raises:
+        ValueError: the bytes are not an image `image_extension` accepts, or cannot be decoded.
+    """
+    from PIL import Image, ImageOps
+
+    ext = image_extension(data)
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                fmt = img.format
+                frames = getattr(img, "n_frames", 1)
+                if fmt == "JPEG":
+                    icc = {"icc_profile": img.info["icc_profile"]} if img.info.get(
+                        "icc_profile") else {}
+                    if img.getexif().get(ORIENTATION, 1) in (0, 1):  # upright already
+                        img.save(out, "JPEG", quality="keep", subsampling="keep", **icc)
+                    else:
+                        ImageOps.exif_transpose(img).save(out, "JPEG", quality=92, **icc)
+                else:
+                    img.load()
+                    # Only what draws the picture; comments, text chunks and EXIF go.
+                    img.info = {k: v for k, v in img.info.items() if k in _PICTURE_INFO}
+                    extra: dict = {"lossless": True} if fmt == "WEBP" else {}
+                    if frames > 1:  # animated GIF or WebP: every frame, its timing and loop
+                        extra["save_all"] = True
+                    img.save(out, fmt, **extra)
+        except ValueError:
+            raise
+        except Exception as exc:
+            raise ValueError(f"image cannot be decoded ({exc.__class__.__name__}: {exc})") from None
+    return out.getvalue(), ext
 
 
 def _with_content_hash(doc: str, digest: str) -> str:
@@ -304,7 +353,8 @@ class Store:
         return None
 
     def save_image(self, source_id: str, url: str, data: bytes) -> str:
-        """Verify image bytes with Pillow and save them; return the content-relative path.
+        """Verify image bytes with Pillow and save them re-encoded (`reencode`); return the
+        content-relative path.
 
         Raises:
             ValueError: not a JPEG, PNG, GIF or WebP image Pillow can read.
@@ -312,5 +362,5 @@ class Store:
         ext = image_extension(data)
         path = _inside(self.image_stem(source_id, url).with_suffix("." + ext), self.root)
         if not self.dry_run and not path.exists():
-            atomic_write(path, data)
+            atomic_write(path, reencode(data)[0])
         return path.relative_to(self.root).as_posix()
