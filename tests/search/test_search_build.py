@@ -201,6 +201,7 @@ def test_cached_records_follow_an_edited_article(tmp_path):
     assert second.returncode == 0, second.log[-3000:]
     clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
                        env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
+    assert clean.returncode == 0, clean.log[-3000:]
     got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
     want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
     assert got == want
