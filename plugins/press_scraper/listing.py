@@ -118,7 +118,9 @@ class _Link:
 
 
 def _collect_links(soup, page_url: str, view_url: str | None, calls: ScriptCalls) -> list[_Link]:
-    host = urlsplit(page_url).netloc.lower()
+    hosts = {urlsplit(page_url).netloc.lower()}
+    if view_url:  # the operator named the view URL: its host is the board's too
+        hosts.add(urlsplit(view_url).netloc.lower())
     page = clean_href(page_url, page_url, drop_list_state=True)
     links: list[_Link] = []
     for el in soup.find_all(True):
@@ -133,7 +135,8 @@ def _collect_links(soup, page_url: str, view_url: str | None, calls: ScriptCalls
                 template = view_url or calls.templates.get(fn)
                 built = fill_template(template, call[1]) if template else None
                 url = clean_href(built, page_url, drop_list_state=True) if built else ""
-        if not url or url == page or urlsplit(url).netloc.lower() != host:
+        host = urlsplit(url).netloc.lower() if url else ""
+        if not url or url == page or host not in hosts:
             continue
         links.append(_Link(el, url, (host, _path_shape(url), fn), _query_names(url)))
     return links
@@ -158,21 +161,22 @@ def _clusters(links: list[_Link]) -> list[tuple[object, dict[int, list[_Link]]]]
     lone link) are dropped.
     """
     chains = {id(link): _ancestors(link.el) for link in links}
-    # parent element id -> child element id -> (child tag, URLs below it)
-    below: dict[int, dict[int, tuple[str, set[str]]]] = {}
+    # (parent element id, child tag) -> the children of that tag holding links, and their URLs
+    below: dict[tuple[int, str], tuple[set[int], set[str]]] = {}
     for link in links:
         chain = chains[id(link)]
         for child, parent in zip(chain, chain[1:], strict=False):
-            slot = below.setdefault(id(parent), {})
-            tag, urls = slot.setdefault(id(child), (child.name, set()))
+            kids, urls = below.setdefault((id(parent), child.name), (set(), set()))
+            kids.add(id(child))
             urls.add(link.url)
     out: dict[int, tuple[object, dict[int, list[_Link]]]] = {}
     for link in links:
         chain = chains[id(link)]
         for child, parent in zip(chain, chain[1:], strict=False):
-            siblings = below[id(parent)]
-            if any(cid != id(child) and tag == child.name and urls - {link.url}
-                   for cid, (tag, urls) in siblings.items()):
+            kids, urls = below[(id(parent), child.name)]
+            # Siblings of one tag holding more than one URL: `child` is a row. (Counted per
+            # tag, not per pair of siblings, so a page of 10,000 links stays linear.)
+            if len(kids) > 1 and len(urls) > 1:
                 block = out.setdefault(id(parent), (parent, {}))
                 block[1].setdefault(id(child), []).append(link)
                 link.row = child  # type: ignore[attr-defined]
@@ -216,6 +220,20 @@ def _main_heading(soup) -> str:
     return re.split(r"\s+(?:[-|:<>»·]|::)\s+", title)[0].strip() if title else ""
 
 
+@dataclass
+class _Kept:
+    """A row of a candidate block: the row element, its links to one URL, their title."""
+
+    row: object
+    links: list[_Link]
+    names: Counter  # the query names of the row's links
+    title: str
+
+    @property
+    def url(self) -> str:
+        return self.links[0].url
+
+
 def _score(parent, rows: dict[int, list[_Link]], main: str) -> tuple[float, list, int]:
     """How much a block looks like the board; also its rows (pinned left out)."""
     kept, pinned = [], 0
@@ -230,23 +248,23 @@ def _score(parent, rows: dict[int, list[_Link]], main: str) -> tuple[float, list
         if url in seen:
             continue
         seen.add(url)
-        kept.append((row, [link for link in row_links if link.url == url], names))
+        same = [link for link in row_links if link.url == url]
+        kept.append(_Kept(row, same, names, _title_of(row, same)))
     n = len(kept)
     if n < 2:
         return 0.0, kept, pinned
     score = float(n)
-    titles = [_title_of(row, links) for row, links, _ in kept]
+    titles = [k.title for k in kept]
     median = statistics.median(len(t) for t in titles)
     score *= 1.6 if median >= 10 else 1.2 if median >= 6 else 0.5 if median >= 4 else 0.1
-    image_only = sum(1 for _, links, _ in kept
-                     if not any(_text(link.el) for link in links))
+    image_only = sum(1 for k in kept if not any(_text(link.el) for link in k.links))
     if image_only * 2 > n:
         score *= 0.3
     context = [parent, *(_ancestors(parent)[1:])]
     if any(el.name in ("nav", "header", "footer", "aside") or _NOT_BOARD_RE.search(_classes(el))
            for el in context):
         score *= 0.2
-    urls = [links[0].url for _, links, _ in kept]
+    urls = [k.url for k in kept]
     if sum(1 for u in urls if _NOT_BOARD_URL_RE.search(u)) * 2 > n:
         score *= 0.3
     if sum(1 for u in urls if ARTICLE_LINK_RE.search(u)) * 2 > n:
@@ -308,7 +326,7 @@ def _selector_step(el) -> str:
 
 def _infer_selectors(soup, parent, kept) -> tuple[str, str]:
     """A `list_item` selector picking exactly the rows (and a `link` inside them), or ""."""
-    rows = [row for row, _, _ in kept]
+    rows = [k.row for k in kept]
     shapes = {_selector_step(r) for r in rows if not r.get("id")}
     if len({r.name for r in rows}) != 1:
         return "", ""
@@ -335,8 +353,7 @@ def _infer_selectors(soup, parent, kept) -> tuple[str, str]:
 
 def _infer_link(kept) -> str:
     steps = []
-    first_row, first_links, _ = kept[0]
-    el = first_links[0].el
+    first_row, el = kept[0].row, kept[0].links[0].el
     if el.name != "a":
         return ""
     parent = el.parent
@@ -344,7 +361,8 @@ def _infer_link(kept) -> str:
         steps.append(_selector_step(parent))
     steps.append("a")
     selector = " ".join(steps)
-    for row, links, _ in kept:
+    for k in kept[:30]:
+        row, links = k.row, k.links
         try:
             found = row.select_one(selector)
         except Exception:
@@ -388,24 +406,23 @@ def find_board(soup, page_url: str, *, view_url: str | None = None,
         o_parent = other[1]
         if (other[4] is group and o_parent.parent is parent.parent
                 and _selector_step(o_parent) == _selector_step(parent)):
-            known = {k[1][0].url for k in kept}
-            kept = kept + [k for k in other[2] if k[1][0].url not in known]
+            known = {k.url for k in kept}
+            kept = kept + [k for k in other[2] if k.url not in known]
             pinned += other[3]
             merged.add(id(o_parent))
     if len(merged) > 1:
         order = {id(el): i for i, el in enumerate(soup.find_all(True))}
-        kept.sort(key=lambda k: order.get(id(k[0]), 0))
+        kept.sort(key=lambda k: order.get(id(k.row), 0))
     # The rows' own URL shape: the query names most rows share (a stray link is left out).
-    common = Counter(names.most_common(1)[0][0] for _, _, names in kept).most_common(1)[0][0]
-    kept = [k for k in kept if k[2].most_common(1)[0][0] == common]
-    urls = [links[0].url for _, links, _ in kept]
+    common = Counter(k.names.most_common(1)[0][0] for k in kept).most_common(1)[0][0]
+    kept = [k for k in kept if k.names.most_common(1)[0][0] == common]
+    urls = [k.url for k in kept]
     scripted = bool(group[0].group[2])
     list_item, link = _infer_selectors(soup, parent, kept)
     runner_up = next((s[0] for s in scored[1:] if id(s[1]) not in merged), 0.0)
     rows = []
-    for row, row_links, _ in kept:
-        title = _title_of(row, row_links)
-        rows.append(Row(row_links[0].url, title, _date_of(row, title)))
+    for k in kept:
+        rows.append(Row(k.url, k.title, _date_of(k.row, k.title)))
     return Board(rows=rows, list_item=list_item, link="" if scripted else link,
                  id_params=_varying(urls), score=round(score, 2), runner_up=round(runner_up, 2),
                  pinned=pinned, scripted=scripted)
