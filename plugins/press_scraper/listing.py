@@ -317,11 +317,16 @@ def _varying(urls: list[str]) -> tuple[str, ...]:
     return tuple(k for k, v in values.items() if len(v) > 1)
 
 
+# Classes that say a row's state, not what it is: never part of an inferred selector.
+_STATE_CLASSES = {"on", "active", "current", "selected", "first", "last", "odd", "even", "new"}
+
+
 def _selector_step(el) -> str:
     if el.get("id") and re.match(r"^[A-Za-z][\w-]*$", el["id"]):
         return f"{el.name}#{el['id']}"
-    classes = [c for c in (el.get("class") or []) if re.match(r"^[A-Za-z][\w-]*$", c)]
-    return el.name + (f".{classes[0]}" if classes else "")
+    classes = [c for c in (el.get("class") or [])
+               if re.match(r"^[A-Za-z][\w-]*$", c) and c.lower() not in _STATE_CLASSES]
+    return el.name + "".join(f".{c}" for c in classes[:3])
 
 
 def _infer_selectors(soup, parent, kept) -> tuple[str, str]:

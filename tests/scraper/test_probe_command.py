@@ -26,6 +26,10 @@ def site(fixture_server, tmp_path, monkeypatch):
     s.route("/haon/board/view.do", lambda req: Reply(
         body=view_page("ondal", req.query.rsplit("=", 1)[-1]).replace(
             "온달군청".encode(), "하온시청".encode()), headers={"Content-Type": HTML}))
+    s.route("/yeoul/news.do", file_reply(BOARDS / "yeoul-news.html", HTML))
+    s.route("/yeoul/board/view.do", lambda req: Reply(
+        body=view_page("ondal", req.query.rsplit("=", 1)[-1]).replace(
+            "온달군청".encode(), "여울군청".encode()), headers={"Content-Type": HTML}))
     (tmp_path / "sources.toml").write_text("[scraper]\ndelay = 0\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return s
@@ -128,6 +132,30 @@ def test_probe_selectors_override_is_used_and_kept_in_the_block(site, capsys):
     assert code == 0
     assert [r["link"].rsplit("=", 1)[1] for r in data["rows"]] == ["5120", "5118", "5117", "5115"]
     assert data["source"]["selectors"] == {"list_item": "div.notice_box li", "link": "a"}
+
+
+def test_probe_pins_the_board_with_selectors_when_two_blocks_look_alike(site, capsys,
+                                                                         tmp_path):
+    # A 소식 page with a 보도자료 box and a 고시공고 box of the same shape: the heading that
+    # matches the page title decides, and the probe pins its choice with a selector.
+    url = site.url("/yeoul/news.do")
+    code, data = probe_json(capsys, url)
+    assert code == 0
+    assert [r["link"][-4:] for r in data["rows"]] == ["8811", "8810", "8809", "8807", "8806"]
+    assert data["source"]["selectors"] == {"list_item": "section.news_box.press > ul > li"}
+    assert any("almost as much like the board" in n for n in data["notes"])
+    # The block works as it is: `newsroom scrape` with it reads the same five articles.
+    (tmp_path / "sources.toml").write_text("[scraper]\ndelay = 0\n\n" + data["toml"],
+                                           encoding="utf-8")
+    assert newsroom(["scrape", "--content", str(tmp_path / "content"),
+                     "--state", str(tmp_path / "state")]) == 0
+    capsys.readouterr()
+    written = sorted((tmp_path / "content/scraped/yeoul").glob("*.md"))
+    assert len(written) == 5
+    # The other box, by a selector override.
+    code, data = probe_json(capsys, url, "--selectors", "list_item=section.news_box.notice li")
+    assert code == 0 and [r["link"][-4:] for r in data["rows"]] == ["4410", "4409", "4407",
+                                                                     "4406"]
 
 
 @pytest.mark.parametrize(
