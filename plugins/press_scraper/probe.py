@@ -211,11 +211,13 @@ def probe(url: str, *, settings: ScraperSettings, selectors: Mapping[str, str] |
 
 
 def _looks_like_feed(page) -> bool:
+    """A feed by its type, or by its first element (servers send feeds as text/html too)."""
+    head = page.content[:2048]
+    sniffed = _FEED_SNIFF_RE.search(head)
+    if sniffed and not re.search(rb"<html\b", head[:sniffed.start()], re.I):
+        return True
     ctype = page.content_type
-    if "html" in ctype:
-        return False
-    return ("xml" in ctype or "rss" in ctype or "atom" in ctype
-            or bool(_FEED_SNIFF_RE.search(page.content[:2048])))
+    return "html" not in ctype and ("xml" in ctype or "rss" in ctype or "atom" in ctype)
 
 
 def _advertised_feed(soup, page_url: str) -> str | None:

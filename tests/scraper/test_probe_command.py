@@ -90,6 +90,12 @@ def test_probe_a_feed(site, capsys, tmp_path):
     assert_wrote_nothing(tmp_path)
 
 
+def test_probe_a_feed_served_as_html_is_still_a_feed(site, capsys):
+    site.route("/haon/rss.do", file_reply(BOARDS / "haon-rss.xml", "text/html;charset=UTF-8"))
+    code, data = probe_json(capsys, site.url("/haon/rss.do"))
+    assert code == 0 and data["kind"] == "rss" and len(data["rows"]) == 3
+
+
 def test_probe_a_page_that_advertises_a_feed_suggests_the_feed(site, capsys, tmp_path):
     page = site.url("/haon/news.html")
     code, data = probe_json(capsys, page)

@@ -105,6 +105,10 @@ def discover(source, fetcher, add) -> None:
         reading = read_list_page(decode(result, "list"), result.final_url, selectors,
                                  view_url=view_url_of(source))
         page = reading.page
+        if reading.board is not None:
+            b = reading.board
+            logger.debug("%s: board of %d rows on %s (score %s, next best %s, rows %r)",
+                         source.id, len(b.rows), url, b.score, b.runner_up, b.list_item)
         if page_no == 0 and not page.links:
             raise ValueError(f"{url}: no article links on the list page ({reading.why_none()})")
         for link in page.links:
