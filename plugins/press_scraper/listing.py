@@ -68,6 +68,7 @@ class Board:
     runner_up: float = 0.0
     pinned: int = 0  # 공지 rows left out
     scripted: bool = False  # rows open their article with a script (view URL built)
+    lone: bool = False  # no repeated block: up to three rows taken by their URL shape alone
 
 
 # URL shapes of article views (hints only: they raise a block's score).
@@ -251,7 +252,7 @@ def _score(parent, rows: dict[int, list[_Link]], main: str) -> tuple[float, list
         same = [link for link in row_links if link.url == url]
         kept.append(_Kept(row, same, names, _title_of(row, same)))
     n = len(kept)
-    if n < 2:
+    if n == 0:  # a block of 공지 rows only
         return 0.0, kept, pinned
     score = float(n)
     titles = [k.title for k in kept]
@@ -379,6 +380,35 @@ def _infer_link(kept) -> str:
     return selector if selector != "a" else ""
 
 
+MIN_SCORE = 4.0
+
+
+def _lone_rows(links: list[_Link], page_url: str) -> Board | None:
+    """The last page of a board often has one row and nothing to repeat: take the links in a
+    table row or list item shaped like an article view, when they are few and of one shape."""
+    found: list[_Link] = []
+    for link in links:
+        el = link.el
+        if link.group[2] or not ARTICLE_LINK_RE.search(link.url) or len(_text(el)) < 6:
+            continue
+        row = el.find_parent(["tr", "li"])
+        chain = _ancestors(el)
+        if row is None or is_pinned(row) or any(
+                a.name in ("nav", "header", "footer", "aside")
+                or _NOT_BOARD_RE.search(_classes(a)) for a in chain):
+            continue
+        if link.url not in {f.url for f in found}:
+            found.append(link)
+    if not found or len(found) > 3 or len({f.group for f in found}) != 1:
+        return None
+    rows = []
+    for link in found:
+        row = link.el.find_parent(["tr", "li"])
+        title = _title_of(row, [link])
+        rows.append(Row(link.url, title, _date_of(row, title)))
+    return Board(rows=rows, id_params=_varying([r.url for r in rows]), lone=True)
+
+
 def find_board(soup, page_url: str, *, view_url: str | None = None,
                calls: ScriptCalls | None = None) -> Board | None:
     """The board of a list page: its rows in page order, or None when no block looks like one.
@@ -402,8 +432,8 @@ def find_board(soup, page_url: str, *, view_url: str | None = None,
             if kept:
                 scored.append((score, parent, kept, pinned, group))
     scored.sort(key=lambda s: -s[0])
-    if not scored or scored[0][0] < 4.0:
-        return None
+    if not scored or scored[0][0] < MIN_SCORE:
+        return _lone_rows(links, page_url)
     score, parent, kept, pinned, group = scored[0]
     merged = {id(parent)}
     # Cards laid out in several rows of one grid: sibling blocks of the same group and shape.

@@ -291,6 +291,9 @@ def _probe_board(result: Probe, html: str, page_url: str, fetcher, selectors, vi
         _source_table(result, page_url if page_url == result.url else result.url, "html",
                       name, chosen, view_url)
         return
+    if board is not None and board.lone:
+        result.notes.append(f"no repeated block of rows: the {len(links)} row(s) above were taken "
+                            f"by their URL shape alone; check them, or set selectors.list_item")
     if board is not None:
         if board.runner_up >= 0.5 * board.score and board.list_item:
             chosen.setdefault("list_item", board.list_item)

@@ -188,3 +188,21 @@ def test_next_page_is_found_from_numbered_or_image_paging():
 def test_bad_view_url_is_refused_naming_the_key(config_error, extra, words):
     path, err = config_error(source_toml("a", "가", "html", "http://127.0.0.1:9/list.do", extra))
     assert str(path) in err and "html." in err and words in err
+
+
+@pytest.mark.parametrize(
+    ("fixture", "url"),
+    [
+        # a 공지 row and one release (a board's first page with little in it)
+        ("seoan/list-1.html", "http://127.0.0.1:9/seoan/board/view.do?bbsId=BBS_000000000000151"
+                              "&nttId=105322"),
+        # the last page: one row, nothing to repeat
+        ("damgol/list-2.html", "http://127.0.0.1:9/damgol/board/view.do?bbsId=BBS_0001&nttId=9050"),
+        ("hanbit/list2.html", "http://127.0.0.1:9/hanbit/board/view.do?bbsNo=7&nttNo=101"),
+    ],
+)
+def test_a_board_of_one_row_is_still_read(fixture, url):
+    site = fixture.split("/")[0]
+    page = read_list_page((FIXTURES / fixture).read_text(encoding="utf-8"),
+                          f"http://127.0.0.1:9/{site}/board/list.do?pageIndex=2").page
+    assert [link.url for link in page.links] == [url]

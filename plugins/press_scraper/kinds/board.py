@@ -90,6 +90,7 @@ def discover(source, fetcher, add) -> None:
     visited: set[str] = set()
     selectors = selectors_of(source)
     found = 0
+    pinned: dict[str, str] = {}
     for page_no in range(source.max_pages):
         if not url or url in visited:
             break
@@ -102,8 +103,16 @@ def discover(source, fetcher, add) -> None:
             logger.warning("%s: list page %s failed; keeping the %d items found", source.id,
                            url, found)
             break
-        reading = read_list_page(decode(result, "list"), result.final_url, selectors,
-                                 view_url=view_url_of(source))
+        html = decode(result, "list")
+        reading = read_list_page(html, result.final_url, selectors, view_url=view_url_of(source))
+        if page_no == 0 and reading.board is not None and reading.board.list_item:
+            pinned = {"list_item": reading.board.list_item, "link": reading.board.link}
+        elif page_no > 0 and pinned and not selectors:
+            # Later pages are the same skin: page 1's board, by its selector, wins when it
+            # finds more (a last page of one row has nothing to repeat).
+            again = read_list_page(html, result.final_url, {k: v for k, v in pinned.items() if v})
+            if len(again.page.links) > len(reading.page.links):
+                reading = again
         page = reading.page
         if reading.board is not None:
             b = reading.board
