@@ -39,8 +39,8 @@ _CALL_RE = re.compile(
 _ARG_RE = re.compile(r"'([^']*)'|\"([^\"]*)\"|(-?\d+)")
 _SAFE_ARG_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 # Functions a row may call that never open its article.
-_NOT_VIEW_RE = re.compile(r"(?i)(?:^|\.)(?:alert|confirm|open|print|close|focus|blur|"
-                          r"down|download|filedown|preview|popup|share|sns|scrap|history)")
+_NOT_VIEW_RE = re.compile(r"(?i)(?:^|\.)(?:alert|confirm|open|print|close|focus|blur|back)$|"
+                          r"down|file|preview|popup|share|sns|scrap|print")
 _PLACEHOLDER_RE = re.compile(r"\{(id|[1-9])\}")
 
 
@@ -158,7 +158,8 @@ def _templates_from_script(script: str, soup, calls: ScriptCalls) -> None:
             if key and key.lower() not in LIST_STATE_PARAMS:
                 pairs.append((key, fields.get(key, i.get("value") or "")))
         query = urlencode(pairs, safe="{}/:")
-        calls.templates[name] = target.split("?")[0] + ("?" + query if query else "")
+        if "{" in query:  # a form that only carries the list state (a paging script) is no view
+            calls.templates[name] = target.split("?")[0] + "?" + query
 
 
 def script_calls(soup) -> ScriptCalls:

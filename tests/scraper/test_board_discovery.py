@@ -206,3 +206,46 @@ def test_a_board_of_one_row_is_still_read(fixture, url):
     page = read_list_page((FIXTURES / fixture).read_text(encoding="utf-8"),
                           f"http://127.0.0.1:9/{site}/board/list.do?pageIndex=2").page
     assert [link.url for link in page.links] == [url]
+
+
+GET_FORM_BOARD = """<html><head><title>보도자료 | 새내시청</title>
+<script>
+function goView(seq, bbs) {
+    var frm = document.viewFrm;
+    frm.seq.value = seq;
+    frm.bbsCd.value = bbs;
+    frm.action = "/sanae/board/view.do";
+    frm.submit();
+}
+function fn_download(fileSn) { location.href = "/sanae/file/down.do?sn=" + fileSn; }
+</script></head><body>
+<form name="viewFrm" method="get"><input type="hidden" name="seq"><input type="hidden" name="bbsCd">
+<input type="hidden" name="menuNo" value="2010"><input type="hidden" name="pageIndex" value="3"></form>
+<h3>보도자료</h3><table class="list"><tbody>
+<tr><td>3</td><td><a href="#" onclick="goView('903', 'PRESS'); return false;">새내시, 시내버스 노선 개편안 발표</a></td>
+<td><a href="javascript:fn_download('77')">첨부</a></td></tr>
+<tr><td>2</td><td><a href="#" onclick="goView('902', 'PRESS'); return false;">새내시, 어르신 무료 급식소 확대 운영</a></td>
+<td><a href="javascript:fn_download('76')">첨부</a></td></tr>
+<tr><td>1</td><td><a href="#" onclick="goView('901', 'PRESS'); return false;">새내시, 겨울철 도로 결빙 취약 구간 점검</a></td>
+<td></td></tr>
+</tbody></table><div class="paging"><strong>1</strong></div></body></html>"""
+
+
+def test_script_rows_through_a_get_form_the_function_fills():
+    # The page's goView fills a GET form (its other fields kept, the list state dropped);
+    # the download script in the same rows is not taken for the article.
+    page = read_list_page(GET_FORM_BOARD, "http://127.0.0.1:9/sanae/board/list.do?menuNo=2010")
+    assert [link.url for link in page.page.links] == [
+        f"http://127.0.0.1:9/sanae/board/view.do?seq={n}&bbsCd=PRESS&menuNo=2010"
+        for n in (903, 902, 901)
+    ]
+    assert page.board.scripted and page.page.links[0].title == "새내시, 시내버스 노선 개편안 발표"
+
+
+def test_script_arguments_that_are_not_plain_ids_are_not_put_in_a_url():
+    html = GET_FORM_BOARD.replace("'902'", "'902&admin=1'")
+    links = read_list_page(html, "http://127.0.0.1:9/sanae/board/list.do").page.links
+    assert [link.url.split("seq=")[1].split("&")[0] for link in links] == ["903", "901"]
+    html = GET_FORM_BOARD.replace("'902'", "'../../902'")
+    links = read_list_page(html, "http://127.0.0.1:9/sanae/board/list.do").page.links
+    assert all("admin" not in link.url and ".." not in link.url for link in links)
