@@ -261,7 +261,8 @@ def _score(parent, rows: dict[int, list[_Link]], main: str) -> tuple[float, list
     image_only = sum(1 for k in kept if not any(_text(link.el) for link in k.links))
     if image_only * 2 > n:
         score *= 0.3
-    context = [parent, *(_ancestors(parent)[1:])]
+    # The block and its nearest ancestors (not <body>: a class there says nothing of one box).
+    context = [el for el in _ancestors(parent)[:7] if el.name != "body"]
     if any(el.name in ("nav", "header", "footer", "aside") or _NOT_BOARD_RE.search(_classes(el))
            for el in context):
         score *= 0.2
@@ -392,7 +393,7 @@ def _lone_rows(links: list[_Link], page_url: str) -> Board | None:
         if link.group[2] or not ARTICLE_LINK_RE.search(link.url) or len(_text(el)) < 6:
             continue
         row = el.find_parent(["tr", "li"])
-        chain = _ancestors(el)
+        chain = [a for a in _ancestors(el)[:9] if a.name != "body"]
         if row is None or is_pinned(row) or any(
                 a.name in ("nav", "header", "footer", "aside")
                 or _NOT_BOARD_RE.search(_classes(a)) for a in chain):
