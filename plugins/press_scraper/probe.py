@@ -184,7 +184,11 @@ def probe(url: str, *, settings: ScraperSettings, selectors: Mapping[str, str] |
             result.detected = "a feed (RSS or Atom)"
             _probe_feed(result, page, url, fetcher, selectors, name="")
             return result
-        html = decode(page, "list")
+        try:
+            html = decode(page, "list")
+        except ValueError as exc:  # bytes that fit no encoding
+            result.error = f"{url}: {exc}"
+            return result
         from bs4 import BeautifulSoup
 
         soup = BeautifulSoup(html, "lxml")
@@ -321,10 +325,15 @@ def _read_article(result: Probe, url: str, fetcher, selectors, name: str) -> Non
     except FetchError as exc:
         result.notes.append(f"the first article could not be read: {exc}")
         return
-    record = parse_article(decode(page, "page"), page.final_url,
-                           selectors={k: v for k, v in (selectors or {}).items()
-                                      if k not in ("list_item", "link", "next_page")},
-                           site_names=[name] if name else [])
+    try:
+        record = parse_article(decode(page, "page"), page.final_url,
+                               selectors={k: v for k, v in (selectors or {}).items()
+                                          if k not in ("list_item", "link", "next_page")},
+                               site_names=[name] if name else [])
+    except Exception as exc:  # one odd page: say so, as the scraper would, and go on
+        logger.debug("extraction of %s failed", url, exc_info=True)
+        result.notes.append(f"the first article could not be extracted: {exc!r}")
+        return
     _show_article(result, record, page.final_url)
 
 
