@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("newsroom.build", "build the site with Pelican (publishconf.py by default)"),
     "serve": ("newsroom.serve", "serve a built site on http://127.0.0.1:8000"),
     "scrape": ("newsroom.scrape", "pull new articles from the sources in sources.toml"),
+    "probe": ("newsroom.probe", "show what a source with this feed or list-page URL would yield"),
     "update": ("newsroom.update", "scrape, rebuild when something changed, validate, go live"),
     "rollback": ("newsroom.release", "switch the live site back to the previous release"),
     "publish": ("newsroom.deploy", "copy the live release to a deploy target"),
