@@ -32,6 +32,9 @@ PLUGINS = ["newsroom_site", "press_scraper", "newsroom_search"]
 NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
 NEWSROOM_STRICT = False  # the preview shows problems; publishconf.py refuses them
 
+# Articles taken down on request (`newsroom takedown`, docs/editors.md): kept off every build.
+NEWSROOM_TAKEDOWNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "takedowns.toml")
+
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
