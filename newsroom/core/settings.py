@@ -41,6 +41,8 @@ DEFAULTS = {
     # takedowns.toml (newsroom takedown): articles kept off the site; pelicanconf.py puts it
     # beside the settings file.
     "NEWSROOM_TAKEDOWNS": None,
+    # redirects.toml: old URLs of articles whose slug changed (the update job writes it).
+    "NEWSROOM_REDIRECTS": None,
 }
 
 
