@@ -17,7 +17,8 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: help install html clean regenerate serve devserver publish demo check test lint \
-        bench bench-scrape bench-build bench-update bench-search audit update rollback deploy
+        bench bench-scrape bench-build bench-update bench-search audit update rollback deploy \
+        demo-update
 
 help:
 	@echo "make demo        set up, scrape the built-in sample sources, build and serve on http://$(HOST):$(PORT)"
@@ -28,6 +29,7 @@ help:
 	@echo "make check       validate every file under content/"
 	@echo "make publish     strict build into a new release, switch output/ to it (and deploy to DEPLOY_TARGET if set)"
 	@echo "make update      run the scheduled job once: scrape, rebuild if changed, go live"
+	@echo "make demo-update the job once against the running demo source site (after make demo)"
 	@echo "make rollback    switch the live site back to the previous release"
 	@echo "make deploy      copy the live release to DEPLOY_TARGET (a folder, or host:/path over rsync)"
 	@echo "make serve       serve the preview/ folder; make regenerate: rebuild preview on change"
@@ -68,15 +70,19 @@ publish: install
 # The built-in sample source site (demo/server.py) on 127.0.0.1:$(DEMO_SOURCE_PORT), the update
 # job against it (sources.toml), then the live release served on http://$(HOST):$(PORT).
 # The source site keeps running while the site is served, so in another terminal
-#   .venv/bin/python demo/server.py --add-item "새 보도자료 제목" && make update
-# publishes a new item. Everything stays on 127.0.0.1: it works offline.
+#   .venv/bin/python demo/server.py --add-item "새 보도자료 제목" && make demo-update
+# publishes a new item (give demo-update the same DEMO_SOURCE_PORT, HOST and PORT as demo).
+# The job reads a copy of sources.toml with those ports (demo/sources_for.py) and builds with
+# SITEURL=http://$(HOST):$(PORT), so feeds and canonical links name the address it serves.
+# Everything stays on 127.0.0.1: it works offline.
 DEMO_SOURCE_PORT ?= 8765
 demo: install
 	@mkdir -p .state
 	@$(BIN)/python demo/server.py --port $(DEMO_SOURCE_PORT) & src=$$!; \
 	trap 'kill $$src 2>/dev/null' EXIT INT TERM; \
 	for i in $$(seq 50); do $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(DEMO_SOURCE_PORT)), 0.2)" 2>/dev/null && break; sleep 0.1; done; \
-	$(NEWSROOM) update --sources sources.toml -v; rc=$$?; \
+	$(BIN)/python demo/sources_for.py --source-port $(DEMO_SOURCE_PORT) --site http://$(HOST):$(PORT) .state/demo-sources.toml && \
+	SITEURL=http://$(HOST):$(PORT) $(NEWSROOM) update --sources .state/demo-sources.toml -v; rc=$$?; \
 	if [ ! -e "$(LIVEDIR)" ]; then echo "demo: no live release was published (exit $$rc)"; exit 1; fi; \
 	echo "demo: update exited $$rc; serving the live release $$(readlink $(LIVEDIR))"; \
 	$(NEWSROOM) serve $(LIVEDIR) --host $(HOST) --port $(PORT)
@@ -101,6 +107,10 @@ node_modules/axe-core/axe.min.js:
 # Exit codes and scheduling: docs/operations.md. `make update UPDATE_ARGS="--force -v"`.
 UPDATE_ARGS ?=
 DEPLOY_TARGET ?=
+
+demo-update: install
+	$(BIN)/python demo/sources_for.py --source-port $(DEMO_SOURCE_PORT) --site http://$(HOST):$(PORT) .state/demo-sources.toml
+	SITEURL=http://$(HOST):$(PORT) $(NEWSROOM) update --sources .state/demo-sources.toml $(UPDATE_ARGS)
 
 update: install
 	$(NEWSROOM) update $(UPDATE_ARGS)

@@ -32,6 +32,12 @@ PLUGINS = ["newsroom_site", "press_scraper", "newsroom_search"]
 NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
 NEWSROOM_STRICT = False  # the preview shows problems; publishconf.py refuses them
 
+# Articles taken down on request (`newsroom takedown`, docs/editors.md): kept off every build.
+NEWSROOM_TAKEDOWNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "takedowns.toml")
+# Old URLs of published articles whose slug changed (the update job records them): each gets
+# a page that sends readers on to the article (docs/editors.md).
+NEWSROOM_REDIRECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "redirects.toml")
+
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

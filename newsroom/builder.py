@@ -47,6 +47,9 @@ def build_inputs(content: Path, settings_file: Path,
     sibling = settings_file.resolve().parent / "pelicanconf.py"
     if sibling.exists():
         inputs.append(sibling)
+    takedowns = settings.get("NEWSROOM_TAKEDOWNS")
+    if takedowns and Path(takedowns).exists():
+        inputs.append(Path(takedowns))
     meta = {"pelican": pelican.__version__, "env:SITEURL": os.environ.get("SITEURL", "")}
     return inputs, meta
 

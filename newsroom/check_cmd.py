@@ -35,6 +35,25 @@ def _published(root: Path) -> set[str]:
         return set()
 
 
+def _moves(root: Path, content: Path, settings: dict) -> list[str]:
+    """Warnings for published articles whose URL the current files change (the update job
+    then keeps the old URL as a redirect: newsroom.core.redirects)."""
+    from newsroom.core.redirects import moves
+
+    last_good = root / ".state" / "last-good"
+    try:
+        published = json.loads((last_good / "index.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    article_as = settings.get("ARTICLE_SAVE_AS") or "{slug}.html"
+    here = Path.cwd().resolve()
+    shown = content.resolve().relative_to(here) if content.resolve().is_relative_to(
+        here) else content
+    return [f"{shown / m.source}:{m.line}: warning: 발행된 기사의 주소가 바뀝니다: "
+            f"{m.old_url} → {m.new_url}. 옛 주소는 새 주소로 넘겨 줍니다(redirects.toml)"
+            for m in moves(content, last_good, published, article_as)]
+
+
 def run(args) -> int:
     root = find_root()
     settings = read_settings(root, args.settings)
@@ -60,6 +79,8 @@ def run(args) -> int:
     for p in problems:
         print(p)
     for w in scan.warnings:
+        print(w, file=sys.stderr)
+    for w in _moves(root, content, settings):
         print(w, file=sys.stderr)
     for rel, when in scan.scheduled:
         print(f"{rel}: scheduled: goes live at {format_date(when)} (예약 기사)", file=sys.stderr)

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "update": ("newsroom.update", "scrape, rebuild when something changed, validate, go live"),
     "rollback": ("newsroom.release", "switch the live site back to the previous release"),
     "publish": ("newsroom.deploy", "copy the live release to a deploy target"),
+    "takedown": ("newsroom.takedown", "take an article off the site now and keep it off (--lift)"),
 }
 
 

@@ -147,6 +147,11 @@ def _index(last_good: Path) -> dict[str, str]:
         return {}
 
 
+def published_digests(last_good: Path) -> dict[str, str]:
+    """sha256 by path relative to content/ of what went live in the last publish."""
+    return _index(last_good)
+
+
 def published(last_good: Path) -> set[str]:
     """Paths (relative to content/) that went live in the last publish; empty without state."""
     return set(_index(last_good))

@@ -189,9 +189,39 @@ class Releases:
 # --- `newsroom rollback` -------------------------------------------------------------------
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_project_arguments(parser, content=False, settings=False, output=True, releases=True)
+    add_project_arguments(parser, content=False, settings=True, output=True, releases=True,
+                          settings_default="publishconf.py")
     parser.add_argument("--to", metavar="ID", help="switch to this release instead of the previous")
     parser.add_argument("--list", action="store_true", help="list the releases and exit")
+    parser.add_argument("--force", action="store_true",
+                        help="switch even to a release built before a takedown")
+
+
+def takedowns_after(settings_file: Path, release_id: str) -> list[str]:
+    """URLs taken down after release `release_id` was built: it still lists them (their
+    titles in lists, boxes and feeds), though `newsroom takedown` deleted their pages."""
+    from newsroom.core import takedowns
+    from newsroom.core.settings import read_settings
+
+    try:
+        settings = read_settings(settings_file.resolve().parent, settings_file.name)
+        items = takedowns.read(takedowns.path_of(settings_file, settings))
+    except (OSError, ValueError):
+        return []
+    try:
+        built = datetime.strptime(release_id.split("-")[0], ID_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return []
+    out = []
+    for t in items:
+        try:
+            when = datetime.fromisoformat(t.date)
+        except ValueError:
+            out.append(t.url)  # undated: assume it is newer
+            continue
+        if when.tzinfo is None or when > built:
+            out.append(t.url)
+    return out
 
 
 def previous_release(ids: list[str], live: str | None) -> str | None:
@@ -227,6 +257,12 @@ def rollback(args: argparse.Namespace, releases: Releases) -> int:
             return exits.FAILED
         if target not in ids:
             logger.error("%s: no release %r (have: %s)", args.releases, target, ", ".join(ids))
+            return exits.FAILED
+        later = takedowns_after(args.settings, target)
+        if later and not args.force:
+            logger.error("release %s was built before the takedown of %s: it would list them "
+                         "again. Publish a new release instead (make publish), or --force",
+                         target, ", ".join(later))
             return exits.FAILED
         started = time.monotonic()
         releases.switch(target)

@@ -246,6 +246,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     held = check_stage(args, run, settings, resolved, now)
     if held:
         result_code = exits.HELD_BACK
+    record_moves(args, settings, changes, held)
 
     # The reader cache only remembers what Markdown made of each content file; anything else
     # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
@@ -365,6 +366,43 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
 def stage_dir(args: argparse.Namespace) -> Path:
     """The staged view of content/ that the build reads (newsroom.holdback)."""
     return args.state / "stage" / "content"
+
+
+def record_moves(args: argparse.Namespace, settings: dict, changes: manifest.Changes,
+                 held: dict) -> None:
+    """Published articles whose URL changed keep their old URL: record it in redirects.toml,
+    which the build turns into redirect pages (newsroom.core.redirects)."""
+    from newsroom.core import redirects
+
+    prefix = manifest.key(Path.cwd(), args.content) + "/"
+    touched = {p[len(prefix):] for p in changes.changed + changes.removed if p.startswith(prefix)}
+    published = holdback.published_digests(last_good_dir(args))
+    only = touched & set(published)
+    if not only:
+        return
+    article_as = settings.get("ARTICLE_SAVE_AS") or "{slug}.html"
+    moved = [m for m in redirects.moves(args.content, last_good_dir(args), published,
+                                        article_as, only) if m.source not in held]
+    if not moved:
+        return
+    path = redirects.path_of(args.settings, settings)
+    try:
+        items = redirects.read(path)
+    except redirects.RedirectError as e:
+        logger.error("%s; the old URLs of moved articles are not kept this time", e)
+        return
+    known = {r.old for r in items}
+    stamp = now_kst().isoformat(timespec="seconds")
+    for m in moved:
+        logger.info("redirect: %s -> %s (content/%s changed its URL)", m.old_url, m.new_url,
+                    m.source)
+        if m.old_url not in known:
+            items.append(redirects.Redirect(m.old_url, m.source, stamp))
+            known.add(m.old_url)
+    # An article moved back to an old URL lives there again: no redirect over its page.
+    now_at = {m.new_url for m in moved}
+    items = [r for r in items if r.old not in now_at]
+    redirects.write(path, items)
 
 
 def last_good_dir(args: argparse.Namespace) -> Path:

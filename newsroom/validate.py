@@ -3,6 +3,7 @@
 A release is refused when:
 - an article or page in content/ that is not a draft has no page at its URL;
 - a draft has a page anywhere (its article URL or the draft URL);
+- a taken-down page or image (takedowns.toml, `newsroom takedown`) is in the release;
 - an HTML file links (href, src, srcset) to a file of the site that does not exist;
 - a feed named in the settings is missing or does not parse with feedparser;
 - a configured section (NEWSROOM_SECTIONS, as resolved by newsroom.core.settings) has no
@@ -107,8 +108,27 @@ def _save_as(pattern: str, slug: str) -> str | None:
         return None  # the pattern needs more than a slug (a date, a category): not checked
 
 
-def check_pages(docs: list[Doc], files: set[str], settings: Mapping) -> list[Problem]:
-    """Every published document has its page; no draft has one."""
+def check_takedowns(files: set[str], settings: Mapping) -> tuple[list[Problem], set[str]]:
+    """No taken-down page or image is in the release; returns (problems, the pages' URLs)."""
+    from newsroom.core import takedowns
+
+    path = settings.get("NEWSROOM_TAKEDOWNS")
+    try:
+        items = takedowns.read(Path(path)) if path else []
+    except takedowns.TakedownError as e:
+        return [Problem(str(path), str(e))], set()
+    problems = []
+    for t in items:
+        for rel in (t.url, *t.images):
+            if rel in files or f"{rel}.gz" in files:
+                problems.append(Problem(rel, f"taken down ({t.date or 'takedowns.toml'}) "
+                                             "but in the release"))
+    return problems, {t.url for t in items}
+
+
+def check_pages(docs: list[Doc], files: set[str], settings: Mapping,
+                taken_down: set[str] = frozenset()) -> list[Problem]:
+    """Every published document has its page (unless taken down); no draft has one."""
     problems = []
     patterns = {"article": settings.get("ARTICLE_SAVE_AS", "{slug}.html"),
                 "page": settings.get("PAGE_SAVE_AS", "pages/{slug}.html")}
@@ -122,7 +142,7 @@ def check_pages(docs: list[Doc], files: set[str], settings: Mapping) -> list[Pro
                 if where and where in files:
                     problems.append(Problem(
                         where, f"content/{doc.source} was published ({why})"))
-        elif expected and expected not in files:
+        elif expected and expected not in files and expected not in taken_down:
             problems.append(Problem(
                 expected, f"missing: content/{doc.source} should be published at {expected}"))
     return problems
@@ -420,14 +440,17 @@ def validate_release(release: Path, content_dir: Path, settings: Mapping,
     """
     files = release_files(release)
     docs = content_docs(content_dir, settings, resolved.now)
-    problems = check_pages(docs, files, settings)
+    problems, taken_down = check_takedowns(files, settings)
+    problems += check_pages(docs, files, settings, taken_down)
     problems += check_sections(files, settings, resolved)
     cache = LinkCache(link_cache)
     link_problems, links = check_links(release, files, resolved.origin, cache=cache)
     if not link_problems:
         cache.save()
     problems += link_problems
-    published = sum(1 for d in docs if d.kind == "article" and not d.draft)
+    article_as = settings.get("ARTICLE_SAVE_AS", "{slug}.html")
+    published = sum(1 for d in docs if d.kind == "article" and not d.draft
+                    and _save_as(article_as, d.slug) not in taken_down)
     problems += check_feeds(release, files, settings, published)
     _, feeds = feed_paths(files, settings)
     pages = sum(1 for f in files if f.endswith((".html", ".htm")))

@@ -38,6 +38,11 @@ DEFAULTS = {
     "NEWSROOM_NOW": None,
     # Publisher shown in JSON-LD; defaults to SITENAME.
     "NEWSROOM_PUBLISHER": None,
+    # takedowns.toml (newsroom takedown): articles kept off the site; pelicanconf.py puts it
+    # beside the settings file.
+    "NEWSROOM_TAKEDOWNS": None,
+    # redirects.toml: old URLs of articles whose slug changed (the update job writes it).
+    "NEWSROOM_REDIRECTS": None,
 }
 
 

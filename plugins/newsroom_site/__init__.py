@@ -16,6 +16,9 @@ Signals used, and why:
   (`embargo.hold_scheduled`). Then, in the preview, one article per output page: the later
   file of a duplicate slug is skipped (`strict.skip_duplicate_slugs`; the check put it on the
   banner), else Pelican's writer raises and `pelican -r` rebuilds in a busy loop.
+- `article_generator_pretaxonomy` and `static_generator_finalized` also: articles taken
+  down (takedowns.toml, `newsroom takedown`) and their images are left out
+  (`takedown.hold_taken_down`, `takedown.drop_taken_down_images`).
 - `content_object_init`: ASCII slugs and section slugs, sanitised scraped HTML, lead-image
   sizes, table classes (`content.prepare_content`).
 - `article_generator_finalized`: after Pelican grouped the articles and before it writes:
@@ -36,7 +39,18 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import config, content, context, embargo, feeds, generators, paging, sections, strict
+from . import (
+    config,
+    content,
+    context,
+    embargo,
+    feeds,
+    generators,
+    paging,
+    sections,
+    strict,
+    takedown,
+)
 
 
 def register() -> None:
@@ -45,6 +59,8 @@ def register() -> None:
     signals.article_generator_init.connect(strict.check_before_reading)
     signals.content_object_init.connect(content.prepare_content)
     signals.article_generator_pretaxonomy.connect(embargo.hold_scheduled)
+    signals.article_generator_pretaxonomy.connect(takedown.hold_taken_down)
+    signals.static_generator_finalized.connect(takedown.drop_taken_down_images)
     signals.article_generator_pretaxonomy.connect(strict.skip_duplicate_slugs)
     signals.article_generator_finalized.connect(sections.add_empty_sections)
     signals.article_generator_finalized.connect(context.attach)

@@ -192,7 +192,9 @@ def _urlset(urls: list) -> str:
 
 def get_generators(pelican):
     """`get_generators`: our extra outputs, run after the articles are read."""
-    return [SourcesGenerator, LatestGenerator, MachinesGenerator]
+    from .redirects import RedirectsGenerator
+
+    return [SourcesGenerator, LatestGenerator, RedirectsGenerator, MachinesGenerator]
 
 
 def _write(output_path: str, name: str, text: str) -> None:

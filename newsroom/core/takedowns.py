@@ -1,0 +1,100 @@
+"""Takedowns: articles removed from the site on request (a legal notice, a correction), kept
+out of every build and every release until an editor lifts them.
+
+The record is `takedowns.toml` beside the settings (NEWSROOM_TAKEDOWNS): truth, kept in the
+repository like content, never a cache. One table per takedown:
+
+    [[takedown]]
+    url = "news/hanbit-snow-plan.html"          # the page, relative to the site root
+    source = "content/articles/hanbit-snow-plan.md"
+    images = ["images/sample/snow.jpg"]         # files of content/ only that article showed
+    date = "2026-11-30T20:45:00+09:00"
+    reason = "명예훼손 게시중단 요청 (2026-11-30)"
+
+`newsroom takedown` writes it; the site build (newsroom_site/takedown.py) leaves the page,
+its feed entries and its images out; release validation refuses a release that has them;
+`newsroom rollback` refuses a release built before a takedown.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import atomic_write_text
+
+DEFAULT_FILE = "takedowns.toml"
+HEADER = (
+    "# Takedowns: pages kept off the site until an editor lifts them (newsroom takedown).\n"
+    "# Written by `newsroom takedown`; docs/editors.md explains each key.\n"
+)
+
+
+class TakedownError(ValueError):
+    """takedowns.toml cannot be read; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Takedown:
+    url: str
+    source: str = ""
+    images: tuple[str, ...] = field(default_factory=tuple)
+    date: str = ""
+    reason: str = ""
+
+
+def read(path: Path) -> list[Takedown]:
+    """The takedowns in `path`; none when it does not exist."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as e:
+        raise TakedownError(f"{path}: cannot read: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise TakedownError(f"{path}: {e}") from None
+    items = data.get("takedown", [])
+    if not isinstance(items, list):
+        raise TakedownError(f"{path}: `takedown` must be an array of tables ([[takedown]])")
+    out = []
+    for i, item in enumerate(items, 1):
+        url = item.get("url") if isinstance(item, dict) else None
+        if not isinstance(url, str) or not url.strip("/"):
+            raise TakedownError(f"{path}: takedown #{i} has no `url`")
+        images = item.get("images", [])
+        if not isinstance(images, list) or not all(isinstance(x, str) for x in images):
+            raise TakedownError(f"{path}: takedown #{i} ({url}): `images` must be a list of paths")
+        out.append(Takedown(url=normalise_url(url), source=str(item.get("source", "")),
+                            images=tuple(images), date=str(item.get("date", "")),
+                            reason=str(item.get("reason", ""))))
+    return out
+
+
+def write(path: Path, items: list[Takedown]) -> None:
+    """Write the takedowns (atomically; JSON strings are valid TOML basic strings)."""
+    parts = [HEADER]
+    for t in items:
+        parts.append("\n[[takedown]]\n")
+        parts.append(f"url = {json.dumps(t.url, ensure_ascii=False)}\n")
+        if t.source:
+            parts.append(f"source = {json.dumps(t.source, ensure_ascii=False)}\n")
+        parts.append(f"images = {json.dumps(list(t.images), ensure_ascii=False)}\n")
+        if t.date:
+            parts.append(f"date = {json.dumps(t.date)}\n")
+        if t.reason:
+            parts.append(f"reason = {json.dumps(t.reason, ensure_ascii=False)}\n")
+    atomic_write_text(path, "".join(parts))
+
+
+def normalise_url(url: str) -> str:
+    """`/news/x.html`, `news/x.html` -> `news/x.html` (relative to the site root)."""
+    return url.strip().lstrip("/")
+
+
+def path_of(settings_file: Path, settings: dict) -> Path:
+    """Where takedowns.toml is: NEWSROOM_TAKEDOWNS, relative to the settings file's folder."""
+    name = settings.get("NEWSROOM_TAKEDOWNS") or DEFAULT_FILE
+    p = Path(name)
+    return p if p.is_absolute() else Path(settings_file).resolve().parent / p
