@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
 import sys
 from datetime import datetime
@@ -39,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--author", default="", help="reporter name(s), comma separated")
     parser.add_argument("--source", default="", help="agency credited as 뉴스출처")
     parser.add_argument("--source-url", default="", help="URL of the original (http or https)")
+    parser.add_argument("--summary", default="", help="one or two sentences for lists and feeds")
+    parser.add_argument("--image", type=Path, metavar="FILE",
+                        help="lead photo (JPEG, PNG, GIF or WebP, at most 10 MB): copied to "
+                             "content/images/articles/<slug>.<ext>")
+    parser.add_argument("--caption", default="", help="photo caption, shown as ▲ 설명")
+    parser.add_argument("--credit", default="", help="photo credit, shown as (사진=…)")
     parser.add_argument("--slug", default="", help="ASCII URL slug; default YYYYMMDD-<random hex>")
     # --settings is relative to the project folder (the nearest holding pelicanconf.py).
     add_project_arguments(parser, state=False, content_default=None)
@@ -65,8 +72,14 @@ def run(args: argparse.Namespace) -> int:
             sections=sections,
             now=now,
             publish=args.publish,
+            summary=args.summary,
+            caption=args.caption,
+            credit=args.credit,
         )
-        path = create_article(content_dir, fields, args.slug, now)
+        image = check_image(args.image) if args.image else None
+        if image is None and (args.caption or args.credit):
+            raise UsageError("--caption and --credit describe a photo: give it with --image")
+        path = create_article(content_dir, fields, args.slug, now, image=image)
     except UsageError as e:
         print(f"newsroom new: {e}", file=sys.stderr)
         return e.exit_code
@@ -118,6 +131,9 @@ def build_fields(
     sections: list[str],
     now: datetime,
     publish: bool,
+    summary: str = "",
+    caption: str = "",
+    credit: str = "",
 ) -> list[tuple[str, str]]:
     """Validate the editor's input and return the header as (key, value) pairs, slug excluded.
 
@@ -146,9 +162,44 @@ def build_fields(
         ("Authors", ", ".join(model.split_list(model.escape_value(authors)))),
         ("Source", model.escape_value(source)),
         ("Source_URL", source_url),
+        ("Summary", model.escape_value(summary)),
+        ("Image_Caption", model.escape_value(caption)),
+        ("Image_Credit", model.escape_value(credit)),
         ("Status", "published" if publish else "draft"),
     ]
+    for key, value in fields:
+        limit = model.MAX_LENGTHS.get(key)
+        if limit and len(value) > limit:
+            raise UsageError(f"--{key.lower().replace('_', '-')} is {len(value)} characters; "
+                             f"lists and pages show at most {limit}")
     return [(k, v) for k, v in fields if v]
+
+
+# Lead photos: the formats browsers show everywhere, and a size a phone downloads quickly.
+IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+def check_image(path: Path) -> tuple[Path, str]:
+    """(file, extension) of a photo an editor gave, after opening it as an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not path.is_file():
+        raise UsageError(f"--image {path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise UsageError(f"--image {path}: {size / 1048576:.1f} MB; at most "
+                         f"{MAX_IMAGE_BYTES // 1048576} MB (resize it first)")
+    try:
+        with Image.open(path) as img:
+            img.verify()
+            fmt = img.format
+    except (UnidentifiedImageError, OSError, SyntaxError) as e:
+        raise UsageError(f"--image {path}: not an image this site can show ({e})") from None
+    if fmt not in IMAGE_FORMATS:
+        raise UsageError(f"--image {path}: {fmt} images are not shown by every browser; "
+                         "use JPEG, PNG, GIF or WebP")
+    return path, IMAGE_FORMATS[fmt]
 
 
 def render(fields: list[tuple[str, str]], body: str = PLACEHOLDER) -> str:
@@ -182,9 +233,11 @@ def used_slugs(content_dir: Path) -> dict[str, Path]:
 
 
 def create_article(
-    content_dir: Path, fields: list[tuple[str, str]], slug: str, now: datetime
+    content_dir: Path, fields: list[tuple[str, str]], slug: str, now: datetime,
+    image: tuple[Path, str] | None = None,
 ) -> Path:
-    """Write `<content>/articles/<slug>.md` exclusively and return its path."""
+    """Write `<content>/articles/<slug>.md` exclusively and return its path; with `image`,
+    copy the photo to `<content>/images/articles/<slug><ext>` first (also exclusively)."""
     articles = content_dir / "articles"
     articles.mkdir(parents=True, exist_ok=True)
     used = used_slugs(content_dir)
@@ -203,18 +256,49 @@ def create_article(
                 raise UsageError(f"slug {slug!r} is already used by {used[candidate]}")
             continue
         full = fields + [("Slug", candidate)]
+        if image is not None:
+            rel = f"images/articles/{candidate}{image[1]}"
+            if (content_dir / rel).exists():
+                if slug:
+                    raise UsageError(f"{content_dir / rel} already exists; not overwriting it")
+                continue
+            status = [i for i, (k, _v) in enumerate(full) if k == "Status"][0]
+            full.insert(status, ("Image", rel))
         draft = dict(full).get("Status") == "draft"
         text = render(full, PLACEHOLDER + (DRAFT_HINT if draft else ""))
         verify(text, full)
         path = articles / f"{candidate}.md"
+        try:  # the photo first, so an article never names a photo that is not there
+            if image is not None:
+                _copy_exclusive(image[0], content_dir / dict(full)["Image"])
+        except FileExistsError:
+            if slug:
+                raise UsageError(f"{content_dir / dict(full)['Image']} already exists; "
+                                 "not overwriting it") from None
+            continue
         try:
             # "x": exclusive create, so a file that appeared meanwhile is never overwritten.
             with open(path, "x", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         except FileExistsError:
+            if image is not None:  # the photo copied for this slug goes with it
+                (content_dir / dict(full)["Image"]).unlink(missing_ok=True)
             if slug:
                 raise UsageError(f"{path} already exists; not overwriting it") from None
             continue
         logger.info("wrote %s", path)
         return path
     raise UsageError(f"{articles}: could not find a free slug after {_SLUG_ATTEMPTS} attempts")
+
+
+def _copy_exclusive(src: Path, dest: Path) -> None:
+    """Copy a photo to a new file (never over an existing one), completely or not at all."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    try:
+        with open(src, "rb") as fin, open(tmp, "xb") as fout:
+            while chunk := fin.read(1 << 20):
+                fout.write(chunk)
+        os.link(tmp, dest)  # fails if dest exists
+    finally:
+        tmp.unlink(missing_ok=True)

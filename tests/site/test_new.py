@@ -257,3 +257,54 @@ def test_a_slug_taken_by_a_markdown_file_of_any_extension_is_not_reused(project:
         assert f"slug {slug!r} is already used by" in result.stderr and owner in result.stderr
     assert not (project / "content" / "articles" / "market-news.md").exists()
     assert not (project / "content" / "articles" / "council-news.md").exists()
+
+
+def _photo(path: Path, fmt: str = "JPEG", size=(64, 48)) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", size, (30, 90, 160)).save(path, fmt)
+    return path
+
+
+def test_summary_photo_caption_and_credit(project: Path, tmp_path: Path) -> None:
+    photo = _photo(tmp_path / "현장 사진.jpeg")
+    result = newsroom(
+        project, "--category", "문화", "--title", "한빛시 등불 축제 개막",
+        "--summary", "한빛시 등불 축제가 14일 개막했다.",
+        "--image", str(photo), "--caption", "개막식에서 등을 켜는 시민들",
+        "--credit", "홍길동 기자", "--publish",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    path = project / result.stdout.strip()
+    values = {f.key: f.value for f in header_of(path).fields}
+    slug = path.stem
+    assert values["Summary"] == "한빛시 등불 축제가 14일 개막했다."
+    assert values["Image"] == f"images/articles/{slug}.jpg"
+    assert values["Image_Caption"] == "개막식에서 등을 켜는 시민들"
+    assert values["Image_Credit"] == "홍길동 기자"
+    copied = project / "content" / values["Image"]
+    assert copied.read_bytes() == photo.read_bytes()
+    assert not list(copied.parent.glob(".*tmp*"))
+    assert all(k in model.KNOWN_KEYS for k in values)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_bytes(b"<html>not a photo</html>") or p, "not an image"),
+    (lambda p: p.write_bytes(b"\0" * (10 * 1024 * 1024 + 1)) or p, "10 MB"),
+    (lambda p: _photo(p, "BMP"), "BMP"),
+    (lambda p: p, "no such file"),
+])
+def test_a_bad_photo_is_refused_and_nothing_is_written(project: Path, tmp_path: Path,
+                                                      make, message) -> None:
+    photo = tmp_path / "photo.img"
+    make(photo)
+    result = newsroom(project, "--category", "문화", "--title", "제목", "--image", str(photo))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and str(photo) in result.stderr
+    assert not list((project / "content").rglob("*.md"))
+    assert not (project / "content" / "images").exists()
+
+
+def test_caption_without_a_photo_is_refused(project: Path) -> None:
+    result = newsroom(project, "--category", "문화", "--title", "제목", "--caption", "설명")
+    assert result.returncode == 2 and "--image" in result.stderr
