@@ -137,6 +137,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"nginx serving {args.root} at http://{args.host}:{args.port}/ "
                   f"(config in {tmp}; Ctrl-C to stop)", flush=True)
             proc = subprocess.Popen(command(tmp), stdin=subprocess.DEVNULL)
+
+            def stop(_signum, _frame):
+                raise KeyboardInterrupt
+
+            signal.signal(signal.SIGTERM, stop)  # stopped by a supervisor: clean up the same way
             try:
                 return proc.wait()
             except KeyboardInterrupt:
