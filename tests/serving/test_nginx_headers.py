@@ -54,6 +54,21 @@ def test_types_with_charset(served, path, content_type):
     assert headers["x-content-type-options"] == "nosniff"  # inherited in every location
 
 
+def test_dot_files_stay_hidden_but_well_known_is_served(served, published_site):
+    live = published_site.output.resolve()
+    (live / ".secret").write_text("x")
+    (live / ".well-known").mkdir(exist_ok=True)
+    (live / ".well-known" / "security.txt").write_text("Contact: mailto:desk@example.kr\n")
+    try:
+        assert get(served, "/.secret")[0] == 404
+        status, _, body = get(served, "/.well-known/security.txt")
+        assert status == 200 and body.startswith(b"Contact:")
+    finally:
+        (live / ".secret").unlink()
+        (live / ".well-known" / "security.txt").unlink()
+        (live / ".well-known").rmdir()
+
+
 def test_missing_page_is_the_404_page_with_status_404(served):
     status, headers, body = get(served, "/news/no-such-article.html")
     assert status == 404
