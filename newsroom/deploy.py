@@ -49,6 +49,8 @@ REMOTE_RE = re.compile(r"^(?:[^@/:\s]+@)?[A-Za-z0-9.\-\[\]]+:")
 DOCUMENT_EXTENSIONS = (".html", ".xml", ".txt")
 IMMUTABLE = "Cache-Control: public, max-age=31536000, immutable"
 REVALIDATE = "Cache-Control: public, max-age=300, must-revalidate"
+FEED_TYPES = {".atom.xml": "Content-Type: application/atom+xml; charset=utf-8",
+              ".rss.xml": "Content-Type: application/rss+xml; charset=utf-8"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,11 +144,18 @@ class Plan:
     new_documents: list[str] = field(default_factory=list)  # pages the target does not have
     documents: list[str] = field(default_factory=list)  # pages it has (may have changed)
 
-    def steps(self) -> list[tuple[str, list[str], str]]:
-        return [("fingerprinted assets", self.immutable, IMMUTABLE),
-                ("other assets", self.assets, REVALIDATE),
-                ("new pages and feeds", self.new_documents, REVALIDATE),
-                ("pages and feeds", self.documents, REVALIDATE)]
+    def steps(self) -> list[tuple[str, list[str], list[str]]]:
+        """(what, files, upload headers) in upload order; feeds get their own types (rclone
+        would give them application/xml by extension), ahead of the pages of their step."""
+        out = [("fingerprinted assets", self.immutable, [IMMUTABLE]),
+               ("other assets", self.assets, [REVALIDATE])]
+        for what, files in (("new", self.new_documents), ("changed", self.documents)):
+            for suffix, content_type in FEED_TYPES.items():
+                out.append((f"{what} {suffix} feeds", [f for f in files if f.endswith(suffix)],
+                            [REVALIDATE, content_type]))
+            out.append((f"{what} pages", [f for f in files if not f.endswith(tuple(FEED_TYPES))],
+                        [REVALIDATE]))
+        return out
 
 
 def deploy_files(release: Path) -> list[str]:
@@ -221,14 +230,15 @@ def rclone_publish(source: Path, target: str, tmp: Path) -> Transfer:
     existing = set(listing.stdout.splitlines()) if listing.returncode == 0 else set()
     steps = plan(deploy_files(source), existing)
     tmp.mkdir(parents=True, exist_ok=True)
-    for i, (what, files, header) in enumerate(steps.steps()):
+    for i, (what, files, headers) in enumerate(steps.steps()):
         if not files:
             continue
         listed = tmp / f"step-{i}.txt"
         listed.write_text("".join(f"{rel}\n" for rel in files), encoding="utf-8")
         before = len(transfer.uploaded)
         _rclone(["copy", str(source), target, "--checksum", "--no-traverse",
-                 "--files-from-raw", str(listed), "--header-upload", header], transfer)
+                 "--files-from-raw", str(listed),
+                 *(arg for header in headers for arg in ("--header-upload", header))], transfer)
         logger.info("%s: %d checked, %d uploaded", what, len(files),
                     len(transfer.uploaded) - before)
     _rclone(["sync", str(source), target, "--checksum", "--exclude", "*.gz",

@@ -26,9 +26,14 @@ def test_assets_go_first_then_new_pages_then_changed_pages_home_last():
     assert p.new_documents == ["news/new.html", "robots.txt"]
     assert p.documents[-1] == "index.html" and set(p.documents) == {
         "index.html", "news/a.html", "feeds/all.atom.xml"}
-    steps = p.steps()
-    assert [what for what, _files, _header in steps][0] == "fingerprinted assets"
-    assert steps[0][2] == IMMUTABLE and "immutable" not in steps[-1][2]
+    steps = [(what, files, headers) for what, files, headers in p.steps() if files]
+    assert [what for what, _files, _headers in steps] == [
+        "fingerprinted assets", "other assets", "new pages", "changed .atom.xml feeds",
+        "changed pages"]
+    assert steps[0][2] == [IMMUTABLE] and "immutable" not in steps[-1][2][0]
+    assert steps[3][1] == ["feeds/all.atom.xml"]
+    assert steps[3][2][1] == "Content-Type: application/atom+xml; charset=utf-8"
+    assert steps[-1][1][-1] == "index.html"
 
 
 def test_gz_twins_and_dot_files_are_not_uploaded(tmp_path):

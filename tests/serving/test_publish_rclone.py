@@ -131,13 +131,18 @@ def test_deploys_upload_what_changed_and_an_interrupted_one_leaves_a_whole_site(
     release3 = files(site.releases / third)
     rnd = random.Random(13)
     states = []
-    for _ in range(4):
+    for _ in range(3):
         proc = subprocess.Popen(
             [sys.executable, "-m", "newsroom.cli", "publish", "--target", f"{REMOTE}:news"],
             cwd=site.root, env={**site.env(), **env, "RCLONE_TPSLIMIT": "15"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
             start_new_session=True)
-        delay = rnd.uniform(1.0, 9.0)
+        # Wait until the upload has begun (the target moved off the old release), then kill
+        # at a random point after: a fixed clock would miss the window on a loaded machine.
+        end = time.monotonic() + 120
+        while files(target) == release2 and proc.poll() is None and time.monotonic() < end:
+            time.sleep(0.05)
+        delay = rnd.uniform(0.0, 1.5)
         time.sleep(delay)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
