@@ -123,13 +123,15 @@ def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolve
     def attr(m: re.Match) -> str:
         value = m.group(3)
         if m.group(1).lstrip().startswith("srcset"):
-            parts = []
+            parts, changed = [], False
             for part in value.split(","):
                 bits = part.strip().split(None, 1)
                 if bits:
-                    bits[0] = rewrite_url(bits[0], page, digests, resolve, names)
+                    url = rewrite_url(bits[0], page, digests, resolve, names)
+                    changed = changed or url != bits[0]
+                    bits[0] = url
                 parts.append(" ".join(bits))
-            new = ", ".join(parts)
+            new = ", ".join(parts) if changed else value  # untouched: byte for byte
         else:
             new = rewrite_url(value, page, digests, resolve, names)
         return f"{m.group(1)}{m.group(2)}{new}{m.group(2)}"

@@ -27,6 +27,11 @@ def test_relative_and_root_relative_references_get_the_hash():
     assert 'srcset="../images/sample/market.1234567890.jpg 1x, ../images/other.jpg 2x"' in out
 
 
+def test_a_srcset_without_assets_is_left_byte_for_byte():
+    html = '<img srcset="../images/a.jpg 1x,../images/b.jpg  2x">'
+    assert assets.rewrite_html(html, "news/a.html", DIGESTS, resolve) == html
+
+
 def test_absolute_urls_keep_their_stable_names():
     html = ('<meta property="og:image" content="http://127.0.0.1:8000/images/sample/market.jpg">'
             '<img src="http://127.0.0.1:8000/images/sample/market.jpg">'
