@@ -30,7 +30,7 @@ help:
 	@echo "make publish     strict build into a new release, switch output/ to it (and deploy to DEPLOY_TARGET if set)"
 	@echo "make update      run the scheduled job once: scrape, rebuild if changed, go live"
 	@echo "make rollback    switch the live site back to the previous release"
-	@echo "make deploy      copy the live release to DEPLOY_TARGET (a folder, or host:/path over rsync)"
+	@echo "make deploy      copy the live release to DEPLOY_TARGET (a folder, host:/path over rsync, or an rclone remote:bucket/path)"
 	@echo "make serve       serve the preview/ folder; make regenerate: rebuild preview on change"
 	@echo "make serve-nginx serve the live site (output/) with nginx and the shipped config on http://$(HOST):$(PORT)"
 	@echo "make clean       remove preview/ and caches"
@@ -117,7 +117,7 @@ rollback: install
 	$(NEWSROOM) rollback
 
 deploy: install
-	@test -n "$(DEPLOY_TARGET)" || { echo "usage: make deploy DEPLOY_TARGET=/var/www/news (or host:/path for rsync over ssh)"; exit 2; }
+	@test -n "$(DEPLOY_TARGET)" || { echo "usage: make deploy DEPLOY_TARGET=/var/www/news (or host:/path for rsync over ssh, or remote:bucket/path for rclone)"; exit 2; }
 	$(NEWSROOM) publish --target $(DEPLOY_TARGET)
 
 bench-update: install
