@@ -155,3 +155,6 @@ def test_deploys_upload_what_changed_and_an_interrupted_one_leaves_a_whole_site(
     assert "mixed" in [state for state, _delay in states], f"no interruption landed mid-deploy: {states}"
     counts(publish(site, env))
     assert files(target) == release3
+    print(f"\nrclone deploys: first {len(release1)} files uploaded; after one new article "
+          f"{len(changed)} of {len(release2)} uploaded, {len(gone)} deleted; "
+          f"interrupted: {states}")
