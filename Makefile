@@ -17,8 +17,8 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: help install html clean regenerate serve devserver publish demo check test lint \
-        bench bench-scrape bench-build bench-update bench-search audit update rollback deploy \
-        demo-update
+        bench bench-scrape bench-build bench-update bench-search bench-serve audit update \
+        rollback deploy serve-nginx demo-update
 
 help:
 	@echo "make demo        set up, scrape the built-in sample sources, build and serve on http://$(HOST):$(PORT)"
@@ -31,12 +31,14 @@ help:
 	@echo "make update      run the scheduled job once: scrape, rebuild if changed, go live"
 	@echo "make demo-update the job once against the running demo source site (after make demo)"
 	@echo "make rollback    switch the live site back to the previous release"
-	@echo "make deploy      copy the live release to DEPLOY_TARGET (a folder, or host:/path over rsync)"
+	@echo "make deploy      copy the live release to DEPLOY_TARGET (a folder, host:/path over rsync, or an rclone remote:bucket/path)"
 	@echo "make serve       serve the preview/ folder; make regenerate: rebuild preview on change"
+	@echo "make serve-nginx serve the live site (output/) with nginx and the shipped config on http://$(HOST):$(PORT)"
 	@echo "make clean       remove preview/ and caches"
 	@echo "make lint        ruff over the project"
 	@echo "make bench       all benchmarks: bench-scrape, bench-build, bench-update (docs/benchmarks.md)"
 	@echo "make audit       Lighthouse scores of home, a section and an article"
+	@echo "make bench-serve nginx under wrk across release switches and rollbacks: requests/s, p99"
 	@echo "make bench-search  search: query-set recall, index size, build time and first result at 10,000 articles"
 
 $(BIN)/newsroom: pyproject.toml
@@ -61,6 +63,11 @@ serve: install
 
 devserver: install
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(HOST) -p $(PORT)
+
+# The live site as production serves it: Debian's nginx, unprivileged, in the foreground, with
+# deploy/nginx/ rendered into a temporary folder (headers, caching, gzip_static, 404).
+serve-nginx: install
+	$(NEWSROOM) nginx --root $(LIVEDIR) --host $(HOST) --port $(PORT)
 
 # A strict build (publishconf.py) into a fresh release, validated, then switched live; no scrape.
 publish: install
@@ -119,7 +126,7 @@ rollback: install
 	$(NEWSROOM) rollback
 
 deploy: install
-	@test -n "$(DEPLOY_TARGET)" || { echo "usage: make deploy DEPLOY_TARGET=/var/www/news (or host:/path for rsync over ssh)"; exit 2; }
+	@test -n "$(DEPLOY_TARGET)" || { echo "usage: make deploy DEPLOY_TARGET=/var/www/news (or host:/path for rsync over ssh, or remote:bucket/path for rclone)"; exit 2; }
 	$(NEWSROOM) publish --target $(DEPLOY_TARGET)
 
 bench-update: install
@@ -127,6 +134,11 @@ bench-update: install
 
 bench-build: install
 	$(BIN)/python bench/build.py --docs docs/benchmarks.md
+
+# Serving: wrk against nginx while releases switch and roll back (docs/operations.md, Serving).
+BENCH_SERVE_SECONDS ?= 30
+bench-serve: install
+	$(BIN)/python bench/serve.py --seconds $(BENCH_SERVE_SECONDS) --docs docs/operations.md
 
 # All benchmarks; numbers go to docs/benchmarks.md.
 bench: bench-scrape bench-build bench-update

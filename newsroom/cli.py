@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("newsroom.check_cmd", "validate every content file; path:line: message per problem"),
     "build": ("newsroom.build", "build the site with Pelican (publishconf.py by default)"),
     "serve": ("newsroom.serve", "serve a built site on http://127.0.0.1:8000"),
+    "nginx": ("newsroom.nginx", "serve the live site with nginx, or print its server block"),
     "scrape": ("newsroom.scrape", "pull new articles from the sources in sources.toml"),
     "probe": ("newsroom.probe", "show what a source with this feed or list-page URL would yield"),
     "update": ("newsroom.update", "scrape, rebuild when something changed, validate, go live"),

@@ -7,6 +7,8 @@ Layout (all beside each other so a rename is atomic, never across file systems):
     releases/20251125T203012.123456Z.log     Pelican's log of that build
     releases/.build-<id>/                    a build in progress (removed by the next run)
     releases/failed-<id>/, failed-<id>.log   a build that failed or did not validate
+    releases/assets/, assets.json            fingerprinted assets kept for pages still in
+                                             readers' hands (newsroom.assets)
     output -> releases/<id>                  the live site
 
 Going live is `symlink(output.tmp-<pid>)` then `os.replace(tmp, output)`: rename(2) swaps the
@@ -265,6 +267,13 @@ def rollback(args: argparse.Namespace, releases: Releases) -> int:
                          target, ", ".join(later))
             return exits.FAILED
         started = time.monotonic()
+        # Pages of the release going away may be open in browsers: their fingerprinted
+        # assets must stay reachable in the one coming back (newsroom.assets).
+        from newsroom.assets import Pool
+
+        carried = Pool(args.releases).fill(releases.path(target))
+        if carried:
+            logger.info("linked %d newer assets into release %s", carried, target)
         releases.switch(target)
         logger.info("rolled back in %.3f s", time.monotonic() - started)
         print(f"{args.output} -> {releases.path(target)} (was {live or 'nothing'})")

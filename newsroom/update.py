@@ -311,6 +311,15 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         return exits.FAILED
     logger.info("built in %.1f s", seconds)
 
+    # Fingerprinted assets, .gz files, and the assets older pages still use (newsroom.assets).
+    from newsroom import assets
+
+    t0 = time.monotonic()
+    live_dir = releases.path(run.live) if run.live else None
+    asset_report = assets.prepare_release(build_dir, settings, resolved.origin or "",
+                                          args.releases, live_dir)
+    logger.info("assets: %s, %.1f s", asset_report.summary(), time.monotonic() - t0)
+
     progress.stage("[4/4] validate")
     from newsroom.validate import validate_release
 

@@ -1,0 +1,371 @@
+"""Release step: fingerprint assets, precompress text files, keep old assets reachable.
+
+Run by `newsroom update` on a fresh build, before validation:
+
+1. **Fingerprint.** Every file with an asset extension under the theme's static folder
+   (`THEME_STATIC_DIR`: css, js, fonts, icons) and under `STATIC_PATHS` (content images) gets
+   a second name with the first 10 hex digits of its sha256 before the extension
+   (`theme/css/site.css` -> `theme/css/site.3f2a1b9c0d.css`), a hard link, so it costs no disk.
+   Relative and root-relative references in HTML (`href`, `src`, `srcset`, `poster`) and in
+   CSS (`url(...)`) are rewritten to the fingerprinted names; CSS files are rewritten before
+   they are hashed, so a changed font changes the stylesheet's name too. Absolute URLs (feeds,
+   Open Graph, JSON-LD, sitemaps) keep the stable names: other machines keep those for a long
+   time, and the originals stay in every release.
+2. **Precompress.** Text files get a `.gz` beside them (gzip -9, no timestamp, so an unchanged
+   file gives an identical `.gz`), served by nginx's `gzip_static`. A file identical to the one
+   in the previous release reuses its `.gz` (a hard link) instead of compressing again.
+3. **Keep old assets.** A page already in a reader's browser (or in a CDN for its short
+   lifetime) still asks for the assets it was built with after the next release goes live, or
+   after a rollback. Every fingerprinted file is kept in a pool beside the releases
+   (`releases/assets/`, with `releases/assets.json` saying when each was last part of a live
+   or new release) and linked into every new release, and into a release that `newsroom
+   rollback` brings back, until it has been out of use for `GRACE_SECONDS`.
+
+Pure functions (names, rewriting) are separate from the file walks so tests can call them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from newsroom.core.files import atomic_write_json
+
+logger = logging.getLogger(__name__)
+
+ASSET_EXTENSIONS = frozenset({
+    "css", "js", "mjs", "woff", "woff2", "ttf", "otf", "eot", "svg", "png", "jpg", "jpeg",
+    "gif", "webp", "avif", "ico",
+})
+COMPRESS_EXTENSIONS = frozenset({"html", "css", "js", "mjs", "xml", "json", "svg", "txt"})
+COMPRESS_MIN_BYTES = 256
+HASH_LEN = 10
+FINGERPRINTED_RE = re.compile(rf"\.[0-9a-f]{{{HASH_LEN}}}\.[A-Za-z0-9]+$")
+_HASH_PART_RE = re.compile(rf"\.[0-9a-f]{{{HASH_LEN}}}(\.[A-Za-z0-9]+)$")
+# An old asset stays reachable this long after the last live release that used it: longer
+# than any page's cache lifetime (5 minutes), long enough for a tab left open to print.
+GRACE_SECONDS = 7 * 24 * 3600
+
+# Lower-case attribute names only: Jinja templates, Python-Markdown and nh3 (scraped HTML) all
+# write them so, and case-insensitive matching costs a third more on every page. A reference
+# this misses still works: the unfingerprinted original stays in every release.
+_HTML_ATTR_RE = re.compile(r"""(\s(?:href|src|poster|srcset)\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+_CSS_URL_RE = re.compile(r"""(url\(\s*)(["']?)([^"')]+)\2(\s*\))""", re.IGNORECASE)
+
+
+# --- names and references (pure) -----------------------------------------------------------
+
+def extension(name: str) -> str:
+    return name.rsplit(".", 1)[1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+
+
+def is_fingerprinted(name: str) -> bool:
+    return bool(FINGERPRINTED_RE.search(name))
+
+
+def fingerprinted_name(rel: str, digest: str) -> str:
+    """`theme/css/site.css` -> `theme/css/site.<10 hex>.css`."""
+    head, dot, ext = rel.rpartition(".")
+    return f"{head}.{digest[:HASH_LEN]}{dot}{ext}"
+
+
+def _insert_hash(url: str, digest: str) -> str:
+    """The same URL text with the hash before the file's extension (query and fragment kept)."""
+    cut = len(url)
+    for sep in ("#", "?"):
+        i = url.find(sep)
+        if i != -1:
+            cut = min(cut, i)
+    path, rest = url[:cut], url[cut:]
+    head, dot, ext = path.rpartition(".")
+    return f"{head}.{digest[:HASH_LEN]}{dot}{ext}{rest}"
+
+
+Resolver = Callable[[str, str], "str | None"]
+
+
+def _basenames(digests: dict[str, str]) -> frozenset[str]:
+    return frozenset(rel.rsplit("/", 1)[-1] for rel in digests)
+
+
+def rewrite_url(url: str, page: str, digests: dict[str, str], resolve: Resolver,
+                names: frozenset[str] | None = None) -> str:
+    """A reference from `page` with the fingerprinted name when it points at a known asset.
+
+    Absolute URLs (scheme or //host) are left alone: feeds and metadata keep stable names.
+    `names` (the assets' file names) lets most links skip resolving: a page has hundreds.
+    """
+    stripped = url.strip()
+    if not stripped or stripped.startswith(("#", "data:", "//")) or "://" in stripped \
+            or ":" in stripped.split("/", 1)[0]:
+        return url
+    if names is not None:
+        name = stripped.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
+        if unquote(name) not in names:
+            return url
+    target = resolve(page, stripped)
+    digest = digests.get(target) if target else None
+    return url.replace(stripped, _insert_hash(stripped, digest)) if digest else url
+
+
+def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolver) -> str:
+    names = _basenames(digests)
+
+    def attr(m: re.Match) -> str:
+        value = m.group(3)
+        if m.group(1).lstrip().startswith("srcset"):
+            parts, changed = [], False
+            for part in value.split(","):
+                bits = part.strip().split(None, 1)
+                if bits:
+                    url = rewrite_url(bits[0], page, digests, resolve, names)
+                    changed = changed or url != bits[0]
+                    bits[0] = url
+                parts.append(" ".join(bits))
+            new = ", ".join(parts) if changed else value  # untouched: byte for byte
+        else:
+            new = rewrite_url(value, page, digests, resolve, names)
+        return f"{m.group(1)}{m.group(2)}{new}{m.group(2)}"
+
+    return _HTML_ATTR_RE.sub(attr, text)
+
+
+def rewrite_css(text: str, sheet: str, digests: dict[str, str], resolve: Resolver) -> str:
+    names = _basenames(digests)
+    return _CSS_URL_RE.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}"
+                  f"{rewrite_url(m.group(3), sheet, digests, resolve, names)}"
+                  f"{m.group(2)}{m.group(4)}",
+        text)
+
+
+# --- the release step (I/O) ------------------------------------------------------------------
+
+@dataclass
+class Report:
+    fingerprinted: int = 0
+    rewritten: int = 0
+    compressed: int = 0
+    reused_gz: int = 0
+    bytes_before: int = 0  # text files that got a .gz: their size
+    bytes_after: int = 0  # … and the size of their .gz
+    carried: int = 0  # old fingerprinted files linked in from the pool
+    expired: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        saved = self.bytes_before - self.bytes_after
+        pct = 100 * saved / self.bytes_before if self.bytes_before else 0
+        return (f"{self.fingerprinted} assets fingerprinted, {self.rewritten} files rewritten, "
+                f"{self.compressed} compressed ({self.reused_gz} reused), "
+                f"{self.bytes_before} -> {self.bytes_after} bytes gzipped "
+                f"({saved} saved, {pct:.0f}%), {self.carried} old assets kept, "
+                f"{len(self.expired)} expired")
+
+
+def _walk(root: Path) -> Iterable[str]:
+    base = len(str(root)) + 1
+    for dirpath, _dirs, files in os.walk(root):
+        prefix = dirpath[base:].replace(os.sep, "/")
+        for name in files:
+            yield f"{prefix}/{name}" if prefix else name
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write through a new inode: Pelican may have hard-linked a file to its source."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        pass
+    except OSError:  # another file system: a copy does the same job
+        import shutil
+
+        shutil.copy2(src, dst)
+
+
+def asset_roots(settings: dict) -> list[str]:
+    """Output folders whose files are fingerprinted: the theme's static folder and STATIC_PATHS."""
+    roots = [str(settings.get("THEME_STATIC_DIR") or "theme")]
+    roots += [str(p) for p in settings.get("STATIC_PATHS") or []]
+    return [r.strip("/") for r in roots if r.strip("/")]
+
+
+def fingerprint(release: Path, roots: list[str], origin: str, report: Report) -> dict[str, str]:
+    """Fingerprint the assets under `roots` and rewrite references; returns path -> digest."""
+    from newsroom.validate import resolve_link
+
+    def resolve(page: str, link: str) -> str | None:
+        return resolve_link(page, link, origin)
+
+    files = sorted(_walk(release))
+    under = tuple(r + "/" for r in roots)
+    assets = [f for f in files if f.startswith(under) and extension(f) in ASSET_EXTENSIONS
+              and not is_fingerprinted(f)]
+    digests: dict[str, str] = {}
+
+    def add(rel: str) -> None:
+        digest = hashlib.sha256((release / rel).read_bytes()).hexdigest()
+        digests[rel] = digest
+        _link(release / rel, release / fingerprinted_name(rel, digest))
+        report.fingerprinted += 1
+
+    for rel in assets:  # leaves first: images, fonts, scripts
+        if extension(rel) != "css":
+            add(rel)
+    for rel in assets:  # then stylesheets, rewritten to the leaves' names, then hashed
+        if extension(rel) == "css":
+            path = release / rel
+            text = path.read_text(encoding="utf-8")
+            new = rewrite_css(text, rel, digests, resolve)
+            if new != text:
+                _replace_text(path, new)
+                report.rewritten += 1
+            add(rel)
+    for rel in files:
+        if extension(rel) == "html":
+            path = release / rel
+            text = path.read_text(encoding="utf-8")
+            new = rewrite_html(text, rel, digests, resolve)
+            if new != text:
+                _replace_text(path, new)
+                report.rewritten += 1
+    return digests
+
+
+def precompress(release: Path, previous: Path | None, report: Report) -> None:
+    """A .gz beside each text file that gzip makes smaller; reuse the previous release's."""
+    done: dict[tuple[int, int], Path] = {}  # inode -> its .gz (fingerprinted hard links)
+    for rel in sorted(_walk(release)):
+        if extension(rel) not in COMPRESS_EXTENSIONS:
+            continue
+        path = release / rel
+        st = path.stat()
+        if st.st_size < COMPRESS_MIN_BYTES:
+            continue
+        gz = path.with_name(path.name + ".gz")
+        if gz.exists():
+            continue
+        inode = (st.st_dev, st.st_ino)
+        if inode in done:
+            _link(done[inode], gz)
+            continue
+        data = path.read_bytes()
+        old = previous / rel if previous else None
+        old_gz = old.with_name(old.name + ".gz") if old else None
+        if old_gz and old_gz.is_file() and old.is_file() and old.stat().st_size == st.st_size \
+                and old.read_bytes() == data:
+            _link(old_gz, gz)
+            report.reused_gz += 1
+            size = old_gz.stat().st_size
+        else:
+            packed = gzip.compress(data, compresslevel=9, mtime=0)
+            if len(packed) >= len(data):
+                continue
+            gz.write_bytes(packed)
+            size = len(packed)
+        done[inode] = gz
+        report.compressed += 1
+        report.bytes_before += st.st_size
+        report.bytes_after += size
+
+
+def original_name(rel: str) -> str:
+    """`theme/css/site.<hash>.css` -> `theme/css/site.css`."""
+    return _HASH_PART_RE.sub(r"\1", rel)
+
+
+def own_assets(release: Path) -> list[str]:
+    """The fingerprinted files a release made itself (not carried from the pool): each is a
+    hard link of the original beside it. Carried ones are other files: their content differs
+    from the original's, or they would have the same name."""
+    out = []
+    for rel in _walk(release):
+        if is_fingerprinted(rel):
+            original = release / original_name(rel)
+            try:
+                if os.path.samefile(original, release / rel):
+                    out.append(rel)
+            except OSError:
+                continue
+    return out
+
+
+class Pool:
+    """Fingerprinted files of every recent release, kept for pages still in readers' hands."""
+
+    def __init__(self, releases_dir: Path):
+        self.dir = Path(releases_dir) / "assets"
+        self.ledger_path = Path(releases_dir) / "assets.json"
+
+    def ledger(self) -> dict[str, float]:
+        try:
+            data = json.loads(self.ledger_path.read_text(encoding="utf-8"))
+            return {str(k): float(v) for k, v in data.items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def entries(self) -> list[str]:
+        if not self.dir.is_dir():
+            return []
+        return [rel for rel in _walk(self.dir) if is_fingerprinted(rel.removesuffix(".gz"))]
+
+    def update(self, release: Path, live: Path | None, now: float, report: Report,
+               grace: float = GRACE_SECONDS) -> None:
+        """Add the new release's assets, mark what is in use, expire the rest, fill it in."""
+        ledger = self.ledger()
+        in_use: set[str] = set()
+        for root in (r for r in (release, live) if r and r.is_dir()):
+            for rel in own_assets(root):
+                in_use.add(rel)
+                for name in (rel, rel + ".gz"):
+                    if (root / name).exists() and not (self.dir / name).exists():
+                        _link(root / name, self.dir / name)
+        for rel in self.entries():
+            base = rel.removesuffix(".gz")
+            if base in in_use:
+                ledger[base] = now
+            ledger.setdefault(base, now)  # in the pool but not in the ledger: a crash
+        for base, seen in list(ledger.items()):
+            if seen < now - grace:
+                for rel in (base, base + ".gz"):
+                    (self.dir / rel).unlink(missing_ok=True)
+                del ledger[base]
+                report.expired.append(base)
+        ledger = {k: v for k, v in ledger.items() if (self.dir / k).exists()}
+        atomic_write_json(self.ledger_path, dict(sorted(ledger.items())))
+        report.carried += self.fill(release)
+
+    def fill(self, release: Path) -> int:
+        """Link every pooled file the release lacks into it; returns how many."""
+        added = 0
+        for rel in self.entries():
+            dst = release / rel
+            if not dst.exists():
+                _link(self.dir / rel, dst)
+                added += 1
+        return added
+
+
+def prepare_release(release: Path, settings: dict, origin: str, releases_dir: Path,
+                    live: Path | None, now: float | None = None) -> Report:
+    """The whole step on a fresh build folder (see the module's docstring)."""
+    report = Report()
+    fingerprint(release, asset_roots(settings), origin, report)
+    precompress(release, live, report)
+    Pool(releases_dir).update(release, live, time.time() if now is None else now, report)
+    return report
