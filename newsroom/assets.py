@@ -108,13 +108,25 @@ def rewrite_url(url: str, page: str, digests: dict[str, str], resolve: Resolver,
     if not stripped or stripped.startswith(("#", "data:", "//")) or "://" in stripped \
             or ":" in stripped.split("/", 1)[0]:
         return url
-    if names is not None:
-        name = stripped.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
-        if unquote(name) not in names:
+    bare = stripped
+    name = stripped.split("#", 1)[0].split("?", 1)[0].rsplit("/", 1)[-1]
+    if is_fingerprinted(name):
+        # A page taken unchanged from the previous release (plugins/newsroom_site/
+        # incremental.py) already names `x.<hash>.jpg`: point it at x.jpg's current hash,
+        # which differs when the file changed under the same name.
+        original = original_name(name)
+        if names is not None and unquote(original) not in names:
             return url
-    target = resolve(page, stripped)
+        cut = stripped.index(name) + len(name)
+        bare = stripped[:cut - len(name)] + original + stripped[cut:]
+    elif names is not None and unquote(name) not in names:
+        return url
+    target = resolve(page, bare)
     digest = digests.get(target) if target else None
-    return url.replace(stripped, _insert_hash(stripped, digest)) if digest else url
+    if not digest:
+        return url
+    new = _insert_hash(bare, digest)
+    return url if new == stripped else url.replace(stripped, new)
 
 
 def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolver) -> str:
@@ -159,6 +171,7 @@ class Report:
     bytes_before: int = 0  # text files that got a .gz: their size
     bytes_after: int = 0  # … and the size of their .gz
     carried: int = 0  # old fingerprinted files linked in from the pool
+    kept: int = 0  # pages taken unchanged from the live release: not read
     expired: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -168,7 +181,7 @@ class Report:
                 f"{self.compressed} compressed ({self.reused_gz} reused), "
                 f"{self.bytes_before} -> {self.bytes_after} bytes gzipped "
                 f"({saved} saved, {pct:.0f}%), {self.carried} old assets kept, "
-                f"{len(self.expired)} expired")
+                f"{len(self.expired)} expired, {self.kept} pages taken unchanged")
 
 
 def _walk(root: Path) -> Iterable[str]:
@@ -205,8 +218,16 @@ def asset_roots(settings: dict) -> list[str]:
     return [r.strip("/") for r in roots if r.strip("/")]
 
 
-def fingerprint(release: Path, roots: list[str], origin: str, report: Report) -> dict[str, str]:
-    """Fingerprint the assets under `roots` and rewrite references; returns path -> digest."""
+def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
+                live: Path | None = None, memo_path: Path | None = None) -> dict[str, str]:
+    """Fingerprint the assets under `roots` and rewrite references; returns path -> digest.
+
+    With the live release and a memo of the previous build's digests: an asset whose size
+    and modification time (Pelican copies static files with theirs) match the memo is not
+    read again, and when no asset changed, an HTML file that is the live release's own file
+    (a hard link: the incremental build took the page unchanged) already names the right
+    assets and is not read at all. Otherwise every page is rewritten, old hashes included.
+    """
     from newsroom.validate import resolve_link
 
     def resolve(page: str, link: str) -> str | None:
@@ -217,9 +238,17 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report) ->
     assets = [f for f in files if f.startswith(under) and extension(f) in ASSET_EXTENSIONS
               and not is_fingerprinted(f)]
     digests: dict[str, str] = {}
+    memo = _read_memo(memo_path)
+    stamps: dict[str, list] = {}
 
     def add(rel: str) -> None:
-        digest = hashlib.sha256((release / rel).read_bytes()).hexdigest()
+        st = (release / rel).stat()
+        known = memo.get("stamps", {}).get(rel)
+        if extension(rel) != "css" and known and known[:2] == [st.st_size, st.st_mtime_ns]:
+            digest = known[2]
+        else:
+            digest = hashlib.sha256((release / rel).read_bytes()).hexdigest()
+        stamps[rel] = [st.st_size, st.st_mtime_ns, digest]
         digests[rel] = digest
         _link(release / rel, release / fingerprinted_name(rel, digest))
         report.fingerprinted += 1
@@ -236,15 +265,41 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report) ->
                 _replace_text(path, new)
                 report.rewritten += 1
             add(rel)
+    # The memo must be the live release's own (a build that failed validation wrote one too).
+    unchanged = (live is not None and memo.get("release") == live.name
+                 and memo.get("digests") == digests)
     for rel in files:
         if extension(rel) == "html":
             path = release / rel
+            if unchanged and _same_file(path, live / rel):
+                report.kept += 1
+                continue
             text = path.read_text(encoding="utf-8")
             new = rewrite_html(text, rel, digests, resolve)
             if new != text:
                 _replace_text(path, new)
                 report.rewritten += 1
+    if memo_path is not None:
+        atomic_write_json(memo_path, {"release": release.name.removeprefix(".build-"),
+                                      "digests": digests, "stamps": stamps})
     return digests
+
+
+def _read_memo(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def precompress(release: Path, previous: Path | None, report: Report) -> None:
@@ -264,9 +319,17 @@ def precompress(release: Path, previous: Path | None, report: Report) -> None:
         if inode in done:
             _link(done[inode], gz)
             continue
-        data = path.read_bytes()
         old = previous / rel if previous else None
         old_gz = old.with_name(old.name + ".gz") if old else None
+        if old_gz and old_gz.is_file() and _same_file(path, old):
+            _link(old_gz, gz)  # the previous release's own file: its .gz is this one's
+            report.reused_gz += 1
+            done[inode] = gz
+            report.compressed += 1
+            report.bytes_before += st.st_size
+            report.bytes_after += old_gz.stat().st_size
+            continue
+        data = path.read_bytes()
         if old_gz and old_gz.is_file() and old.is_file() and old.stat().st_size == st.st_size \
                 and old.read_bytes() == data:
             _link(old_gz, gz)
@@ -365,7 +428,8 @@ def prepare_release(release: Path, settings: dict, origin: str, releases_dir: Pa
                     live: Path | None, now: float | None = None) -> Report:
     """The whole step on a fresh build folder (see the module's docstring)."""
     report = Report()
-    fingerprint(release, asset_roots(settings), origin, report)
+    fingerprint(release, asset_roots(settings), origin, report, live,
+                Path(releases_dir) / "assets-digests.json")
     precompress(release, live, report)
     Pool(releases_dir).update(release, live, time.time() if now is None else now, report)
     return report

@@ -118,12 +118,21 @@ def check_takedowns(files: set[str], settings: Mapping) -> tuple[list[Problem], 
     except takedowns.TakedownError as e:
         return [Problem(str(path), str(e))], set()
     problems = []
+    hashed: dict[str, list[str]] = {}  # name.<10 hex>.ext (newsroom.assets) by name.ext
+    for f in files:
+        m = _HASHED_RE.match(f)
+        if m:
+            hashed.setdefault(m["base"] + m["ext"], []).append(f)
     for t in items:
         for rel in (t.url, *t.images):
-            if rel in files or f"{rel}.gz" in files:
-                problems.append(Problem(rel, f"taken down ({t.date or 'takedowns.toml'}) "
-                                             "but in the release"))
+            for f in (rel, f"{rel}.gz", *hashed.get(rel, [])):
+                if f in files:
+                    problems.append(Problem(f, f"taken down ({t.date or 'takedowns.toml'}) "
+                                               "but in the release"))
     return problems, {t.url for t in items}
+
+
+_HASHED_RE = re.compile(r"^(?P<base>.+)\.[0-9a-f]{10}(?P<ext>\.[A-Za-z0-9]+)$")
 
 
 def check_pages(docs: list[Doc], files: set[str], settings: Mapping,

@@ -27,6 +27,19 @@ def test_relative_and_root_relative_references_get_the_hash():
     assert 'srcset="../images/sample/market.1234567890.jpg 1x, ../images/other.jpg 2x"' in out
 
 
+def test_a_page_naming_an_old_hash_gets_the_current_one():
+    """A page the incremental build took from the previous release already names
+    `market.<old hash>.jpg`; when market.jpg changed under the same name it must name the new
+    hash (and a current hash stays byte for byte)."""
+    html = ('<img src="../images/sample/market.aaaaaaaaaa.jpg" alt="x">'
+            '<link rel="stylesheet" href="../theme/css/site.abcdef0123.css">'
+            '<img src="../images/other.bbbbbbbbbb.jpg" alt="">')
+    out = assets.rewrite_html(html, "news/a.html", DIGESTS, resolve)
+    assert 'src="../images/sample/market.1234567890.jpg"' in out
+    assert 'href="../theme/css/site.abcdef0123.css"' in out
+    assert 'src="../images/other.bbbbbbbbbb.jpg"' in out  # not an asset of this release
+
+
 def test_a_srcset_without_assets_is_left_byte_for_byte():
     html = '<img srcset="../images/a.jpg 1x,../images/b.jpg  2x">'
     assert assets.rewrite_html(html, "news/a.html", DIGESTS, resolve) == html

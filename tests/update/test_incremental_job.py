@@ -1,0 +1,75 @@
+"""The real job's increments (issue 8): unchanged pages are the live release's own files
+(hard links), the release after an increment equals a clean publish of the same content, and
+a photo replaced under the same name is never shown stale."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+from helpers import parse_html
+from PIL import Image
+
+PHOTO = "images/inc/photo.png"
+ARTICLE = ("Title: 사진 있는 기사\nDate: 2025-11-22 12:00\nCategory: 문화\nTags: 전주\n"
+           f"Image: {PHOTO}\n\n사진과 함께 실린 기사.\n")
+
+
+def _png(colour) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _texts(root) -> dict[str, bytes]:
+    """The release's pages, feeds and data; assets are compared through what pages name."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")}
+
+
+def test_an_increment_equals_a_clean_publish_and_reuses_the_rest(published, tmp_path):
+    project = published
+    project.write("articles/photo-story.md", ARTICLE)
+    (project.content / "images/inc").mkdir(parents=True)
+    (project.content / PHOTO).write_bytes(_png((10, 120, 200)))
+    assert project.update().code == 0
+    first = project.output.resolve()
+
+    project.write("articles/new-one.md", "Title: 새로 들어온 기사\nDate: 2025-11-24 09:00\n"
+                  "Category: 정치\nTags: 대구\n\n새 기사 본문.\n")
+    assert project.update().code == 0
+    live = project.output.resolve()
+    pages = [p for p in live.rglob("*.html")]
+    shared = [p for p in pages if (first / p.relative_to(live)).exists()
+              and p.samefile(first / p.relative_to(live))]
+    assert len(shared) >= len(pages) // 2, f"{len(shared)} of {len(pages)} pages reused"
+    assert live / "news/photo-story.html" in shared
+
+    # A clean publish of the same content, in a fresh copy with no state.
+    clean = tmp_path / "clean"
+    shutil.copytree(project.root, clean, symlinks=True,
+                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
+    from conftest import Project
+
+    other = Project(clean)
+    assert other.update().code == 0
+    assert _texts(live) == _texts(other.output.resolve())
+
+
+def test_a_photo_replaced_under_the_same_name_is_not_shown_stale(published):
+    project = published
+    project.write("articles/photo-story.md", ARTICLE)
+    (project.content / "images/inc").mkdir(parents=True)
+    (project.content / PHOTO).write_bytes(_png((10, 120, 200)))
+    assert project.update().code == 0
+    new = _png((250, 200, 0))
+    (project.content / PHOTO).write_bytes(new)
+    assert project.update().code == 0
+    live = project.output.resolve()
+    page = live / "news/photo-story.html"
+    srcs = [img["src"] for img in parse_html(page).find_all("img")
+            if "images/inc/photo." in img.get("src", "")]
+    assert srcs, "the article shows no photo"
+    for src in srcs:
+        shown = (page.parent / src).resolve()
+        assert shown.read_bytes() == new, f"{src} is the old photo"
