@@ -88,4 +88,11 @@ def run(args) -> int:
         files = len({p.path for p in problems})
         print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
         return exits.FAILED
+    if sys.stdout.isatty():  # one line for a person; scripts and cron get nothing on success
+        from newsroom.core.files import content_files
+
+        count = sum(1 for _ in content_files(content))
+        extra = [f"경고 {len(scan.warnings)}건"] if scan.warnings else []
+        extra += [f"예약 {len(scan.scheduled)}건"] if scan.scheduled else []
+        print(f"확인 완료: 파일 {count}개, 문제 없음" + (f" ({', '.join(extra)})" if extra else ""))
     return exits.OK

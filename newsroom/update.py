@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -516,4 +517,25 @@ def run(args: argparse.Namespace) -> int:
     if code == exits.OK and run_.result == "published":
         logger.info("done: release %s is live (%d new articles, build %.1f s)", run_.live,
                     run_.new_articles, run_.build_seconds or 0)
+    if sys.stdout.isatty() and not getattr(args, "quiet", False):
+        print(summary_line(code, run_))  # one line in a terminal; cron's mail stays empty
     return code
+
+
+def summary_line(code: int, run_: Run) -> str:
+    """What the run did, in one Korean line for the person who ran it."""
+    seconds = (datetime.now(run_.started.tzinfo) - run_.started).total_seconds()
+    extra = []
+    if run_.held_back:
+        extra.append(f"보류 {len(run_.held_back)}건 (newsroom check로 확인)")
+    if run_.scheduled:
+        extra.append(f"예약 {len(run_.scheduled)}건")
+    if run_.sources_failed:
+        extra.append(f"실패한 출처 {len(run_.sources_failed)}곳")
+    tail = f" — {', '.join(extra)}" if extra else ""
+    if run_.result == "published":
+        return (f"게시 완료: 발행본 {run_.live}, 새 기사 {run_.new_articles}건, "
+                f"{seconds:.1f}초{tail}")
+    if run_.result == "no changes":
+        return f"바뀐 것 없음: 발행본 {run_.live or '없음'} 그대로{tail}"
+    return f"게시 실패 (종료 코드 {code}): 공개 중인 발행본 {run_.live or '없음'} 그대로{tail}"
