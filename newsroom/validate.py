@@ -231,37 +231,67 @@ def page_links(data: bytes) -> list[tuple[str, str]]:
 PARALLEL_MIN_PAGES = 2000
 
 
-def _links_of_chunk(args: tuple[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
-    release, pages = args
-    return {page: page_links((Path(release) / page).read_bytes()) for page in pages}
+def _links_of_chunk(args: tuple[str, list[str], str]) -> dict[str, list[tuple[str, str, str]]]:
+    """(attribute, link, target) of every link of each page; target '' when it leaves the site."""
+    release, pages, origin = args
+    resolved: dict[tuple[str, str], str] = {}  # menus repeat the same links
+    out = {}
+    for page in pages:
+        folder = posixpath.dirname(page)
+        triples = []
+        for attr, link in page_links((Path(release) / page).read_bytes()):
+            key = (folder, link)
+            target = resolved.get(key)
+            if target is None:
+                target = resolved[key] = resolve_link(page, link, origin) or ""
+            triples.append((attr, link, target))
+        out[page] = triples
+    return out
 
 
 class LinkCache:
-    """The links of each page seen before, keyed by the file's identity (device, inode, size,
-    modification time in ns). An unchanged page is a hard link to the previous release's file
-    (plugins/newsroom_site/incremental.py), so it keeps its identity and is not parsed again;
-    its links are still checked against this release's files. A cache: losing it costs time.
+    """The links of each page seen before, resolved, keyed by the file's identity (device,
+    inode, size, modification time in ns). An unchanged page is a hard link to the previous
+    release's file (plugins/newsroom_site/incremental.py), so it keeps its identity and is
+    neither parsed nor resolved again; its targets are still checked against this release's
+    files. Links are kept as indices into one table of distinct (attribute, link, target)
+    triples, so 10,000 pages cost a few MB. A cache: losing it costs time only.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.old: dict[str, list[tuple[str, str]]] = {}
-        self.new: dict[str, list[tuple[str, str]]] = {}
+        self.strings: list[tuple[str, str, str]] = []
+        self.index: dict[tuple[str, str, str], int] = {}
+        self.old: dict[str, list[int]] = {}
+        self.new: dict[str, list[int]] = {}
         if path is not None:
             try:
                 import json
 
                 data = json.loads(path.read_text(encoding="utf-8"))
-                strings = data["strings"]
-                self.old = {k: [tuple(strings[i].split("\x00", 1)) for i in v]
-                            for k, v in data["pages"].items()}
-            except (OSError, ValueError, KeyError, IndexError, TypeError):
-                self.old = {}
+                if data.get("version") == 2:
+                    self.strings = [tuple(x.split("\x00", 2)) for x in data["strings"]]
+                    self.old = data["pages"]
+            except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+                self.strings, self.old = [], {}
+            if any(len(t) != 3 for t in self.strings):
+                self.strings, self.old = [], {}
+            self.index = {t: i for i, t in enumerate(self.strings)}
 
     @staticmethod
     def key(path: Path) -> str:
         st = path.stat()
         return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+    def ids(self, triples: list[tuple[str, str, str]]) -> list[int]:
+        out = []
+        for t in triples:
+            i = self.index.get(t)
+            if i is None:
+                i = self.index[t] = len(self.strings)
+                self.strings.append(t)
+            out.append(i)
+        return out
 
     def save(self) -> None:
         if self.path is None:
@@ -270,11 +300,11 @@ class LinkCache:
 
         from newsroom.core.files import atomic_write
 
-        index: dict[str, int] = {}
-        pages = {}
-        for k, links in self.new.items():
-            pages[k] = [index.setdefault(f"{a}\x00{v}", len(index)) for a, v in links]
-        data = {"strings": list(index), "pages": pages}
+        used = sorted({i for ids in self.new.values() for i in ids})
+        renumber = {old: new for new, old in enumerate(used)}
+        data = {"version": 2,
+                "strings": ["\x00".join(self.strings[i]) for i in used],
+                "pages": {k: [renumber[i] for i in ids] for k, ids in self.new.items()}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"),
                      sync=False)
@@ -286,37 +316,40 @@ def check_links(release: Path, files: set[str], origin: str,
     """Broken internal links in every HTML file; returns (problems, links checked).
 
     One problem per missing target, naming the first page that links to it and how many
-    others do: a broken menu link is one line, not one per page. Parsing is the cost (one
-    lxml parse per page): pages the cache knows are not parsed again, and many new ones are
-    split over the machine's cores; worker processes are spawned, not forked, because the
+    others do: a broken menu link is one line, not one per page. Parsing and resolving are
+    the cost: pages the cache knows are neither parsed nor resolved again, and many new ones
+    are split over the machine's cores; worker processes are spawned, not forked, because the
     update job runs a progress thread.
     """
     pages = sorted(f for f in files if f.endswith((".html", ".htm")))
     cache = cache or LinkCache(None)
-    links_of: dict[str, list[tuple[str, str]]] = {}
+    ids_of: dict[str, list[int]] = {}
     keys: dict[str, str] = {}
     todo = []
     for page in pages:
         keys[page] = key = LinkCache.key(release / page)
-        if key in cache.old:
-            links_of[page] = cache.old[key]
+        known = cache.old.get(key)
+        if known is not None:
+            ids_of[page] = known
         else:
             todo.append(page)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(todo) < PARALLEL_MIN_PAGES:
-        links_of.update(_links_of_chunk((str(release), todo)))
+        parts = [_links_of_chunk((str(release), todo, origin))]
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         size = -(-len(todo) // (workers * 4))
-        chunks = [(str(release), todo[i:i + size]) for i in range(0, len(todo), size)]
+        chunks = [(str(release), todo[i:i + size], origin) for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(workers,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            for part in pool.map(_links_of_chunk, chunks):
-                links_of.update(part)
-    cache.new = {keys[page]: links_of[page] for page in pages}
-    broken, checked = _broken_links(pages, links_of, files, origin)
+            parts = list(pool.map(_links_of_chunk, chunks))
+    for part in parts:
+        for page, triples in part.items():
+            ids_of[page] = cache.ids(triples)
+    cache.new = {keys[page]: ids_of[page] for page in pages}
+    broken, checked = _broken_links(pages, ids_of, cache.strings, files)
     problems = []
     for target, refs in sorted(broken.items()):
         pages_ = sorted({p for p, _ in refs})
@@ -326,23 +359,20 @@ def check_links(release: Path, files: set[str], origin: str,
     return problems, checked
 
 
-def _broken_links(pages: list[str], links_of: dict[str, list[tuple[str, str]]],
-                  files: set[str], origin: str) -> tuple[dict[str, list[tuple[str, str]]], int]:
+def _broken_links(pages: list[str], ids_of: dict[str, list[int]],
+                  strings: list[tuple[str, str, str]],
+                  files: set[str]) -> tuple[dict[str, list[tuple[str, str]]], int]:
     """{missing target: [(page, 'attr="link"'), …]} and the number of internal links seen."""
     broken: dict[str, list[tuple[str, str]]] = {}
     checked = 0
-    resolved: dict[tuple[str, str], str | None] = {}  # menus repeat the same links
+    ok = [bool(t) and (t in files or (t + "/index.html") in files) for _a, _l, t in strings]
     for page in pages:
-        folder = posixpath.dirname(page)
-        for attr, link in links_of[page]:
-            key = (folder, link)
-            if key not in resolved:
-                resolved[key] = resolve_link(page, link, origin)
-            target = resolved[key]
-            if target is None:
+        for i in ids_of[page]:
+            attr, link, target = strings[i]
+            if not target:
                 continue
             checked += 1
-            if target in files or (target + "/index.html") in files:
+            if ok[i]:
                 continue
             broken.setdefault(target, []).append((page, f'{attr}="{link}"'))
     return broken, checked
