@@ -4,9 +4,9 @@ Pelican numbers list pages from the newest: page 2 holds articles 21-40, so one 
 shifts every older page of its section, tags, source and author, and all of them must be
 rebuilt. Here the first page (the section's own URL) shows the newest `per_page` articles,
 and the older pages are fixed blocks counted from the *oldest* article: block 1 holds the 20
-oldest, block 2 the next 20, and so on. Only full blocks get a page, so a block's page never
-changes once written; a new article changes the first page only, and every `per_page`
-arrivals one new block page appears. (Listing by month was the alternative; a busy month of
+oldest, block 2 the next 20, and so on. Only full blocks get a page (and not the newest one
+while it is exactly the first page), so a block's list never changes once written; a new
+article changes the first page, and every `per_page` arrivals one new block page appears. (Listing by month was the alternative; a busy month of
 a section runs to hundreds of articles, which would need paging again.)
 
 A reader walks from the first page to older blocks with 다음 and back with 이전; a block page
@@ -95,6 +95,10 @@ class StablePaginator:
             self.name, self.url, items[:size], 1, self, self.settings, is_front=True
         )
         full_blocks = n // size
+        if full_blocks and n % size == 0:
+            # The newest full block is exactly the first page: it gets its own page when the
+            # next article arrives (a page that only repeated the first would be unreachable).
+            full_blocks -= 1
         blocks = []
         for b in range(full_blocks, 0, -1):  # newest block first
             # Block b holds the oldest-first positions [(b-1)*size, b*size), that is the
@@ -119,18 +123,13 @@ class StablePaginator:
         return next(p for p in self._pages[1:] if p.number == number)
 
     def pages(self):
-        """(page, newer, older) in reading order. From the first page, 다음 skips a block
-        whose articles the first page shows in full (when the count is a multiple of the
-        page size, the newest block is the first page); 이전 from a block page leads to the
-        next newer block, and from the newest block to the first page."""
+        """(page, newer, older) in reading order: 다음 from the first page leads to the
+        newest block page, 이전 from a block page to the next newer block, and from the
+        newest block to the first page."""
         front, blocks = self._pages[0], self._pages[1:]
         if not blocks:
             return [(front, None, None)]
-        skip_newest = self.count % self.per_page == 0
-        first_older = blocks[1] if skip_newest and len(blocks) > 1 else (
-            None if skip_newest else blocks[0]
-        )
-        out = [(front, None, first_older)]
+        out = [(front, None, blocks[0])]
         for i, block in enumerate(blocks):
             newer = blocks[i - 1] if i > 0 else front
             older = blocks[i + 1] if i + 1 < len(blocks) else None
