@@ -99,12 +99,32 @@ def date_pages(limit: int | None = None) -> list[tuple[str, str, str]]:
 
 # --- the extractors -------------------------------------------------------------------------
 
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "h1", "h2", "h3",
+    "h4", "h5", "h6", "blockquote", "pre", "section", "article", "figure", "figcaption", "br",
+    "header", "footer", "aside", "hr",
+})
+
+
+def block_text(html: str) -> str:
+    """The text of an HTML fragment with a line break between blocks, as the Markdown the
+    scraper writes has (`text_content()` would glue `</p><p>` neighbours into one word)."""
+    import lxml.html
+
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")
+            el.text = "\n" + (el.text or "")
+    return root.text_content()
+
+
 def ours_text(html: str, url: str) -> str:
     from press_scraper.article import parse_article
-    from press_scraper.text import html_to_text
 
-    record = parse_article(html, url)
-    return " ".join(filter(None, [html_to_text(record.body_html)]))
+    return block_text(parse_article(html, url).body_html)
 
 
 def trafilatura_text(fast: bool) -> Callable[[str, str], str]:

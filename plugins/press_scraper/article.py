@@ -21,14 +21,15 @@ from .attachments import detect_license, find_attachments, is_content_image
 from .boilerplate import (
     drop_boilerplate,
     drop_boilerplate_containers,
-    likely_body,
+    inner_html,
+    likely_body_element,
     outside_chrome,
     page_manager_boxes,
 )
 from .dates import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE, find_labelled_date, parse_loose_date
 from .encoding import normalise_text
 from .records import FeedItem, Record
-from .text import clean_author, clean_href, escape_text, norm, shorten
+from .text import clean_author, clean_href, escape_text, html_to_text, norm, shorten
 from .titles import (
     choose_title,
     is_decoration,
@@ -38,12 +39,16 @@ from .titles import (
     take_dashed_subtitle,
 )
 
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
 
 def parse_document(html: str):
-    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text."""
-    return lxml.html.document_fromstring(
-        html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
-    )
+    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text.
+
+    Comments are not kept: React pages put `<!-- -->` mid-sentence, and trafilatura drops the
+    text after a comment node.
+    """
+    return lxml.html.document_fromstring(html.encode("utf-8"), parser=_PARSER)
 
 
 def meta(root, *names: str) -> str:
@@ -90,6 +95,69 @@ def absolutise(root, base_url: str) -> None:
             del el.attrib[attr]
 
 
+# trafilatura's options: the default mode (not fast=True: its second opinion, readability and
+# jusText, saves the pages where the fast path takes the whole page); images and links kept
+# (press photos and attached files are part of a release).
+_TRAFILATURA_OPTIONS = dict(
+    output_format="html", include_tables=True, include_images=True, include_links=True,
+    include_formatting=True, with_metadata=False, deduplicate=False, fast=False,
+)
+# When trafilatura keeps less than this share of a known body container's text, the container
+# is taken whole: a short release whose lines look like boilerplate to a generic extractor.
+# (A news page's container with a photo gallery keeps about a fifth: that is right.)
+_CONTAINER_KEEP = 0.15
+
+# When trafilatura keeps this share of the container's text or more, it removed nothing worth
+# removing: the container is taken as it is, with its own line breaks and tables.
+_CONTAINER_SAME = 0.9
+
+
+def _trafilatura_html(tree, url: str) -> str:
+    # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions become
+    # paragraphs in the tree it is given (it edits that tree).
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"
+    return trafilatura.extract(tree, url=url, **_TRAFILATURA_OPTIONS) or ""
+
+
+def drop_image_captions(body) -> None:
+    """Remove a line right after a photo that repeats its alt text: with `include_images`
+    trafilatura keeps both the alt and the caption a CMS prints from it."""
+    for img in list(body.iter("img")):
+        alt = norm(img.get("alt"))
+        nxt = img.getnext()
+        if nxt is None and img.getparent() is not None and not norm(
+                img.getparent().text_content()):
+            nxt = img.getparent().getnext()
+        if alt and nxt is not None and nxt.tag in ("p", "div", "span") \
+                and norm(nxt.text_content()) == alt:
+            nxt.drop_tree()
+
+
+def generic_body(root, url: str) -> str:
+    """The article's body HTML without selectors.
+
+    On a copy of the page without comment, related-article, share and ad boxes (they often sit
+    inside the body container): a well-known body container (LIKELY_BODY_XPATHS) when there is
+    one, cleaned by trafilatura (galleries, inline promos); trafilatura on the whole page
+    otherwise.
+    """
+    tree = copy.deepcopy(root)
+    drop_boilerplate_containers(tree)
+    container = likely_body_element(tree)
+    if container is None:
+        return _trafilatura_html(tree, url)
+    whole = inner_html(container)
+    doc = lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    head = tree.find("head")
+    if head is not None:
+        doc.replace(doc.find("head"), head)
+    doc.find("body").append(container)
+    cleaned = _trafilatura_html(doc, url)
+    kept, total = len(norm(html_to_text(cleaned))), len(norm(html_to_text(whole)))
+    return cleaned if _CONTAINER_KEEP * total <= kept < _CONTAINER_SAME * total else whole
+
+
 def parse_article(
     html: str,
     url: str,
@@ -132,28 +200,13 @@ def parse_article(
     body_html = ""
     if soup is not None and selectors.get("body"):
         body_html = _select_html(soup, selectors["body"])
-    # A copy of the parsed page (the original stays whole for dates and authors) without comment,
-    # related-article, share and ad boxes, which often sit inside the body container.
-    tree = copy.deepcopy(root) if not body_html else None
-    if tree is not None:
-        drop_boilerplate_containers(tree)
-        body_html = likely_body(tree)
-    if not body_html and tree is not None:
-        # fast=True skips trafilatura's second opinion (readability/jusText comparison): it
-        # halves the time per page, and our boilerplate pass below removes what it would.
-        # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions
-        # become paragraphs in the tree it is given (it edits that tree).
-        for caption in tree.iter("figcaption"):
-            caption.tag = "p"
-        body_html = trafilatura.extract(
-            tree, url=url, output_format="html", include_tables=True, include_images=True,
-            include_links=True, include_formatting=True, with_metadata=False, favor_recall=True,
-            deduplicate=False, fast=True,
-        ) or ""
+    if not body_html:
+        body_html = generic_body(root, url)
     body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
     drop_code(body)
     absolutise(body, url)
     drop_boilerplate(body)
+    drop_image_captions(body)
     # The headline repeated at the top of the body.
     for el in body.iter("h1", "h2", "h3", "p"):
         if norm(el.text_content()) == title:

@@ -175,7 +175,11 @@ LIKELY_BODY_XPATHS = [
     '//*[@itemprop="articleBody"]',
     '//*[@id="article-view-content-div"]',
     '//*[@id="bo_v_con"]',
-    '//*[@id="articleBody" or @id="article_body" or @id="newsContent" or @id="news_content"]',
+    # Not <body> itself: some pages put the id on it.
+    '//*[not(self::body or self::html)]'
+    '[@id="articleBody" or @id="article_body" or @id="newsContent" or @id="news_content"]',
+    # Korean board CMSs' body. (On Drupal sites `view-content` is a list of headlines: a container
+    # made mostly of links is never taken, see likely_body_element.)
     '//div[contains(concat(" ", normalize-space(@class), " "), " view-content ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " view-con ")]',
@@ -238,15 +242,25 @@ def drop_boilerplate_containers(root) -> None:
             el.drop_tree()
 
 
-def likely_body(root) -> str:
-    """The inner HTML of a well-known body container holding real text, else ''."""
+def likely_body_element(root):
+    """A well-known body container holding real text (not a list of links), else None."""
     for xpath in _LIKELY_BODY:
         found = xpath(root)
         if len(found) != 1:  # none, or a list page with many: not an article's body
             continue
         el = found[0]
-        if len(norm(el.text_content())) < LIKELY_BODY_MIN_CHARS:
-            continue
-        return escape_text(el.text or "") + "".join(
-            lxml.html.tostring(child, encoding="unicode") for child in el)
-    return ""
+        if len(norm(el.text_content())) < LIKELY_BODY_MIN_CHARS or _mostly_links(el):
+            continue  # too short, or a list of headlines
+        return el
+    return None
+
+
+def inner_html(el) -> str:
+    return escape_text(el.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in el)
+
+
+def likely_body(root) -> str:
+    """The inner HTML of a well-known body container holding real text, else ''."""
+    el = likely_body_element(root)
+    return inner_html(el) if el is not None else ""
