@@ -26,7 +26,14 @@ from .boilerplate import (
     outside_chrome,
     page_manager_boxes,
 )
-from .dates import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE, find_labelled_date, parse_loose_date
+from .dates import (
+    MODIFIED_LABEL_RE,
+    PUBLISHED_LABEL_RE,
+    find_date_cell,
+    find_labelled_date,
+    find_page_date,
+    parse_loose_date,
+)
 from .encoding import normalise_text
 from .records import FeedItem, Record
 from .text import clean_author, clean_href, escape_text, html_to_text, norm, shorten
@@ -239,14 +246,16 @@ def parse_article(
     date = None
     if soup is not None and selectors.get("date"):
         date = parse_loose_date(_select_text(soup, selectors["date"]))
-    date = date or parse_loose_date(
-        meta(root, "article:published_time", "og:article:published_time", "datePublished",
-              "pubdate", "date", "dcterms.date")
-    )
     if date is None:
-        times = root.xpath("//time/@datetime")
-        date = parse_loose_date(times[0]) if times else None
-    date = date or find_labelled_date(page_text, PUBLISHED_LABEL_RE)
+        meta_date = parse_loose_date(
+            meta(root, "article:published_time", "og:article:published_time", "datePublished",
+                 "pubdate", "date", "dcterms.date"))
+        if meta_date is None:
+            times = root.xpath("//time/@datetime")
+            meta_date = parse_loose_date(times[0]) if times else None
+        labelled = find_date_cell(root, lambda el: outside_chrome(el, boxes)) or find_labelled_date(
+            page_text, PUBLISHED_LABEL_RE)
+        date = find_page_date(html, labelled=labelled, meta_date=meta_date)
     modified = parse_loose_date(meta(root, "article:modified_time", "og:updated_time", "dateModified"))
     modified = modified or find_labelled_date(page_text, MODIFIED_LABEL_RE)
     if modified and date and modified <= date:

@@ -83,3 +83,19 @@ def test_html_comments_mid_sentence_keep_the_rest_of_the_sentence():
     assert "had suffered months of dizziness and fatigue by the time he visited" in text
     for p in PARAGRAPHS:
         assert p in text, p
+
+
+def test_a_json_ld_date_published_is_read():
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            '"NewsArticle", "headline": "Harbour lights switched on early", "datePublished": '
+            '"2024-03-05T08:30:00+01:00"}</script>')
+    body = "<article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
+    record = parse_article(_page(body, head=head), URL)
+    assert record.date is not None and record.date.strftime("%Y-%m-%d") == "2024-03-05"
+
+
+def test_a_date_written_in_the_text_is_read():
+    body = ("<article><p class='dateline'>Published on March 5, 2024</p>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>")
+    record = parse_article(_page(body), URL)
+    assert record.date is not None and record.date.strftime("%Y-%m-%d") == "2024-03-05"
