@@ -39,11 +39,14 @@ from .records import FeedItem, Record
 from .text import clean_author, clean_href, escape_text, html_to_text, norm, shorten
 from .titles import (
     choose_title,
+    drop_keyword_tail,
     is_decoration,
     labelled_title,
     marked_subtitle,
+    site_names_from_url,
     strip_title_decoration,
     take_dashed_subtitle,
+    view_title,
 )
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
@@ -190,7 +193,7 @@ def parse_article(
     html = normalise_text(html)
     root = parse_document(html)
     soup = BeautifulSoup(html, "lxml") if selectors else None
-    names = [*site_names, meta(root, "og:site_name")]
+    names = [*site_names, meta(root, "og:site_name"), *site_names_from_url(url)]
 
     # Title
     sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
@@ -199,7 +202,9 @@ def parse_article(
     title = choose_title(
         page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
         headings=headings, site_names=names, labelled=labelled_title(root),
+        view_title=view_title(root),
     )
+    title = drop_keyword_tail(title, meta(root, "keywords", "news_keywords"))
     if sel_title:
         title = strip_title_decoration(sel_title, names)
 

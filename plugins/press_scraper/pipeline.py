@@ -46,6 +46,7 @@ from .report import ScrapeReport, SourceReport
 from .sources import DEFAULT_SECTIONS, Source, SourcesError, load
 from .store import Store, StoreError, make_identity, normalise_url
 from .text import html_to_text
+from .titles import is_cut
 
 logger = logging.getLogger(__name__)
 
@@ -124,13 +125,19 @@ def build_article(
     """Header fields and body for one extracted article (downloads its images)."""
     source = cand.source
     item = cand.feed_item
-    # A feed's own title wins (only feeds give `feed_item`); else the page's, else the listing's.
-    title = (item.title or record.title) if item else (record.title or cand.title)
+    # A feed's own title wins (only feeds give `feed_item`) unless it is cut short ("…");
+    # else the page's, else the listing's.
+    feed_title = item.title if item and not (is_cut(item.title) and record.title) else ""
+    title = feed_title or record.title or cand.title
     entry = store.index.get(cand.identity)
+    # The feed's date first; the page's fills in where the feed has none (article.py, dates.py).
     date = (item.date if item else None) or record.date
     if date is None and entry and entry.date:
         date = parse_date(entry.date)
-    date = date or now
+    if date is None:
+        # Never "now": a page from years ago would be published as today's news. The item is
+        # reported in source health and tried again on the next run (docs/scraper.md).
+        raise ValueError("no publication date on the page or in the feed")
     modified = record.modified or (item.updated if item else None)
     if modified and modified <= date:
         modified = None
