@@ -46,6 +46,7 @@ from .titles import (
     site_names_from_url,
     strip_title_decoration,
     take_dashed_subtitle,
+    view_head_subtitle,
     view_title,
 )
 
@@ -144,6 +145,21 @@ def drop_image_captions(body) -> None:
             nxt.drop_tree()
 
 
+_LEAD_RE = re.compile(r"(?:^|[\s_-])(?:lead|summary|intro|deck|article-lead|article_lead)(?:$|[\s_-])",
+                      re.I)
+
+
+def _lead_before(container) -> str:
+    """A lead paragraph a news CMS prints just before the body container (`p.article-lead`),
+    as HTML, or ""."""
+    for sibling in list(container.itersiblings(preceding=True))[:3]:
+        marker = f"{sibling.get('class', '')} {sibling.get('id', '')}"
+        text = norm(sibling.text_content())
+        if _LEAD_RE.search(marker) and len(text) >= 20 and not sibling.xpath(".//a|.//img"):
+            return f"<p>{escape_text(text)}</p>"
+    return ""
+
+
 def generic_body(root, url: str) -> str:
     """The article's body HTML without selectors.
 
@@ -157,7 +173,8 @@ def generic_body(root, url: str) -> str:
     container = likely_body_element(tree)
     if container is None:
         return _trafilatura_html(tree, url)
-    whole = inner_html(container)
+    lead = _lead_before(container)
+    whole = lead + inner_html(container)
     doc = lxml.html.document_fromstring("<html><head></head><body></body></html>")
     head = tree.find("head")
     if head is not None:
@@ -165,7 +182,7 @@ def generic_body(root, url: str) -> str:
     doc.find("body").append(container)
     cleaned = _trafilatura_html(doc, url)
     kept, total = len(norm(html_to_text(cleaned))), len(norm(html_to_text(whole)))
-    return cleaned if _CONTAINER_KEEP * total <= kept < _CONTAINER_SAME * total else whole
+    return lead + cleaned if _CONTAINER_KEEP * total <= kept < _CONTAINER_SAME * total else whole
 
 
 def parse_article(
@@ -226,7 +243,7 @@ def parse_article(
         break
     subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
     if not subtitle:
-        subtitle = marked_subtitle(root, title)
+        subtitle = marked_subtitle(root, title) or view_head_subtitle(root)
         for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
             if norm(el.text_content()).strip(" -–―") == subtitle:
                 el.drop_tree()  # shown as the subtitle, not again as the body's first line

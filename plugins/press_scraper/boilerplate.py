@@ -24,6 +24,8 @@ BOILERPLATE_PATTERNS = [
     ),
     # WordPress/Jetpack's like button ("이것이 좋아요: 좋아하기 불러오는 중...").
     re.compile(r"좋아하기\s*불러오는\s*중|^\s*이것이\s*좋아요\s*[:：]?\s*$"),
+    # A breadcrumb ("뉴스 > 경제 > 기업·CEO").
+    re.compile(r"^\s*(?:[^>\s][^>]{0,11}>\s*){2,}[^>]{1,12}$"),
     # An ad slot's label left behind when its script is removed.
     re.compile(r"^\s*(?:광고|AD|advertisement|sponsored|스폰서)\s*$", re.I),
     # The comment box's prompt and count ("댓글을 작성하려면 로그인하세요", "댓글 3").
@@ -58,7 +60,8 @@ _BLOCKS = (
 # Headings of link boxes that CMSs put inside or right after the article: other articles,
 # not this one's text. Matched on the whole heading (a trailing colon or count allowed).
 LINK_BOX_HEADINGS = (
-    "관련기사", "관련 기사", "관련뉴스", "관련 뉴스", "관련", "관련 글", "관련글", "연관기사",
+    "관련기사", "관련 기사", "다른 포토 기사", "다른 포토기사", "포토뉴스", "포토 뉴스", "이 기자의 다른 기사",
+    "다른 기사", "이 시각 포토", "관련뉴스", "관련 뉴스", "관련", "관련 글", "관련글", "연관기사",
     "많이 본 뉴스", "많이 본 기사", "많이본뉴스", "가장 많이 본 뉴스", "인기기사", "인기 기사",
     "인기뉴스", "주요뉴스", "주요 뉴스", "최신기사", "최신 기사", "추천기사", "추천 기사",
     "이 시각 주요뉴스", "함께 보면 좋은 기사", "이 기사와 함께 많이 본 뉴스", "related",
@@ -189,6 +192,11 @@ LIKELY_BODY_XPATHS = [
     '//div[contains(concat(" ", normalize-space(@class), " "), " article-body ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " article_body ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " news-content ")]',
+    # Board view pages: the cell labelled 내용/본문 of the detail table, and common body classes.
+    '//td[preceding-sibling::th[1][normalize-space()="내용" or normalize-space()="본문"]]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " board_view_body ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " bbs_content ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view_text ")]',
     # WordPress themes (and Jetpack's share and like blocks inside it, removed beforehand).
     '//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
     # Old table-layout CMSs: the release is one cell of a detail table.

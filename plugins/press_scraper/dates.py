@@ -83,7 +83,7 @@ def parse_loose_date(text: str | None) -> datetime | None:
 # Labels that precede the publication / modification date on Korean pages.
 PUBLISHED_LABEL_RE = re.compile(
     r"(?:등록일(?:시|자)?|작성일(?:시|자)?|게시일(?:시|자)?|입력(?:일|일시)?|승인|배포일(?:시)?"
-    r"|보도일(?:시)?|등록)\s*[:：]?\s*"
+    r"|보도일(?:시|자)?|배포일자|등록)\s*[:：]?\s*"
 )
 MODIFIED_LABEL_RE = re.compile(r"(?:수정일(?:시|자)?|수정|최종\s*수정)\s*[:：]?\s*")
 _ANY_DATE_RE = re.compile(
@@ -107,8 +107,9 @@ def find_labelled_date(text: str, label: re.Pattern) -> datetime | None:
 
 # Board view pages put the date in a detail table: <th>등록일</th><td>2025.12.10</td>, or a
 # <dt>/<dd> pair, or a <span class="label">작성일</span><span>…</span> line.
-_DATE_CELL_LABELS = ("등록일", "등록일시", "작성일", "작성일시", "게시일", "게시일시", "입력일",
-                     "입력", "등록", "작성", "보도일", "배포일", "배포일시", "날짜", "일자")
+_DATE_CELL_LABELS = ("등록일", "등록일시", "등록일자", "작성일", "작성일시", "작성일자", "게시일",
+                     "게시일시", "게시일자", "입력일", "입력", "등록", "작성", "보도일", "보도일자",
+                     "보도일시", "배포일", "배포일시", "배포일자", "날짜", "일자")
 _DATE_CELL_XPATH = lxml.etree.XPath("//th|//dt|//td[following-sibling::td]|//span|//strong|//em")
 
 

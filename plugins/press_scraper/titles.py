@@ -136,7 +136,7 @@ def choose_title(
         if len(h) >= 4 and not is_decoration(h, names) and (
             (og_title and h in og_title) or (page_title and h in page_title)
         ):
-            return h
+            return _OUTLET_TAG_RE.sub("", h) or h
     for candidate in (labelled, view_title):
         candidate = strip_title_decoration(norm(candidate), names) if candidate else ""
         if len(candidate) >= 2 and not is_decoration(candidate, names):
@@ -219,3 +219,17 @@ def take_dashed_subtitle(elements) -> str:
             el.drop_tree()
             return m.group(1)
     return ""
+
+
+_VIEW_HEAD_LINES = lxml.etree.XPath(
+    '//*[contains(concat(" ", normalize-space(@class), " "), " board_view_head ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " view_head ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " bbs_view_head ")]/*[position() > 1]'
+)
+
+
+def view_head_subtitle(root) -> str:
+    """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or ""."""
+    lines = [m.group(1) for el in _VIEW_HEAD_LINES(root)
+             if (m := SUBTITLE_RE.match(norm(el.text_content())))]
+    return " / ".join(lines)
