@@ -80,19 +80,19 @@ def decode_page(raw: bytes) -> str:
     return decode_html(raw)[0]
 
 
-def text_pages(limit: int | None = None) -> list[tuple[str, str, str, str]]:
-    """[(id, url, html, true text)], sorted by id."""
+def text_pages(limit: int | None = None, step: int = 1) -> list[tuple[str, str, str, str]]:
+    """[(id, url, html, true text)], sorted by id (every `step`-th page)."""
     truth = json.loads((TEXT_DIR / "ground-truth.json").read_text(encoding="utf-8"))
-    ids = sorted(truth)[:limit] if limit else sorted(truth)
+    ids = (sorted(truth)[:limit] if limit else sorted(truth))[::step]
     return [(i, truth[i].get("url") or "", decode_page(gzip.decompress(
         (TEXT_DIR / "html" / f"{i}.html.gz").read_bytes())), truth[i]["articleBody"]) for i in ids]
 
 
-def date_pages(limit: int | None = None) -> list[tuple[str, str, str]]:
-    """[(url, html, true date YYYY-MM-DD)], sorted by file name."""
+def date_pages(limit: int | None = None, step: int = 1) -> list[tuple[str, str, str]]:
+    """[(url, html, true date YYYY-MM-DD)], sorted by file name (every `step`-th page)."""
     truth = json.loads((DATES_DIR / "truth.json").read_text(encoding="utf-8"))
     items = sorted(truth.items(), key=lambda kv: kv[1]["file"])
-    items = items[:limit] if limit else items
+    items = (items[:limit] if limit else items)[::step]
     return [(url, decode_page(gzip.decompress((DATES_DIR / "pages" / v["file"]).read_bytes())),
              v["date"]) for url, v in items]
 
