@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+import weakref
 from collections.abc import Mapping
 
 import lxml.etree
@@ -25,6 +26,7 @@ from .boilerplate import (
     likely_body_element,
     outside_chrome,
     page_manager_boxes,
+    text_outside_chrome,
 )
 from .dates import (
     MODIFIED_LABEL_RE,
@@ -63,12 +65,24 @@ def parse_document(html: str):
 
 
 def meta(root, *names: str) -> str:
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
-            if found and found[0].strip():
-                return found[0].strip()
-    return ""
+    """The first non-empty `content` of a meta tag named (property, name or itemprop) one of
+    `names`, in the order of `names`. The page's meta tags are read once (cached on `root`)."""
+    table = _META_CACHE.get(root)
+    if table is None:
+        table = {}
+        for el in root.iter("meta"):
+            content = (el.get("content") or "").strip()
+            if not content:
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = el.get(attr)
+                if key is not None:
+                    table.setdefault(key, content)
+        _META_CACHE[root] = table
+    return next((table[n] for n in names if n in table), "")
+
+
+_META_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _select_html(soup: BeautifulSoup, selector: str) -> str:
@@ -185,6 +199,13 @@ def generic_body(root, url: str) -> str:
     return lead + cleaned if _CONTAINER_KEEP * total <= kept < _CONTAINER_SAME * total else whole
 
 
+# Cheap checks on the page's text before a walk of its tree that could only find these.
+_VIEW_MARKS_RE = re.compile(r"view_title|view-title|viewTitle|bbs_title|board_view_title|view_subject"
+                            r"|dev-title|view_head|board_view_head|bbs_view_head")
+_KOREAN_LABEL_RE = re.compile(r"등록|작성|게시|입력|승인|배포|보도|수정|기자|담당|부서")
+_KOGL_MARK_RE = re.compile(r"공공누리|kogl|opentype", re.I)
+
+
 def parse_article(
     html: str,
     url: str,
@@ -219,7 +240,7 @@ def parse_article(
     title = choose_title(
         page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
         headings=headings, site_names=names, labelled=labelled_title(root),
-        view_title=view_title(root),
+        view_title=view_title(root) if _VIEW_MARKS_RE.search(html) else "",
     )
     title = drop_keyword_tail(title, meta(root, "keywords", "news_keywords"))
     if sel_title:
@@ -243,7 +264,8 @@ def parse_article(
         break
     subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
     if not subtitle:
-        subtitle = marked_subtitle(root, title) or view_head_subtitle(root)
+        subtitle = marked_subtitle(root, title) or (
+            view_head_subtitle(root) if _VIEW_MARKS_RE.search(html) else "")
         for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
             if norm(el.text_content()).strip(" -–―") == subtitle:
                 el.drop_tree()  # shown as the subtitle, not again as the body's first line
@@ -260,11 +282,10 @@ def parse_article(
         body_html = f"<p>{escape_text(body.text)}</p>" + body_html
 
     # Dates: selector, meta, then a labelled date outside the footer.
-    boxes = page_manager_boxes(root)
-    page_text = "\n".join(
-        norm(t) for t in root.xpath("//body//text()[normalize-space()]")
-        if outside_chrome(t.getparent(), boxes)
-    )
+    # The page's text outside footers and menus, for the Korean labels read below (등록일,
+    # 기자명, 담당부서): a page without any of them skips the walk.
+    boxes = page_manager_boxes(root) if _KOREAN_LABEL_RE.search(html) else set()
+    page_text = text_outside_chrome(root, boxes) if _KOREAN_LABEL_RE.search(html) else ""
     date = None
     if soup is not None and selectors.get("date"):
         date = parse_loose_date(_select_text(soup, selectors["date"]))
@@ -317,7 +338,7 @@ def parse_article(
         summary=shorten(summary, 200),
         images=tuple(images),
         attachments=tuple(find_attachments(_attachment_scope(root, soup, selectors), url)),
-        license=detect_license(root) or default_license,
+        license=(detect_license(root) if _KOGL_MARK_RE.search(html) else "") or default_license,
         category_hint=meta(root, "article:section"),
     )
 

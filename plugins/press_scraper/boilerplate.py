@@ -174,6 +174,37 @@ def outside_chrome(el, boxes: set = frozenset()) -> bool:
     return True
 
 
+def text_outside_chrome(root, boxes: set = frozenset()) -> str:
+    """The page's text lines (one per text node, whitespace collapsed) outside footers, menus
+    and page-manager boxes: the same lines `outside_chrome` keeps, in one walk of the tree
+    that skips a chrome element's whole subtree."""
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        return ""
+    lines: list[str] = []
+    # (element, inside chrome) pairs; a tail belongs to the parent's side of the walk.
+    stack = [(body, False)]
+    while stack:
+        el, chrome = stack.pop()
+        if isinstance(el, str):  # a tail, pushed with its parent's state
+            if not chrome and el.strip():
+                lines.append(norm(el))
+            continue
+        if not isinstance(el.tag, str):
+            if el.tail and not chrome and el.tail.strip():
+                lines.append(norm(el.tail))
+            continue
+        inside = chrome or el in boxes or (el is not body and bool(_CHROME_MARKER_RE.search(
+            f"{el.tag} {el.get('id', '')} {el.get('class', '')}")))
+        if el.text and el.text.strip() and not inside:
+            lines.append(norm(el.text))
+        for child in reversed(el):
+            if child.tail:
+                stack.append((child.tail, inside))
+            stack.append((child, inside))
+    return "\n".join(lines)
+
+
 LIKELY_BODY_XPATHS = [
     '//*[@itemprop="articleBody"]',
     '//*[@id="article-view-content-div"]',
@@ -226,6 +257,7 @@ _MARKER_RE = re.compile(
 )
 # Never removed as a whole, whatever its class says (`<body class="has-comments">`).
 _NEVER_DROPPED = ("html", "body", "main", "article")
+_WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
 def drop_boilerplate_containers(root) -> None:
@@ -242,8 +274,8 @@ def drop_boilerplate_containers(root) -> None:
             keep.update(el.iterancestors())
     for h1 in root.iter("h1"):
         keep.update(h1.iterancestors())
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in _NEVER_DROPPED or el in keep:
+    for el in _WITH_CLASS_OR_ID(root):
+        if el.tag in _NEVER_DROPPED or el in keep:
             continue
         marker = f"{el.get('class', '')} {el.get('id', '')}".strip()
         if marker and el.getparent() is not None and _MARKER_RE.search(marker):

@@ -153,25 +153,25 @@ def choose_title(
     return norm(fallback)
 
 
-_VIEW_TITLE_XPATH = lxml.etree.XPath(
-    '//*[@id="dev-title" or @id="view_title" or @id="viewTitle" or @id="bbs_title"]'
-    '|//*[contains(concat(" ", normalize-space(@class), " "), " view_title ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " view-title ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " viewTitle ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " bbs_title ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " board_view_title ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " view_subject ")]'
-    '|//*[contains(concat(" ", normalize-space(@class), " "), " board_view_head ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " view_head ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " bbs_view_head ")]'
-    '/*[self::h2 or self::h3 or self::h4 or self::strong or self::p or self::div][1]'
-)
+_VIEW_TITLE_IDS = {"dev-title", "view_title", "viewTitle", "bbs_title"}
+_VIEW_TITLE_CLASSES = {"view_title", "view-title", "viewTitle", "bbs_title", "board_view_title",
+                       "view_subject"}
+_VIEW_HEAD_CLASSES = {"board_view_head", "view_head", "bbs_view_head"}
+_LINE_TAGS = ("h2", "h3", "h4", "strong", "p", "div")
+_WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
 def view_title(root) -> str:
     """The title element of a board's view page (no subtitle lines, no info row), or ""."""
-    for el in _VIEW_TITLE_XPATH(root):
-        text = norm(el.text_content())
+    for el in _WITH_CLASS_OR_ID(root):
+        classes = set((el.get("class") or "").split())
+        if el.get("id") in _VIEW_TITLE_IDS or classes & _VIEW_TITLE_CLASSES:
+            line = el
+        elif classes & _VIEW_HEAD_CLASSES:
+            line = next((c for c in el if c.tag in _LINE_TAGS), None)
+        else:
+            continue
+        text = norm(line.text_content()) if line is not None else ""
         if 2 <= len(text) <= 200:
             return text
     return ""
@@ -192,15 +192,16 @@ def labelled_title(root) -> str:
 
 SUBTITLE_CLASSES = ("subtitle", "sub-title", "sub_title", "sub", "article-subtitle",
                     "subject-sub", "view-subtitle", "summary-title")
-_SUBTITLE_XPATH = lxml.etree.XPath(
-    "|".join(f'//*[self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong]'
-             f'[contains(concat(" ", normalize-space(@class), " "), " {c} ")]'
-             for c in SUBTITLE_CLASSES))
+_SUBTITLE_TAGS = lxml.etree.XPath(
+    "//*[@class][self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong]")
 
 
 def marked_subtitle(root, title: str) -> str:
     """A subtitle the page marks by class, when it is a short line that is not the title."""
-    for el in _SUBTITLE_XPATH(root):
+    wanted = set(SUBTITLE_CLASSES)
+    for el in _SUBTITLE_TAGS(root):
+        if not wanted & set(el.get("class").split()):
+            continue
         text = norm(el.text_content()).strip(" -–―")
         if 5 <= len(text) <= 200 and text != title and not el.xpath(".//img|.//table|.//a"):
             return text
@@ -221,15 +222,11 @@ def take_dashed_subtitle(elements) -> str:
     return ""
 
 
-_VIEW_HEAD_LINES = lxml.etree.XPath(
-    '//*[contains(concat(" ", normalize-space(@class), " "), " board_view_head ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " view_head ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " bbs_view_head ")]/*[position() > 1]'
-)
-
-
 def view_head_subtitle(root) -> str:
     """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or ""."""
-    lines = [m.group(1) for el in _VIEW_HEAD_LINES(root)
-             if (m := SUBTITLE_RE.match(norm(el.text_content())))]
-    return " / ".join(lines)
+    for el in _WITH_CLASS_OR_ID(root):
+        if set((el.get("class") or "").split()) & _VIEW_HEAD_CLASSES:
+            lines = [m.group(1) for child in list(el)[1:]
+                     if (m := SUBTITLE_RE.match(norm(child.text_content())))]
+            return " / ".join(lines)
+    return ""
