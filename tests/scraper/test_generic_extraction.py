@@ -99,3 +99,25 @@ def test_a_date_written_in_the_text_is_read():
             + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>")
     record = parse_article(_page(body), URL)
     assert record.date is not None and record.date.strftime("%Y-%m-%d") == "2024-03-05"
+
+
+def test_headlines_lose_the_site_and_section_names():
+    from press_scraper.titles import choose_title, site_names_from_url
+
+    cases = [
+        # (url, <title>, og:title, h1, expected)
+        ("https://www.entermedia.co.kr/news/articleView.html?idxno=1",
+         "배우가 무대로 돌아온 이유 - Entermedia", "", "", "배우가 무대로 돌아온 이유"),
+        ("https://www.donga.example/news/article/all/20251105/1",
+         "한빛시 집값 석 달째 하락 : 뉴스 : 동아닷컴", "", "", "한빛시 집값 석 달째 하락"),
+        ("https://www.daejeon-nuri.example/news/1",
+         "[대전누리일보] 담빛군 폐교, 청년 창업 공간으로", "", "", "담빛군 폐교, 청년 창업 공간으로"),
+        ("https://portal.example/v/1", "담빛군 폐교, 청년 창업 공간으로 - 뉴스누리", "뉴스누리",
+         "", "담빛군 폐교, 청년 창업 공간으로"),
+        ("https://www.hanbit.example/view.do?nttNo=1", ":: 한빛군청 :: 도정소식", "광주광역시",
+         "도정소식", ""),
+    ]
+    for url, page_title, og_title, h1, expected in cases:
+        got = choose_title(page_title=page_title, og_title=og_title, headings=[h1] if h1 else [],
+                           site_names=site_names_from_url(url))
+        assert got == expected, (page_title, got)
