@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from .attachments import detect_license, find_attachments, is_content_image
 from .boilerplate import (
+    body_candidates,
     drop_boilerplate,
     drop_boilerplate_containers,
     inner_html,
@@ -183,8 +184,9 @@ def generic_body(root, url: str) -> str:
     otherwise.
     """
     tree = copy.deepcopy(root)
-    drop_boilerplate_containers(tree)
-    container = likely_body_element(tree)
+    candidates = body_candidates(tree)
+    drop_boilerplate_containers(tree, candidates)
+    container = likely_body_element(tree, candidates)
     if container is None:
         return _trafilatura_html(tree, url)
     lead = _lead_before(container)

@@ -260,16 +260,36 @@ _NEVER_DROPPED = ("html", "body", "main", "article")
 _WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
-def drop_boilerplate_containers(root) -> None:
+def body_candidates(root) -> list[list]:
+    """What each of LIKELY_BODY_XPATHS finds in `root`, in their order (for both functions
+    below, so the page is searched once)."""
+    return [xpath(root) for xpath in _LIKELY_BODY]
+
+
+_SINGLE_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if "-" not in m)
+_MULTI_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if "-" in m)
+_MARKER_SPLIT_RE = re.compile(r"[\s_-]+")
+
+
+def _is_boilerplate_marker(marker: str) -> bool:
+    """_MARKER_RE.search(marker), with a quick token check first (most class names are not)."""
+    low = marker.lower()
+    if _SINGLE_MARKERS.isdisjoint(_MARKER_SPLIT_RE.split(low)) and not any(
+            m in low for m in _MULTI_MARKERS):
+        return False
+    return bool(_MARKER_RE.search(marker))
+
+
+def drop_boilerplate_containers(root, candidates: list[list] | None = None) -> None:
     """Remove elements whose class or id names a comment box, a related-articles or ranking
     box, share/like buttons or an ad slot (BOILERPLATE_MARKERS), in place.
 
     An element that holds the page's h1 or a LIKELY_BODY_XPATHS container is kept: its class
-    describes a wrapper, not a box.
+    describes a wrapper, not a box. `candidates`: body_candidates(root), when already known.
     """
     keep = set()
-    for xpath in _LIKELY_BODY:
-        for el in xpath(root):
+    for found in candidates if candidates is not None else body_candidates(root):
+        for el in found:
             keep.add(el)
             keep.update(el.iterancestors())
     for h1 in root.iter("h1"):
@@ -278,14 +298,19 @@ def drop_boilerplate_containers(root) -> None:
         if el.tag in _NEVER_DROPPED or el in keep:
             continue
         marker = f"{el.get('class', '')} {el.get('id', '')}".strip()
-        if marker and el.getparent() is not None and _MARKER_RE.search(marker):
+        if marker and el.getparent() is not None and _is_boilerplate_marker(marker):
             el.drop_tree()
 
 
-def likely_body_element(root):
-    """A well-known body container holding real text (not a list of links), else None."""
-    for xpath in _LIKELY_BODY:
-        found = xpath(root)
+def likely_body_element(root, candidates: list[list] | None = None):
+    """A well-known body container holding real text (not a list of links), else None.
+
+    `candidates`: body_candidates(root) found before boxes were dropped from `root`; those
+    no longer in it are left out."""
+    if candidates is None:
+        candidates = body_candidates(root)
+    for found in candidates:
+        found = [el for el in found if el is root or any(a is root for a in el.iterancestors())]
         if len(found) != 1:  # none, or a list page with many: not an article's body
             continue
         el = found[0]
