@@ -17,8 +17,8 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: help install html clean regenerate serve devserver publish demo check test lint \
-        bench bench-scrape bench-build bench-update bench-search bench-serve audit update \
-        rollback deploy serve-nginx demo-update
+        bench bench-scrape bench-build bench-update bench-search bench-serve bench-extract audit \
+        update rollback deploy serve-nginx demo-update
 
 help:
 	@echo "make demo        set up, scrape the built-in sample sources, build and serve on http://$(HOST):$(PORT)"
@@ -39,6 +39,7 @@ help:
 	@echo "make bench       all benchmarks: bench-scrape, bench-build, bench-update (docs/benchmarks.md)"
 	@echo "make audit       Lighthouse scores of home, a section and an article"
 	@echo "make bench-serve nginx under wrk across release switches and rollbacks: requests/s, p99"
+	@echo "make bench-extract generic extraction vs trafilatura/htmldate on ../shared/benchmarks (docs/benchmarks.md)"
 	@echo "make bench-search  search: query-set recall, index size, build time and first result at 10,000 articles"
 
 $(BIN)/newsroom: pyproject.toml
@@ -149,6 +150,11 @@ bench: bench-scrape bench-build bench-update
 KIWI_PYTHON ?=
 bench-search: install
 	$(BIN)/python bench/search.py --articles 10000 $(if $(KIWI_PYTHON),--kiwi-python $(KIWI_PYTHON))
+
+# Generic extraction (parse_article without selectors) against trafilatura and htmldate alone on
+# the public benchmarks in ../shared/benchmarks: text F1/P/R/accuracy, ms/page, dates share right.
+bench-extract: install
+	$(BIN)/python bench/extract.py --docs docs/benchmarks.md
 
 # Scraper benchmark: 1,000 new articles from a local server, delay 0 (target >= 50/s).
 bench-scrape: install

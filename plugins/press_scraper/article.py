@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+import weakref
 from collections.abc import Mapping
 
 import lxml.etree
@@ -19,40 +20,70 @@ from bs4 import BeautifulSoup
 
 from .attachments import detect_license, find_attachments, is_content_image
 from .boilerplate import (
+    body_candidates,
     drop_boilerplate,
     drop_boilerplate_containers,
-    likely_body,
+    inner_html,
+    likely_body_element,
     outside_chrome,
     page_manager_boxes,
+    text_outside_chrome,
 )
-from .dates import MODIFIED_LABEL_RE, PUBLISHED_LABEL_RE, find_labelled_date, parse_loose_date
+from .dates import (
+    MODIFIED_LABEL_RE,
+    PUBLISHED_LABEL_RE,
+    find_date_cell,
+    find_labelled_date,
+    find_page_date,
+    parse_loose_date,
+)
 from .encoding import normalise_text
 from .records import FeedItem, Record
-from .text import clean_author, clean_href, escape_text, norm, shorten
+from .text import clean_author, clean_href, escape_text, html_to_text, norm, shorten
 from .titles import (
     choose_title,
+    drop_keyword_tail,
     is_decoration,
     labelled_title,
     marked_subtitle,
+    site_names_from_url,
     strip_title_decoration,
     take_dashed_subtitle,
+    view_head_subtitle,
+    view_title,
 )
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
 def parse_document(html: str):
-    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text."""
-    return lxml.html.document_fromstring(
-        html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
-    )
+    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text.
+
+    Comments are not kept: React pages put `<!-- -->` mid-sentence, and trafilatura drops the
+    text after a comment node.
+    """
+    return lxml.html.document_fromstring(html.encode("utf-8"), parser=_PARSER)
 
 
 def meta(root, *names: str) -> str:
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
-            if found and found[0].strip():
-                return found[0].strip()
-    return ""
+    """The first non-empty `content` of a meta tag named (property, name or itemprop) one of
+    `names`, in the order of `names`. The page's meta tags are read once (cached on `root`)."""
+    table = _META_CACHE.get(root)
+    if table is None:
+        table = {}
+        for el in root.iter("meta"):
+            content = (el.get("content") or "").strip()
+            if not content:
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = el.get(attr)
+                if key is not None:
+                    table.setdefault(key, content)
+        _META_CACHE[root] = table
+    return next((table[n] for n in names if n in table), "")
+
+
+_META_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _select_html(soup: BeautifulSoup, selector: str) -> str:
@@ -90,6 +121,93 @@ def absolutise(root, base_url: str) -> None:
             del el.attrib[attr]
 
 
+# trafilatura's options: the default mode (not fast=True: its second opinion, readability and
+# jusText, saves the pages where the fast path takes the whole page); images and links kept
+# (press photos and attached files are part of a release).
+_TRAFILATURA_OPTIONS = dict(
+    output_format="html", include_tables=True, include_images=True, include_links=True,
+    include_formatting=True, with_metadata=False, deduplicate=False, fast=False,
+)
+# When trafilatura keeps less than this share of a known body container's text, the container
+# is taken whole: a short release whose lines look like boilerplate to a generic extractor.
+# (A news page's container with a photo gallery keeps about a fifth: that is right.)
+_CONTAINER_KEEP = 0.15
+
+# When trafilatura keeps this share of the container's text or more, it removed nothing worth
+# removing: the container is taken as it is, with its own line breaks and tables.
+_CONTAINER_SAME = 0.9
+
+
+def _trafilatura_html(tree, url: str) -> str:
+    # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions become
+    # paragraphs in the tree it is given (it edits that tree).
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"
+    return trafilatura.extract(tree, url=url, **_TRAFILATURA_OPTIONS) or ""
+
+
+def drop_image_captions(body) -> None:
+    """Remove a line right after a photo that repeats its alt text: with `include_images`
+    trafilatura keeps both the alt and the caption a CMS prints from it."""
+    for img in list(body.iter("img")):
+        alt = norm(img.get("alt"))
+        nxt = img.getnext()
+        if nxt is None and img.getparent() is not None and not norm(
+                img.getparent().text_content()):
+            nxt = img.getparent().getnext()
+        if alt and nxt is not None and nxt.tag in ("p", "div", "span") \
+                and norm(nxt.text_content()) == alt:
+            nxt.drop_tree()
+
+
+_LEAD_RE = re.compile(r"(?:^|[\s_-])(?:lead|summary|intro|deck|article-lead|article_lead)(?:$|[\s_-])",
+                      re.I)
+
+
+def _lead_before(container) -> str:
+    """A lead paragraph a news CMS prints just before the body container (`p.article-lead`),
+    as HTML, or ""."""
+    for sibling in list(container.itersiblings(preceding=True))[:3]:
+        marker = f"{sibling.get('class', '')} {sibling.get('id', '')}"
+        text = norm(sibling.text_content())
+        if _LEAD_RE.search(marker) and len(text) >= 20 and not sibling.xpath(".//a|.//img"):
+            return f"<p>{escape_text(text)}</p>"
+    return ""
+
+
+def generic_body(root, url: str) -> str:
+    """The article's body HTML without selectors.
+
+    On a copy of the page without comment, related-article, share and ad boxes (they often sit
+    inside the body container): a well-known body container (LIKELY_BODY_XPATHS) when there is
+    one, cleaned by trafilatura (galleries, inline promos); trafilatura on the whole page
+    otherwise.
+    """
+    tree = copy.deepcopy(root)
+    candidates = body_candidates(tree)
+    drop_boilerplate_containers(tree, candidates)
+    container = likely_body_element(tree, candidates)
+    if container is None:
+        return _trafilatura_html(tree, url)
+    lead = _lead_before(container)
+    whole = lead + inner_html(container)
+    doc = lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    head = tree.find("head")
+    if head is not None:
+        doc.replace(doc.find("head"), head)
+    doc.find("body").append(container)
+    cleaned = _trafilatura_html(doc, url)
+    kept, total = len(norm(html_to_text(cleaned))), len(norm(html_to_text(whole)))
+    return lead + cleaned if _CONTAINER_KEEP * total <= kept < _CONTAINER_SAME * total else whole
+
+
+# Cheap checks on the page's text before a walk of its tree that could only find these.
+_VIEW_MARKS_RE = re.compile(r"view_title|view-title|viewTitle|bbs_title|board_view_title|view_subject"
+                            r"|dev-title|view_head|board_view_head|bbs_view_head")
+_KOREAN_LABEL_RE = re.compile(r"등록|작성|게시|입력|승인|배포|보도|수정|기자|담당|부서")
+_KOGL_MARK_RE = re.compile(r"공공누리|kogl|opentype", re.I)
+
+
 def parse_article(
     html: str,
     url: str,
@@ -115,7 +233,7 @@ def parse_article(
     html = normalise_text(html)
     root = parse_document(html)
     soup = BeautifulSoup(html, "lxml") if selectors else None
-    names = [*site_names, meta(root, "og:site_name")]
+    names = [*site_names, meta(root, "og:site_name"), *site_names_from_url(url)]
 
     # Title
     sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
@@ -124,7 +242,9 @@ def parse_article(
     title = choose_title(
         page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
         headings=headings, site_names=names, labelled=labelled_title(root),
+        view_title=view_title(root) if _VIEW_MARKS_RE.search(html) else "",
     )
+    title = drop_keyword_tail(title, meta(root, "keywords", "news_keywords"))
     if sel_title:
         title = strip_title_decoration(sel_title, names)
 
@@ -132,28 +252,13 @@ def parse_article(
     body_html = ""
     if soup is not None and selectors.get("body"):
         body_html = _select_html(soup, selectors["body"])
-    # A copy of the parsed page (the original stays whole for dates and authors) without comment,
-    # related-article, share and ad boxes, which often sit inside the body container.
-    tree = copy.deepcopy(root) if not body_html else None
-    if tree is not None:
-        drop_boilerplate_containers(tree)
-        body_html = likely_body(tree)
-    if not body_html and tree is not None:
-        # fast=True skips trafilatura's second opinion (readability/jusText comparison): it
-        # halves the time per page, and our boilerplate pass below removes what it would.
-        # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions
-        # become paragraphs in the tree it is given (it edits that tree).
-        for caption in tree.iter("figcaption"):
-            caption.tag = "p"
-        body_html = trafilatura.extract(
-            tree, url=url, output_format="html", include_tables=True, include_images=True,
-            include_links=True, include_formatting=True, with_metadata=False, favor_recall=True,
-            deduplicate=False, fast=True,
-        ) or ""
+    if not body_html:
+        body_html = generic_body(root, url)
     body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
     drop_code(body)
     absolutise(body, url)
     drop_boilerplate(body)
+    drop_image_captions(body)
     # The headline repeated at the top of the body.
     for el in body.iter("h1", "h2", "h3", "p"):
         if norm(el.text_content()) == title:
@@ -161,7 +266,8 @@ def parse_article(
         break
     subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
     if not subtitle:
-        subtitle = marked_subtitle(root, title)
+        subtitle = marked_subtitle(root, title) or (
+            view_head_subtitle(root) if _VIEW_MARKS_RE.search(html) else "")
         for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
             if norm(el.text_content()).strip(" -–―") == subtitle:
                 el.drop_tree()  # shown as the subtitle, not again as the body's first line
@@ -178,22 +284,23 @@ def parse_article(
         body_html = f"<p>{escape_text(body.text)}</p>" + body_html
 
     # Dates: selector, meta, then a labelled date outside the footer.
-    boxes = page_manager_boxes(root)
-    page_text = "\n".join(
-        norm(t) for t in root.xpath("//body//text()[normalize-space()]")
-        if outside_chrome(t.getparent(), boxes)
-    )
+    # The page's text outside footers and menus, for the Korean labels read below (등록일,
+    # 기자명, 담당부서): a page without any of them skips the walk.
+    boxes = page_manager_boxes(root) if _KOREAN_LABEL_RE.search(html) else set()
+    page_text = text_outside_chrome(root, boxes) if _KOREAN_LABEL_RE.search(html) else ""
     date = None
     if soup is not None and selectors.get("date"):
         date = parse_loose_date(_select_text(soup, selectors["date"]))
-    date = date or parse_loose_date(
-        meta(root, "article:published_time", "og:article:published_time", "datePublished",
-              "pubdate", "date", "dcterms.date")
-    )
     if date is None:
-        times = root.xpath("//time/@datetime")
-        date = parse_loose_date(times[0]) if times else None
-    date = date or find_labelled_date(page_text, PUBLISHED_LABEL_RE)
+        meta_date = parse_loose_date(
+            meta(root, "article:published_time", "og:article:published_time", "datePublished",
+                 "pubdate", "date", "dcterms.date"))
+        if meta_date is None:
+            times = root.xpath("//time/@datetime")
+            meta_date = parse_loose_date(times[0]) if times else None
+        labelled = find_date_cell(root, lambda el: outside_chrome(el, boxes)) or find_labelled_date(
+            page_text, PUBLISHED_LABEL_RE)
+        date = find_page_date(html, labelled=labelled, meta_date=meta_date)
     modified = parse_loose_date(meta(root, "article:modified_time", "og:updated_time", "dateModified"))
     modified = modified or find_labelled_date(page_text, MODIFIED_LABEL_RE)
     if modified and date and modified <= date:
@@ -233,7 +340,7 @@ def parse_article(
         summary=shorten(summary, 200),
         images=tuple(images),
         attachments=tuple(find_attachments(_attachment_scope(root, soup, selectors), url)),
-        license=detect_license(root) or default_license,
+        license=(detect_license(root) if _KOGL_MARK_RE.search(html) else "") or default_license,
         category_hint=meta(root, "article:section"),
     )
 

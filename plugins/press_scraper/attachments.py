@@ -45,56 +45,64 @@ def find_attachments(root, page_url: str) -> list[Attachment]:
     named_only: list[str] = []
     xpath = "//a|//button|" + "|".join(f"//*[@{attr}]" for attr in _FILE_NAME_ATTRS)
     for el in root.xpath(xpath):
-        text = norm(el.text_content()) or norm(el.get("title") or "")
-        name_attr = next((norm(el.get(a)) for a in _FILE_NAME_ATTRS if el.get(a)), "")
-        if el.tag != "a" or name_attr:
-            # A download button: its name attribute, else its text if it names a file.
-            name = attachment_name(name_attr or text)
-            if not _ATTACH_EXT_RE.search(name):
-                continue
-            url = ""
-            for attr in _FILE_URL_ATTRS:
-                url = clean_href(el.get(attr), page_url) if el.get(attr) else ""
-                if url:
-                    break
-            if not url:
-                m = _ONCLICK_URL_RE.search(el.get("onclick") or "")
-                url = clean_href(m.group(1), page_url) if m else ""
-            if url:
-                if url not in seen:
-                    seen.add(url)
-                    found.append(Attachment(name=name, url=url))
-            elif name not in named_only:
-                named_only.append(name)
-                found.append(Attachment(name=name, url=""))
+        try:
+            _add_attachment(el, page_url, found, seen, named_only)
+        except ValueError:  # a malformed href ("http://[ccpa-preferences]") costs that link only
             continue
-        href = el.get("href") or ""
-        path = urlsplit(href.replace("&amp;", "&")).path
-        ext_in_href = bool(re.search(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", path, re.I))
-        ext_in_text = bool(_ATTACH_EXT_RE.search(text))
-        ext_in_query = bool(_ATTACH_EXT_RE.search(urlsplit(href).query)) and bool(
-            re.search(r"down|file|attach", href, re.I)
-        )
-        if not (ext_in_href or ext_in_text or ext_in_query):
-            continue
-        if re.fullmatch(r"\[?\s*(미리보기|바로보기|preview)\s*\]?", text, re.I):
-            continue
-        url = clean_href(href, page_url)
-        if not url:
-            # `javascript:goDownLoad(…)` (a POST download): the name is still worth showing.
-            name = attachment_name(text)
-            if ext_in_text and name not in named_only:
-                named_only.append(name)
-                found.append(Attachment(name=name, url=""))
-            continue
-        if url in seen:
-            continue
-        name = attachment_name(text) or urlsplit(url).path.rsplit("/", 1)[-1]
-        seen.add(url)
-        found.append(Attachment(name=name, url=url))
     # A file listed by name and also linked (a label beside its button) is listed once.
     linked = {a.name for a in found if a.url}
     return [a for a in found if a.url or a.name not in linked]
+
+
+def _add_attachment(el, page_url: str, found: list, seen: set, named_only: list) -> None:
+    """Append `el` to `found` when it is an attached file (see find_attachments)."""
+    text = norm(el.text_content()) or norm(el.get("title") or "")
+    name_attr = next((norm(el.get(a)) for a in _FILE_NAME_ATTRS if el.get(a)), "")
+    if el.tag != "a" or name_attr:
+        # A download button: its name attribute, else its text if it names a file.
+        name = attachment_name(name_attr or text)
+        if not _ATTACH_EXT_RE.search(name):
+            return
+        url = ""
+        for attr in _FILE_URL_ATTRS:
+            url = clean_href(el.get(attr), page_url) if el.get(attr) else ""
+            if url:
+                break
+        if not url:
+            m = _ONCLICK_URL_RE.search(el.get("onclick") or "")
+            url = clean_href(m.group(1), page_url) if m else ""
+        if url:
+            if url not in seen:
+                seen.add(url)
+                found.append(Attachment(name=name, url=url))
+        elif name not in named_only:
+            named_only.append(name)
+            found.append(Attachment(name=name, url=""))
+        return
+    href = el.get("href") or ""
+    path = urlsplit(href.replace("&amp;", "&")).path
+    ext_in_href = bool(re.search(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", path, re.I))
+    ext_in_text = bool(_ATTACH_EXT_RE.search(text))
+    ext_in_query = bool(_ATTACH_EXT_RE.search(urlsplit(href).query)) and bool(
+        re.search(r"down|file|attach", href, re.I)
+    )
+    if not (ext_in_href or ext_in_text or ext_in_query):
+        return
+    if re.fullmatch(r"\[?\s*(미리보기|바로보기|preview)\s*\]?", text, re.I):
+        return
+    url = clean_href(href, page_url)
+    if not url:
+        # `javascript:goDownLoad(…)` (a POST download): the name is still worth showing.
+        name = attachment_name(text)
+        if ext_in_text and name not in named_only:
+            named_only.append(name)
+            found.append(Attachment(name=name, url=""))
+        return
+    if url in seen:
+        return
+    name = attachment_name(text) or urlsplit(url).path.rsplit("/", 1)[-1]
+    seen.add(url)
+    found.append(Attachment(name=name, url=url))
 
 
 _KOGL_RE = re.compile(r"공공누리[^제]{0,20}제?\s*([1-4])\s*유형")

@@ -24,6 +24,8 @@ BOILERPLATE_PATTERNS = [
     ),
     # WordPress/Jetpack's like button ("이것이 좋아요: 좋아하기 불러오는 중...").
     re.compile(r"좋아하기\s*불러오는\s*중|^\s*이것이\s*좋아요\s*[:：]?\s*$"),
+    # A breadcrumb ("뉴스 > 경제 > 기업·CEO").
+    re.compile(r"^\s*(?:[^>\s][^>]{0,11}>\s*){2,}[^>]{1,12}$"),
     # An ad slot's label left behind when its script is removed.
     re.compile(r"^\s*(?:광고|AD|advertisement|sponsored|스폰서)\s*$", re.I),
     # The comment box's prompt and count ("댓글을 작성하려면 로그인하세요", "댓글 3").
@@ -58,7 +60,8 @@ _BLOCKS = (
 # Headings of link boxes that CMSs put inside or right after the article: other articles,
 # not this one's text. Matched on the whole heading (a trailing colon or count allowed).
 LINK_BOX_HEADINGS = (
-    "관련기사", "관련 기사", "관련뉴스", "관련 뉴스", "관련", "관련 글", "관련글", "연관기사",
+    "관련기사", "관련 기사", "다른 포토 기사", "다른 포토기사", "포토뉴스", "포토 뉴스", "이 기자의 다른 기사",
+    "다른 기사", "이 시각 포토", "관련뉴스", "관련 뉴스", "관련", "관련 글", "관련글", "연관기사",
     "많이 본 뉴스", "많이 본 기사", "많이본뉴스", "가장 많이 본 뉴스", "인기기사", "인기 기사",
     "인기뉴스", "주요뉴스", "주요 뉴스", "최신기사", "최신 기사", "추천기사", "추천 기사",
     "이 시각 주요뉴스", "함께 보면 좋은 기사", "이 기사와 함께 많이 본 뉴스", "related",
@@ -171,11 +174,46 @@ def outside_chrome(el, boxes: set = frozenset()) -> bool:
     return True
 
 
+def text_outside_chrome(root, boxes: set = frozenset()) -> str:
+    """The page's text lines (one per text node, whitespace collapsed) outside footers, menus
+    and page-manager boxes: the same lines `outside_chrome` keeps, in one walk of the tree
+    that skips a chrome element's whole subtree."""
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        return ""
+    lines: list[str] = []
+    # (element, inside chrome) pairs; a tail belongs to the parent's side of the walk.
+    stack = [(body, False)]
+    while stack:
+        el, chrome = stack.pop()
+        if isinstance(el, str):  # a tail, pushed with its parent's state
+            if not chrome and el.strip():
+                lines.append(norm(el))
+            continue
+        if not isinstance(el.tag, str):
+            if el.tail and not chrome and el.tail.strip():
+                lines.append(norm(el.tail))
+            continue
+        inside = chrome or el in boxes or (el is not body and bool(_CHROME_MARKER_RE.search(
+            f"{el.tag} {el.get('id', '')} {el.get('class', '')}")))
+        if el.text and el.text.strip() and not inside:
+            lines.append(norm(el.text))
+        for child in reversed(el):
+            if child.tail:
+                stack.append((child.tail, inside))
+            stack.append((child, inside))
+    return "\n".join(lines)
+
+
 LIKELY_BODY_XPATHS = [
     '//*[@itemprop="articleBody"]',
     '//*[@id="article-view-content-div"]',
     '//*[@id="bo_v_con"]',
-    '//*[@id="articleBody" or @id="article_body" or @id="newsContent" or @id="news_content"]',
+    # Not <body> itself: some pages put the id on it.
+    '//*[not(self::body or self::html)]'
+    '[@id="articleBody" or @id="article_body" or @id="newsContent" or @id="news_content"]',
+    # Korean board CMSs' body. (On Drupal sites `view-content` is a list of headlines: a container
+    # made mostly of links is never taken, see likely_body_element.)
     '//div[contains(concat(" ", normalize-space(@class), " "), " view-content ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " view-con ")]',
@@ -185,6 +223,11 @@ LIKELY_BODY_XPATHS = [
     '//div[contains(concat(" ", normalize-space(@class), " "), " article-body ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " article_body ")]',
     '//div[contains(concat(" ", normalize-space(@class), " "), " news-content ")]',
+    # Board view pages: the cell labelled 내용/본문 of the detail table, and common body classes.
+    '//td[preceding-sibling::th[1][normalize-space()="내용" or normalize-space()="본문"]]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " board_view_body ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " bbs_content ")]',
+    '//div[contains(concat(" ", normalize-space(@class), " "), " view_text ")]',
     # WordPress themes (and Jetpack's share and like blocks inside it, removed beforehand).
     '//div[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
     # Old table-layout CMSs: the release is one cell of a detail table.
@@ -214,39 +257,75 @@ _MARKER_RE = re.compile(
 )
 # Never removed as a whole, whatever its class says (`<body class="has-comments">`).
 _NEVER_DROPPED = ("html", "body", "main", "article")
+_WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
-def drop_boilerplate_containers(root) -> None:
+def body_candidates(root) -> list[list]:
+    """What each of LIKELY_BODY_XPATHS finds in `root`, in their order (for both functions
+    below, so the page is searched once)."""
+    return [xpath(root) for xpath in _LIKELY_BODY]
+
+
+_SINGLE_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if "-" not in m)
+_MULTI_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if "-" in m)
+_MARKER_SPLIT_RE = re.compile(r"[\s_-]+")
+
+
+def _is_boilerplate_marker(marker: str) -> bool:
+    """_MARKER_RE.search(marker), with a quick token check first (most class names are not)."""
+    low = marker.lower()
+    if _SINGLE_MARKERS.isdisjoint(_MARKER_SPLIT_RE.split(low)) and not any(
+            m in low for m in _MULTI_MARKERS):
+        return False
+    return bool(_MARKER_RE.search(marker))
+
+
+def drop_boilerplate_containers(root, candidates: list[list] | None = None) -> None:
     """Remove elements whose class or id names a comment box, a related-articles or ranking
     box, share/like buttons or an ad slot (BOILERPLATE_MARKERS), in place.
 
     An element that holds the page's h1 or a LIKELY_BODY_XPATHS container is kept: its class
-    describes a wrapper, not a box.
+    describes a wrapper, not a box. `candidates`: body_candidates(root), when already known.
     """
     keep = set()
-    for xpath in _LIKELY_BODY:
-        for el in xpath(root):
+    for found in candidates if candidates is not None else body_candidates(root):
+        for el in found:
             keep.add(el)
             keep.update(el.iterancestors())
     for h1 in root.iter("h1"):
         keep.update(h1.iterancestors())
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in _NEVER_DROPPED or el in keep:
+    for el in _WITH_CLASS_OR_ID(root):
+        if el.tag in _NEVER_DROPPED or el in keep:
             continue
         marker = f"{el.get('class', '')} {el.get('id', '')}".strip()
-        if marker and el.getparent() is not None and _MARKER_RE.search(marker):
+        if marker and el.getparent() is not None and _is_boilerplate_marker(marker):
             el.drop_tree()
+
+
+def likely_body_element(root, candidates: list[list] | None = None):
+    """A well-known body container holding real text (not a list of links), else None.
+
+    `candidates`: body_candidates(root) found before boxes were dropped from `root`; those
+    no longer in it are left out."""
+    if candidates is None:
+        candidates = body_candidates(root)
+    for found in candidates:
+        found = [el for el in found if el is root or any(a is root for a in el.iterancestors())]
+        if len(found) != 1:  # none, or a list page with many: not an article's body
+            continue
+        el = found[0]
+        if len(norm(el.text_content())) < LIKELY_BODY_MIN_CHARS or _mostly_links(el):
+            continue  # too short, or a list of headlines
+        return el
+    return None
+
+
+def inner_html(el) -> str:
+    return escape_text(el.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in el)
 
 
 def likely_body(root) -> str:
     """The inner HTML of a well-known body container holding real text, else ''."""
-    for xpath in _LIKELY_BODY:
-        found = xpath(root)
-        if len(found) != 1:  # none, or a list page with many: not an article's body
-            continue
-        el = found[0]
-        if len(norm(el.text_content())) < LIKELY_BODY_MIN_CHARS:
-            continue
-        return escape_text(el.text or "") + "".join(
-            lxml.html.tostring(child, encoding="unicode") for child in el)
-    return ""
+    el = likely_body_element(root)
+    return inner_html(el) if el is not None else ""

@@ -7,7 +7,9 @@ import email.utils
 import re
 from datetime import datetime
 
+import lxml.etree
 from dateutil import parser as date_parser
+from htmldate import find_date
 
 from newsroom.core.model import KST
 
@@ -73,15 +75,15 @@ def parse_loose_date(text: str | None) -> datetime | None:
                 return dt
     try:
         dt = date_parser.parse(text, fuzzy=False)
-    except (ValueError, OverflowError):
-        return None
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None  # a malformed date costs that date only
     return dt if dt.tzinfo else dt.replace(tzinfo=KST)
 
 
 # Labels that precede the publication / modification date on Korean pages.
 PUBLISHED_LABEL_RE = re.compile(
     r"(?:등록일(?:시|자)?|작성일(?:시|자)?|게시일(?:시|자)?|입력(?:일|일시)?|승인|배포일(?:시)?"
-    r"|보도일(?:시)?|등록)\s*[:：]?\s*"
+    r"|보도일(?:시|자)?|배포일자|등록)\s*[:：]?\s*"
 )
 MODIFIED_LABEL_RE = re.compile(r"(?:수정일(?:시|자)?|수정|최종\s*수정)\s*[:：]?\s*")
 _ANY_DATE_RE = re.compile(
@@ -101,3 +103,67 @@ def find_labelled_date(text: str, label: re.Pattern) -> datetime | None:
             if dt:
                 return dt
     return None
+
+
+# Board view pages put the date in a detail table: <th>등록일</th><td>2025.12.10</td>, or a
+# <dt>/<dd> pair, or a <span class="label">작성일</span><span>…</span> line.
+_DATE_CELL_LABELS = ("등록일", "등록일시", "등록일자", "작성일", "작성일시", "작성일자", "게시일",
+                     "게시일시", "게시일자", "입력일", "입력", "등록", "작성", "보도일", "보도일자",
+                     "보도일시", "배포일", "배포일시", "배포일자", "날짜", "일자")
+_DATE_CELL_XPATH = lxml.etree.XPath("//th|//dt|//td[following-sibling::td]|//span|//strong|//em")
+
+
+def find_date_cell(root, keep=lambda el: True) -> datetime | None:
+    """The date in the cell next to a 등록일/작성일/… label of a board's detail table (only
+    labels for which `keep(label)` is true: not the footer's or the menu page's)."""
+    for label in _DATE_CELL_XPATH(root):
+        if re.sub(r"\s+", "", label.text_content()).strip(":：") not in _DATE_CELL_LABELS:
+            continue
+        cell = label.getnext()
+        if cell is not None and keep(label) and _ANY_DATE_RE.search(cell.text_content() or ""):
+            dt = parse_loose_date(cell.text_content())
+            if dt:
+                return dt
+    return None
+
+
+def _htmldate(html: str) -> datetime | None:
+    try:  # the page's text, not our tree: htmldate parses it its own way (and copies a tree)
+        day = find_date(html, original_date=True)
+    except Exception:  # noqa: BLE001 - a library's bug on odd markup costs the date only
+        return None
+    if not day:
+        return None
+    try:
+        return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=KST)
+    except ValueError:
+        return None
+
+
+def _with_time(day: datetime, precise: list[datetime | None]) -> datetime:
+    """`day` (midnight) with the time of day of the first of `precise` that falls on it."""
+    for dt in precise:
+        if dt is not None and dt.date() == day.date():  # the day as the page states it
+            return dt
+    return day
+
+
+def find_page_date(
+    html: str, *, labelled: datetime | None = None, meta_date: datetime | None = None
+) -> datetime | None:
+    """The page's publication date when the source has no date selector.
+
+    1. `labelled`: the date a Korean page writes beside 등록일, 작성일, 게시일, 입력 or 등록, in
+       a board's detail-table cell or in the text (see find_date_cell, find_labelled_date;
+       footers and the menu page's manager box excluded). It wins over htmldate: on board
+       pages htmldate falls back to the first date it sees, often the manager box's or a
+       list's.
+    2. htmldate (`original_date=True`, with its text search): meta tags, JSON-LD
+       `datePublished`, `<time>`, the URL, then dates written in the page. A day from htmldate
+       takes its time of day from `meta_date` (a meta tag or `<time>` we read) when that
+       falls on the same day as the page states it; otherwise it is midnight KST.
+    """
+    if labelled is not None:
+        return labelled
+    day = _htmldate(html)
+    return _with_time(day, [meta_date]) if day is not None else None

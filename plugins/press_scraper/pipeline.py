@@ -47,6 +47,7 @@ from .report import ScrapeReport, SourceReport
 from .sources import DEFAULT_SECTIONS, Source, SourcesError, load
 from .store import Store, StoreError, make_identity, normalise_url
 from .text import html_to_text
+from .titles import is_cut
 
 logger = logging.getLogger(__name__)
 
@@ -193,16 +194,26 @@ def build_article(
     """Header fields and body for one extracted article (downloads its images)."""
     source = cand.source
     item = cand.feed_item
-    # A feed's own title wins (only feeds give `feed_item`); else the page's, else the listing's.
-    title = (item.title or record.title) if item else (record.title or cand.title)
+    # A feed's own title wins (only feeds give `feed_item`) unless it is cut short ("…");
+    # else the page's, else the listing's.
+    feed_title = item.title if item and not (is_cut(item.title) and record.title) else ""
+    title = feed_title or record.title or cand.title
     entry = store.index.get(cand.identity)
+    # The feed's date first; the page's fills in where the feed has none (article.py,
+    # dates.py); dates far from now are refused and reported (the date policy, _dates).
     date, modified = _dates(cand, record, report, now)
     if date is None and entry and entry.date:
         try:
             date = plausible_date(parse_date(entry.date), now)[0]
         except ValueError:  # a stored Date out of range (check reports the file)
             date = None
-    date = date or now
+    if date is None:
+        found = (item.date if item else None) or record.date
+        if found is None:
+            # No date anywhere: never "now", or a page from years ago would be published as
+            # today's news. Reported in source health, tried again next run (docs/scraper.md).
+            raise ValueError("no publication date on the page or in the feed")
+        date = now  # a date was there but refused as implausible (reported): first seen
     if modified and modified <= date:
         modified = None
     summary = record.summary or (item.summary if item else "")

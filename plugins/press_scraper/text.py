@@ -74,8 +74,12 @@ def clean_href(href: str | None, base_url: str, *, drop_list_state: bool = False
     href = re.sub(r"&{2,}", "&", href).replace("?&", "?")
     if href.lower().startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
         return ""
-    url = urljoin(base_url, href)
-    parts = urlsplit(url)
+    try:
+        url = urljoin(base_url, href)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port ("http://host:99999"), like the bracket
+    except ValueError:  # "http://[ccpa-preferences]": not a URL; costs this link only
+        return ""
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
     query = parts.query

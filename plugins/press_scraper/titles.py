@@ -4,6 +4,7 @@ subtitle marked by class or written as a `- 부제 -` line."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import lxml.etree
 
@@ -18,11 +19,32 @@ _DECORATION_WORDS = {
 }
 
 
+# Menu and section names of Korean boards and news sites (도정소식, 열린시정, 행정정보, 보도자료 상세)
+# and names of public bodies and outlets alone (광주광역시, 서울특별시, 한빛군청, 한빛일보, 동아닷컴):
+# never a headline.
+_SECTION_RE = re.compile(
+    r"^(?:열린|새)?(?:도|시|군|구|의)정(?:소식|뉴스|홍보|소통)?$|^(?:행정|정책|정보)(?:정보|공개|소식)$"
+    r"|^(?:알림|소통|참여|정보|열린)(?:마당|광장|공간)$|^(?:보도|언론|홍보)(?:자료|보도|자료실|해명자료)?\s*"
+    r"(?:상세|상세보기|보기|내용|게시판)?$|^(?:게시판|게시물|게시글)\s*(?:상세|상세보기|보기|내용)?$"
+    r"|^(?:상세|상세보기|본문|내용\s*보기|뉴스\s*보기|기사\s*보기)$"
+)
+_BODY_NAME_RE = re.compile(
+    r"^[가-힣]{1,6}(?:특별시|광역시|특별자치시|특별자치도|시청|군청|구청|도청|도의회|시의회|군의회)$"
+    r"|^[가-힣]{1,4}(?:시|군|구|도)$"
+)
+_OUTLET_RE = re.compile(r"^[가-힣A-Za-z0-9]{1,10}(?:일보|신문|닷컴|타임즈|타임스|뉴스|방송|저널|경제|투데이)$")
+
+
 def is_decoration(segment: str, site_names: list[str]) -> bool:
     s = segment.strip().lower()
     if not s or s in _DECORATION_WORDS:
         return True
     if s.endswith(("모바일", "mobile")) or s.startswith("모바일"):
+        return True
+    compact = re.sub(r"\s+", " ", s)
+    if _SECTION_RE.match(compact) or _BODY_NAME_RE.match(compact) or _OUTLET_RE.match(compact):
+        return True
+    if is_breadcrumb(segment):
         return True
     for name in site_names:
         n = name.strip().lower()
@@ -31,11 +53,50 @@ def is_decoration(segment: str, site_names: list[str]) -> bool:
     return False
 
 
+def is_breadcrumb(text: str) -> bool:
+    """"알림마당>담양뉴스>보도자료 > 상세", "홈 > 뉴스 > 경제": short parts joined by `>`."""
+    parts = [p.strip() for p in re.split(r"[>›»]", text)]
+    return len(parts) >= 3 and all(0 < len(p) <= 12 for p in parts)
+
+
+def is_cut(title: str) -> bool:
+    """True for a feed or list title cut short ("…", "..", "...")."""
+    return norm(title).endswith(("…", "..", "⋯"))
+
+
+def site_names_from_url(url: str) -> list[str]:
+    """The site's name as its host spells it ("entermedia" of www.entermedia.co.kr)."""
+    host = (urlsplit(url).hostname or "").lower()
+    labels = [x for x in host.split(".") if x not in _HOST_NOISE]
+    return [labels[0]] if labels and len(labels[0]) >= 4 else []
+
+
+_HOST_NOISE = {"www", "m", "mobile", "news", "co", "or", "go", "ac", "ne", "re", "kr", "com",
+               "net", "org"}
+# "[대전일보] 제목", "[한빛신문=홍길동 기자] 제목": an outlet tag before the headline.
+_OUTLET_TAG_RE = re.compile(
+    r"^\s*[\[【]\s*[가-힣A-Za-z0-9]{1,10}(?:일보|신문|닷컴|타임즈|타임스|뉴스|방송|저널|통신)"
+    r"(?:\s*=\s*[^\]】]{0,20})?\s*[\]】]\s*"
+)
+
+
+def drop_keyword_tail(title: str, keywords: str) -> str:
+    """Cut the page's keyword list where a CMS appended it to the title ("…협약, 나주시,
+    전라남도 나주, Naju City")."""
+    words = {norm(k).lower() for k in re.split(r"[,;]", keywords or "") if norm(k)}
+    if not words:
+        return title
+    parts = [p.strip() for p in title.split(",")]
+    while len(parts) > 1 and parts[-1].lower() in words:
+        parts.pop()
+    return ", ".join(parts) if len(parts) < len(title.split(",")) else title
+
+
 def strip_title_decoration(title: str, site_names: list[str]) -> str:
     """Drop `- 사이트명`, `: 뉴스 : 매체`, `매체 모바일 ::` and `| 매체` parts of a page title."""
     # Old CMSs frame the title with separators (":: 한솔군청 :: 보도자료"): a leading `::`
     # has no space before it, so it would stick to the site name and hide it.
-    title = _TITLE_EDGE_RE.sub("", norm(title))
+    title = _OUTLET_TAG_RE.sub("", _TITLE_EDGE_RE.sub("", norm(title)))
     parts = _TITLE_SEP_RE.split(title)
     if len(parts) == 1:
         return title
@@ -53,30 +114,67 @@ def strip_title_decoration(title: str, site_names: list[str]) -> str:
 
 def choose_title(
     *, page_title: str = "", og_title: str = "", headings: list[str] = (),
-    site_names: list[str] = (), labelled: str = "", fallback: str = "",
+    site_names: list[str] = (), labelled: str = "", fallback: str = "", view_title: str = "",
 ) -> str:
-    """The headline: a heading that the page title or og:title contains, else a cleaned title,
-    else the detail table's 제목 cell (`labelled`), else the first plausible heading."""
+    """The headline, never the site's, section's or outlet's name alone:
+
+    1. a heading (h1-h3) that the page title or og:title contains;
+    2. the detail table's 제목 cell (`labelled`), then the board's title element
+       (`view_title`: `h3.view_title`, `p#dev-title`, `div.board_view_head`'s first line);
+    3. og:title or the page title without the site's decoration;
+    4. the first heading that is not a decoration.
+    """
     names = [n for n in site_names if n]
     page_title, og_title = norm(page_title), norm(og_title)
+    # og:title "뉴스타파" on a page titled "기사 제목 - 뉴스타파": that one is the outlet's name.
+    for one, other in ((og_title, page_title), (page_title, og_title)):
+        parts = _TITLE_SEP_RE.split(other) if one and other and one != other else []
+        if one in parts and len(one) < max(len(p) for p in parts):
+            names.append(one)
     for h in headings:
         h = norm(h)
         if len(h) >= 4 and not is_decoration(h, names) and (
             (og_title and h in og_title) or (page_title and h in page_title)
         ):
-            return h
+            return _OUTLET_TAG_RE.sub("", h) or h
+    for candidate in (labelled, view_title):
+        candidate = strip_title_decoration(norm(candidate), names) if candidate else ""
+        if len(candidate) >= 2 and not is_decoration(candidate, names):
+            return candidate
     for candidate in (og_title, page_title):
         if candidate:
             cleaned = strip_title_decoration(candidate, names)
             if cleaned and not is_decoration(cleaned, names):
                 return cleaned
-    if norm(labelled):
-        return norm(labelled)
     for h in headings:
         h = norm(h)
         if len(h) >= 4 and not is_decoration(h, names):
             return h
     return norm(fallback)
+
+
+_VIEW_TITLE_IDS = {"dev-title", "view_title", "viewTitle", "bbs_title"}
+_VIEW_TITLE_CLASSES = {"view_title", "view-title", "viewTitle", "bbs_title", "board_view_title",
+                       "view_subject"}
+_VIEW_HEAD_CLASSES = {"board_view_head", "view_head", "bbs_view_head"}
+_LINE_TAGS = ("h2", "h3", "h4", "strong", "p", "div")
+_WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
+
+
+def view_title(root) -> str:
+    """The title element of a board's view page (no subtitle lines, no info row), or ""."""
+    for el in _WITH_CLASS_OR_ID(root):
+        classes = set((el.get("class") or "").split())
+        if el.get("id") in _VIEW_TITLE_IDS or classes & _VIEW_TITLE_CLASSES:
+            line = el
+        elif classes & _VIEW_HEAD_CLASSES:
+            line = next((c for c in el if c.tag in _LINE_TAGS), None)
+        else:
+            continue
+        text = norm(line.text_content()) if line is not None else ""
+        if 2 <= len(text) <= 200:
+            return text
+    return ""
 
 
 def labelled_title(root) -> str:
@@ -94,15 +192,16 @@ def labelled_title(root) -> str:
 
 SUBTITLE_CLASSES = ("subtitle", "sub-title", "sub_title", "sub", "article-subtitle",
                     "subject-sub", "view-subtitle", "summary-title")
-_SUBTITLE_XPATH = lxml.etree.XPath(
-    "|".join(f'//*[self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong]'
-             f'[contains(concat(" ", normalize-space(@class), " "), " {c} ")]'
-             for c in SUBTITLE_CLASSES))
+_SUBTITLE_TAGS = lxml.etree.XPath(
+    "//*[@class][self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong]")
 
 
 def marked_subtitle(root, title: str) -> str:
     """A subtitle the page marks by class, when it is a short line that is not the title."""
-    for el in _SUBTITLE_XPATH(root):
+    wanted = set(SUBTITLE_CLASSES)
+    for el in _SUBTITLE_TAGS(root):
+        if not wanted & set(el.get("class").split()):
+            continue
         text = norm(el.text_content()).strip(" -–―")
         if 5 <= len(text) <= 200 and text != title and not el.xpath(".//img|.//table|.//a"):
             return text
@@ -120,4 +219,14 @@ def take_dashed_subtitle(elements) -> str:
         if m and not len(el.xpath(".//img|.//table")):
             el.drop_tree()
             return m.group(1)
+    return ""
+
+
+def view_head_subtitle(root) -> str:
+    """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or ""."""
+    for el in _WITH_CLASS_OR_ID(root):
+        if set((el.get("class") or "").split()) & _VIEW_HEAD_CLASSES:
+            lines = [m.group(1) for child in list(el)[1:]
+                     if (m := SUBTITLE_RE.match(norm(child.text_content())))]
+            return " / ".join(lines)
     return ""

@@ -218,7 +218,8 @@ def test_max_pages_bounds_a_list_that_links_to_hundreds_of_pages(fixture_server,
 
     s.route("/big/list.do", listing)
     s.route("/big/view.do", lambda req: Reply(
-        body=f"<html><body><h1>보도자료 {req.query}</h1>{BODY}</body></html>".encode(),
+        body=f"<html><body><h1>보도자료 {req.query}</h1><dl><dt>등록일</dt><dd>2026-11-20</dd>"
+             f"</dl>{BODY}</body></html>".encode(),
         headers={"Content-Type": HTML}))
     src = sources_file(tmp_path, source_toml("big", "큰 게시판", "html",
                                              f"{s.origin}/big/list.do?page=1", "max_pages = 2\n"))

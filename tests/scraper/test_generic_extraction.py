@@ -1,0 +1,123 @@
+"""Generic extraction (no selectors) on the failure kinds issue 9 found on public benchmark
+pages: a malformed link, a Drupal `view-content` headline list, an id rule that matched
+<body>, HTML comments mid-sentence. Small invented pages written like those."""
+
+from __future__ import annotations
+
+from press_scraper.article import parse_article
+from press_scraper.attachments import find_attachments
+from press_scraper.text import clean_href, html_to_text
+
+URL = "https://www.example-daily.test/news/2026/11/30/harbour-lights"
+PARAGRAPHS = [
+    "The harbour authority switched on the new quay lights on Monday evening, three weeks "
+    "earlier than planned, after the last cable was laid on Friday.",
+    "The lights use a third of the power of the old lamps and can be dimmed from the control "
+    "room when no ship is expected, the authority said in a statement.",
+    "Fishermen had asked for brighter lights on the north quay for years; the work cost about "
+    "two million and was paid from the port's maintenance budget.",
+]
+
+
+def _page(body: str, *, head: str = "", body_attrs: str = "") -> str:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Harbour lights switched on"
+        f" early - Example Daily</title>{head}</head><body {body_attrs}>"
+        "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li>"
+        "<li><a href='/sport'>Sport</a></li></ul></nav>"
+        f"<main><h1>Harbour lights switched on early</h1>{body}</main>"
+        "<footer><p>Example Daily, 1 Quay Road. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def _text(record) -> str:
+    return html_to_text(record.body_html)
+
+
+def test_a_malformed_link_costs_that_link_not_the_article():
+    # `urlsplit` raises ValueError on "http://[ccpa-preferences]" (an unclosed IPv6 bracket).
+    body = "<article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        "<p><a href='http://[ccpa-preferences]'>Do not sell my data</a> "
+        "<a href='http://[ccpa-preferences]/report.pdf'>report.pdf</a></p></article>")
+    record = parse_article(_page(body), URL)
+    assert PARAGRAPHS[0] in _text(record) and PARAGRAPHS[2] in _text(record)
+    assert clean_href("http://[ccpa-preferences]", URL) == ""
+    assert clean_href("http://host.test:99999/a", URL) == ""
+    assert find_attachments(
+        __import__("lxml.html").html.fromstring(
+            "<div><a href='http://[x]/a.pdf'>a.pdf</a><a href='/b.hwp'>b.hwp</a></div>"), URL
+    )[-1].url == "https://www.example-daily.test/b.hwp"
+
+
+def test_a_drupal_view_content_list_of_headlines_is_not_the_body():
+    related = "".join(
+        f"<div class='views-row'><a href='/news/{i}'>Another headline about the port number {i}"
+        "</a></div>" for i in range(8))
+    body = ("<article><div class='field-body'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+            + "</div></article>"
+            f"<aside><h2>More news</h2><div class='view-content'>{related}</div></aside>")
+    text = _text(parse_article(_page(body), URL))
+    assert PARAGRAPHS[1] in text
+    assert "Another headline about the port" not in text
+
+
+def test_an_article_body_id_on_the_body_element_does_not_take_the_whole_page():
+    body = "<div class='story'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>" + (
+        "<div class='promo'><p>Subscribe today and get the first month free of charge, "
+        "cancel at any time online.</p></div>")
+    record = parse_article(_page(body, body_attrs="id='article_body'"), URL)
+    text = _text(record)
+    assert PARAGRAPHS[0] in text and PARAGRAPHS[2] in text
+    assert "Home News Sport" not in text and "All rights reserved" not in text
+
+
+def test_html_comments_mid_sentence_keep_the_rest_of_the_sentence():
+    # React server rendering writes `<!-- -->` between text pieces of one paragraph; after a
+    # link, trafilatura lost everything from the comment on.
+    sentence = ("According to the <span><a href='/study'>study</a></span>, published in a "
+                "medical journal, the keeper had suffered<!-- --> months of dizziness and "
+                "fatigue by the time he visited his local doctor in November.")
+    body = "<article>" + f"<p>{sentence}</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        "</article>")
+    text = " ".join(_text(parse_article(_page(body), URL)).split())
+    assert "had suffered months of dizziness and fatigue by the time he visited" in text
+    for p in PARAGRAPHS:
+        assert p in text, p
+
+
+def test_a_json_ld_date_published_is_read():
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            '"NewsArticle", "headline": "Harbour lights switched on early", "datePublished": '
+            '"2024-03-05T08:30:00+01:00"}</script>')
+    body = "<article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
+    record = parse_article(_page(body, head=head), URL)
+    assert record.date is not None and record.date.strftime("%Y-%m-%d") == "2024-03-05"
+
+
+def test_a_date_written_in_the_text_is_read():
+    body = ("<article><p class='dateline'>Published on March 5, 2024</p>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>")
+    record = parse_article(_page(body), URL)
+    assert record.date is not None and record.date.strftime("%Y-%m-%d") == "2024-03-05"
+
+
+def test_headlines_lose_the_site_and_section_names():
+    from press_scraper.titles import choose_title, site_names_from_url
+
+    cases = [
+        # (url, <title>, og:title, h1, expected)
+        ("https://www.entermedia.co.kr/news/articleView.html?idxno=1",
+         "배우가 무대로 돌아온 이유 - Entermedia", "", "", "배우가 무대로 돌아온 이유"),
+        ("https://www.donga.example/news/article/all/20251105/1",
+         "한빛시 집값 석 달째 하락 : 뉴스 : 동아닷컴", "", "", "한빛시 집값 석 달째 하락"),
+        ("https://www.daejeon-nuri.example/news/1",
+         "[대전누리일보] 담빛군 폐교, 청년 창업 공간으로", "", "", "담빛군 폐교, 청년 창업 공간으로"),
+        ("https://portal.example/v/1", "담빛군 폐교, 청년 창업 공간으로 - 뉴스누리", "뉴스누리",
+         "", "담빛군 폐교, 청년 창업 공간으로"),
+        ("https://www.hanbit.example/view.do?nttNo=1", ":: 한빛군청 :: 도정소식", "광주광역시",
+         "도정소식", ""),
+    ]
+    for url, page_title, og_title, h1, expected in cases:
+        got = choose_title(page_title=page_title, og_title=og_title, headings=[h1] if h1 else [],
+                           site_names=site_names_from_url(url))
+        assert got == expected, (page_title, got)
