@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests" / "scraper")]
 
-from dedupe_fixture import pairs, text  # noqa: E402
+from dedupe_fixture import pairs, signed  # noqa: E402
 
 from press_scraper import dedupe  # noqa: E402
 
@@ -26,9 +26,8 @@ def scored() -> list[tuple[str, bool, float, bool]]:
     """(label, same, containment, LSH candidate) for every pair."""
     out = []
     for a, b, same in pairs():
-        ta, da = text(*a)
-        tb, db = text(*b)
-        sa, sb = dedupe.signature(ta), dedupe.signature(tb)
+        sa, da = signed(*a)
+        sb, db = signed(*b)
         index = dedupe.DedupeIndex(None)
         index.add("a", sa, "")
         candidate = bool(index.candidates(sb))

@@ -20,7 +20,9 @@ Method (docs/scraper.md, "One release, many outlets"):
 5. `same_release`: containment >= THRESHOLD (chosen on tests/scraper/fixtures/dedupe pairs by
    bench/dedupe.py), both copies long enough to judge, and dated within MERGE_WINDOW of each other
    (an annual event repeats its text a year later), and not naming two different editions or
-   years (`제20회` / `제21회`, `2025년` / `2026년`; see `markers`).
+   years (`제20회` / `제21회`, `2025년` / `2026년`) or two issuers (`대구시는` / `울산시는`;
+   see `markers`), and keeping half the headline's character pairs once `[대구시]`, `(종합)`
+   and `…` are taken off (`title_overlap`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ EMPTY = 0xFFFFFFFF
 THRESHOLD = 0.7
 MIN_SHINGLES = 40  # shorter texts (a notice of two lines) are never merged
 MERGE_WINDOW = timedelta(days=10)
+TITLE_MIN = 0.5  # a copy keeps at least half the headline's character pairs
 
 # Whole lines an outlet adds or drops around the same release.
 _DROP_LINE = re.compile(
@@ -79,11 +82,28 @@ def normalise(text: str) -> str:
 _EDITION = re.compile(r"제\s*(\d{1,3})\s*회|(?<!\d)((?:19|20)\d\d)(?:년|\s*[~-])")
 
 
+# The issuing office as the subject of the release (`대구광역시는`, `바다군청은`, `구가`).
+_ISSUER = re.compile(
+    r"(?<![가-힣])([가-힣]{1,8}?)(특별자치도|특별자치시|광역시|특별시|시청|군청|구청|도청|시|군|구|도)"
+    r"(?:는|은|가|이|에서는)\s"
+)
+
+
 def markers(text: str) -> frozenset[str]:
-    """Edition markers: `제20회` and years (`2025년`). Two copies that both name editions or
-    years, none in common, are two years of an annual event, however alike their words."""
-    text = unicodedata.normalize("NFKC", text)
-    return frozenset(f"{a}회" if a else b for a, b in _EDITION.findall(text))
+    """Edition markers, `제20회` and years (`2025년`), and `@` + the issuer.
+
+    Two copies that both name editions or years, none in common, are two years of an annual
+    event; two copies whose first named issuer differs (`대구시는` / `울산시는`) are two
+    agencies' releases on one programme, however alike their words.
+    """
+    text = unicodedata.normalize("NFKC", _BYLINE.sub(" ", text))
+    found = {f"{a}회" if a else b for a, b in _EDITION.findall(text)}
+    m = _ISSUER.search(text)
+    if m:
+        kind = {"특별자치도": "도", "특별자치시": "시", "광역시": "시", "특별시": "시",
+                "시청": "시", "군청": "군", "구청": "구", "도청": "도"}.get(m[2], m[2])
+        found.add(f"@{m[1]}{kind}")
+    return frozenset(found)
 
 
 def shingles(text: str) -> set[str]:
@@ -101,19 +121,37 @@ class Signature:
     bins: tuple[int, ...]
     size: int
     marks: frozenset[str] = frozenset()
+    title: str = ""  # normalised headline without bracketed prefixes and suffixes
 
     def to_blob(self) -> bytes:
         return array("I", self.bins).tobytes()
 
     @classmethod
-    def from_blob(cls, blob: bytes, size: int, marks: str = "") -> Signature:
+    def from_blob(cls, blob: bytes, size: int, marks: str = "", title: str = "") -> Signature:
         values = array("I")
         values.frombytes(blob)
-        return cls(tuple(values), size, frozenset(marks.split()))
+        return cls(tuple(values), size, frozenset(marks.split()), title)
 
 
-def signature(text: str) -> Signature:
-    """The MinHash signature of `text` (see the module docstring)."""
+_TITLE_AFFIX = re.compile(r"[\[(<【〈][^\])>】〉]{0,15}[\])>】〉]|종합|속보|…|\.\.\.")
+
+
+def title_key(title: str) -> str:
+    """A headline without what outlets add around it (`[대구시]`, `(종합)`, `…`)."""
+    return normalise(_TITLE_AFFIX.sub(" ", unicodedata.normalize("NFKC", title)))
+
+
+def title_overlap(a: str, b: str) -> float:
+    """Share of the shorter headline's character pairs found in the other."""
+    pa = {a[i : i + 2] for i in range(len(a) - 1)}
+    pb = {b[i : i + 2] for i in range(len(b) - 1)}
+    if not pa or not pb:
+        return 1.0  # nothing to compare: the body decides
+    return len(pa & pb) / min(len(pa), len(pb))
+
+
+def signature(text: str, title: str = "") -> Signature:
+    """The MinHash signature of `text` (the headline and body; see the module docstring)."""
     bins = [EMPTY] * BINS
     items = shingles(text)
     for s in items:
@@ -122,7 +160,7 @@ def signature(text: str) -> Signature:
         v = h // BINS  # < EMPTY
         if v < bins[b]:
             bins[b] = v
-    return Signature(tuple(bins), len(items), markers(text))
+    return Signature(tuple(bins), len(items), markers(text), title_key(title))
 
 
 def jaccard(a: Signature, b: Signature) -> float:
@@ -153,7 +191,14 @@ def same_release(a: Signature, b: Signature, date_a: datetime | None = None,
         return 0.0
     if date_a and date_b and abs(date_a - date_b) > MERGE_WINDOW:
         return 0.0
-    if a.marks and b.marks and not a.marks & b.marks:
+    if title_overlap(a.title, b.title) < TITLE_MIN:
+        return 0.0
+    issuer_a = {m for m in a.marks if m.startswith("@")}
+    issuer_b = {m for m in b.marks if m.startswith("@")}
+    if issuer_a and issuer_b and issuer_a != issuer_b:
+        return 0.0
+    editions_a, editions_b = a.marks - issuer_a, b.marks - issuer_b
+    if editions_a and editions_b and not editions_a & editions_b:
         return 0.0
     score = containment(a, b)
     return score if score >= threshold else 0.0
@@ -188,7 +233,7 @@ class DedupeIndex:
     longer on the site, so deleting the file loses nothing.
     """
 
-    SCHEMA = 1
+    SCHEMA = 3
 
     def __init__(self, path: str | Path | None):
         self.path = Path(path) if path else None
@@ -208,7 +253,9 @@ class DedupeIndex:
             db.executescript(
                 "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS bands;"
                 "CREATE TABLE articles (id INTEGER PRIMARY KEY, identity TEXT UNIQUE NOT NULL,"
-                " size INTEGER NOT NULL, date TEXT NOT NULL, sig BLOB NOT NULL, marks TEXT NOT NULL);"
+                " source TEXT NOT NULL,"
+                " size INTEGER NOT NULL, date TEXT NOT NULL, sig BLOB NOT NULL, marks TEXT NOT NULL,"
+                " title TEXT NOT NULL);"
                 "CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL);"
                 "CREATE INDEX bands_key ON bands (key);"
                 "CREATE INDEX bands_article ON bands (article);"
@@ -224,8 +271,10 @@ class DedupeIndex:
     def add(self, identity: str, sig: Signature, date: str) -> None:
         self.remove(identity)
         cur = self.db.execute(
-            "INSERT INTO articles (identity, size, date, sig, marks) VALUES (?, ?, ?, ?, ?)",
-            (identity, sig.size, date, sig.to_blob(), " ".join(sorted(sig.marks))),
+            "INSERT INTO articles (identity, source, size, date, sig, marks, title)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (identity, identity.split(" ", 1)[0], sig.size, date, sig.to_blob(),
+             " ".join(sorted(sig.marks)), sig.title),
         )
         self.db.executemany("INSERT INTO bands (key, article) VALUES (?, ?)",
                             [(k, cur.lastrowid) for k in band_keys(sig)])
@@ -236,24 +285,29 @@ class DedupeIndex:
             self.db.execute("DELETE FROM bands WHERE article = ?", row)
             self.db.execute("DELETE FROM articles WHERE id = ?", row)
 
-    def candidates(self, sig: Signature) -> list[tuple[str, Signature, str]]:
-        """Articles sharing at least one band with `sig`: (identity, signature, date)."""
+    def candidates(self, sig: Signature, *, source: str = "") -> list[tuple[str, Signature, str]]:
+        """Articles sharing at least one band with `sig`: (identity, signature, date).
+
+        With `source`, articles first stored from that source are left out: one source does
+        not publish one release twice, and two posts of its own are two articles.
+        """
         keys = band_keys(sig)
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
-            "SELECT identity, size, date, sig, marks FROM articles WHERE id IN "
-            f"(SELECT DISTINCT article FROM bands WHERE key IN ({marks}))", keys,
+            "SELECT identity, size, date, sig, marks, title FROM articles WHERE id IN "
+            f"(SELECT DISTINCT article FROM bands WHERE key IN ({marks})) AND source != ?",
+            [*keys, source],
         ).fetchall()
-        return [(i, Signature.from_blob(blob, size, marks), date)
-                for i, size, date, blob, marks in rows]
+        return [(i, Signature.from_blob(blob, size, marks, title), date)
+                for i, size, date, blob, marks, title in rows]
 
     def best(self, sig: Signature, date: datetime | None, *, exclude: set[str] = frozenset(),
-             parse=None) -> Match | None:
+             source: str = "", parse=None) -> Match | None:
         """The most similar indexed article that is the same release, if any."""
         found: Match | None = None
-        for identity, other, other_date in self.candidates(sig):
+        for identity, other, other_date in self.candidates(sig, source=source):
             if identity in exclude:
                 continue
             when = None

@@ -69,3 +69,11 @@ def text(name: str, variants=()) -> tuple[str, datetime]:
     """Title and body as one text (what the scraper signs), and the date."""
     title, body, date = render(name, variants)
     return f"{title}\n\n{body}", date
+
+
+def signed(name: str, variants=()):
+    """The signature the scraper makes of this copy, and its date."""
+    from press_scraper.dedupe import signature
+
+    title, body, date = render(name, variants)
+    return signature(f"{title}\n\n{body}", title), date

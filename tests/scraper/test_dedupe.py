@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from dedupe_fixture import pairs, text
+from dedupe_fixture import pairs, signed, text
 
 from press_scraper import dedupe
 
 
 @pytest.mark.parametrize("a,b,same", pairs(), ids=lambda v: v if isinstance(v, str) else None)
 def test_labelled_pair(a, b, same):
-    ta, da = text(*a)
-    tb, db = text(*b)
-    sa, sb = dedupe.signature(ta), dedupe.signature(tb)
+    sa, da = signed(*a)
+    sb, db = signed(*b)
     index = dedupe.DedupeIndex(None)
     index.add("a", sa, "")
     found = index.best(sb, db, parse=lambda _: da)
