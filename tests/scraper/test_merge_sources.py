@@ -7,8 +7,10 @@ article that credits both, at one stable URL, whichever copy arrived first.
 from __future__ import annotations
 
 import html
+import re
 
 from dedupe_fixture import render
+from helpers import PROJECT_ROOT, build_site, new_content
 from server import Reply, source_toml
 from test_hostile_sources import HTML, RSS, item, rss, run, sources_file
 
@@ -172,3 +174,28 @@ def test_the_index_is_a_cache(fixture_server, tmp_path):
     code, report = run(tmp_path, src)
     assert code == 0 and len(articles(tmp_path)) == 1
     assert [m["action"] for m in report["merges"]] == ["credited"]
+
+
+def test_the_article_page_credits_every_outlet_once(fixture_server, tmp_path):
+    """A real strict build: the `다른 출처` line links every other outlet; feeds list the
+    article once; a hostile outlet name stays text."""
+    s, o = fixture_server, fixture_server.origin
+    serve(s, "daegu", [("gangwon-snow", ())])
+    serve(s, "yn", [("gangwon-snow", ("byline", "numbers"))])
+    agency = source_toml("daegu", "대구광역시", "rss", f"{o}/daegu/rss.xml", AGENCY)
+    paper = source_toml("yeongnam", "영남<script>x</script>일보", "rss", f"{o}/yn/rss.xml")
+    content = new_content(tmp_path / "content")
+    code, report = run(tmp_path, sources_file(tmp_path, agency, paper))
+    assert code == 0 and [m["action"] for m in report["merges"]] == ["credited"], report
+    [(path, meta)] = [(p, m) for p, m in articles(tmp_path).items() if p.startswith("scraped/")]
+    out = tmp_path / "out"
+    built = build_site(content, out, PROJECT_ROOT / "publishconf.py")
+    assert built.returncode == 0, built.log[-3000:]
+    page_html = next(out.rglob(f"{meta['Slug']}.html")).read_text(encoding="utf-8")
+    line = re.search(r'<p class="news-source news-source--others">(.*?)</p>', page_html, re.S)
+    assert line, "no 다른 출처 line"
+    assert "다른 출처" in line.group(1)
+    assert f'href="{o}/yn/1.html"' in line.group(1)
+    assert "<script>" not in line.group(1) and "&lt;script&gt;" in line.group(1)
+    feed = (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert feed.count("<entry>") == 1 and meta["Slug"] in feed
