@@ -76,6 +76,7 @@ class Run:
     validation: dict = field(default_factory=dict)
     held_back: list[dict] = field(default_factory=list)
     scheduled: list[dict] = field(default_factory=list)
+    merges: list[dict] = field(default_factory=list)  # copies joined to an article (issue 12)
 
     def to_json(self, finished: datetime, exit_code: int) -> dict:
         return {
@@ -99,6 +100,7 @@ class Run:
             "problems": self.problems,
             "held_back": self.held_back,
             "scheduled": self.scheduled,
+            "merges": self.merges,
         }
 
 
@@ -148,6 +150,7 @@ def scrape_stage(args: argparse.Namespace, run: Run, resolved: Resolved) -> None
         run.errors.append(f"scrape failed: {e.__class__.__name__}: {e}")
         run.sources_failed.append({"id": "*", "error": f"{e.__class__.__name__}: {e}"})
         return
+    run.merges = list(getattr(report, "merges", []))
     for src in report.sources:
         row = source_row(src)
         run.per_source.append(row)
