@@ -42,7 +42,7 @@ BINS = 126
 ROWS = 3
 BANDS = BINS // ROWS
 EMPTY = 0xFFFFFFFF
-THRESHOLD = 0.7
+THRESHOLD = 0.8
 MIN_SHINGLES = 40  # shorter texts (a notice of two lines) are never merged
 MERGE_WINDOW = timedelta(days=10)
 TITLE_MIN = 0.5  # a copy keeps at least half the headline's character pairs

@@ -79,7 +79,7 @@ def test_paper_first_then_agency_one_article_credits_both(fixture_server, tmp_pa
     assert [(x.name, x.url) for x in others] == [("영남일보", f"{o}/yn/1.html")]
     [merge] = report["merges"]
     assert merge["action"] == "switched" and merge["into"] == path
-    assert merge["similarity"] >= 0.7 and merge["copy"] == f"{o}/daegu/1.html"
+    assert merge["similarity"] >= 0.8 and merge["copy"] == f"{o}/daegu/1.html"
     assert report["totals"]["merged"] == 1 and report["totals"]["new"] == 0
 
     # A third run changes nothing and fetches nothing again.
