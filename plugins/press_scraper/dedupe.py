@@ -235,9 +235,23 @@ class DedupeIndex:
 
     SCHEMA = 3
 
-    def __init__(self, path: str | Path | None):
+    def __init__(self, path: str | Path | None, *, read_only: bool = False):
+        """`read_only` (a dry run): work on an in-memory copy of the file, write nothing."""
         self.path = Path(path) if path else None
-        self.db = self._open()
+        if read_only and self.path:
+            self.path, source = None, self.path
+            self.db = self._open()
+            if source.is_file():
+                try:
+                    disk = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+                    disk.backup(self.db)
+                    disk.close()
+                except sqlite3.DatabaseError:
+                    self.db = self._open()  # unreadable: start empty, as a cache may
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != self.SCHEMA:
+                    self.db = self._open()
+        else:
+            self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
         target = str(self.path) if self.path else ":memory:"

@@ -304,7 +304,7 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
          *, limit, dry_run, sections, keywords, fallback) -> None:
     store = Store(content_dir, dry_run=dry_run)
     store.cleanup_temp_files()
-    dedupe_index = dedupe.DedupeIndex(None if dry_run else state / DEDUPE_FILE)
+    dedupe_index = dedupe.DedupeIndex(state / DEDUPE_FILE, read_only=dry_run)
     try:
         _run_indexed(sources, config, store, dedupe_index, state, report, limit=limit,
                      dry_run=dry_run, sections=sections, keywords=keywords, fallback=fallback)

@@ -62,3 +62,17 @@ def test_index_survives_a_reopen_and_a_corrupt_file(tmp_path):
     path.write_bytes(b"not a database at all" * 100)
     fresh = dedupe.DedupeIndex(path)  # a cache: a broken file is started anew
     assert fresh.identities() == set()
+
+
+def test_a_dry_run_reads_the_index_and_writes_nothing(tmp_path):
+    path = tmp_path / "dedupe.sqlite"
+    sig, _ = signed("daegu-youth")
+    index = dedupe.DedupeIndex(path)
+    index.add("x https://a.example/1", sig, "")
+    index.close()
+    before = path.read_bytes()
+    dry = dedupe.DedupeIndex(path, read_only=True)
+    assert dry.identities() == {"x https://a.example/1"}
+    dry.add("y https://b.example/2", sig, "")
+    dry.close()
+    assert path.read_bytes() == before
