@@ -107,11 +107,18 @@ def serve(count: int) -> None:
     sys.stdin.read()
 
 
-WORDS = ("시민 주민 청년 어르신 학생 농업인 소상공인 관광객 도서관 공원 시장 도로 하천 학교 병원 "
-         "복지관 체육관 전시회 축제 공연 설명회 교육 지원 사업 예산 계획 조례 협약 점검 공모 "
-         "확대 개선 추진 운영 개최 모집 선정 발표 정비 설치 개방 신청 접수 상담 안내 홍보 "
-         "올해 내년 상반기 하반기 분기 이번 지난해 오는 매주 매월 무료 유료 온라인 현장 "
-         "읍면 동 마을 구청 군청 시청 도청 의회 위원회 센터 재단 협회 기관 기업 단체").split()
+# Syllables Korean text uses most; archive words are drawn from them, so the archive has a
+# newsroom's spread of vocabulary (a short word list made every article share its shingles).
+SYLLABLES = ("가각간갈감강개거건검게격견결경계고곡공과관광교구국군권규그근금기김나남내년노농"
+             "누다단달담당대도동두등라래로료루류리마만말매면명모목무문물미민바박반발방배백범"
+             "법변별보복본부북분비사산상새생서석선설성세소속손송수시신실심아안약양어업여역연"
+             "영예오온왕외요용우운원위유육은을음의이인일임입자작장재전정제조종주중지진질차창"
+             "책처천청체초총최추축출충취측치친타태토통투특파판평포표품하학한할함합항해행향허"
+             "현협형호화확환활회효후훈휴흥희")
+
+
+def word(rnd) -> str:
+    return "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 4)))
 
 
 def archive(content: Path, count: int) -> None:
@@ -125,10 +132,10 @@ def archive(content: Path, count: int) -> None:
     for n in range(count):
         rnd = random.Random(n)
         paras = "\n\n".join(
-            " ".join(rnd.choice(WORDS) for _ in range(40)) + f" {rnd.randint(1, 99999)}건."
+            " ".join(word(rnd) for _ in range(40)) + f" {rnd.randint(1, 99999)}건."
             for _ in range(6))
         slug = f"archive-{n:010d}"
-        fields = [("Title", " ".join(rnd.choice(WORDS) for _ in range(6))),
+        fields = [("Title", " ".join(word(rnd) for _ in range(6))),
                   ("Date", f"2026-{1 + n % 11:02d}-{1 + n % 28:02d} 09:00:00"),
                   ("Category", "정치"), ("Slug", slug), ("Source", "기록 기관"),
                   ("Source_URL", f"https://archive.example/{n}"), ("Source_ID", "archive"),

@@ -45,7 +45,10 @@ EMPTY = 0xFFFFFFFF
 THRESHOLD = 0.8
 MIN_SHINGLES = 40  # shorter texts (a notice of two lines) are never merged
 MERGE_WINDOW = timedelta(days=10)
-TITLE_MIN = 0.5  # a copy keeps at least half the headline's character pairs
+TITLE_MIN = 0.5
+# Candidates compared per new article: those sharing the most bands. A near-duplicate shares
+# most of its 42 bands; articles that share one band by chance are many and are never read.
+MAX_CANDIDATES = 20  # a copy keeps at least half the headline's character pairs
 
 # Whole lines an outlet adds or drops around the same release.
 _DROP_LINE = re.compile(
@@ -233,7 +236,7 @@ class DedupeIndex:
     longer on the site, so deleting the file loses nothing.
     """
 
-    SCHEMA = 3
+    SCHEMA = 4
 
     def __init__(self, path: str | Path | None, *, read_only: bool = False):
         """`read_only` (a dry run): work on an in-memory copy of the file, write nothing."""
@@ -270,7 +273,8 @@ class DedupeIndex:
                 " source TEXT NOT NULL,"
                 " size INTEGER NOT NULL, date TEXT NOT NULL, sig BLOB NOT NULL, marks TEXT NOT NULL,"
                 " title TEXT NOT NULL);"
-                "CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL);"
+                "CREATE TABLE bands (key INTEGER NOT NULL, article INTEGER NOT NULL,"
+                " source TEXT NOT NULL);"
                 "CREATE INDEX bands_key ON bands (key);"
                 "CREATE INDEX bands_article ON bands (article);"
                 f"PRAGMA user_version = {self.SCHEMA};"
@@ -290,8 +294,9 @@ class DedupeIndex:
             (identity, identity.split(" ", 1)[0], sig.size, date, sig.to_blob(),
              " ".join(sorted(sig.marks)), sig.title),
         )
-        self.db.executemany("INSERT INTO bands (key, article) VALUES (?, ?)",
-                            [(k, cur.lastrowid) for k in band_keys(sig)])
+        source = identity.split(" ", 1)[0]
+        self.db.executemany("INSERT INTO bands (key, article, source) VALUES (?, ?, ?)",
+                            [(k, cur.lastrowid, source) for k in band_keys(sig)])
 
     def remove(self, identity: str) -> None:
         row = self.db.execute("SELECT id FROM articles WHERE identity = ?", (identity,)).fetchone()
@@ -310,9 +315,11 @@ class DedupeIndex:
             return []
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
-            "SELECT identity, size, date, sig, marks, title FROM articles WHERE id IN "
-            f"(SELECT DISTINCT article FROM bands WHERE key IN ({marks})) AND source != ?",
-            [*keys, source],
+            "SELECT a.identity, a.size, a.date, a.sig, a.marks, a.title FROM"
+            " (SELECT article, COUNT(*) AS shared FROM bands"
+            f"  WHERE key IN ({marks}) AND source != ? GROUP BY article"
+            "  ORDER BY shared DESC LIMIT ?) AS b JOIN articles AS a ON a.id = b.article",
+            [*keys, source, MAX_CANDIDATES],
         ).fetchall()
         return [(i, Signature.from_blob(blob, size, marks, title), date)
                 for i, size, date, blob, marks, title in rows]
