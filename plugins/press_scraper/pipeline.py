@@ -572,9 +572,7 @@ def _merge_or_write(cand: Candidate, fields, body: str, *, store: Store,
     if entry is None:
         sig = _sign(fields, body)
         date = _parse_day(next((v for k, v in fields if k == "Date"), ""))
-        skip = {i for i, e in store.index.items() if e.dedupe_off}
-        match = dedupe_index.best(sig, date, exclude=skip, source=cand.source.id,
-                                  parse=parse_date)
+        match = dedupe_index.best(sig, date, source=cand.source.id, parse=parse_date)
         host = store.index.get(match.identity) if match else None
         if host is not None and not host.dedupe_off and host.identity == match.identity:
             return _join(cand, fields, body, host, match.score, store, dedupe_index, report)
