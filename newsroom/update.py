@@ -249,7 +249,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     held = check_stage(args, run, settings, resolved, now)
     if held:
         result_code = exits.HELD_BACK
-    record_moves(args, settings, changes, held)
+    record_moves(args, settings, changes, held, run.merges)
 
     # The reader cache only remembers what Markdown made of each content file; anything else
     # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
@@ -372,7 +372,7 @@ def stage_dir(args: argparse.Namespace) -> Path:
 
 
 def record_moves(args: argparse.Namespace, settings: dict, changes: manifest.Changes,
-                 held: dict) -> None:
+                 held: dict, merges=()) -> None:
     """Published articles whose URL changed keep their old URL: record it in redirects.toml,
     which the build turns into redirect pages (newsroom.core.redirects)."""
     from newsroom.core import redirects
@@ -386,6 +386,9 @@ def record_moves(args: argparse.Namespace, settings: dict, changes: manifest.Cha
     article_as = settings.get("ARTICLE_SAVE_AS") or "{slug}.html"
     moved = [m for m in redirects.moves(args.content, last_good_dir(args), published,
                                         article_as, only) if m.source not in held]
+    # An article an editor merged into another (Merge_Into) leads to that one.
+    moved += redirects.merged_away(args.content, last_good_dir(args), published, article_as,
+                                   merges)
     if not moved:
         return
     path = redirects.path_of(args.settings, settings)
