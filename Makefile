@@ -158,7 +158,7 @@ bench-extract: install
 
 # Scraper benchmark: 1,000 new articles from a local server, delay 0 (target >= 50/s).
 bench-scrape: install
-	$(BIN)/python bench/scrape.py --articles 1000 --write-docs
+	$(BIN)/python bench/scrape.py --articles 1000 --site 10000 --write-docs
 
 # Lighthouse scores of home, a section and an article of the built sample site (mobile and
 # desktop) into docs/benchmarks.md; lighthouse is installed on demand so CI does not need it.

@@ -1,6 +1,6 @@
 """Benchmark: scrape N new articles from a local fixture server with the politeness delay at 0.
 
-    python bench/scrape.py [--articles 1000] [--write-docs]
+    python bench/scrape.py [--articles 1000] [--site 10000] [--write-docs]
 
 A child process serves an RSS feed of N items and N article pages (about 9 KB of HTML each, with
 navigation, share buttons, a table and footer boilerplate) on 127.0.0.1, so the server does not
@@ -8,6 +8,12 @@ compete with the scraper for the GIL. The scraper runs once with generic extract
 selectors: trafilatura) into a temporary content folder. Prints articles per second and peak
 memory (ru_maxrss of this process), and with --write-docs updates the "Scraper" section of
 docs/benchmarks.md.
+
+With --site N the content folder first holds N articles of another source (varied text, as
+an archive has), and the near-duplicate index (issue 12) is built from them before the clock
+starts, as a site that has been running has it in `.state/`. The run then checks every new
+article against that archive; the added cost per article (signature and index lookup) is
+measured apart on the written articles.
 """
 
 from __future__ import annotations
@@ -101,8 +107,62 @@ def serve(count: int) -> None:
     sys.stdin.read()
 
 
-def run(count: int) -> dict:
-    from press_scraper.pipeline import scrape
+# Syllables Korean text uses most; archive words are drawn from them, so the archive has a
+# newsroom's spread of vocabulary (a short word list made every article share its shingles).
+SYLLABLES = ("가각간갈감강개거건검게격견결경계고곡공과관광교구국군권규그근금기김나남내년노농"
+             "누다단달담당대도동두등라래로료루류리마만말매면명모목무문물미민바박반발방배백범"
+             "법변별보복본부북분비사산상새생서석선설성세소속손송수시신실심아안약양어업여역연"
+             "영예오온왕외요용우운원위유육은을음의이인일임입자작장재전정제조종주중지진질차창"
+             "책처천청체초총최추축출충취측치친타태토통투특파판평포표품하학한할함합항해행향허"
+             "현협형호화확환활회효후훈휴흥희")
+
+
+def word(rnd) -> str:
+    return "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 4)))
+
+
+def archive(content: Path, count: int) -> None:
+    """`count` articles of the source `archive`, each with its own words."""
+    import random
+
+    from newsroom.core.model import render_document
+
+    folder = content / "scraped" / "archive"
+    folder.mkdir(parents=True)
+    for n in range(count):
+        rnd = random.Random(n)
+        paras = "\n\n".join(
+            " ".join(word(rnd) for _ in range(40)) + f" {rnd.randint(1, 99999)}건."
+            for _ in range(6))
+        slug = f"archive-{n:010d}"
+        fields = [("Title", " ".join(word(rnd) for _ in range(6))),
+                  ("Date", f"2026-{1 + n % 11:02d}-{1 + n % 28:02d} 09:00:00"),
+                  ("Category", "정치"), ("Slug", slug), ("Source", "기록 기관"),
+                  ("Source_URL", f"https://archive.example/{n}"), ("Source_ID", "archive"),
+                  ("Identity", f"archive https://archive.example/{n}")]
+        (folder / f"{slug}.md").write_text(render_document(fields, paras), encoding="utf-8")
+
+
+def dedupe_cost(content: Path, state: Path, sample: int = 200) -> float:
+    """Milliseconds per article for the near-duplicate check: signature and LSH lookup."""
+    from press_scraper import dedupe
+    from press_scraper.pipeline import DEDUPE_FILE, _sign
+    from press_scraper.store import Entry, Store
+
+    store = Store(content)
+    paths = sorted((content / "scraped" / "bench").glob("*.md"))[:sample]
+    docs = [store.read_article(Entry(p, "", ""))[:2] for p in paths]
+    index = dedupe.DedupeIndex(state / DEDUPE_FILE)
+    start = time.perf_counter()
+    for fields, body in docs:
+        index.best(_sign(fields, body), None, source="bench-other")
+    index.close()
+    return (time.perf_counter() - start) / max(1, len(docs)) * 1000
+
+
+def run(count: int, site: int = 0) -> dict:
+    from press_scraper.pipeline import DEDUPE_FILE, scrape, sync_dedupe
+    from press_scraper.store import Store
 
     child = subprocess.Popen([sys.executable, __file__, "--serve", str(count)],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -116,6 +176,17 @@ def run(count: int) -> dict:
                 f"name = \"한빛시청\"\nkind = \"rss\"\nurl = \"http://127.0.0.1:{port}/rss.xml\"\n",
                 encoding="utf-8",
             )
+            index_seconds = 0.0
+            if site:
+                from press_scraper.dedupe import DedupeIndex
+
+                archive(tmp / "content", site)
+                (tmp / "state").mkdir()
+                start = time.perf_counter()
+                index = DedupeIndex(tmp / "state" / DEDUPE_FILE)
+                sync_dedupe(Store(tmp / "content"), index)
+                index.close()
+                index_seconds = time.perf_counter() - start
             start = time.perf_counter()
             report = scrape(src, tmp / "content", state_dir=tmp / "state")
             seconds = time.perf_counter() - start
@@ -123,6 +194,7 @@ def run(count: int) -> dict:
             start2 = time.perf_counter()
             again = scrape(src, tmp / "content", state_dir=tmp / "state")
             rerun = time.perf_counter() - start2
+            check_ms = dedupe_cost(tmp / "content", tmp / "state")
     finally:
         child.stdin.close()
         child.wait(timeout=10)
@@ -137,6 +209,10 @@ def run(count: int) -> dict:
         "peak_mib": maxrss_kib / 1024,
         "rerun_seconds": rerun,
         "rerun_new": again.totals()["new"],
+        "site": site,
+        "merged": report.totals()["merged"],
+        "index_seconds": index_seconds,
+        "check_ms": check_ms,
     }
 
 
@@ -158,7 +234,12 @@ def write_docs(result: dict) -> Path:
         f"| throughput | **{result['per_second']:.0f} articles/s** (target ≥ 50) |\n"
         f"| peak memory (ru_maxrss) | {result['peak_mib']:.0f} MiB |\n"
         f"| second run (nothing new) | {result['rerun_seconds']:.2f} s, "
-        f"{result['rerun_new']} written |\n\n"
+        f"{result['rerun_new']} written |\n"
+        f"| articles already on the site | {result['site']:,} (another source, varied text) |\n"
+        f"| near-duplicate check per article | {result['check_ms']:.1f} ms (signature and LSH "
+        f"lookup against the archive; {result['merged']} merged) |\n"
+        f"| duplicate index built from content/ (once; `.state/` cache) | "
+        f"{result['index_seconds']:.1f} s |\n\n"
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores "
         f"(shared with other work), Python {platform.python_version()}.\n"
     )
@@ -174,16 +255,20 @@ def write_docs(result: dict) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--site", type=int, default=0,
+                        help="articles already on the site before the run")
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve is not None:
         serve(args.serve)
         return 0
-    result = run(args.articles)
+    result = run(args.articles, args.site)
     print(f"{result['written']} articles in {result['seconds']:.1f} s: "
           f"{result['per_second']:.0f} articles/s, peak memory {result['peak_mib']:.0f} MiB; "
-          f"second run {result['rerun_seconds']:.2f} s, {result['rerun_new']} new")
+          f"second run {result['rerun_seconds']:.2f} s, {result['rerun_new']} new; "
+          f"{result['site']} on the site, duplicate check {result['check_ms']:.1f} ms/article "
+          f"({result['merged']} merged), index built in {result['index_seconds']:.1f} s")
     if args.write_docs:
         print(f"updated {write_docs(result)}")
     return 0 if result["written"] == args.articles and result["per_second"] >= 50 else 1

@@ -43,10 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def format_table(report) -> str:
     """The per-source summary printed after a run."""
-    head = ("source", "found", "new", "updated", "skipped", "deferred", "failed")
+    head = ("source", "found", "new", "updated", "merged", "skipped", "deferred", "failed")
     rows = [head] + [
-        (s.id, str(s.found), str(s.new), str(s.updated), str(s.skipped), str(s.deferred),
-         str(s.failed))
+        (s.id, str(s.found), str(s.new), str(s.updated), str(getattr(s, "merged", 0)),
+         str(s.skipped), str(s.deferred), str(s.failed))
         for s in report.sources
     ]
     t = report.totals()
@@ -60,6 +60,11 @@ def format_table(report) -> str:
         if s.error:
             lines.append(f"FAILED {s.id}: {s.error}")
     lines += [f"WARNING {w}" for w in report.health_warnings]
+    for m in getattr(report, "merges", []):
+        score = f"similarity {m['similarity']:.2f}" if m.get("similarity") is not None else (
+            "forced by Merge_Into" if m.get("forced") else "known copy")
+        lines.append(f"MERGED {m.get('copy')} -> {m.get('into', '?')} ({score}): "
+                     f"{m.get('action')}" + (f"; {m['reason']}" if m.get("reason") else ""))
     return "\n".join(lines)
 
 

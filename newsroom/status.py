@@ -35,6 +35,14 @@ HEALTH_LABELS = {
     "ever_found": "기사 발견 이력",
     "last_error": "마지막 오류",
 }
+MERGE_LABELS = {
+    "credited": "출처 추가 (본문 유지)",
+    "switched": "출처 추가, 본문을 이 사본으로 교체",
+    "updated": "본문 출처의 갱신",
+    "known": "이미 합쳐짐",
+    "held": "편집된 기사라 손대지 않음",
+    "refused": "합치지 못함",
+}
 RESULT_LABELS = {
     "published": "새 배포본 게시",
     "no changes": "변경 없음 (빌드 안 함)",
@@ -93,6 +101,21 @@ code { font-size: .9em; }
 {% if s.scheduled %}
 <h2>예약된 기사</h2>
 <ul>{% for x in s.scheduled %}<li><code>{{ x.file }}</code> — {{ x.date|cell }}에 공개</li>{% endfor %}</ul>
+{% endif %}
+{% if s.merges %}
+<h2>이번 실행에서 합친 기사 (같은 보도자료)</h2>
+<p>다른 출처가 실은 같은 보도자료는 새 기사가 되지 않고 이미 있는 기사의 <code>다른 출처</code>가 됩니다.
+잘못 합쳐졌으면 그 기사에 <code>Dedupe: off</code>를 쓰고 <code>Other_Sources</code>에서 해당 출처를 지우세요
+(docs/scraper.md).</p>
+<table>
+<tr><th>사본</th><th>출처</th><th>합친 기사</th><th>유사도</th><th>처리</th></tr>
+{% for m in s.merges %}
+<tr class="{{ 'bad' if m.action in ('held', 'refused') else '' }}"><td><code>{{ m['copy'] }}</code></td>
+<td>{{ m.source or '' }}</td><td><code>{{ m.into or '' }}</code></td>
+<td>{{ '%.2f'|format(m.similarity) if m.similarity is number else ('편집자 지정' if m.forced else '') }}</td>
+<td>{{ merge_labels.get(m.action, m.action) }}{% if m.reason %} — {{ m.reason }}{% endif %}</td></tr>
+{% endfor %}
+</table>
 {% endif %}
 <h2>출처별 이번 실행</h2>
 {% if s.sources.per_source %}
@@ -168,7 +191,8 @@ def render_page(status: Mapping, health: Mapping[str, Mapping] | None, health_pa
     rows, cols = health_rows(health) if health else ([], [])
     return _template.render(
         s=_Attr(status), result_label=RESULT_LABELS.get(status.get("result"), status.get("result")),
-        health_rows=rows, health_cols=cols, labels=HEALTH_LABELS, health_path=health_path)
+        health_rows=rows, health_cols=cols, labels=HEALTH_LABELS, health_path=health_path,
+        merge_labels=MERGE_LABELS)
 
 
 class _Attr(dict):

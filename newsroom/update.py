@@ -77,6 +77,7 @@ class Run:
     validation: dict = field(default_factory=dict)
     held_back: list[dict] = field(default_factory=list)
     scheduled: list[dict] = field(default_factory=list)
+    merges: list[dict] = field(default_factory=list)  # copies joined to an article (issue 12)
 
     def to_json(self, finished: datetime, exit_code: int) -> dict:
         return {
@@ -100,6 +101,7 @@ class Run:
             "problems": self.problems,
             "held_back": self.held_back,
             "scheduled": self.scheduled,
+            "merges": self.merges,
         }
 
 
@@ -149,6 +151,7 @@ def scrape_stage(args: argparse.Namespace, run: Run, resolved: Resolved) -> None
         run.errors.append(f"scrape failed: {e.__class__.__name__}: {e}")
         run.sources_failed.append({"id": "*", "error": f"{e.__class__.__name__}: {e}"})
         return
+    run.merges = list(getattr(report, "merges", []))
     for src in report.sources:
         row = source_row(src)
         run.per_source.append(row)
@@ -247,7 +250,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     held = check_stage(args, run, settings, resolved, now)
     if held:
         result_code = exits.HELD_BACK
-    record_moves(args, settings, changes, held)
+    record_moves(args, settings, changes, held, run.merges)
 
     # The reader cache only remembers what Markdown made of each content file; anything else
     # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
@@ -379,7 +382,7 @@ def stage_dir(args: argparse.Namespace) -> Path:
 
 
 def record_moves(args: argparse.Namespace, settings: dict, changes: manifest.Changes,
-                 held: dict) -> None:
+                 held: dict, merges=()) -> None:
     """Published articles whose URL changed keep their old URL: record it in redirects.toml,
     which the build turns into redirect pages (newsroom.core.redirects)."""
     from newsroom.core import redirects
@@ -393,6 +396,9 @@ def record_moves(args: argparse.Namespace, settings: dict, changes: manifest.Cha
     article_as = settings.get("ARTICLE_SAVE_AS") or "{slug}.html"
     moved = [m for m in redirects.moves(args.content, last_good_dir(args), published,
                                         article_as, only) if m.source not in held]
+    # An article an editor merged into another (Merge_Into) leads to that one.
+    moved += redirects.merged_away(args.content, last_good_dir(args), published, article_as,
+                                   merges)
     if not moved:
         return
     path = redirects.path_of(args.settings, settings)

@@ -27,6 +27,7 @@ from newsroom.core.model import (
     is_scheduled,
     parse_date,
     parse_header,
+    parse_other_sources,
 )
 
 # `{static}/images/x.jpg` or `{attach}` references in a body, checked like `Image`.
@@ -172,6 +173,19 @@ def check_file(
         parts = urlsplit(url.value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             bad(url.line, f"Source_URL {url.value!r} must be an http:// or https:// address")
+    others = header.get("other_sources")
+    if others is not None:
+        try:
+            parse_other_sources(others.value)
+        except ValueError as e:
+            bad(others.line, str(e))
+    dedupe = header.get("dedupe")
+    if dedupe is not None and dedupe.value.strip().lower() not in ("off", "on"):
+        bad(dedupe.line, f"Dedupe {dedupe.value!r} must be 'off' (never merge this article) or 'on'")
+    merge_into = header.get("merge_into")
+    if merge_into is not None and not SLUG_RE.match(merge_into.value):
+        bad(merge_into.line, f"Merge_Into {merge_into.value!r} must be the Slug of the article "
+                             "this one duplicates")
 
     image = header.get("image")
     if image is not None and image.value:

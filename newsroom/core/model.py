@@ -21,9 +21,10 @@ MAX_OFFSET = timedelta(hours=14)
 EDITOR_KEYS = (
     "Title", "Date", "Category", "Tags", "Slug", "Authors", "Summary", "Subtitle",
     "Source", "Source_URL", "Modified", "Image", "Status", "Department",
-    "Image_Caption", "Image_Credit",
+    "Image_Caption", "Image_Credit", "Dedupe", "Merge_Into",
 )
-SCRAPER_KEYS = ("Source_ID", "Identity", "Content_Hash", "License", "Excerpt_Only")
+SCRAPER_KEYS = ("Source_ID", "Identity", "Content_Hash", "License", "Excerpt_Only",
+                "Other_Sources")
 KNOWN_KEYS = EDITOR_KEYS + SCRAPER_KEYS
 _CANONICAL = {k.lower(): k for k in KNOWN_KEYS}
 # Keys that may hold a comma-separated list; every other key is one value on one line.
@@ -242,3 +243,50 @@ def escape_value(value: str) -> str:
 
 
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+# Other_Sources (issue 12): the other outlets that carried the same release, one line,
+# entries separated by " | ", each `<source-id> <url> <name>` (the name may hold spaces).
+OTHER_SOURCES_SEP = " | "
+_OTHER_RE = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<url>https?://\S+)(?: (?P<name>.+))?$")
+
+
+@dataclass(frozen=True)
+class OtherSource:
+    """One more outlet of an article: its source id, its link and its shown name."""
+
+    source_id: str
+    url: str
+    name: str
+
+    @property
+    def identity(self) -> str:
+        return f"{self.source_id} {self.url}"
+
+
+def parse_other_sources(value: str) -> list[OtherSource]:
+    """The entries of an `Other_Sources` value; ValueError names the first bad entry."""
+    out = []
+    for raw in value.split("|"):
+        raw = raw.strip()
+        if not raw:
+            continue
+        m = _OTHER_RE.match(raw)
+        if not m:
+            raise ValueError(f"Other_Sources entry {raw!r} is not '<source-id> <http(s) URL> <name>'")
+        out.append(OtherSource(m["id"], m["url"], (m["name"] or m["id"]).strip()))
+    return out
+
+
+def format_other_sources(entries) -> str:
+    """One `Other_Sources` value; names lose `|` and line breaks, duplicates (by URL) go."""
+    seen: set[str] = set()
+    parts = []
+    for e in entries:
+        if e.url in seen or not SLUG_RE.match(e.source_id) or not e.url.startswith(
+                ("http://", "https://")) or any(c.isspace() for c in e.url):
+            continue
+        seen.add(e.url)
+        name = escape_value(e.name).replace("|", "/") or e.source_id
+        parts.append(f"{e.source_id} {e.url} {name}")
+    return OTHER_SOURCES_SEP.join(parts)

@@ -132,3 +132,27 @@ def moves(content: Path, last_good: Path, published: dict[str, str], article_as:
         if new_url and new_url != old_url:
             out.append(Move(now_rel, old_url, new_url, line))
     return out
+
+
+def merged_away(content: Path, last_good: Path, published: dict[str, str], article_as: str,
+                merges) -> list[Move]:
+    """Published articles an editor folded into another (`Merge_Into`, issue 12): their file
+    is gone, their old URL should lead to the article that now credits their outlet.
+
+    `merges`: the scrape report's merges; only forced ones that went through count.
+    """
+    out = []
+    for m in merges or ():
+        rel, into = m.get("copy", ""), m.get("into", "")
+        if not m.get("forced") or m.get("action") in ("held", "refused") or not into:
+            continue
+        old_copy, target = last_good / rel, content / into
+        if rel not in published or not old_copy.is_file() or not target.is_file():
+            continue
+        old_url, _ = _url(old_copy.read_text(encoding="utf-8", errors="replace"), rel,
+                          article_as)
+        new_url, _ = _url(target.read_text(encoding="utf-8", errors="replace"), into,
+                          article_as)
+        if old_url and old_url != new_url:
+            out.append(Move(into, old_url, new_url, 1))
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican.contents import Article, Page
 
-from newsroom.core.model import derive_slug
+from newsroom.core.model import derive_slug, parse_other_sources
 
 from .config import KEY
 from .sanitize import clean
@@ -35,6 +35,7 @@ def prepare_content(content) -> None:
                 break
     if meta.get("source_id") and getattr(content, "authors", None):
         _credit_byline_to_source(content)
+    content.other_sources = _other_sources(meta.get("other_sources"))
     excerpt = str(meta.get("excerpt_only", "")).strip().lower()
     content.excerpt_only = excerpt in ("true", "yes", "1")
     _sanitize(content)
@@ -43,6 +44,17 @@ def prepare_content(content) -> None:
         # Scraped bodies (and some editors') show the lead photo with its caption in place.
         name = str(content.image).rsplit("/", 1)[-1]
         content.image_in_body = bool(name) and f"/{name}\"" in (content._content or "")
+
+
+def _other_sources(value) -> list:
+    """The `다른 출처` line: every other outlet that carried this release (issue 12), from
+    this article's own `Other_Sources` only (the incremental writer renders it alone)."""
+    if not value:
+        return []
+    try:
+        return parse_other_sources(str(value))
+    except ValueError:  # `newsroom check` names the file and line; the page shows none
+        return []
 
 
 def _image_size(content) -> tuple[int | None, int | None]:

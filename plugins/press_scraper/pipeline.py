@@ -34,7 +34,7 @@ from filelock import FileLock, Timeout
 from newsroom.core.files import atomic_write, is_disk_full
 from newsroom.core.model import KST, format_date, iso_kst, now_kst, parse_date
 
-from . import health
+from . import dedupe, health
 from . import markdown as md
 from .article import parse_article
 from .discovery import Candidate, decode, selectors_of
@@ -45,7 +45,7 @@ from .kinds import KINDS
 from .records import Record
 from .report import ScrapeReport, SourceReport
 from .sources import DEFAULT_SECTIONS, Source, SourcesError, load
-from .store import Store, StoreError, make_identity, normalise_url
+from .store import Entry, Store, StoreError, make_identity, normalise_url
 from .text import html_to_text
 from .titles import is_cut
 
@@ -315,6 +315,18 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
          *, limit, dry_run, sections, keywords, fallback) -> None:
     store = Store(content_dir, dry_run=dry_run)
     store.cleanup_temp_files()
+    dedupe_index = dedupe.DedupeIndex(state / DEDUPE_FILE, read_only=dry_run)
+    try:
+        _run_indexed(sources, config, store, dedupe_index, state, report, limit=limit,
+                     dry_run=dry_run, sections=sections, keywords=keywords, fallback=fallback)
+    finally:
+        dedupe_index.close()
+
+
+def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, state: Path,
+                 report: ScrapeReport, *, limit, dry_run, sections, keywords, fallback) -> None:
+    sync_dedupe(store, dedupe_index)
+    forced_merges(store, dedupe_index, report)
     seen_path = state / "scrape-seen.json"
     seen = _load_seen(seen_path)
     now = now_kst().replace(microsecond=0)
@@ -378,7 +390,7 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
             else:
                 by_page.setdefault(c.request or c.url, []).append(c)
         common = dict(store=store, fetcher=fetcher, keywords=keywords, fallback=fallback,
-                      sections=sections, now=now)
+                      sections=sections, now=now, dedupe_index=dedupe_index)
         for cand, record in direct:
             _finish(cand, record, reports[cand.source.id], report, seen, **common)
         for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
@@ -411,12 +423,13 @@ def _run(sources: list[Source], config, content_dir: Path, state: Path, report: 
 
 def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeReport,
             seen: dict[str, str], *, store: Store, fetcher: Fetcher, keywords, fallback,
-            sections, now: datetime) -> None:
+            sections, now: datetime, dedupe_index) -> None:
     """Render and write one article; count what happened. Never raises: one bad item costs
     that item at most."""
     try:
         _finish_one(cand, record, rep, report, seen, store=store, fetcher=fetcher,
-                    keywords=keywords, fallback=fallback, sections=sections, now=now)
+                    keywords=keywords, fallback=fallback, sections=sections, now=now,
+                    dedupe_index=dedupe_index)
     except OSError as exc:
         if is_disk_full(exc):
             raise  # not this item's fault: every later write would fail too
@@ -429,7 +442,7 @@ def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeRe
 
 def _finish_one(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeReport,
                 seen: dict[str, str], *, store: Store, fetcher: Fetcher, keywords, fallback,
-                sections, now: datetime) -> None:
+                sections, now: datetime, dedupe_index) -> None:
     record = scrubbed(record)
     bad = record.title.count("\ufffd") + record.body_html.count("\ufffd")
     if bad or "\ufffd" in record.summary:
@@ -456,8 +469,8 @@ def _finish_one(cand: Candidate, record: Record, rep: SourceReport, report: Scra
             cand, record, store=store, fetcher=fetcher, report=rep, keywords=keywords,
             fallback=fallback, sections=sections, now=now,
         )
-        result = store.write_article(cand.source.id, cand.identity, fields, body,
-                                     modified=format_date(now))
+        result = _merge_or_write(cand, fields, body, store=store, dedupe_index=dedupe_index,
+                                 report=report, now=now)
     except OSError as exc:
         if is_disk_full(exc):
             raise
@@ -466,7 +479,11 @@ def _finish_one(cand: Candidate, record: Record, rep: SourceReport, report: Scra
     except (StoreError, ValueError) as exc:
         rep.problem(cand.url, f"not written: {exc}")
         return
-    if result.status in ("new", "updated"):
+    if result.status == "merged":
+        rep.merged += 1
+        rel = os.path.relpath(result.path, store.root)
+        report.written.append(Path(rel).as_posix())
+    elif result.status in ("new", "updated"):
         setattr(rep, result.status, getattr(rep, result.status) + 1)
         rel = os.path.relpath(result.path, store.root)
         report.written.append(Path(rel).as_posix())
@@ -480,6 +497,120 @@ def _finish_one(cand: Candidate, record: Record, rep: SourceReport, report: Scra
         rep.problem(cand.url, result.message)
         return
     seen[cand.identity] = cand.signature
+
+
+# --- near-duplicates (issue 12; docs/scraper.md, "One release, many outlets") ----------------
+
+DEDUPE_FILE = "dedupe.sqlite"
+
+
+def _sign(fields, body: str) -> dedupe.Signature:
+    """What the duplicate check compares: the headline and the body."""
+    title = next((v for k, v in fields if k == "Title"), "")
+    return dedupe.signature(f"{title}\n\n{body}", title)
+
+
+def _parse_day(value: str) -> datetime | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def sync_dedupe(store: Store, index: dedupe.DedupeIndex) -> int:
+    """Bring the LSH index in line with content/: sign articles it lacks, forget the gone.
+
+    Returns how many articles were signed (all of them after `.state/` was deleted; the
+    new ones an editor or another run added otherwise).
+    """
+    primaries = {i: e for i, e in store.index.items() if e.identity == i and not e.dedupe_off}
+    known = index.identities()
+    for identity in known - primaries.keys():
+        index.remove(identity)
+    added = 0
+    for identity in sorted(primaries.keys() - known):
+        entry = primaries[identity]
+        try:
+            fields, body, _ = store.read_article(entry)
+        except (OSError, StoreError) as exc:
+            logger.warning("%s: cannot read for the duplicate index (%s)", entry.path, exc)
+            continue
+        index.add(identity, _sign(fields, body), entry.date)
+        added += 1
+    index.commit()
+    if added:
+        logger.info("duplicate index: signed %d articles", added)
+    return added
+
+
+def forced_merges(store: Store, index: dedupe.DedupeIndex, report: ScrapeReport) -> None:
+    """Fold every article an editor marked `Merge_Into: <slug>` into that article."""
+    by_slug = {e.slug: e for i, e in store.index.items() if e.identity == i}
+    for entry in [e for i, e in store.index.items() if e.identity == i and e.merge_into]:
+        host = by_slug.get(entry.merge_into)
+        record = {"copy": entry.path.relative_to(store.root).as_posix(), "forced": True,
+                  "similarity": None}
+        if host is None or host is entry:
+            record.update(action="refused", reason=f"Merge_Into: no other article has the "
+                                                   f"Slug {entry.merge_into!r}")
+            report.merges.append(record)
+            logger.warning("%s: %s", entry.path, record["reason"])
+            continue
+        fields, body, _ = store.read_article(entry)
+        fields = [(k, v) for k, v in fields if k not in ("Merge_Into", "Content_Hash")]
+        result, action = store.merge_into(host, entry.identity, fields, body)
+        record.update(into=host.path.relative_to(store.root).as_posix(), action=action,
+                      source=next((v for k, v in fields if k == "Source"), ""),
+                      url=next((v for k, v in fields if k == "Source_URL"), ""))
+        if result.status == "editor-modified":
+            record["reason"] = result.message
+        else:
+            store.remove_article(entry)
+            index.remove(entry.identity)
+            if result.status == "merged":
+                report.written.append(record["into"])
+        report.merges.append(record)
+
+
+def _merge_or_write(cand: Candidate, fields, body: str, *, store: Store,
+                    dedupe_index: dedupe.DedupeIndex, report: ScrapeReport, now: datetime):
+    """Write the article, or join it to the article it duplicates (never both)."""
+    entry = store.index.get(cand.identity)
+    if entry is not None and (entry.identity != cand.identity or entry.merged):
+        # A copy merged before (or an article others joined): the merge rules decide again.
+        return _join(cand, fields, body, entry, None, store, dedupe_index, report)
+    sig = None
+    if entry is None:
+        sig = _sign(fields, body)
+        date = _parse_day(next((v for k, v in fields if k == "Date"), ""))
+        match = dedupe_index.best(sig, date, source=cand.source.id, parse=parse_date)
+        host = store.index.get(match.identity) if match else None
+        if host is not None and not host.dedupe_off and host.identity == match.identity:
+            return _join(cand, fields, body, host, match.score, store, dedupe_index, report)
+    result = store.write_article(cand.source.id, cand.identity, fields, body,
+                                 modified=format_date(now))
+    if result.status in ("new", "updated") and not store.dry_run:
+        dedupe_index.add(cand.identity, sig or _sign(fields, body),
+                         next((v for k, v in fields if k == "Date"), ""))
+    return result
+
+
+def _join(cand: Candidate, fields, body: str, host: Entry, score: float | None, store: Store,
+          dedupe_index: dedupe.DedupeIndex, report: ScrapeReport):
+    result, action = store.merge_into(host, cand.identity, fields, body)
+    if action == "switched" and not store.dry_run:
+        dedupe_index.add(host.identity, _sign(fields, body),
+                         host.date)
+    if score is not None or action in ("switched", "held"):
+        entry = {"copy": cand.url, "source": cand.source.id, "forced": False,
+                 "into": host.path.relative_to(store.root).as_posix(), "title": host.title,
+                 "similarity": score, "action": action}
+        if result.status == "editor-modified":
+            entry["reason"] = result.message
+        report.merges.append(entry)
+        logger.info("%s: %s is a copy of %s (similarity %s): %s", cand.source.id, cand.url,
+                    entry["into"], score, action)
+    return result
 
 
 def _record_health(state: Path, report: ScrapeReport, warn_after: int) -> None:

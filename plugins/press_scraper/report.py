@@ -20,6 +20,7 @@ class SourceReport:
     found: int = 0
     new: int = 0
     updated: int = 0
+    merged: int = 0  # copies of a release already on the site, joined to that article
     skipped: int = 0
     deferred: int = 0  # over --limit, left for the next run
     failed: int = 0
@@ -52,6 +53,9 @@ class ScrapeReport:
     finished: str = ""
     fetch_stats: dict[str, int] = field(default_factory=dict)
     health_warnings: list[str] = field(default_factory=list)
+    # Copies of a release joined to an article already on the site (issue 12): copy URL and
+    # source, the article's path, the similarity and what happened (credited, switched, held…).
+    merges: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[str]:
@@ -59,7 +63,7 @@ class ScrapeReport:
         return [s.id for s in self.sources if s.error]
 
     def totals(self) -> dict[str, int]:
-        keys = ("found", "new", "updated", "skipped", "deferred", "failed")
+        keys = ("found", "new", "updated", "merged", "skipped", "deferred", "failed")
         return {k: sum(getattr(s, k) for s in self.sources) for k in keys}
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +77,7 @@ class ScrapeReport:
             "written": self.written,
             "fetch": self.fetch_stats,
             "health_warnings": self.health_warnings,
+            "merges": self.merges,
             "sources": [asdict(s) for s in self.sources],
         }
 

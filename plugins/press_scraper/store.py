@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from newsroom.core.files import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
 from newsroom.core.model import parse_header
 
+from . import merge
 from .markdown import build_document, content_hash
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,10 @@ class Entry:
     content_hash: str
     date: str = ""
     title: str = ""
+    merged: bool = False  # carries Other_Sources: copies from other outlets joined it
+    dedupe_off: bool = False  # `Dedupe: off`: an editor keeps it out of merging
+    merge_into: str = ""  # `Merge_Into: <slug>`: an editor folds it into that article
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,7 @@ class Store:
     def scan(self) -> dict[str, Entry]:
         """Every `Identity:` under content/ (all folders, so moved files still count)."""
         index: dict[str, Entry] = {}
+        aliases: dict[str, Entry] = {}
         if not self.root.is_dir():
             return index
         for path in sorted(self.root.rglob("*.md")):
@@ -250,10 +256,25 @@ class Store:
                     index[identity].path,
                 )
                 continue
-            index[identity] = Entry(
+            entry = index[identity] = Entry(
                 path=path, identity=identity, content_hash=header.value("Content_Hash"),
                 date=header.value("Date"), title=header.value("Title"),
+                merged=bool(header.value("Other_Sources")),
+                dedupe_off=header.value("Dedupe").strip().lower() == "off",
+                merge_into=header.value("Merge_Into").strip(),
+                slug=header.value("Slug") or path.stem,
             )
+            fields = [(f.key, f.value) for f in header.fields]
+            for alias in merge.aliases(fields) if entry.merged else ():
+                try:
+                    source_id, url = alias.split(" ", 1)
+                    alias = make_identity(source_id, url)
+                except (StoreError, ValueError):
+                    continue
+                if alias != identity:
+                    aliases[alias] = entry
+        for alias, entry in aliases.items():
+            index.setdefault(alias, entry)  # an article of its own wins over an alias
         return index
 
     def cleanup_temp_files(self) -> list[Path]:
@@ -300,6 +321,9 @@ class Store:
         doc = build_document(fields, body)
         digest = content_hash(doc)
         entry = self.index.get(identity)
+        if entry is not None and (entry.identity != identity or entry.merged):
+            raise StoreError(f"{entry.path}: {identity} is merged into this article; "
+                             "write it with merge_into")
         if entry is None:
             path = self.article_path(source_id, identity)
             if path.exists() or path in self.planned:
@@ -329,6 +353,51 @@ class Store:
         self._write(path, _with_content_hash(doc, digest))
         entry.content_hash = digest
         return WriteResult("updated", path)
+
+    def read_article(self, entry: Entry) -> tuple[list[tuple[str, str]], str, bool]:
+        """An article's header fields, body, and whether it is as the scraper wrote it."""
+        path = _inside(entry.path, self.root)
+        text = path.read_text(encoding="utf-8")
+        header = parse_header(text)
+        body = "\n".join(text.replace("\r\n", "\n").split("\n")[header.body_line - 1:]).strip()
+        fields = [(f.key, f.value) for f in header.fields]
+        return fields, body, content_hash(text) == entry.content_hash
+
+    def merge_into(self, entry: Entry, identity: str, fields: list[tuple[str, str]],
+                   body: str) -> tuple[WriteResult, str]:
+        """Join a copy of the same release (`identity`, `fields`, `body`) to `entry`.
+
+        The article's file takes the copy's outlet (and its text when `merge.merge` says so),
+        keeps its path, Slug and Identity, and is rewritten only when nobody edited it.
+
+        Returns:
+            (WriteResult "merged", "unchanged" or "editor-modified", the merge action).
+        """
+        host_fields, host_body, ours = self.read_article(entry)
+        if not ours:
+            return WriteResult("editor-modified", entry.path,
+                               f"{entry.path}: edited since it was scraped; the copy "
+                               f"{identity} was not added to it"), "held"
+        new_fields, new_body, action = merge.merge(host_fields, host_body, fields, body)
+        self.index[identity] = entry
+        if action == "known":
+            return WriteResult("unchanged", entry.path), action
+        doc = build_document(new_fields, new_body)
+        digest = content_hash(doc)
+        if digest == entry.content_hash:
+            return WriteResult("unchanged", entry.path), action
+        self._write(_inside(entry.path, self.root), _with_content_hash(doc, digest))
+        entry.content_hash = digest
+        entry.merged = True
+        return WriteResult("merged", entry.path), action
+
+    def remove_article(self, entry: Entry) -> None:
+        """Delete a scraped article folded into another (`Merge_Into`)."""
+        path = _inside(entry.path, self.root)
+        if not self.dry_run:
+            path.unlink(missing_ok=True)
+        for key in [k for k, e in self.index.items() if e is entry]:
+            del self.index[key]
 
     def _write(self, path: Path, doc: str) -> None:
         if self.dry_run:
