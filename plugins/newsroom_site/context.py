@@ -14,6 +14,8 @@ from collections import defaultdict
 
 from pelican.urlwrappers import URLWrapper
 
+from newsroom.core.settings import MASTHEAD_FIELDS
+
 from . import jsonld
 from .config import newsroom_settings
 from .fragments import FragmentCache
@@ -44,6 +46,12 @@ def prepare(generator) -> None:
     generator.context.setdefault("NEWSROOM_PROBLEMS", [])
     generator.context.setdefault("NEWSROOM_SCHEDULED", [])
     generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
+    # The legal masthead for the footer: (label, text) pairs of the fields that are filled.
+    generator.context["MASTHEAD"] = [
+        (label, ns["NEWSROOM_MASTHEAD"][key])
+        for key, label in MASTHEAD_FIELDS
+        if ns["NEWSROOM_MASTHEAD"][key]
+    ]
 
 
 def attach(generator) -> None:
