@@ -9,9 +9,11 @@ rendered from explicit inputs.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 
+from markupsafe import Markup, escape
 from pelican.urlwrappers import URLWrapper
 
 from newsroom.core.settings import MASTHEAD_FIELDS
@@ -37,11 +39,24 @@ class Source(URLWrapper):
         return SOURCE_SAVE_AS.format(slug=self.slug)
 
 
+def keep_dots(text) -> Markup:
+    """A title whose middle dots (시정·건의) stay with the characters on both sides, so a
+    wrapped line never starts with `·`. Escapes like autoescape; the text itself (what the
+    feeds compare with the page's <h1>) is unchanged."""
+    escaped = str(escape(text))
+    return Markup(_DOTTED_RE.sub(r'<span class="keep">\g<0></span>', escaped))
+
+
+# The characters on either side of the dot (an escaped character counts as one).
+_DOTTED_RE = re.compile(r"(?:&#?\w+;|[^\s<>&])·(?:&#?\w+;|[^\s<>&])")
+
+
 def prepare(generator) -> None:
     """The context every template of a generator may use, before it reads anything."""
     ns = newsroom_settings(generator.settings)
     if getattr(generator, "env", None) is not None:
         generator.env.globals["fragment"] = FragmentCache()
+        generator.env.filters["keep_dots"] = keep_dots
     generator.context.setdefault("SECTIONS", section_list(generator.settings, ns))
     generator.context.setdefault("NEWSROOM_PROBLEMS", [])
     generator.context.setdefault("NEWSROOM_SCHEDULED", [])

@@ -80,8 +80,8 @@
   // The system share sheet (KakaoTalk, messages, mail…) on phones and some desktops. A
   // cancelled sheet is not an error; a refused one falls back to copying the link.
   function share(button) {
-    var title = document.querySelector("h1");
-    navigator.share({ title: title ? title.textContent.trim() : document.title, url: shareUrl() })
+    var title = document.querySelector('meta[property="og:title"]');
+    navigator.share({ title: title ? title.content : document.title, url: shareUrl() })
       .catch(function (e) {
         if (!e || e.name !== "AbortError") {
           copyLink(button.closest(".share").querySelector("[data-copy-link]"));
