@@ -52,6 +52,9 @@ NEWSROOM_TAKEDOWNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "t
 # a page that sends readers on to the article (docs/editors.md).
 NEWSROOM_REDIRECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "redirects.toml")
 
+# Reporters' e-mail and desk (editors keep it, docs/editors.md): bylines and reporter pages.
+NEWSROOM_AUTHORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "authors.toml")
+
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

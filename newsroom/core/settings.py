@@ -43,6 +43,9 @@ DEFAULTS = {
     "NEWSROOM_TAKEDOWNS": None,
     # redirects.toml: old URLs of articles whose slug changed (the update job writes it).
     "NEWSROOM_REDIRECTS": None,
+    # authors.toml (newsroom/core/authors.py): reporters' e-mail and desk for bylines and
+    # reporter pages; pelicanconf.py puts it beside the settings file. None: no details.
+    "NEWSROOM_AUTHORS": None,
     # The legal masthead every Korean internet newspaper shows on every page (footer):
     # keys of MASTHEAD_FIELDS, values plain text. Empty values are allowed in the preview;
     # the published build (NEWSROOM_STRICT) warns about each one.

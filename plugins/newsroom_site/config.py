@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
+from newsroom.core import authors
 from newsroom.core.model import now_kst
 from newsroom.core.settings import SettingsError, masthead_gaps, resolve
 
@@ -59,6 +61,16 @@ def on_initialized(pelican) -> None:
         logger.critical("settings: %s", e)
         raise
     ns = newsroom_settings(pelican.settings)
+    # Reporters' details, read once, kept as a setting: a change to the file then changes
+    # every page's inputs (the incremental writer fingerprints the settings).
+    try:
+        reporters = authors.read(Path(ns["NEWSROOM_AUTHORS"])) if ns["NEWSROOM_AUTHORS"] else {}
+    except authors.AuthorsError as e:
+        logger.critical("authors: %s", e)
+        raise
+    pelican.settings["NEWSROOM_REPORTERS"] = {
+        r.name: {"email": r.email, "desk": r.desk} for r in reporters.values()
+    }
     gaps = masthead_gaps(ns)
     if ns["NEWSROOM_STRICT"] and gaps:
         # A Korean internet newspaper must show its registration on every page (신문법).

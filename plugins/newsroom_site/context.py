@@ -122,6 +122,8 @@ def attach(generator) -> None:
         {a.url for a, _items in generator.authors} if settings.get("AUTHOR_SAVE_AS") else set()
     )
 
+    reporters = settings.get("NEWSROOM_REPORTERS") or {}
+    own_names = {settings.get("AUTHOR") or "", settings.get("SITENAME") or ""}
     # Which of an article's tags and reporters have a page, on the article itself: its page
     # then depends on its own tags only, not on the set of every tag of the site (a new tag
     # elsewhere would otherwise change every article page; incremental.py).
@@ -131,6 +133,13 @@ def attach(generator) -> None:
         a.tag_links = [(t, t.url in ctx["NEWSROOM_TAG_URLS"]) for t in getattr(a, "tags", []) or []]
         a.author_links = [
             (x, x.url in ctx["NEWSROOM_AUTHOR_URLS"]) for x in getattr(a, "authors", []) or []
+        ]
+        # Reporter bylines: (author, has a page, e-mail) for the names in the reporters
+        # file and any other name that is not the site's own (Pelican's AUTHOR fallback).
+        a.reporters = [
+            (x, linked, reporters.get(x.name, {}).get("email", ""))
+            for x, linked in a.author_links
+            if x.name not in own_names
         ]
 
     origin = ns["NEWSROOM_SITE_ORIGIN"]
