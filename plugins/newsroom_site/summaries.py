@@ -24,7 +24,10 @@ SKIP_RE = re.compile(
     r"|전화|팩스|붙임|첨부|※|▲|\[?사진|출처\s*:)"
 )
 NOTICE_RE = re.compile(r"공공누리|출처\s*표시|보도해\s*주시기\s*바랍니다|무단\s*(?:전재|복제)")
+# A bullet inside a line: where one run-together item ends and the next begins.
+INNER_BULLET_RE = re.compile(r"\s+(?=[□■○●◦◎◇◆▪•▶▷►※▲]|ㅇ\s)")
 SENTENCE_RE = re.compile(r".+?(?:[.!?…](?=\s|$)|$)", re.S)
+END_RE = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def _lines(fragment: str) -> list[str]:
@@ -48,15 +51,17 @@ def _lines(fragment: str) -> list[str]:
 
 
 def lead_lines(fragment: str) -> list[str]:
-    """The paragraphs' lines that carry news, bullets removed, whitespace collapsed."""
+    """The paragraphs' lines that carry news, bullets removed, whitespace collapsed. A line
+    that runs several bulleted items together (a scraped Summary: `… 조치다. ○ 야간에는 …`)
+    counts as one line per item."""
     out = []
     for line in _lines(fragment):
-        text = " ".join(line.split())
-        if not text or SKIP_RE.match(text) or NOTICE_RE.search(text):
-            continue
-        text = BULLET_RE.sub("", text, count=1).strip()
-        if text and not SKIP_RE.match(text):
-            out.append(text)
+        for piece in INNER_BULLET_RE.split(" ".join(line.split())):
+            if not piece or SKIP_RE.match(piece) or NOTICE_RE.search(piece):
+                continue
+            text = BULLET_RE.sub("", piece, count=1).strip()
+            if text and not SKIP_RE.match(text):
+                out.append(text)
     return out
 
 
@@ -64,8 +69,15 @@ def list_summary(body: str, given: str | None = None, limit: int = LIMIT) -> str
     """Whole lead sentences up to `limit` characters: from the editor's Summary when it has
     any, else from the body. A first sentence longer than the limit is cut at a space, with …"""
     lines = lead_lines(given or "") or lead_lines(body or "")
-    sentences = [m.group(0).strip() for line in lines for m in SENTENCE_RE.finditer(line)]
-    sentences = [s for s in sentences if s]
+    sentences = []
+    for line in lines:
+        for m in SENTENCE_RE.finditer(line):
+            sentence = m.group(0).strip()
+            if not sentence or SKIP_RE.match(sentence) or NOTICE_RE.search(sentence):
+                continue  # `… 신청하면 된다. 담당 부서: 문화예술과` run together
+            if sentences and not END_RE.search(sentence):
+                continue  # a fragment after the lead (a caption run in): not a sentence
+            sentences.append(sentence)
     kept: list[str] = []
     for sentence in sentences:
         candidate = " ".join([*kept, sentence])

@@ -61,3 +61,13 @@ def test_cards_show_the_lead_of_a_release_without_summary(tmp_path):
         assert card.endswith("밝혔다.") or card.endswith("돌려받는다."), card
         for leak in ("□", "ㅇ ", "○", "담당", "공공누리", "보도일시", "※"):
             assert leak not in card, (leak, card)
+
+
+def test_a_scraped_summary_run_together_loses_bullets_contacts_and_captions():
+    """The scraper's Summary is flat text: items, a photo caption and the contact line run on."""
+    given = ("한빛천 둔치에서 열린 국화 축제에 11만 명이 다녀갔다. 지난해보다 15% 늘었다. "
+             "○ 작품 2천여 점 전시가 호응을 얻었다. 국화 축제 전경 담당 부서: 관광과 (000-000-1234)")
+    assert list_summary("", given) == (
+        "한빛천 둔치에서 열린 국화 축제에 11만 명이 다녀갔다. 지난해보다 15% 늘었다. "
+        "작품 2천여 점 전시가 호응을 얻었다.")
+    assert list_summary("", "관람은 무료다. 담당 부서: 문화예술과") == "관람은 무료다."
