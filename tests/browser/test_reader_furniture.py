@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import feedparser
 from test_theme import horizontal_overflow, open_page
 
@@ -45,6 +47,8 @@ def test_a_feed_opens_as_a_korean_page_about_subscribing(page_at, viewport, site
         first = page.locator(".feed-page__items a").first
         assert first.inner_text() == parsed.entries[0].title
         assert first.get_attribute("href") == parsed.entries[0].link
+        date = page.locator(".feed-page__date").first.inner_text()
+        assert re.fullmatch(r"\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}", date), date
         # Styled by css/feed.css (found through the instruction), so no raw-XML width.
         assert page.evaluate("getComputedStyle(document.body).fontFamily").find("Noto") >= 0
         assert horizontal_overflow(page) <= 0

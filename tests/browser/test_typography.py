@@ -9,7 +9,7 @@ from test_theme import open_page
 # For every title on the page: the `·` characters that begin a line after wrapping.
 DOTS_AT_LINE_START = """() => {
   const found = [];
-  for (const el of document.querySelectorAll('.card__title a, .top-story__title a, .box__list a')) {
+  for (const el of document.querySelectorAll('.card__title a, .top-story__title a')) {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     let prevTop = null;
     const chars = [];

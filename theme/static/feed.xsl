@@ -58,7 +58,10 @@
   <xsl:template match="item">
     <li>
       <a href="{link}"><xsl:value-of select="title"/></a>
-      <span class="feed-page__date"><xsl:value-of select="substring(pubDate, 6, 20)"/></span>
+      <!-- "Tue, 24 Nov 2026 17:20:00 +0900" shown as 2026.11.24 17:20, like the Atom page. -->
+      <xsl:variable name="mon" select="substring(pubDate, 9, 3)"/>
+      <xsl:variable name="num" select="string-length(substring-before('JanFebMarAprMayJunJulAugSepOctNovDec', $mon)) div 3 + 1"/>
+      <span class="feed-page__date"><xsl:value-of select="concat(substring(pubDate, 13, 4), '.', format-number($num, '00'), '.', substring(pubDate, 6, 2), ' ', substring(pubDate, 18, 5))"/></span>
     </li>
   </xsl:template>
 </xsl:stylesheet>
