@@ -28,6 +28,20 @@ ARTICLE_EXCLUDES = ["images"]
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["newsroom_site", "press_scraper", "newsroom_search"]
 
+# The legal masthead shown in the footer of every page (newsroom/core/settings.py). These
+# sample values are fictional: replace every one with the newspaper's real registration
+# before publishing; the published build warns about each field left empty.
+NEWSROOM_MASTHEAD = {
+    "title": "우리고장뉴스",
+    "registration_number": "예시 아00000 (가상)",
+    "registration_date": "2026.01.01 (가상)",
+    "publisher": "홍길동 (가상)",
+    "editor": "홍길동 (가상)",
+    "youth_officer": "김영희 (가상)",
+    "address": "가상시 예시로 1, 우리고장뉴스 편집국 (가상 주소)",
+    "telephone": "000-0000-0000 (가상)",
+}
+
 # Sections: menu order, name shown, ASCII slug used in URLs.
 NEWSROOM_SECTIONS = [("정치", "politics"), ("경제", "economy"), ("문화", "culture")]
 NEWSROOM_STRICT = False  # the preview shows problems; publishconf.py refuses them
@@ -37,6 +51,9 @@ NEWSROOM_TAKEDOWNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "t
 # Old URLs of published articles whose slug changed (the update job records them): each gets
 # a page that sends readers on to the article (docs/editors.md).
 NEWSROOM_REDIRECTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "redirects.toml")
+
+# Reporters' e-mail and desk (editors keep it, docs/editors.md): bylines and reporter pages.
+NEWSROOM_AUTHORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "authors.toml")
 
 DEFAULT_PAGINATION = 20
 PAGINATION_PATTERNS = (

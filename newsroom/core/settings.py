@@ -43,7 +43,26 @@ DEFAULTS = {
     "NEWSROOM_TAKEDOWNS": None,
     # redirects.toml: old URLs of articles whose slug changed (the update job writes it).
     "NEWSROOM_REDIRECTS": None,
+    # authors.toml (newsroom/core/authors.py): reporters' e-mail and desk for bylines and
+    # reporter pages; pelicanconf.py puts it beside the settings file. None: no details.
+    "NEWSROOM_AUTHORS": None,
+    # The legal masthead every Korean internet newspaper shows on every page (footer):
+    # keys of MASTHEAD_FIELDS, values plain text. Empty values are allowed in the preview;
+    # the published build (NEWSROOM_STRICT) warns about each one.
+    "NEWSROOM_MASTHEAD": {},
 }
+
+# NEWSROOM_MASTHEAD keys, in the order the footer shows them, with the label readers see.
+MASTHEAD_FIELDS = (
+    ("title", "제호"),
+    ("registration_number", "등록번호"),
+    ("registration_date", "등록일"),
+    ("publisher", "발행인"),
+    ("editor", "편집인"),
+    ("youth_officer", "청소년보호책임자"),
+    ("address", "주소"),
+    ("telephone", "전화"),
+)
 
 
 class SettingsError(ValueError):
@@ -92,6 +111,7 @@ def validate(settings: dict) -> dict:
     for key in ("NEWSROOM_BOX_SIZE", "NEWSROOM_RELATED_COUNT", "NEWSROOM_NEWS_SITEMAP_DAYS"):
         if not isinstance(s[key], int) or s[key] < 0:
             raise SettingsError(f"{key}: expected a whole number >= 0, got {s[key]!r}")
+    s["NEWSROOM_MASTHEAD"] = _masthead(s["NEWSROOM_MASTHEAD"])
     now = s["NEWSROOM_NOW"]
     if isinstance(now, str):
         try:
@@ -101,6 +121,37 @@ def validate(settings: dict) -> dict:
     elif now is not None and not isinstance(now, datetime):
         raise SettingsError(f"NEWSROOM_NOW: expected 'YYYY-MM-DD HH:MM:SS', got {now!r}")
     return s
+
+
+def _masthead(value) -> dict:
+    """NEWSROOM_MASTHEAD as {key: stripped text} with every key of MASTHEAD_FIELDS."""
+    if not isinstance(value, dict):
+        raise SettingsError(
+            f"NEWSROOM_MASTHEAD: expected a dict such as {{'title': '우리고장뉴스', "
+            f"'registration_number': '…'}}, got {value!r}"
+        )
+    known = [key for key, _label in MASTHEAD_FIELDS]
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise SettingsError(
+            f"NEWSROOM_MASTHEAD: unknown key(s) {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(known)}"
+        )
+    out = {}
+    for key in known:
+        text = value.get(key)
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise SettingsError(f"NEWSROOM_MASTHEAD: {key!r} must be text, got {text!r}")
+        out[key] = " ".join(text.split())
+    return out
+
+
+def masthead_gaps(values: dict) -> list[str]:
+    """Labels of the masthead fields left empty (validated values), in footer order."""
+    masthead = values.get("NEWSROOM_MASTHEAD") or {}
+    return [label for key, label in MASTHEAD_FIELDS if not masthead.get(key)]
 
 
 @dataclass(frozen=True)

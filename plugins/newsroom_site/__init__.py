@@ -27,7 +27,8 @@ Signals used, and why:
   each (`context.attach`). The two are independent of each other's order.
 - `feed_generated`: an empty section feed dated with the build's "now" in Seoul time
   (`sections.date_empty_feed`); each item's title as the page's `<h1>` text, not Pelican's
-  `striptags()` of it (`feeds.exact_titles`).
+  `striptags()` of it (`feeds.exact_titles`); an `<?xml-stylesheet?>` pointing to
+  feed.xsl, the page a browser shows for a feed (`feeds.add_stylesheet`).
 - `get_generators`: source pages, latest.json, sitemaps and robots.txt
   (`generators.get_generators`).
 - `get_writer`: Pelican's writer with list pages that do not move when news arrives
@@ -66,6 +67,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(context.attach)
     signals.feed_generated.connect(sections.date_empty_feed)
     signals.feed_generated.connect(feeds.exact_titles)
+    signals.feed_generated.connect(feeds.add_stylesheet)
     signals.get_generators.connect(generators.get_generators)
     signals.get_writer.connect(paging.get_writer)
     signals.finalized.connect(paging.save_memo)

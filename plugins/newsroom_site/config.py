@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
+from newsroom.core import authors
 from newsroom.core.model import now_kst
-from newsroom.core.settings import SettingsError, resolve
+from newsroom.core.settings import SettingsError, masthead_gaps, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,8 @@ def newest_first(article) -> tuple:
 def on_initialized(pelican) -> None:
     """Validate once, before any generator runs, so a bad setting stops the build at once.
 
-    Also makes Pelican's default order (`reversed-date`, which leaves equal dates in the
+    Warns in the published build when a field of the legal masthead is empty. Also makes
+    Pelican's default order (`reversed-date`, which leaves equal dates in the
     order the files were read) deterministic; a site that set its own order keeps it.
     """
     try:
@@ -57,5 +60,23 @@ def on_initialized(pelican) -> None:
     except SettingsError as e:
         logger.critical("settings: %s", e)
         raise
+    ns = newsroom_settings(pelican.settings)
+    # Reporters' details, read once, kept as a setting: a change to the file then changes
+    # every page's inputs (the incremental writer fingerprints the settings).
+    try:
+        reporters = authors.read(Path(ns["NEWSROOM_AUTHORS"])) if ns["NEWSROOM_AUTHORS"] else {}
+    except authors.AuthorsError as e:
+        logger.critical("authors: %s", e)
+        raise
+    pelican.settings["NEWSROOM_REPORTERS"] = {
+        r.name: {"email": r.email, "desk": r.desk} for r in reporters.values()
+    }
+    gaps = masthead_gaps(ns)
+    if ns["NEWSROOM_STRICT"] and gaps:
+        # A Korean internet newspaper must show its registration on every page (신문법).
+        logger.warning(
+            "settings: NEWSROOM_MASTHEAD: %s empty; the footer of the published site "
+            "shows no legal masthead for them", ", ".join(gaps)
+        )
     if pelican.settings.get("ARTICLE_ORDER_BY") == "reversed-date":
         pelican.settings["ARTICLE_ORDER_BY"] = newest_first

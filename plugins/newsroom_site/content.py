@@ -2,7 +2,7 @@
 alone cannot give the templates.
 
 ASCII slugs when none is given, the configured section slug on the category, the
-excerpt-only flag, every body sanitised with one allow-list (scraped HTML a second time,
+excerpt-only flag, the summary shown in lists (`summaries.py`), every body sanitised with one allow-list (scraped HTML a second time,
 editors' raw HTML once, so feeds carry nothing a page would not), the lead image's size, and table
 classes in place of inline styles.
 """
@@ -17,6 +17,7 @@ from newsroom.core.model import derive_slug, parse_other_sources
 
 from .config import KEY
 from .sanitize import clean
+from .summaries import list_summary
 from .tables import table_classes
 
 
@@ -39,6 +40,9 @@ def prepare_content(content) -> None:
     excerpt = str(meta.get("excerpt_only", "")).strip().lower()
     content.excerpt_only = excerpt in ("true", "yes", "1")
     _sanitize(content)
+    if isinstance(content, Article):
+        # The card text in lists: lead sentences without bullets, contacts or notices.
+        content.list_summary = list_summary(content._content or "", meta.get("summary"))
     if getattr(content, "image", None):
         content.image_width, content.image_height = _image_size(content)
         # Scraped bodies (and some editors') show the lead photo with its caption in place.

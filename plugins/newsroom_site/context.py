@@ -9,10 +9,14 @@ rendered from explicit inputs.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 
+from markupsafe import Markup, escape
 from pelican.urlwrappers import URLWrapper
+
+from newsroom.core.settings import MASTHEAD_FIELDS
 
 from . import jsonld
 from .config import newsroom_settings
@@ -35,15 +39,34 @@ class Source(URLWrapper):
         return SOURCE_SAVE_AS.format(slug=self.slug)
 
 
+def keep_dots(text) -> Markup:
+    """A title whose middle dots (시정·건의) stay with the characters on both sides, so a
+    wrapped line never starts with `·`. Escapes like autoescape; the text itself (what the
+    feeds compare with the page's <h1>) is unchanged."""
+    escaped = str(escape(text))
+    return Markup(_DOTTED_RE.sub(r'<span class="keep">\g<0></span>', escaped))
+
+
+# The characters on either side of the dot (an escaped character counts as one).
+_DOTTED_RE = re.compile(r"(?:&#?\w+;|[^\s<>&])·(?:&#?\w+;|[^\s<>&])")
+
+
 def prepare(generator) -> None:
     """The context every template of a generator may use, before it reads anything."""
     ns = newsroom_settings(generator.settings)
     if getattr(generator, "env", None) is not None:
         generator.env.globals["fragment"] = FragmentCache()
+        generator.env.filters["keep_dots"] = keep_dots
     generator.context.setdefault("SECTIONS", section_list(generator.settings, ns))
     generator.context.setdefault("NEWSROOM_PROBLEMS", [])
     generator.context.setdefault("NEWSROOM_SCHEDULED", [])
     generator.context["NEWSROOM_SITE_ORIGIN"] = ns["NEWSROOM_SITE_ORIGIN"]
+    # The legal masthead for the footer: (label, text) pairs of the fields that are filled.
+    generator.context["MASTHEAD"] = [
+        (label, ns["NEWSROOM_MASTHEAD"][key])
+        for key, label in MASTHEAD_FIELDS
+        if ns["NEWSROOM_MASTHEAD"][key]
+    ]
 
 
 def attach(generator) -> None:
@@ -99,6 +122,8 @@ def attach(generator) -> None:
         {a.url for a, _items in generator.authors} if settings.get("AUTHOR_SAVE_AS") else set()
     )
 
+    reporters = settings.get("NEWSROOM_REPORTERS") or {}
+    own_names = {settings.get("AUTHOR") or "", settings.get("SITENAME") or ""}
     # Which of an article's tags and reporters have a page, on the article itself: its page
     # then depends on its own tags only, not on the set of every tag of the site (a new tag
     # elsewhere would otherwise change every article page; incremental.py).
@@ -108,6 +133,13 @@ def attach(generator) -> None:
         a.tag_links = [(t, t.url in ctx["NEWSROOM_TAG_URLS"]) for t in getattr(a, "tags", []) or []]
         a.author_links = [
             (x, x.url in ctx["NEWSROOM_AUTHOR_URLS"]) for x in getattr(a, "authors", []) or []
+        ]
+        # Reporter bylines: (author, has a page, e-mail) for the names in the reporters
+        # file and any other name that is not the site's own (Pelican's AUTHOR fallback).
+        a.reporters = [
+            (x, linked, reporters.get(x.name, {}).get("email", ""))
+            for x, linked in a.author_links
+            if x.name not in own_names
         ]
 
     origin = ns["NEWSROOM_SITE_ORIGIN"]

@@ -1,4 +1,10 @@
-"""Feed titles are the page's text, exactly.
+"""Feed titles are the page's text, exactly; and a page for people who open a feed.
+
+The second part (`add_stylesheet`): every feed names theme/static/feed.xsl, so a browser shows
+a Korean page explaining how to subscribe instead of raw XML; feed readers skip the
+instruction.
+
+Titles:
 
 Pelican's feed writer passes each title through `Markup(title).striptags()`, which treats the
 text as HTML: an editor's `<포토> 한빛시장, 현장 방문` lost `<포토>`, and a title whose text is
@@ -13,6 +19,7 @@ widest number of aggregators"). An XML parser reads the same text either way.
 
 from __future__ import annotations
 
+import io
 from urllib.parse import unquote, urlsplit
 
 from feedgenerator import Rss201rev2Feed
@@ -74,3 +81,52 @@ def _hex_titles(feed) -> None:
 
     feed.add_item_elements = add_item_elements
     feed._newsroom_hex_titles = True
+
+
+# --- the page a browser shows for a feed ------------------------------------------------------
+
+XSL_NAME = "feed.xsl"  # in theme/static, copied to THEME_STATIC_DIR
+
+
+def stylesheet_href(feed_url: str, origin: str, static_dir: str) -> str:
+    """The feed's relative link to feed.xsl, so a release works wherever it is served."""
+    path = feed_url[len(origin):] if feed_url.startswith(origin) else urlsplit(feed_url).path
+    depth = path.strip("/").count("/")
+    return "../" * depth + f"{static_dir.strip('/')}/{XSL_NAME}"
+
+
+class _AfterDeclaration(io.TextIOBase):
+    """A text file that writes `extra` right after the XML declaration (the first write of
+    feedgenerator's XML writer), before the root element."""
+
+    def __init__(self, out, extra: str):
+        self._out = out
+        self._extra = extra
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._out.write(text)
+        if self._extra and text.startswith("<?xml"):
+            self._out.write(self._extra)
+            self._extra = ""
+        return len(text)
+
+
+def add_stylesheet(context, feed) -> None:
+    """Make `feed` point browsers to feed.xsl: an `<?xml-stylesheet?>` instruction, which
+    feed readers ignore. Connected to `feed_generated` (Pelican writes the feed next)."""
+    if getattr(feed, "_newsroom_xsl", False):
+        return
+    origin = context.get("NEWSROOM_SITE_ORIGIN") or ""
+    href = stylesheet_href(str(feed.feed.get("feed_url") or ""), origin,
+                           context.get("THEME_STATIC_DIR") or "theme")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{href}"?>'
+    original = feed.write
+
+    def write(outfile, encoding):
+        original(_AfterDeclaration(outfile, instruction), encoding)
+
+    feed.write = write
+    feed._newsroom_xsl = True

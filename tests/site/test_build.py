@@ -182,7 +182,7 @@ def test_current_section_is_marked(out, soups, name, slug):
     assert current == [name], f"{rel}: aria-current on {current}, expected only {name}"
 
 
-def test_header_links_every_section_feed(out, soups):
+def test_footer_links_every_section_feed(out, soups):
     soup = _soup(soups, "index.html")
     targets = set(link_targets(out, out / "index.html", soup))
     targets |= {
@@ -196,15 +196,17 @@ def test_header_links_every_section_feed(out, soups):
         if f"feeds/{slug}.atom.xml" not in targets and f"feeds/{slug}.rss.xml" not in targets
     ]
     assert not missing, f"home page links no feed of sections {missing}"
-    header = soup.find("header")
-    assert header is not None, "home page has no <header>"
-    header_targets = set(link_targets(out, out / "index.html", header))
-    in_header = [
+    # Issue 15: the feed row moved from the header (raw XML a tap away on a phone) to the footer.
+    footer = soup.find("footer")
+    assert footer is not None, "home page has no <footer>"
+    footer_targets = set(link_targets(out, out / "index.html", footer))
+    in_footer = [
         slug
         for _, slug in SECTIONS
-        if f"feeds/{slug}.atom.xml" in header_targets or f"feeds/{slug}.rss.xml" in header_targets
+        if f"feeds/{slug}.atom.xml" in footer_targets or f"feeds/{slug}.rss.xml" in footer_targets
     ]
-    assert in_header == [s for _, s in SECTIONS], f"section feeds linked in <header>: {in_header}"
+    assert in_footer == [s for _, s in SECTIONS], f"section feeds linked in <footer>: {in_footer}"
+    assert not soup.find("header").select(".feed-links"), "the feed row is still in the header"
 
 
 def _more_boxes(out, page, soup):

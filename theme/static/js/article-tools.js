@@ -1,11 +1,12 @@
-// Article page controls: font size (remembered in localStorage) and copy-link.
+// Article page controls: font size (remembered in localStorage), share (the Web Share API
+// where the browser has it), copy-link (the fallback) and print.
 // Loaded with `defer` from a file: the Content-Security-Policy allows no inline script,
 // so nothing here may be wired through on*= attributes.
 (function () {
   "use strict";
   var root = document.documentElement;
   var STORE_KEY = "newsroom:font-level";
-  var MIN = 1, MAX = 5, DEFAULT = 3;
+  var MIN = 1, MAX = 7, DEFAULT = 3; // 가+ four steps up, 가- two down
 
   root.classList.add("js");
 
@@ -76,6 +77,18 @@
     }
   }
 
+  // The system share sheet (KakaoTalk, messages, mail…) on phones and some desktops. A
+  // cancelled sheet is not an error; a refused one falls back to copying the link.
+  function share(button) {
+    var title = document.querySelector('meta[property="og:title"]');
+    navigator.share({ title: title ? title.content : document.title, url: shareUrl() })
+      .catch(function (e) {
+        if (!e || e.name !== "AbortError") {
+          copyLink(button.closest(".share").querySelector("[data-copy-link]"));
+        }
+      });
+  }
+
   // A table wider than the column scrolls in its own box; keyboard users must be able to
   // focus that box to scroll it.
   function markScrollingTables() {
@@ -95,10 +108,14 @@
   window.addEventListener("resize", markScrollingTables);
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest("[data-font-step], [data-copy-link]");
+    var target = event.target.closest("[data-font-step], [data-copy-link], [data-share], [data-print]");
     if (!target) return;
     if (target.hasAttribute("data-copy-link")) {
       copyLink(target);
+    } else if (target.hasAttribute("data-share")) {
+      share(target);
+    } else if (target.hasAttribute("data-print")) {
+      window.print();
     } else {
       changeLevel(parseInt(target.getAttribute("data-font-step"), 10));
     }
@@ -106,4 +123,8 @@
 
   var tools = document.querySelectorAll("[data-article-tools]");
   for (var i = 0; i < tools.length; i++) tools[i].hidden = false;
+  if (typeof navigator.share === "function") {
+    var shareButtons = document.querySelectorAll("[data-share]");
+    for (var j = 0; j < shareButtons.length; j++) shareButtons[j].hidden = false;
+  }
 })();
