@@ -47,9 +47,11 @@ def build_inputs(content: Path, settings_file: Path,
     sibling = settings_file.resolve().parent / "pelicanconf.py"
     if sibling.exists():
         inputs.append(sibling)
-    takedowns = settings.get("NEWSROOM_TAKEDOWNS")
-    if takedowns and Path(takedowns).exists():
-        inputs.append(Path(takedowns))
+    # Files the build reads besides content/: takedowns and the reporters' details.
+    for key in ("NEWSROOM_TAKEDOWNS", "NEWSROOM_AUTHORS"):
+        extra = settings.get(key)
+        if extra and Path(extra).exists():
+            inputs.append(Path(extra))
     meta = {"pelican": pelican.__version__, "env:SITEURL": os.environ.get("SITEURL", "")}
     return inputs, meta
 

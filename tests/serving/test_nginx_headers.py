@@ -46,6 +46,8 @@ def test_pages_carry_the_security_headers_and_the_meta_tags_policy(served):
     ("/sitemap.xml", "application/xml; charset=utf-8"),
     ("/robots.txt", "text/plain; charset=utf-8"),
     ("/", "text/html; charset=utf-8"),
+    # The feeds' stylesheet (a readable page in a browser): applied only under an XML type.
+    ("/theme/feed.xsl", "text/xsl; charset=utf-8"),
 ])
 def test_types_with_charset(served, path, content_type):
     status, headers, _ = get(served, path)
