@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .files import atomic_write_text, content_files
 from .model import derive_slug, parse_header
+from .settings import beside_settings
 
 DEFAULT_FILE = "redirects.toml"
 HEADER = (
@@ -82,9 +83,8 @@ def write(path: Path, items: list[Redirect]) -> None:
 
 
 def path_of(settings_file: Path, settings: dict) -> Path:
-    name = settings.get("NEWSROOM_REDIRECTS") or DEFAULT_FILE
-    p = Path(name)
-    return p if p.is_absolute() else Path(settings_file).resolve().parent / p
+    """Where the file is: NEWSROOM_REDIRECTS, relative to the settings file's folder."""
+    return beside_settings(settings_file, settings.get("NEWSROOM_REDIRECTS"), DEFAULT_FILE)
 
 
 def _url(text: str, rel: str, article_as: str) -> tuple[str, int]:

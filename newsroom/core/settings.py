@@ -211,3 +211,10 @@ def read_settings(root: Path, settings_file: str | Path = "pelicanconf.py") -> d
     settings.update({k: v for k, v in values.items() if k.isupper()})
     settings["PATH"] = str((path.parent / (settings.get("PATH") or "content")).resolve())
     return settings
+
+
+def beside_settings(settings_file: Path, value: str | None, default: str) -> Path:
+    """A project file named by a setting (takedowns.toml, redirects.toml): absolute as given,
+    else relative to the settings file's folder."""
+    p = Path(value or default)
+    return p if p.is_absolute() else Path(settings_file).resolve().parent / p

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import atomic_write_text
+from .settings import beside_settings
 
 DEFAULT_FILE = "takedowns.toml"
 HEADER = (
@@ -94,7 +95,5 @@ def normalise_url(url: str) -> str:
 
 
 def path_of(settings_file: Path, settings: dict) -> Path:
-    """Where takedowns.toml is: NEWSROOM_TAKEDOWNS, relative to the settings file's folder."""
-    name = settings.get("NEWSROOM_TAKEDOWNS") or DEFAULT_FILE
-    p = Path(name)
-    return p if p.is_absolute() else Path(settings_file).resolve().parent / p
+    """Where the file is: NEWSROOM_TAKEDOWNS, relative to the settings file's folder."""
+    return beside_settings(settings_file, settings.get("NEWSROOM_TAKEDOWNS"), DEFAULT_FILE)

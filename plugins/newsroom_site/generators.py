@@ -92,20 +92,10 @@ class MachinesGenerator(Generator):
         for name in sorted(groups, key=lambda n: (n != "pages", n)):
             urls = groups[name]
             rel = f"{SITEMAPS_DIR}/{name}.xml"
-            _write(out, rel, _urlset(urls))
+            _write(out, rel, _sitemap_xml("urlset", "url", urls))
             dated = [d for _loc, d in urls if d]
             index.append((f"{origin}/{rel}", max(dated) if dated else None))
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        for loc, lastmod in index:
-            lines.append(f"<sitemap><loc>{escape(loc)}</loc>")
-            if lastmod:
-                lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
-            lines.append("</sitemap>")
-        lines.append("</sitemapindex>")
-        _write(out, "sitemap.xml", "\n".join(lines) + "\n")
+        _write(out, "sitemap.xml", _sitemap_xml("sitemapindex", "sitemap", index))
 
         since = now - timedelta(days=ns["NEWSROOM_NEWS_SITEMAP_DAYS"])
         sitename = self.settings.get("SITENAME", "")
@@ -176,17 +166,19 @@ class LatestGenerator(Generator):
 SITEMAPS_DIR = "sitemaps"
 
 
-def _urlset(urls: list) -> str:
+def _sitemap_xml(root: str, entry: str, items: list) -> str:
+    """A sitemap (`urlset`/`url`) or a sitemap index (`sitemapindex`/`sitemap`) of
+    (absolute URL, lastmod or None) pairs."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for loc, lastmod in urls:
-        lines.append(f"<url><loc>{escape(loc)}</loc>")
+    for loc, lastmod in items:
+        lines.append(f"<{entry}><loc>{escape(loc)}</loc>")
         if lastmod:
             lines.append(f"<lastmod>{lastmod.isoformat(timespec='seconds')}</lastmod>")
-        lines.append("</url>")
-    lines.append("</urlset>")
+        lines.append(f"</{entry}>")
+    lines.append(f"</{root}>")
     return "\n".join(lines) + "\n"
 
 
