@@ -39,7 +39,7 @@ EXPECTED = [
     ("articles/bad-offset.md", 2, "시차(+25:00)는 있을 수 없는 값입니다"),
     ("articles/out-of-range.md", 2, "Date '9999-12-31 23:59:59-14:00': 한국 시간으로 옮기면"),
     ("articles/bad-section.md", 3,
-     "설정에 없는 분야입니다: '스포츠'. 정치, 경제, 문화 가운데 하나로 고치세요"),
+     "설정에 없는 분야입니다: '사회'. 정치, 경제, 문화 가운데 하나로 고치세요"),
     ("articles/modified-early.md", 4, "Modified(수정 시각)가 Date(등록 시각)보다 이릅니다"),
     ("articles/bad-modified.md", 4, "Modified '어제 오후'의 형식이 틀렸습니다"),
     ("articles/bad-slug.md", 4, "Slug 값에 쓸 수 없는 글자가 있습니다: '한빛시-예산'"),
@@ -134,3 +134,50 @@ def test_no_message_in_the_checker_is_left_in_english():
     assert len(found) >= 25, found
     english = [(line, text) for line, text in found if not HANGUL.search(text)]
     assert english == []
+
+
+def test_no_message_of_new_takedown_or_the_stage_is_left_in_english():
+    # `newsroom new`'s refusals, `newsroom takedown`'s errors and the stage's warnings (shown by
+    # `make publish`): every literal message has Korean words (format fields aside).
+    found = (_messages(ROOT / "newsroom/new.py", {"UsageError"})
+             + _messages(ROOT / "newsroom/takedown.py", {"error", "warning", "print"})
+             + _messages(ROOT / "newsroom/holdback.py", {"error", "warning"})
+             + _messages(ROOT / "newsroom/check_cmd.py", {"print"}))
+    worded = [(line, text) for line, text in found
+              if re.search("[A-Za-z\uac00-\ud7a3]", re.sub(r"%[sd]", "", text))]
+    assert len(worded) >= 20, worded
+    english = [(line, text) for line, text in worded if not HANGUL.search(text)]
+    assert english == []
+
+
+DOCS = ROOT / "docs" / "editors.md"
+
+
+def test_the_example_in_the_editors_guide_is_what_check_prints(tmp_path):
+    docs = DOCS.read_text(encoding="utf-8")
+    section = docs[docs.index("### 4.3 "):]
+    example = re.search(r"\n```\n(content/.*?)```", section, re.S).group(1).splitlines()
+    shutil.copy(ROOT / "pelicanconf.py", tmp_path / "pelicanconf.py")
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "20261126-3fa9c1.md").write_text(
+        "Title: 새 기사\nSlug: 20261126-3fa9c1\nDate: 2026.11.26 10:00\nCategory: 사회\n"
+        "Status: draft\n\n본문.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "newsroom.cli", "check"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() + result.stderr.splitlines() == example
+
+
+def test_every_message_in_the_guides_table_is_one_check_prints(checked):
+    # The table "메시지 → 고칠 것" quotes messages; `…` stands for what varies per file.
+    docs = DOCS.read_text(encoding="utf-8")
+    table = docs[docs.index("## 8. 메시지 → 고칠 것"):]
+    rows = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()
+            if line.startswith("| `")]
+    assert len(rows) >= 15, rows
+    said = checked.stdout + checked.stderr
+    for row in rows:
+        if "게시를 보류합니다" in row:  # the update job's line: tests/update/test_update_job.py
+            continue
+        for quoted in re.findall(r"`([^`]+)`", row):
+            pieces = [p for p in quoted.split("…") if p.strip(" .,'")]
+            assert any(all(p in line for p in pieces) for line in said.splitlines()), quoted
