@@ -470,6 +470,12 @@ def test_canonical_urls_are_absolute_on_every_page(out, origin, soups):
         href = links[0].get("href", "")
         if len(links) > 1 or not href.startswith(origin + "/"):
             problems.append(f"{rel}: canonical {[link.get('href') for link in links]}")
+        elif (refresh := soup.find("meta", attrs={"http-equiv": "refresh"})) is not None:
+            # An old URL (redirects.py): its canonical is the page it sends readers to.
+            target = refresh.get("content", "").split("url=", 1)[-1]
+            if resolve_link(out, out / rel, href, origin) != resolve_link(
+                    out, out / rel, target, origin):
+                problems.append(f"{rel}: redirects to {target} but canonical is {href}")
         elif resolve_link(out, out / rel, href, origin) != out / rel and rel != "404.html":
             problems.append(f"{rel}: canonical {href} points at another page")
         for prop in ("og:url", "og:image"):
@@ -750,6 +756,14 @@ def _listing_problems(out, kind: str, listings: dict[str, tuple[Path, list]]) ->
     return problems
 
 
+def _romanized(wrapper, kind: str):
+    """A Pelican Tag or Author with the site's slug (Revised Romanization, slugs.py)."""
+    from newsroom_site.slugs import assign
+
+    assign(wrapper, kind)
+    return wrapper
+
+
 def test_tag_pages_list_their_articles(out, soups, published, settings):
     from pelican.urlwrappers import Tag
 
@@ -757,10 +771,10 @@ def test_tag_pages_list_their_articles(out, soups, published, settings):
     for a in published:
         for t in a.tags:
             by_tag[t].append(a)
-    pages = {name: (out / Tag(name, settings).save_as, arts) for name, arts in by_tag.items()}
+    pages = {name: (out / _romanized(Tag(name, settings), "tag").save_as, arts) for name, arts in by_tag.items()}
     problems = _listing_problems(out, "tag", pages)
     for name, arts in by_tag.items():
-        page = output_rel(out, out / Tag(name, settings).save_as)
+        page = output_rel(out, out / _romanized(Tag(name, settings), "tag").save_as)
         for a in arts:
             soup = soups.get(a.url)
             if soup and page not in link_targets(out, out / a.url, soup):
@@ -775,7 +789,7 @@ def test_author_pages_list_their_articles(out, published, settings):
     for a in published:
         for name in a.authors:
             by_author[name].append(a)
-    pages = {n: (out / Author(n, settings).save_as, arts) for n, arts in by_author.items()}
+    pages = {n: (out / _romanized(Author(n, settings), "author").save_as, arts) for n, arts in by_author.items()}
     problems = _listing_problems(out, "author", pages)
     assert not problems, "\n".join(problems)
 
