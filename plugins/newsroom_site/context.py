@@ -48,8 +48,9 @@ def keep_dots(text) -> Markup:
     return Markup(_DOTTED_RE.sub(r'<span class="keep">\g<0></span>', escaped))
 
 
-# The characters on either side of the dot (an escaped character counts as one).
-_DOTTED_RE = re.compile(r"(?:&#?\w+;|[^\s<>&])·(?:&#?\w+;|[^\s<>&])")
+# A run of characters joined by dots, one character on each side of every dot, so that a
+# chain (시·군·구) stays whole (an escaped character counts as one).
+_DOTTED_RE = re.compile(r"(?:&#?\w+;|[^\s<>&·])(?:·(?:&#?\w+;|[^\s<>&·]))+")
 
 
 def prepare(generator) -> None:
