@@ -35,6 +35,8 @@ DEFAULT_FILE = "redirects.toml"
 MAP_FILE = ".redirects.map"
 # What a URL in the map may contain: nothing nginx would read as syntax or a variable.
 SAFE_URL_RE = re.compile(r"^[A-Za-z0-9._~/-]+$")
+# Longest key the map takes (deploy/nginx/ sizes nginx's map hash buckets for it).
+MAX_KEY = 200
 HEADER = (
     "# Old URLs of articles that moved: each sends readers to the article's current page.\n"
     "# Written by `newsroom update` when a published article's URL changes (docs/editors.md).\n"
@@ -170,8 +172,9 @@ def nginx_map(pairs: list[tuple[str, str]]) -> str:
 
     `pairs`: (old URL, new URL), both relative to the site root. A folder URL (`tag/x/`)
     also answers as `tag/x/index.html` and `tag/x`; a URL with a character outside
-    SAFE_URL_RE is left out (its redirect page still works), so nothing from a name or a
-    hand-edited redirects.toml can become nginx syntax.
+    SAFE_URL_RE, or longer than MAX_KEY, is left out (its redirect page still works), so
+    nothing from a name or a hand-edited redirects.toml can become nginx syntax or keep
+    nginx from loading the map.
     """
     lines = ["# Old URL -> new URL, one per line (written by the build; see redirects.py).\n"]
     seen: set[str] = set()
@@ -183,7 +186,7 @@ def nginx_map(pairs: list[tuple[str, str]]) -> str:
         if old.endswith("/"):
             keys += [old + "index.html", old.rstrip("/")]
         for key in keys:
-            if key and key not in seen and key != new:
+            if key and key not in seen and key != new and len(key) < MAX_KEY:
                 seen.add(key)
                 lines.append(f"/{key} /{new};\n")
     return "".join(lines)

@@ -151,3 +151,25 @@ def test_the_map_never_carries_nginx_syntax():
     assert body == ["/tag/gangreung/ /tag/gangneung/;",
                     "/tag/gangreung/index.html /tag/gangneung/;",
                     "/tag/gangreung /tag/gangneung/;"]
+
+
+def test_a_large_map_with_long_urls_loads(tmp_path):
+    """Tens of thousands of redirects (a 10,000-article archive renamed) and keys up to the
+    map's limit: nginx's default map hash (64-byte buckets) refused this."""
+    from newsroom import nginx
+    from newsroom.core.redirects import MAX_KEY
+
+    root = tmp_path / "release"
+    root.mkdir()
+    pad = "x" * (MAX_KEY - 40)
+    pairs = [(f"tag/old-{i}-{pad}/", f"tag/new-{i}/") for i in range(6000)]
+    pairs += [(f"news/old-{i}.html", f"news/new-{i}.html") for i in range(12000)]
+    pairs.append((f"news/{'y' * MAX_KEY}.html", "news/new.html"))  # too long: left out
+    text = nginx_map(pairs)
+    assert f"/news/{'y' * MAX_KEY}" not in text
+    assert len(text.splitlines()) > 29000
+    (root / MAP_FILE).write_text(text, encoding="utf-8")
+    conf = tmp_path / "conf"
+    nginx.write_config(conf, root, "127.0.0.1", free_port(), ROOT / "theme")
+    checked = subprocess.run(nginx.command(conf, test=True), capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
