@@ -8,6 +8,10 @@ theme/templates/base.html so the header and the tag never disagree.
 
 `newsroom nginx` renders both into a fresh temporary folder (pid file, temp paths) and runs
 `nginx -p TMP -c TMP/nginx.conf` in the foreground; Ctrl-C stops it and removes the folder.
+Files are opened through the live link on every request, but the redirects map
+(`.redirects.map` of the live release) is read when nginx loads its configuration: so the
+command watches the link and reloads nginx (SIGHUP, graceful) when a release switch or a
+rollback points it at another release.
 """
 
 from __future__ import annotations
@@ -105,6 +109,30 @@ def command(tmp: Path, test: bool = False) -> list[str]:
             *(["-t", "-q"] if test else [])]
 
 
+def live_release(root: Path) -> str:
+    """Where the live link points now ('' when it cannot be read)."""
+    try:
+        return os.path.realpath(root)
+    except OSError:
+        return ""
+
+
+def watch(proc: subprocess.Popen, root: Path, interval: float = 1.0) -> int:
+    """Wait for nginx to exit; reload it whenever the live link moves to another release,
+    so that the release's redirects map is the one in force."""
+    current = live_release(root)
+    while True:
+        try:
+            return proc.wait(timeout=interval)
+        except subprocess.TimeoutExpired:
+            pass
+        now = live_release(root)
+        if now and now != current:
+            current = now
+            proc.send_signal(signal.SIGHUP)
+            print(f"nginx reloaded: {root} -> {now}", flush=True)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("output"),
                         help="the live link to serve (default output)")
@@ -143,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
 
             signal.signal(signal.SIGTERM, stop)  # stopped by a supervisor: clean up the same way
             try:
-                return proc.wait()
+                return watch(proc, args.root)
             except KeyboardInterrupt:
                 proc.send_signal(signal.SIGQUIT)  # graceful: finish requests in flight
                 proc.wait(timeout=10)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,14 @@ from .model import derive_slug, parse_header
 from .settings import beside_settings
 
 DEFAULT_FILE = "redirects.toml"
+# Every redirect of a release, in nginx `map` syntax, at the release's root (a dot file:
+# never served, never deployed). Written by the build (newsroom_site/redirects.py), read by
+# the server block (deploy/nginx/newsroom-site.conf) through the live link.
+MAP_FILE = ".redirects.map"
+# What a URL in the map may contain: nothing nginx would read as syntax or a variable.
+SAFE_URL_RE = re.compile(r"^[A-Za-z0-9._~/-]+$")
+# Longest key the map takes (deploy/nginx/ sizes nginx's map hash buckets for it).
+MAX_KEY = 200
 HEADER = (
     "# Old URLs of articles that moved: each sends readers to the article's current page.\n"
     "# Written by `newsroom update` when a published article's URL changes (docs/editors.md).\n"
@@ -156,3 +165,28 @@ def merged_away(content: Path, last_good: Path, published: dict[str, str], artic
         if old_url and old_url != new_url:
             out.append(Move(into, old_url, new_url, 1))
     return out
+
+
+def nginx_map(pairs: list[tuple[str, str]]) -> str:
+    """The body of an nginx `map $uri $newsroom_redirect { … }`: old path -> new path.
+
+    `pairs`: (old URL, new URL), both relative to the site root. A folder URL (`tag/x/`)
+    also answers as `tag/x/index.html` and `tag/x`; a URL with a character outside
+    SAFE_URL_RE, or longer than MAX_KEY, is left out (its redirect page still works), so
+    nothing from a name or a hand-edited redirects.toml can become nginx syntax or keep
+    nginx from loading the map.
+    """
+    lines = ["# Old URL -> new URL, one per line (written by the build; see redirects.py).\n"]
+    seen: set[str] = set()
+    for old, new in sorted(pairs):
+        old, new = old.lstrip("/"), new.lstrip("/")
+        if not (SAFE_URL_RE.match(old) and SAFE_URL_RE.match(new or "/")) or ".." in old:
+            continue
+        keys = [old]
+        if old.endswith("/"):
+            keys += [old + "index.html", old.rstrip("/")]
+        for key in keys:
+            if key and key not in seen and key != new and len(key) < MAX_KEY:
+                seen.add(key)
+                lines.append(f"/{key} /{new};\n")
+    return "".join(lines)

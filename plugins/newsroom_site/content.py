@@ -1,7 +1,8 @@
 """Each article and page as Pelican builds it (`content_object_init`): what its metadata
 alone cannot give the templates.
 
-ASCII slugs when none is given, the configured section slug on the category, the
+ASCII slugs when none is given, Revised Romanization slugs for tags and reporters
+(`slugs.py`), the configured section slug on the category, the
 excerpt-only flag, the summary shown in lists (`summaries.py`), every body sanitised with one allow-list (scraped HTML a second time,
 editors' raw HTML once, so feeds carry nothing a page would not), the lead image's size, and table
 classes in place of inline styles.
@@ -17,6 +18,7 @@ from newsroom.core.model import derive_slug, parse_other_sources
 
 from .config import KEY
 from .sanitize import clean
+from .slugs import assign as assign_slug
 from .summaries import list_summary
 from .tables import table_classes
 
@@ -29,6 +31,11 @@ def prepare_content(content) -> None:
     meta = content.metadata
     if "slug" not in meta and content.relative_source_path:
         content.slug = derive_slug(None, content.relative_source_path)
+    # Tags and reporters: Revised Romanization slugs, before Pelican groups articles by them.
+    for kind, wrappers in (("tag", getattr(content, "tags", None)),
+                           ("author", getattr(content, "authors", None))):
+        for wrapper in wrappers or ():
+            assign_slug(wrapper, kind)
     if isinstance(content, Article) and getattr(content, "category", None):
         for name, slug in ns["NEWSROOM_SECTIONS"]:
             if content.category.name == name:

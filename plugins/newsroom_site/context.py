@@ -22,6 +22,7 @@ from . import jsonld
 from .config import newsroom_settings
 from .fragments import FragmentCache
 from .sections import section_list
+from .slugs import assign as assign_slug
 
 SOURCE_URL = "source/{slug}/"
 SOURCE_SAVE_AS = "source/{slug}/index.html"
@@ -47,8 +48,9 @@ def keep_dots(text) -> Markup:
     return Markup(_DOTTED_RE.sub(r'<span class="keep">\g<0></span>', escaped))
 
 
-# The characters on either side of the dot (an escaped character counts as one).
-_DOTTED_RE = re.compile(r"(?:&#?\w+;|[^\s<>&])·(?:&#?\w+;|[^\s<>&])")
+# A run of characters joined by dots, one character on each side of every dot, so that a
+# chain (시·군·구) stays whole (an escaped character counts as one).
+_DOTTED_RE = re.compile(r"(?:&#?\w+;|[^\s<>&·])(?:·(?:&#?\w+;|[^\s<>&·]))+")
 
 
 def prepare(generator) -> None:
@@ -103,6 +105,7 @@ def attach(generator) -> None:
         if name:
             if name not in sources:
                 sources[name] = Source(name, settings)
+                assign_slug(sources[name], "source")
             a.source_page = sources[name]
             source_articles[name].append(a)
         else:
@@ -185,18 +188,20 @@ def fast_membership(generator) -> None:
 def _unique_slugs(sources: dict[str, Source]) -> None:
     """Source page slugs from the names alone, so a page's URL never depends on which article
     (an editor's or a scraper's, of which source id) happens to be newest; two names that
-    romanize alike get -2, -3 in name order."""
-    taken: dict[str, str] = {}
-    for name in sorted(sources):
-        src = sources[name]
-        base = src.slug or "source"
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        if slug != src.slug:
-            src.slug = slug
-        taken[slug] = name
+    romanize alike get -2, -3 in name order. The slugs the old unidecode romanization gave
+    (`legacy_slug`, for the redirects from old URLs) are made unique the same way."""
+    for attr in ("slug", "legacy_slug"):
+        taken: set[str] = set()
+        for name in sorted(sources):
+            src = sources[name]
+            base = getattr(src, attr, "") or "source"
+            slug, n = base, 1
+            while slug in taken:
+                n += 1
+                slug = f"{base}-{n}"
+            if slug != getattr(src, attr, None):
+                setattr(src, attr, slug)
+            taken.add(slug)
 
 
 def _attach_related(articles: list, count: int) -> None:

@@ -75,8 +75,11 @@ def counts(proc) -> tuple[int, int]:
 
 
 def files(root: Path) -> dict[str, bytes]:
+    """What a deploy carries: every file but .gz twins and dot files (such as the release's
+    .redirects.map, which only nginx reads)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not p.name.endswith(".gz")}
+            if p.is_file() and not p.name.endswith(".gz")
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
 def whole(target: Path, old: dict[str, bytes], new: dict[str, bytes]) -> list[str]:
@@ -106,6 +109,8 @@ def test_deploys_upload_what_changed_and_an_interrupted_one_leaves_a_whole_site(
     uploaded, deleted = counts(publish(site, env))
     release1 = files(site.releases / first)
     assert uploaded == len(release1) and deleted == 0
+    assert (site.releases / first / ".redirects.map").is_file()
+    assert not (target / ".redirects.map").exists(), "nginx's redirects map was deployed"
     assert files(target) == release1
 
     # 2. After one new article only the changed files go up.

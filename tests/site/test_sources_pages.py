@@ -37,5 +37,9 @@ def test_source_pages_are_keyed_by_name_not_by_scraper_id(tmp_path: Path) -> Non
         page = (result.output / "source" / href.split("source/")[-1].strip("/") / "index.html")
         assert page.is_file(), href
         assert name in page.read_text(encoding="utf-8")
-    sanup = (result.output / "source" / "saneobtongsangjaweonbu" / "index.html").read_text("utf-8")
+    # The Revised Romanization (산업통상자원부: saneoptongsangjawonbu); the old unidecode URL
+    # sends readers there.
+    sanup = (result.output / "source" / "saneoptongsangjawonbu" / "index.html").read_text("utf-8")
     assert "news/a.html" in sanup and "news/ccc.html" in sanup
+    old = (result.output / "source" / "saneobtongsangjaweonbu" / "index.html").read_text("utf-8")
+    assert 'url=../../source/saneoptongsangjawonbu/"' in old

@@ -10,6 +10,29 @@
   if (!holder || !window.fetch) return;
   var src = new URL(holder.getAttribute("data-latest-src"), document.baseURI);
 
+  // The title as the home page's boxes show it (the keep_dots filter of the build): every
+  // run of characters joined by middle dots (시정·건의, 시·군·구) in a no-wrap span, so a
+  // wrapped line never starts with `·`; all of it in one span, the link's only flex item on
+  // phones. Set as text nodes, never parsed as HTML.
+  var DOTTED = /[^\s·](?:·[^\s·])+/g;
+
+  function titleText(title) {
+    var box = document.createElement("span");
+    box.className = "box__text";
+    var last = 0;
+    title.replace(DOTTED, function (match, offset) {
+      box.appendChild(document.createTextNode(title.slice(last, offset)));
+      var keep = document.createElement("span");
+      keep.className = "keep";
+      keep.textContent = match;
+      box.appendChild(keep);
+      last = offset + match.length;
+      return match;
+    });
+    box.appendChild(document.createTextNode(title.slice(last)));
+    return box;
+  }
+
   function fill(list, items) {
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!items.length) {
@@ -25,7 +48,7 @@
       var a = document.createElement("a");
       // Links in latest.json are relative to the file itself, so they resolve from any depth.
       a.href = new URL(item.url, src).href;
-      a.textContent = item.title;
+      a.appendChild(titleText(item.title));
       var time = document.createElement("time");
       time.setAttribute("datetime", item.datetime);
       time.textContent = item.date;
