@@ -106,6 +106,7 @@ def quality(kiwi_python: str | None, pagefind: list[str] | None) -> list[dict]:
             print(f"    missed: {', '.join(s.misses)}\n    wrong: {', '.join(s.wrong)}")
     if pagefind:
         rows.append(pf.pagefind_quality(pagefind, QUERIES))
+        rows.append(pf.pagefind_bigram_quality(QUERIES, [ROOT / "content" / "articles", CORPUS]))
     return rows
 
 
@@ -224,17 +225,20 @@ def browser(out: Path) -> dict:
 COMPARE_QUERIES = ["시의회", "청년 일자리", "전통시장", "도서관", "협의체", "행정사무감사"]
 
 
-def compare(out: Path, cmd: list[str]) -> dict:
-    """Pagefind's defaults on the same build: index time and size, then both in chromium."""
+def compare(content: Path, out: Path, cmd: list[str]) -> dict:
+    """Pagefind's defaults on the same build, and Pagefind fed our bigrams (custom records):
+    index time and size, then the three in chromium."""
     print("pagefind on the same build …", flush=True)
     got = pf.pagefind_index(cmd, out)
     files, raw, gz = pf.our_index_size(out)
     print(f"pagefind: {got['log']} in {got['seconds']:.1f} s, {got['files']} files, "
           f"{got['bytes'] / 1e6:.1f} MB (its index and fragments are gzip inside); ours: "
           f"{files} files, {raw / 1e6:.1f} MB raw, {gz / 1e6:.1f} MB gzip")
-    runs = pf.browser_compare(out, COMPARE_QUERIES, {"ours": "ours", "pagefind": "pagefind"})
-    return {"pagefind_index": got, "ours_files": files, "ours_raw": raw, "ours_gzip": gz,
-            "browser": runs}
+    bigrams = pf.pagefind_bigram_index(content / "articles", out)
+    runs = pf.browser_compare(out, COMPARE_QUERIES, {
+        "ours": "ours", "pagefind": f"/{pf.BUNDLE}/", "pagefind fed our bigrams": pf.BIGRAM_BUNDLE})
+    return {"pagefind_index": got, "pagefind_bigram_index": bigrams, "ours_files": files,
+            "ours_raw": raw, "ours_gzip": gz, "browser": runs}
 
 
 def main() -> int:
@@ -274,7 +278,7 @@ def main() -> int:
                 if not args.no_browser:
                     report["browser"] = browser(out)
                 if cmd:
-                    report["compare"] = compare(out, cmd)
+                    report["compare"] = compare(content, out, cmd)
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 GLOB = "news/*.html"
 ROOT_SELECTOR = "article.article"
 BUNDLE = "pagefind"
+BIGRAM_BUNDLE = "/pagefind-bigrams/"
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".txt", ".svg", ".xml")
 HARNESS = "bench-search-harness.html"
 
@@ -153,9 +154,9 @@ OURS_JS = """async () => {
   return performance.now() - t0;
 }"""
 
-PAGEFIND_JS = """async () => {
+PAGEFIND_JS = """async (bundle) => {
   const t0 = performance.now();
-  const pf = await import('/pagefind/pagefind.js');
+  const pf = await import(bundle + 'pagefind.js');
   await pf.init();
   window.__bench = { query: async (q) => {
     const start = performance.now();
@@ -200,7 +201,7 @@ class _Network:
                 "urls": [r[0].removeprefix(self.base) for r in new]}
 
 
-def _engine_page(p, chromium_path, chromium_args, url, script, root):
+def _engine_page(p, chromium_path, chromium_args, url, script, root, bundle):
     browser = p.chromium.launch(executable_path=chromium_path, args=chromium_args)
     ctx = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
                               has_touch=True, locale="ko-KR")
@@ -209,13 +210,21 @@ def _engine_page(p, chromium_path, chromium_args, url, script, root):
     page.goto(url + "/" + HARNESS, wait_until="load")
     page.wait_for_timeout(100)
     before = net.mark()
-    load_ms = page.evaluate(script)
+    load_ms = page.evaluate(script, bundle)
     page.wait_for_timeout(100)
     return browser, page, net, load_ms, net.since(before)
 
 
+def bigram_query(q: str) -> str:
+    """A query as Pagefind fed our bigrams must get it: the bigrams of its words."""
+    from newsroom_search.tokenize import query_words
+
+    return " ".join(t for _w, terms in query_words(q) for t in terms)
+
+
 def browser_compare(site: Path, queries: list[str], engines: dict[str, str], runs: int = 1) -> dict:
-    """For each engine (name -> "ours" | "pagefind"): load, then `queries` in order."""
+    """For each engine (name -> "ours" | a Pagefind bundle folder such as "/pagefind/"): load,
+    then `queries` in order (as bigrams for the bundle "/pagefind-bigrams/")."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from helpers import CHROMIUM_ARGS, CHROMIUM_PATH
     from playwright.sync_api import sync_playwright
@@ -228,11 +237,12 @@ def browser_compare(site: Path, queries: list[str], engines: dict[str, str], run
             rows = []
             for _ in range(runs):
                 browser, page, net, load_ms, load_bytes = _engine_page(
-                    p, CHROMIUM_PATH, CHROMIUM_ARGS, server.url, script, site)
+                    p, CHROMIUM_PATH, CHROMIUM_ARGS, server.url, script, site, kind)
                 per_query = []
                 for q in queries:
                     before = net.mark()
-                    got = page.evaluate("q => window.__bench.query(q)", q)
+                    sent = bigram_query(q) if kind == BIGRAM_BUNDLE else q
+                    got = page.evaluate("q => window.__bench.query(q)", sent)
                     page.wait_for_timeout(100)  # let the last network events arrive
                     per_query.append({"q": q, "ms": got["ms"], "count": got["count"],
                                       **net.since(before)})
@@ -276,7 +286,7 @@ def pagefind_quality(cmd: list[str], queries_path: Path) -> dict | None:
             browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(server.url + "/" + HARNESS)
-            page.evaluate(PAGEFIND_JS)
+            page.evaluate(PAGEFIND_JS, "/" + BUNDLE + "/")
             for q in queries:
                 answers[q.q] = [ev.slug_of(u) for u in page.evaluate("q => window.__bench.all(q)", q.q)]
             browser.close()
@@ -289,3 +299,88 @@ def pagefind_quality(cmd: list[str], queries_path: Path) -> dict | None:
             "must_not": s.must_not_hits, "misses": s.misses, "wrong": s.wrong,
             "queries": s.queries, "must": s.must,
             "answers": {k: answers[k] for k in ("상품권", "서울") if k in answers}}
+
+
+async def _custom_records(records: list[tuple[str, str, str]], out: Path) -> float:
+    import asyncio
+
+    from pagefind.index import PagefindIndex
+
+    start = time.monotonic()
+    async with PagefindIndex(config={"output_path": str(out)}) as index:
+        # One at a time the service answers about ten records a second; in batches of 200
+        # the requests overlap.
+        for k in range(0, len(records), 200):
+            await asyncio.gather(*(
+                index.add_custom_record(url=url, content=content, language="ko",
+                                        meta={"title": title})
+                for url, title, content in records[k : k + 200]))
+    return time.monotonic() - start
+
+
+def pagefind_bigram_quality(queries_path: Path, content_dirs: list[Path]) -> dict | None:
+    """Option one of issue 11: Pagefind fed custom records whose words are our bigrams (the
+    text's `text_terms`), queried with the query words' bigrams. Pagefind's Python API."""
+    import asyncio
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "tests"))
+    sys.path.insert(0, str(root / "plugins"))
+    try:
+        import pagefind.index  # noqa: F401
+    except ImportError:
+        print("skipped Pagefind with our bigrams: the pagefind package is not installed")
+        return None
+    from helpers import CHROMIUM_ARGS, CHROMIUM_PATH
+    from playwright.sync_api import sync_playwright
+
+    from newsroom_search import evaluate as ev
+    from newsroom_search.tokenize import text_terms
+
+    docs = ev.docs_from_content(*content_dirs)
+    queries = ev.load_queries(queries_path)
+    records = [("/" + d.url, d.title, " ".join(sorted(text_terms(d.title + " " + d.body))))
+               for d in docs]
+    with tempfile.TemporaryDirectory(prefix="bench-pagefind-bigrams-") as tmp:
+        site = Path(tmp)
+        seconds = asyncio.run(_custom_records(records, site / BUNDLE))
+        (site / HARNESS).write_text(HARNESS_HTML, encoding="utf-8")
+        answers = {}
+        with GzipServer(site) as server, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(server.url + "/" + HARNESS)
+            page.evaluate(PAGEFIND_JS, "/" + BUNDLE + "/")
+            for q in queries:
+                terms = bigram_query(q.q)
+                urls = page.evaluate("q => window.__bench.all(q)", terms) if terms else []
+                answers[q.q] = [ev.slug_of(u) for u in urls]
+            browser.close()
+    s = ev.score(lambda q: answers[q], queries)
+    print(f"{'Pagefind fed our bigrams':38} recall {s.recall:.3f}  judged precision "
+          f"{s.precision:.3f}  must-not hits {s.must_not_hits}  ({len(s.misses)} missed); "
+          f"{len(records)} custom records in {seconds:.1f} s")
+    if s.misses or s.wrong:
+        print(f"    missed: {', '.join(s.misses)}\n    wrong: {', '.join(s.wrong)}")
+    return {"tokenizer": "Pagefind fed our bigrams", "recall": s.recall, "precision": s.precision,
+            "must_not": s.must_not_hits, "misses": s.misses, "wrong": s.wrong,
+            "queries": s.queries, "must": s.must}
+
+
+def pagefind_bigram_index(content: Path, site: Path) -> dict:
+    """The N-article corpus as custom records of our bigrams, written to site/pagefind-bigrams/."""
+    import asyncio
+
+    from newsroom_search import evaluate as ev
+    from newsroom_search.tokenize import text_terms
+
+    docs = ev.docs_from_content(content)
+    records = [("/" + d.url, d.title, " ".join(sorted(text_terms(d.title + " " + d.body))))
+               for d in docs]
+    out = site / BIGRAM_BUNDLE.strip("/")
+    seconds = asyncio.run(_custom_records(records, out))
+    files, size = folder_size(out)
+    print(f"pagefind fed our bigrams: {len(records)} records in {seconds:.1f} s, {files} files, "
+          f"{size / 1e6:.1f} MB")
+    return {"seconds": seconds, "files": files, "bytes": size}
