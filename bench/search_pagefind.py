@@ -368,6 +368,37 @@ def pagefind_bigram_quality(queries_path: Path, content_dirs: list[Path]) -> dic
             "queries": s.queries, "must": s.must}
 
 
+def bigram_compare(content: Path, n: int, queries: list[str]) -> dict:
+    """Option one at `n` articles (the first n of `content`; its Python API is too slow for
+    10,000): our index and Pagefind fed our bigrams, built apart, then both in chromium."""
+    import shutil
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "plugins"))
+    from newsroom_search import evaluate as ev
+    from newsroom_search.index import build_files
+    from newsroom_search.write import write_index
+
+    with tempfile.TemporaryDirectory(prefix="bench-pagefind-bigrams-") as tmp:
+        tmp = Path(tmp)
+        articles = tmp / "articles"
+        articles.mkdir()
+        for path in sorted(content.glob("*.md"))[:n]:
+            shutil.copy(path, articles / path.name)
+        site = tmp / "site"
+        docs = ev.docs_from_content(articles)
+        write_index(site / "search", build_files(docs, []))
+        (site / "theme" / "js").mkdir(parents=True)
+        shutil.copy(root / "theme" / "static" / "js" / "search.js", site / "theme" / "js")
+        files, raw, gz = our_index_size(site)
+        print(f"at {len(docs)} articles: ours {files} files, {raw / 1e6:.1f} MB")
+        got = pagefind_bigram_index(articles, site)
+        runs = browser_compare(site, queries, {"ours": "ours", "pagefind fed our bigrams": BIGRAM_BUNDLE})
+    return {"articles": len(docs), "ours_files": files, "ours_raw": raw, "ours_gzip": gz,
+            "pagefind_bigram_index": got, "browser": runs}
+
+
 def pagefind_bigram_index(content: Path, site: Path) -> dict:
     """The N-article corpus as custom records of our bigrams, written to site/pagefind-bigrams/."""
     import asyncio
