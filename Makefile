@@ -149,6 +149,7 @@ bench: bench-scrape bench-build bench-update
 # without ../shared). KIWI_PYTHON=/path/to/python with kiwipiepy adds its recall.
 KIWI_PYTHON ?=
 bench-search: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/search.py --articles 10000 $(if $(KIWI_PYTHON),--kiwi-python $(KIWI_PYTHON))
 
 # Generic extraction (parse_article without selectors) against trafilatura and htmldate alone on

@@ -8,12 +8,20 @@
    corpus goes to a temporary folder): index bytes per 1,000 articles (raw and gzip), the
    index step alone, one whole `pelican` build with the plugin, and what one new article
    rewrites.
-3. Time to the first result in Debian's chromium at 375 px on the N-article site.
+3. Time to the first result in Debian's chromium at 375 px on the N-article site, typing
+   into the header box of our search page.
+4. Side by side with the real Pagefind (bench/search_pagefind.py; `pip install -e
+   ".[bench]"`, skipped without it): the query set through Pagefind's own search, and on the
+   same N-article build its index time and size, and both engines in chromium at 375 px
+   (bytes per query, first and later, and time to the first ten results), served with gzip
+   like production nginx. Pagefind fed our bigrams as custom records (issue 11's option
+   one): the query set, and at 1,000 articles the same browser figures next to ours.
 
-Without ../shared (a fresh clone elsewhere) parts 2 and 3 are skipped with a message.
+Without ../shared (a fresh clone elsewhere) parts 2 to 4 (but the query set) are skipped
+with a message.
 
     .venv/bin/python bench/search.py [--articles 10000] [--kiwi-python /path/to/python]
-                                     [--no-build] [--no-browser] [--docs docs/search.md]
+                                     [--no-build] [--no-browser] [--no-pagefind] [--json F]
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import search_pagefind as pf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -56,7 +66,7 @@ json.dump(out, sys.stdout, ensure_ascii=False)
 """
 
 
-def quality(kiwi_python: str | None) -> list[dict]:
+def quality(kiwi_python: str | None, pagefind: list[str] | None) -> list[dict]:
     from newsroom_search import evaluate as ev
 
     docs = ev.docs_from_content(ROOT / "content" / "articles", CORPUS)
@@ -95,6 +105,9 @@ def quality(kiwi_python: str | None) -> list[dict]:
               f"must-not hits {s.must_not_hits}  ({len(s.misses)} missed)")
         if s.misses or s.wrong:
             print(f"    missed: {', '.join(s.misses)}\n    wrong: {', '.join(s.wrong)}")
+    if pagefind:
+        rows.append(pf.pagefind_quality(pagefind, QUERIES))
+        rows.append(pf.pagefind_bigram_quality(QUERIES, [ROOT / "content" / "articles", CORPUS]))
     return rows
 
 
@@ -170,22 +183,20 @@ def pelican_build(content: Path, out: Path, conf: Path) -> dict:
 
 
 def browser(out: Path) -> dict:
-    from helpers import CHROMIUM_ARGS, CHROMIUM_PATH, SiteServer
+    from helpers import CHROMIUM_ARGS, CHROMIUM_PATH
     from playwright.sync_api import sync_playwright
 
-    server = SiteServer(out).start()
     results = {}
-    try:
+    with pf.GzipServer(out) as server:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
             for query in ("시의회", "청년 일자리", "전통시장"):
                 ctx = b.new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
                                     has_touch=True, locale="ko-KR")
                 page = ctx.new_page()
-                fetched = []
-                page.on("requestfinished", lambda r, f=fetched: "/search/" in r.url and f.append(
-                    (r.url, r.sizes()["responseBodySize"])))
+                net = pf._Network(ctx, out, server.url)
                 page.goto(server.url + "/search/", wait_until="networkidle")
+                before = net.mark()
                 page.evaluate("""() => { window.__t = []; window.__done = null;
                     document.getElementById('site-search-q').addEventListener('input',
                         () => window.__t.push(performance.now()));
@@ -197,18 +208,43 @@ def browser(out: Path) -> dict:
                 page.wait_for_function("() => window.__done !== null")
                 page.wait_for_timeout(300)
                 t, done = page.evaluate("[window.__t, window.__done]")
-                total = sum(size for _u, size in fetched)
+                got = net.since(before)
                 results[query] = {"first_result_ms": done - t[0], "keystrokes": len(t),
-                                  "after_last_key_ms": done - t[-1],
-                                  "requests": len(fetched), "bytes": total}
+                                  "after_last_key_ms": done - t[-1], "requests": got["requests"],
+                                  "wire": got["wire"], "body": got["body"]}
                 print(f"browser '{query}': first result {done - t[0]:.0f} ms after the first "
-                      f"keystroke ({len(t)} keystrokes 80 ms apart), {len(fetched)} index "
-                      f"requests, {total / 1024:.0f} KiB")
+                      f"keystroke ({len(t)} keystrokes 80 ms apart), {got['requests']} index "
+                      f"requests, {got['wire'] / 1024:.0f} KiB gzip on the wire, "
+                      f"{got['body'] / 1024:.0f} KiB uncompressed")
                 ctx.close()
             b.close()
-    finally:
-        server.stop()
     return results
+
+
+# Words of the generated corpus: an agency inside compounds (대구시의회), two words, a
+# compound, a word inside a compound (작은도서관), a particle on the word (협의체에).
+COMPARE_QUERIES = ["시의회", "청년 일자리", "전통시장", "도서관", "협의체", "행정사무감사"]
+
+
+# Pagefind's Python API takes about 0.1 s a custom record: option one is measured on this
+# many articles (the first of the corpus), not on all of them.
+BIGRAM_ARTICLES = 1000
+
+
+def compare(content: Path, out: Path, cmd: list[str]) -> dict:
+    """Pagefind's defaults on the same build (index time and size, then both in chromium),
+    and Pagefind fed our bigrams as custom records on BIGRAM_ARTICLES articles."""
+    print("pagefind on the same build …", flush=True)
+    got = pf.pagefind_index(cmd, out)
+    files, raw, gz = pf.our_index_size(out)
+    print(f"pagefind: {got['log']} in {got['seconds']:.1f} s, {got['files']} files, "
+          f"{got['bytes'] / 1e6:.1f} MB (its index and fragments are gzip inside); ours: "
+          f"{files} files, {raw / 1e6:.1f} MB raw, {gz / 1e6:.1f} MB gzip")
+    runs = pf.browser_compare(out, COMPARE_QUERIES, {"ours": "ours", "pagefind": f"/{pf.BUNDLE}/"})
+    print(f"pagefind fed our bigrams, at {BIGRAM_ARTICLES} articles …", flush=True)
+    bigrams = pf.bigram_compare(content / "articles", BIGRAM_ARTICLES, COMPARE_QUERIES)
+    return {"pagefind_index": got, "ours_files": files, "ours_raw": raw, "ours_gzip": gz,
+            "browser": runs, "bigrams": bigrams}
 
 
 def main() -> int:
@@ -217,10 +253,12 @@ def main() -> int:
     ap.add_argument("--kiwi-python", help="a Python with kiwipiepy installed (measured apart)")
     ap.add_argument("--no-build", action="store_true", help="skip the whole Pelican build")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-pagefind", action="store_true", help="skip the Pagefind comparison")
     ap.add_argument("--json", help="write all numbers to this file")
     args = ap.parse_args()
 
-    report = {"quality": quality(args.kiwi_python)}
+    cmd = None if args.no_pagefind else pf.pagefind_command()
+    report = {"quality": quality(args.kiwi_python, cmd)}
     if not GEN_CORPUS.is_file():
         print(f"skipped: size, build time and browser timing need {GEN_CORPUS} (absent)")
     else:
@@ -245,6 +283,8 @@ def main() -> int:
                       f"step {report['build']['plugin_seconds']} s")
                 if not args.no_browser:
                     report["browser"] = browser(out)
+                if cmd:
+                    report["compare"] = compare(content, out, cmd)
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

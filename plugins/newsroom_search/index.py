@@ -1,17 +1,20 @@
 """The search index as files: pure functions from SearchDocs to {relative path: bytes}.
 
-Layout under search/ (see docs/search.md):
-- manifest.json: doc count, segments and their shard counts, sections, sources, and a short
-  hash of every other file (the script adds it to URLs, so a browser never mixes an old
-  shard with a new one);
-- s/<segment>/<k>.txt: postings of the docs of one segment (2,048 doc ids), one term a line,
-  `term<TAB>postings`; a term lives in shard fnv1a(term) % shards of each segment;
-- d/<k>.json: what a result shows (URL, title, section, source, date, excerpt), 100 docs a file;
-- f/<k>.json: what the filters need (section, source, day), 1,000 docs a file.
+Layout under search/ (see docs/search.md). Every file but the manifest belongs to one
+segment of 2,048 doc ids:
+- manifest.json: doc count, segments (doc count, shard count and one short hash of all the
+  segment's files: the script adds it to URLs, so a browser never mixes an old shard with a
+  new manifest), sections, sources;
+- s/<segment>/<k>.txt: postings of the segment's docs, one term a line, `term<TAB>postings`;
+  a term lives in shard fnv1a(term) % shards (up to 256, about 8 docs' worth each);
+- d/<segment>/<k>.json: what a result shows (URL, title, section, source, date, excerpt),
+  8 docs a file, so a page of ten results fetches only about what it shows;
+- f/<segment>.json: what the filters need (section, source, day) of the segment's docs.
 
 Doc ids are publication order (oldest 0). A new article is the newest: it takes the next id,
-so it lands in the last segment and the last d/ and f/ files. Older ids never move, so every
-earlier segment keeps its bytes; in the last segment only the shards of its terms change.
+so it lands in the last segment. Older ids never move, so every earlier segment keeps its
+bytes and its hash; in the last segment only the shards of its terms, its last d/ file and
+its f/ file change.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from . import tokenize
 from .records import SearchDoc
 from .tokenize import text_terms
 
-FORMAT_VERSION = 1
-DOC_CHUNK = 100
-FACET_CHUNK = 1000
+FORMAT_VERSION = 2
+DOC_CHUNK = 8
 SEGMENT = 2048
+MAX_SHARDS = 256
+DOCS_PER_SHARD = 8
 # 64 URL-safe characters: the first 32 end a number, the last 32 carry 5 more bits of it.
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
@@ -43,13 +47,15 @@ def fnv1a(text: str) -> int:
 
 
 def shard_count(docs: int) -> int:
-    """Shards for a segment of `docs` articles: about 32 articles' worth of terms per shard.
+    """Shards for a segment of `docs` articles: about 8 articles' worth of terms per shard.
 
-    A power of two from 8 to 64 (a full segment), so it changes only when the last segment
-    doubles (then that segment is written anew once).
+    A power of two from 8 to 256 (a full segment), so it changes only when the last segment
+    doubles (then that segment is written anew once). Small shards keep what a query
+    downloads close to the postings it needs: a bigram as common as 시의 fills a line of
+    about 2 KB per segment, and a shard holds a couple of such lines.
     """
     n = 8
-    while n < 64 and n * 32 < docs:
+    while n < MAX_SHARDS and n * DOCS_PER_SHARD < docs:
         n *= 2
     return n
 
@@ -209,20 +215,18 @@ def build_files(
                                          count)
             if cache is not None:
                 cache[key] = shard_files
+        own: list[bytes] = []
         for k, data in enumerate(shard_files):
             files[f"s/{seg}/{k}.txt"] = data
-        segments.append(
-            {"count": count, "shards": len(shard_files),
-             "hash": [_short_hash(data) for data in shard_files]}
-        )
-    for k in range(0, max(len(doc_rows), 1), DOC_CHUNK):
-        files[f"d/{k // DOC_CHUNK}.json"] = _json(doc_rows[k : k + DOC_CHUNK])
-    for k in range(0, max(len(facet_rows), 1), FACET_CHUNK):
-        files[f"f/{k // FACET_CHUNK}.json"] = _json(facet_rows[k : k + FACET_CHUNK])
-
-    def hashes(prefix: str) -> list[str]:
-        keys = sorted((p for p in files if p.startswith(prefix)), key=lambda p: int(p[2:].split(".")[0]))
-        return [_short_hash(files[p]) for p in keys]
+            own.append(data)
+        for k in range(0, max(count, 1), DOC_CHUNK):
+            data = _json(doc_rows[base + k : base + min(k + DOC_CHUNK, count)])
+            files[f"d/{seg}/{k // DOC_CHUNK}.json"] = data
+            own.append(data)
+        files[f"f/{seg}.json"] = data = _json(facet_rows[base : base + count])
+        own.append(data)
+        segments.append({"count": count, "shards": len(shard_files),
+                         "hash": _short_hash(b"\0".join(own))})
 
     manifest = {
         "v": FORMAT_VERSION,
@@ -230,10 +234,8 @@ def build_files(
         "segment": segment,
         "segments": segments,
         "docChunk": DOC_CHUNK,
-        "facetChunk": FACET_CHUNK,
         "sections": section_list,
         "sources": sources,
-        "hash": {"d": hashes("d/"), "f": hashes("f/")},
     }
     files["manifest.json"] = _json(manifest)
     return files

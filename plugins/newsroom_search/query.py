@@ -49,9 +49,10 @@ class LoadedIndex:
         return out
 
     def doc(self, doc_id: int) -> list:
-        chunk = self.manifest["docChunk"]
-        rows = json.loads(self._files[f"d/{doc_id // chunk}.json"])
-        return rows[doc_id % chunk]
+        m = self.manifest
+        seg, local = divmod(doc_id, m["segment"])
+        rows = json.loads(self._files[f"d/{seg}/{local // m['docChunk']}.json"])
+        return rows[local % m["docChunk"]]
 
 
 def _word_hits(index: LoadedIndex, terms: list[str], relaxed: bool) -> dict[int, tuple[int, bool]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 
 from newsroom.core.model import KST
@@ -68,10 +69,10 @@ def test_fnv1a_matches_the_reference_values():
 
 def test_shard_count_grows_by_powers_of_two_up_to_a_full_segment():
     assert shard_count(0) == 8
-    assert shard_count(256) == 8
-    assert shard_count(257) == 16
-    assert shard_count(2048) == 64
-    assert shard_count(10**7) == 64
+    assert shard_count(64) == 8
+    assert shard_count(65) == 16
+    assert shard_count(2048) == 256
+    assert shard_count(10**7) == 256
 
 
 def test_files_layout_and_manifest():
@@ -80,12 +81,14 @@ def test_files_layout_and_manifest():
     assert manifest["count"] == len(DOCS)
     assert [seg["shards"] for seg in manifest["segments"]] == [8]
     assert sorted(files) == sorted(
-        ["manifest.json", "d/0.json", "f/0.json"] + [f"s/0/{k}.txt" for k in range(8)]
+        ["manifest.json", "f/0.json"] + [f"d/0/{k}.json" for k in range(-(-len(DOCS) // 8))]
+        + [f"s/0/{k}.txt" for k in range(8)]
     )
-    assert len(manifest["segments"][0]["hash"]) == 8
+    # One hash for all of a segment's files: the script puts it in their URLs.
+    assert re.fullmatch(r"[0-9a-f]{8}", manifest["segments"][0]["hash"])
     assert manifest["sections"][0] == ["politics", "정치"]
     # Ids are publication order: the oldest article is 0.
-    rows = json.loads(files["d/0.json"])
+    rows = json.loads(files["d/0/0.json"])
     assert rows[0][0] == "news/title-late.html"
     assert rows[0][4] == "2026.11.01"
     facets = json.loads(files["f/0.json"])
@@ -142,7 +145,8 @@ def test_adding_the_newest_article_rewrites_only_its_shards_and_the_last_files()
     after = build_files(DOCS + [new], SECTIONS)
     changed = {p for p in after if before.get(p) != after[p]}
     touched = {f"s/0/{shard_of(t, 8)}.txt" for t in text_terms(new.title + " " + new.body)}
-    assert changed == touched | {"manifest.json", "d/0.json", "f/0.json"}
+    last_doc_file = f"d/0/{len(DOCS) // 8}.json"
+    assert changed == touched | {"manifest.json", last_doc_file, "f/0.json"}
     assert len(touched) < 8
 
 

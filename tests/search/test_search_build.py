@@ -74,8 +74,11 @@ def test_index_files_are_split_and_named_by_the_manifest(search_site):
     assert manifest["count"] == 31  # 20 published sample articles and 11 corpus ones; no draft
     [segment] = manifest["segments"]
     assert len(list((folder / "s" / "0").glob("*.txt"))) == segment["shards"] == 8
-    rows = json.loads((folder / "d" / "0.json").read_text(encoding="utf-8"))
-    urls = [r[0] for r in rows]
+    # 8 docs a doc file: 31 docs in 4 files.
+    doc_files = sorted((folder / "d" / "0").glob("*.json"))
+    assert [p.name for p in doc_files] == ["0.json", "1.json", "2.json", "3.json"]
+    urls = [r[0] for p in doc_files for r in json.loads(p.read_text(encoding="utf-8"))]
+    assert len(urls) == 31
     assert "news/cheongju-winter-light-festival.html" not in urls  # a draft
     for url in urls:
         assert (search_site.out / url).is_file(), url
@@ -149,8 +152,9 @@ def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
     # 31 articles in segments of 8: ids 24-30 in segment 3; the new one is id 31, in it too.
     assert [c for c in changed if c.startswith("s/")], changed
     assert all(c.startswith("s/3/") for c in changed if c.startswith("s/")), changed
+    # Ids 24-31 are the last doc file of segment 3 (8 docs a file).
     assert set(changed) - {c for c in changed if c.startswith("s/")} == {
-        "manifest.json", "d/0.json", "f/0.json", "index.html"}, changed
+        "manifest.json", "d/3/0.json", "f/3.json", "index.html"}, changed
     # Files with the same bytes were not written again (their mtime is the first build's).
     for rel in ("s/0/0.txt", "s/1/0.txt", "s/2/0.txt"):
         assert after[rel][1] == before[rel][1], rel

@@ -108,29 +108,29 @@
     });
   };
 
-  // One index file, fetched once: kind "d" or "f" with a number, or "s" with "segment/shard".
-  // Its hash from the manifest goes into the URL, so a cached old file is never used.
-  Engine.prototype.file = function (kind, k, parse) {
+  // One index file of a segment, fetched once: "s/<segment>/<k>.txt" (a shard),
+  // "d/<segment>/<k>.json" (docs) or "f/<segment>.json" (facets). The segment's hash from
+  // the manifest goes into the URL, so a cached old file is never used.
+  Engine.prototype.file = function (path, segment, parse) {
     var self = this;
-    var key = kind + "/" + k;
-    if (!this.files[key]) {
-      this.files[key] = this.manifest.then(function (m) {
-        var ext = kind === "s" ? ".txt" : ".json";
-        var hash;
-        if (kind === "s") {
-          var parts = String(k).split("/");
-          hash = m.segments[+parts[0]].hash[+parts[1]];
-        } else {
-          hash = m.hash[kind][k];
-        }
-        return self.fetch(key + ext + "?h=" + hash).then(parse);
+    if (!this.files[path]) {
+      this.files[path] = this.manifest.then(function (m) {
+        return self.fetch(path + "?h=" + m.segments[segment].hash).then(parse);
       });
     }
-    return this.files[key];
+    return this.files[path];
   };
 
+  function json(r) { return r.json(); }
+
+  // The doc file of an id: [path, segment, row in the file].
+  function docFile(m, id) {
+    var seg = Math.floor(id / m.segment), local = id - seg * m.segment;
+    return ["d/" + seg + "/" + Math.floor(local / m.docChunk) + ".json", seg, local % m.docChunk];
+  }
+
   Engine.prototype.shard = function (segment, k) {
-    return this.file("s", segment + "/" + k, function (r) {
+    return this.file("s/" + segment + "/" + k + ".txt", segment, function (r) {
       return r.text().then(function (text) {
         var terms = new Map();
         var lines = text.split("\n");
@@ -225,10 +225,8 @@
     var self = this;
     return this.manifest.then(function (m) {
       return Promise.all(ids.map(function (id) {
-        var k = Math.floor(id / m.docChunk);
-        return self.file("d", k, function (r) { return r.json(); }).then(function (rows) {
-          return rows[id % m.docChunk];
-        });
+        var at = docFile(m, id);
+        return self.file(at[0], at[1], json).then(function (rows) { return rows[at[2]]; });
       }));
     });
   };
@@ -241,23 +239,18 @@
       var sec = -1, src = -1;
       m.sections.forEach(function (s, i) { if (s[0] === f.section) sec = i; });
       src = m.sources.indexOf(f.source);
-      var chunks = {};
-      ids.forEach(function (id) { chunks[Math.floor(id / m.facetChunk)] = true; });
-      return Promise.all(Object.keys(chunks).map(function (k) {
-        return self.file("f", k, function (r) { return r.json(); });
-      })).then(function () {
-        return Promise.all(ids.map(function (id) {
-          return self.file("f", Math.floor(id / m.facetChunk)).then(function (rows) {
-            return rows[id % m.facetChunk];
-          });
-        })).then(function (rows) {
-          return ids.filter(function (_id, i) {
-            var r = rows[i];
-            if (f.section && r[0] !== sec) return false;
-            if (f.source && r[1] !== src) return false;
-            if (f.since != null && r[2] < f.since) return false;
-            return true;
-          });
+      return Promise.all(ids.map(function (id) {
+        var seg = Math.floor(id / m.segment);
+        return self.file("f/" + seg + ".json", seg, json).then(function (rows) {
+          return rows[id - seg * m.segment];
+        });
+      })).then(function (rows) {
+        return ids.filter(function (_id, i) {
+          var r = rows[i];
+          if (f.section && r[0] !== sec) return false;
+          if (f.source && r[1] !== src) return false;
+          if (f.since != null && r[2] < f.since) return false;
+          return true;
         });
       });
     });
@@ -488,9 +481,12 @@
     });
     run();
     // The newest articles rank first among equals, so their doc file is the likeliest to be
-    // needed: fetch it while the reader is still typing.
+    // needed: fetch it (8 docs, a few KB) while the reader is still typing.
     engine.manifest.then(function (m) {
-      if (m.hash.d.length) engine.file("d", m.hash.d.length - 1, function (r) { return r.json(); });
+      if (m.count) {
+        var at = docFile(m, m.count - 1);
+        engine.file(at[0], at[1], json);
+      }
     }).catch(function () {});
   }
 
