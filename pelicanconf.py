@@ -99,6 +99,11 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 TRANSLATION_FEED_ATOM = None
+# One language: no translations. Pelican's grouping by slug is quadratic in the number of
+# articles (seconds at 10,000); a slug used twice is the content check's error, and the
+# preview keeps the older file (newsroom_site/strict.py).
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False

@@ -9,9 +9,10 @@ rendered from explicit inputs.
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from markupsafe import Markup, escape
 from pelican.urlwrappers import URLWrapper
@@ -213,12 +214,11 @@ def _attach_related(articles: list, count: int) -> None:
         for t in getattr(a, "tags", []) or []:
             by_tag[t.slug].append(i)
     for i, a in enumerate(articles):
-        scores: dict[int, int] = defaultdict(int)
+        scores: Counter = Counter()
         for t in getattr(a, "tags", []) or []:
             peers = by_tag[t.slug]
             start = bisect_right(peers, i)
             # A tag on everything says little: keep the 200 latest earlier peers.
-            for j in peers[start : start + 200]:
-                scores[j] += 1
-        ranked = sorted(scores, key=lambda j: (-scores[j], j))[:count]
-        a.related = [articles[j] for j in ranked]
+            scores.update(peers[start : start + 200])
+        ranked = heapq.nsmallest(count, scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        a.related = [articles[j] for j, _n in ranked]
