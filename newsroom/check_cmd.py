@@ -1,6 +1,7 @@
 """`newsroom check`: validate every content file.
 
-Prints `path:line: message` per problem and exits 1 when there is any, 0 otherwise.
+Prints `path:line: message` per problem (in Korean, with the fix: newsroom.core.check) and
+exits 1 when there is any, 0 otherwise.
 Warnings (`path:line: warning: …`, a title longer than a list shows) go to stderr and never
 change the exit code.
 The same checks decide what the update job holds back (newsroom/holdback.py). Articles
@@ -65,7 +66,8 @@ def run(args) -> int:
         return exits.USAGE
     content = Path(args.paths[0]) if args.paths else Path(settings.get("PATH") or root / "content")
     if not content.is_dir():
-        print(f"{content}: no such content folder", file=sys.stderr)
+        print(f"{content}: content 폴더가 없습니다. 프로젝트 폴더(pelicanconf.py가 있는 곳)에서 "
+              "실행하거나 content 폴더의 경로를 주세요.", file=sys.stderr)
         return exits.USAGE
     scan = scan_content(
         content,
@@ -83,10 +85,11 @@ def run(args) -> int:
     for w in _moves(root, content, settings):
         print(w, file=sys.stderr)
     for rel, when in scan.scheduled:
-        print(f"{rel}: scheduled: goes live at {format_date(when)} (예약 기사)", file=sys.stderr)
+        print(f"{rel}: 예약 기사: {format_date(when)}에 공개됩니다.", file=sys.stderr)
     if problems:
         files = len({p.path for p in problems})
-        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+        print(f"문제 {len(problems)}건 (파일 {files}개). 고친 뒤 newsroom check로 다시 "
+              "확인하세요.", file=sys.stderr)
         return exits.FAILED
     if sys.stdout.isatty():  # one line for a person; scripts and cron get nothing on success
         from newsroom.core.files import content_files

@@ -101,8 +101,10 @@ def stage(content_dir: Path, stage_dir: Path, held: dict[str, Held], last_good: 
         dirs.sort()
         for name in [d for d in dirs if (Path(root) / d).is_symlink()]:
             # os.walk does not descend into them; say so rather than drop a folder silently.
-            logger.warning("%s: a symbolic link to a folder (%s): not published; move the "
-                           "files into content/", Path(root) / name, os.readlink(Path(root) / name))
+            # Editors read this in `make publish`'s output: Korean, with the fix.
+            logger.warning("%s: 폴더를 가리키는 심볼릭 링크입니다(%s). 그 안의 파일은 게시되지 "
+                           "않으니 링크를 지우고 파일을 content/ 안으로 옮기세요.",
+                           Path(root) / name, os.readlink(Path(root) / name))
         rel_root = Path(root).relative_to(content_dir)
         (stage_dir / rel_root).mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
@@ -111,8 +113,9 @@ def stage(content_dir: Path, stage_dir: Path, held: dict[str, Held], last_good: 
             if src.is_symlink():
                 target = src.resolve()
                 if not target.is_relative_to(content_dir) or not target.is_file():
-                    logger.warning("%s: a symbolic link to %s, outside content/: not published",
-                                   src, os.readlink(src))
+                    logger.warning("%s: content/ 밖(또는 없는 파일)을 가리키는 심볼릭 링크입니다"
+                                   "(%s). 게시되지 않으니 링크를 지우고 파일 자체를 content/ "
+                                   "안에 복사하세요.", src, os.readlink(src))
                     continue
                 src = target
             if rel in held:

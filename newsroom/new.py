@@ -2,6 +2,7 @@
 
 The file is `content/articles/<slug>.md` with a filled metadata header (date now in Korea
 time) and a placeholder body. It is created exclusively: an existing file is never touched.
+Editors run it, so its errors are Korean and say the fix; the option names stay as typed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 DRAFT_HINT = (
     " 다 쓰면 `Status: draft`를 `Status: published`로 바꾸고 `newsroom check`로 확인하세요."
 )
+# An existing file is never overwritten; the editor picks another slug.
+EXISTS = "이미 있는 파일이라 덮어쓰지 않습니다. --slug로 다른 slug를 주세요."
 # Generated slugs are `YYYYMMDD-<hex>`; a clash with an existing file gets a fresh suffix.
 _SLUG_ATTEMPTS = 20
 
@@ -78,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         )
         image = check_image(args.image) if args.image else None
         if image is None and (args.caption or args.credit):
-            raise UsageError("--caption and --credit describe a photo: give it with --image")
+            raise UsageError("--caption과 --credit은 사진 설명입니다. 사진 파일을 --image로 "
+                             "함께 주세요.")
         path = create_article(content_dir, fields, args.slug, now, image=image)
     except UsageError as e:
         print(f"newsroom new: {e}", file=sys.stderr)
@@ -99,14 +103,15 @@ def _project(settings_name: Path, content: Path | None) -> tuple[Path, list[str]
     root = find_root()
     settings_path = root / settings_name
     if not settings_path.is_file():
-        raise UsageError(f"{settings_path}: settings file not found (give one with --settings)")
+        raise UsageError(f"{settings_path}: 설정 파일이 없습니다. 프로젝트 폴더에서 실행하거나 "
+                         "--settings로 설정 파일을 주세요.")
     try:
         settings = read_settings(root, settings_name)
         names = resolve(settings).section_names
     except SettingsError as e:
         raise UsageError(f"{settings_path}: {e}") from None
     except Exception as e:  # a settings file is arbitrary Python; report it, don't trace back
-        raise UsageError(f"{settings_path}: cannot read settings: {e}") from e
+        raise UsageError(f"{settings_path}: 설정 파일을 읽을 수 없습니다: {e}") from e
     content_dir = Path(content) if content else Path(settings["PATH"])
     return content_dir, names
 
@@ -143,16 +148,18 @@ def build_fields(
     category = model.escape_value(category)
     if category not in sections:
         raise UsageError(
-            f"unknown category {category!r}; configured sections: {', '.join(sections)}"
+            f"설정에 없는 분야입니다: {category!r}. --category에 {', '.join(sections)} 가운데 "
+            "하나를 주세요 (분야는 pelicanconf.py의 NEWSROOM_SECTIONS에서 정합니다)."
         )
     title = model.escape_value(title)
     if not title:
-        raise UsageError("--title is empty")
+        raise UsageError("--title 값이 비어 있습니다. 기사 제목을 주세요.")
     source_url = model.escape_value(source_url)
     if source_url:
         parts = urlsplit(source_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--source-url {source_url!r} is not an http(s) URL")
+            raise UsageError(f"--source-url 값이 웹 주소가 아닙니다: {source_url!r}. http:// 또는 "
+                             "https://로 시작하는 원문 주소를 주세요.")
     fields = [
         ("Title", title),
         ("Subtitle", model.escape_value(subtitle)),
@@ -170,8 +177,8 @@ def build_fields(
     for key, value in fields:
         limit = model.MAX_LENGTHS.get(key)
         if limit and len(value) > limit:
-            raise UsageError(f"--{key.lower().replace('_', '-')} is {len(value)} characters; "
-                             f"lists and pages show at most {limit}")
+            raise UsageError(f"--{key.lower().replace('_', '-')} 값이 {len(value)}자입니다. "
+                             f"목록과 기사에는 {limit}자까지만 보이니 줄여 주세요.")
     return [(k, v) for k, v in fields if v]
 
 
@@ -185,20 +192,22 @@ def check_image(path: Path) -> tuple[Path, str]:
     from PIL import Image, UnidentifiedImageError
 
     if not path.is_file():
-        raise UsageError(f"--image {path}: no such file")
+        raise UsageError(f"--image {path}: 파일이 없습니다. 사진 파일의 경로를 확인하세요.")
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        raise UsageError(f"--image {path}: {size / 1048576:.1f} MB; at most "
-                         f"{MAX_IMAGE_BYTES // 1048576} MB (resize it first)")
+        raise UsageError(f"--image {path}: {size / 1048576:.1f} MB입니다. 사진을 줄여 "
+                         f"{MAX_IMAGE_BYTES // 1048576} MB 이하로 주세요 (권장: 가로 1200픽셀 "
+                         "JPEG, 200 KB 안팎).")
     try:
         with Image.open(path) as img:
             img.verify()
             fmt = img.format
     except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise UsageError(f"--image {path}: not an image this site can show ({e})") from None
+        raise UsageError(f"--image {path}: 이 사이트가 보여 줄 수 있는 그림 파일이 아닙니다 "
+                         f"({e}). JPEG, PNG, GIF, WebP 파일을 주세요.") from None
     if fmt not in IMAGE_FORMATS:
-        raise UsageError(f"--image {path}: {fmt} images are not shown by every browser; "
-                         "use JPEG, PNG, GIF or WebP")
+        raise UsageError(f"--image {path}: {fmt} 형식은 모든 브라우저가 보여 주지는 않습니다. "
+                         "JPEG, PNG, GIF, WebP 가운데 하나로 바꿔 저장하세요.")
     return path, IMAGE_FORMATS[fmt]
 
 
@@ -244,7 +253,8 @@ def create_article(
     if slug:
         if not model.SLUG_RE.match(slug):
             raise UsageError(
-                f"--slug {slug!r} is not an ASCII slug (lower-case letters, digits, single hyphens)"
+                f"--slug 값에 쓸 수 없는 글자가 있습니다: {slug!r}. 영어 소문자(a-z), 숫자(0-9), "
+                "하이픈(-)만 쓰세요. 하이픈은 낱말 사이에 하나씩 씁니다 (예: daegu-budget-2026)."
             )
         candidates = [slug]
     else:
@@ -253,14 +263,15 @@ def create_article(
     for candidate in candidates:
         if candidate in used:
             if slug:
-                raise UsageError(f"slug {slug!r} is already used by {used[candidate]}")
+                raise UsageError(f"slug {slug!r} 중복: {_shown(used[candidate])} 파일이 이미 "
+                                 "이 주소를 씁니다. --slug로 다른 slug를 주세요.")
             continue
         full = fields + [("Slug", candidate)]
         if image is not None:
             rel = f"images/articles/{candidate}{image[1]}"
             if (content_dir / rel).exists():
                 if slug:
-                    raise UsageError(f"{content_dir / rel} already exists; not overwriting it")
+                    raise UsageError(f"{_shown(content_dir / rel)}: {EXISTS}")
                 continue
             status = [i for i, (k, _v) in enumerate(full) if k == "Status"][0]
             full.insert(status, ("Image", rel))
@@ -273,8 +284,8 @@ def create_article(
                 _copy_exclusive(image[0], content_dir / dict(full)["Image"])
         except FileExistsError:
             if slug:
-                raise UsageError(f"{content_dir / dict(full)['Image']} already exists; "
-                                 "not overwriting it") from None
+                raise UsageError(f"{_shown(content_dir / dict(full)['Image'])}: "
+                                 f"{EXISTS}") from None
             continue
         try:
             # "x": exclusive create, so a file that appeared meanwhile is never overwritten.
@@ -284,11 +295,12 @@ def create_article(
             if image is not None:  # the photo copied for this slug goes with it
                 (content_dir / dict(full)["Image"]).unlink(missing_ok=True)
             if slug:
-                raise UsageError(f"{path} already exists; not overwriting it") from None
+                raise UsageError(f"{_shown(path)}: {EXISTS}") from None
             continue
         logger.info("wrote %s", path)
         return path
-    raise UsageError(f"{articles}: could not find a free slug after {_SLUG_ATTEMPTS} attempts")
+    raise UsageError(f"{_shown(articles)}: {_SLUG_ATTEMPTS}번 시도했지만 비어 있는 slug를 찾지 "
+                     "못했습니다. --slug로 직접 주세요.")
 
 
 def _copy_exclusive(src: Path, dest: Path) -> None:

@@ -16,6 +16,9 @@ In order, under the job lock:
 The content file stays where it is (an editor may need it, and a scraper that sees the
 release again finds its file and does not write a new one); takedowns.toml is what keeps
 it off. `--lift` removes the record and publishes again.
+
+Editors run it, so what it prints and its errors are Korean; the update job it runs logs in
+English for operators, like the scheduled job.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = read_settings(args.settings.resolve().parent, args.settings.name)
     except (OSError, ValueError) as e:
-        logger.error("%s: %s", args.settings, e)
+        logger.error("%s: 설정 파일을 읽을 수 없습니다: %s", args.settings, e)
         return exits.USAGE
     path = takedowns.path_of(args.settings, settings)
     try:
@@ -70,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{t.url}\t{t.date}\t{t.source}\t{t.reason}")
         return exits.OK
     if not args.target:
-        logger.error("newsroom takedown: give the article's URL or file (or --list)")
+        logger.error("newsroom takedown: 내릴 기사의 주소(news/<slug>.html)나 파일을 주세요 "
+                     "(게시 중단 목록은 --list).")
         return exits.USAGE
     article_as = settings.get("ARTICLE_SAVE_AS") or "{slug}.html"
     found = find_article(args.target, args.content, article_as)
@@ -78,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
         if args.lift and any(t.url == _url_of(args.target) for t in items):
             found = (_url_of(args.target), None)
         else:
-            logger.error("%s: no article under %s has this URL or file", args.target,
-                         args.content)
+            logger.error("%s: 이 주소나 파일의 기사가 %s 아래에 없습니다. 기사 주소"
+                         "(news/<slug>.html)나 content/ 아래 파일 경로를 확인하세요.",
+                         args.target, args.content)
             return exits.USAGE
     url, source = found
 
@@ -88,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
         if args.lift:
             kept = [t for t in current if t.url != url]
             if len(kept) == len(current):
-                logger.error("%s: not taken down (takedowns.toml: %s)", url, path)
+                logger.error("%s: 게시 중단된 기사가 아닙니다(%s). 목록은 newsroom takedown "
+                             "--list로 보세요.", url, path)
                 return exits.USAGE
             takedowns.write(path, kept)
             print(f"게시 중단 해제: {url}")

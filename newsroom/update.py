@@ -454,9 +454,10 @@ def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Re
     for h in held.values():
         for line in h.problems:
             logger.error("%s", line)
-        logger.error("%s: held back until it is fixed (%s)", h.rel,
-                     "its last published version stays live" if h.kept
-                     else "it was never published")
+        # Editors read this in `make publish`'s output, so it is Korean (as check's lines).
+        logger.error("%s: 문제가 있어 게시를 보류합니다(%s). 위의 문제를 고치고 다시 게시하세요.",
+                     h.rel, "전에 게시된 판이 그대로 보입니다" if h.kept
+                     else "아직 게시된 적이 없어 고칠 때까지 나가지 않습니다")
     run.held_back = [h.to_json() for h in held.values()]
     run.scheduled = [{"file": rel, "date": iso_kst(when)} for rel, when in scan.scheduled]
     holdback.stage(args.content, stage_dir(args), held, last_good)

@@ -3,10 +3,16 @@
 `check_content()` reads every Markdown file under the content folder and returns a list of
 `Problem`s, each printed as `path:line: message`. It never raises for a bad file: a broken
 article is reported, the others are still checked.
+
+Messages are for editors, so they are Korean: each says what is wrong and the fix to make, and
+keeps what an editor types (key names such as `Date`, values, file names) as written. The
+`path:line: ` prefix stays machine-readable (editors' tools jump to it); a warning's message
+starts with `warning: `. Logs meant for operators and developers stay English.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,6 +22,7 @@ from urllib.parse import urlsplit
 
 from newsroom.core.files import content_files
 from newsroom.core.model import (
+    DATE_EXAMPLE,
     EDITOR_KEYS,
     KNOWN_KEYS,
     MAX_LENGTHS,
@@ -99,80 +106,93 @@ def check_file(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        bad(line, f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8")
+        bad(line, f"UTF-8이 아닌 바이트(0x{raw[e.start]:02x})가 있습니다. EUC-KR(CP949) 같은 "
+                  "다른 인코딩으로 저장된 파일입니다: 편집기에서 인코딩을 UTF-8로 바꿔 다시 "
+                  "저장하세요.")
         return problems, None
     text = text.removeprefix("\ufeff")
     for lineno, line in enumerate(text.split("\n"), 1):
         m = XML_ILLEGAL_RE.search(line)
         if m:
-            bad(lineno, f"column {m.start() + 1} holds the invisible character "
-                        f"U+{ord(m.group(0)):04X}, which feeds cannot carry: delete it")
+            bad(lineno, f"{m.start() + 1}번째 글자가 보이지 않는 문자(U+{ord(m.group(0)):04X})"
+                        "라서 피드에 실을 수 없습니다. 그 문자를 지우세요.")
     header = parse_header(text)
 
     first: dict[str, int] = {}
     for f in header.fields:
         key = canonical_key(f.key)
         if key not in KNOWN_KEYS:
-            bad(f.line, f"unknown key {f.key!r} (known keys: {', '.join(EDITOR_KEYS)})")
+            bad(f.line, _unknown_key(f.key))
         elif key.lower() in first:
-            bad(f.line, f"duplicate key {key} (first on line {first[key.lower()]})")
+            bad(f.line, f"{key} 키가 두 번 있습니다 (처음은 {first[key.lower()]}번 줄). "
+                        "하나만 남기고 이 줄을 지우세요.")
         else:
             first[key.lower()] = f.line
         for cont in f.continued:
-            bad(cont, f"{key} continues on an indented line: a value must be on one line")
+            bad(cont, f"들여 쓴 이 줄이 앞 줄 {key} 키의 값에 이어 붙습니다. 값은 한 줄이어야 "
+                      "합니다: 앞 줄에 합치거나, 새 키라면 줄 앞의 공백을 지우세요.")
 
     warnings: list[Problem] = []
     for f in header.fields:
         limit = MAX_LENGTHS.get(canonical_key(f.key))
         if limit and len(f.value) > limit:
-            warnings.append(Problem(display, f.line, f"warning: {canonical_key(f.key)} is "
-                                                     f"{len(f.value)} characters long; readers "
-                                                     f"see at most about {limit} on a list"))
+            warnings.append(Problem(display, f.line, f"warning: {canonical_key(f.key)} 값이 "
+                                                     f"{len(f.value)}자입니다. 목록에는 "
+                                                     f"{limit}자쯤까지만 보이니 줄이세요."))
 
     title = header.get("title")
     if title is None:
-        bad(1, "missing required key Title")
+        bad(1, "Title 키가 없습니다. 머리말에 'Title: 기사 제목' 줄을 넣으세요.")
     elif not title.value:
-        bad(title.line, "Title is empty")
+        bad(title.line, "Title 값이 비어 있습니다. 'Title:' 뒤에 기사 제목을 쓰세요.")
 
     status_f = header.get("status")
     status = (status_f.value.lower() if status_f else "published") or "published"
     if status_f and status not in STATUSES:
-        bad(status_f.line, f"Status {status_f.value!r} is not one of {', '.join(STATUSES)}")
+        bad(status_f.line, f"Status 값이 틀렸습니다: {status_f.value!r}. published(게시), "
+                           "draft(초안), hidden(숨김) 가운데 하나로 고치세요.")
 
     date = None
     if kind == "article":
         date_f = header.get("date")
         if date_f is None:
-            bad(1, "missing required key Date (YYYY-MM-DD HH:MM[:SS])")
+            bad(1, f"Date 키가 없습니다. 머리말에 'Date: {DATE_EXAMPLE}'처럼 등록 시각을 "
+                   "'YYYY-MM-DD HH:MM' 형식으로 넣으세요.")
         else:
             try:
-                date = parse_date(date_f.value)
+                date = parse_date(date_f.value, "Date")
             except ValueError as e:
                 bad(date_f.line, str(e))
         cat = header.get("category")
         if cat is None:
-            bad(1, f"missing required key Category (one of {', '.join(sections)})")
+            example = sections[0] if sections else "경제"
+            bad(1, f"Category 키가 없습니다. 머리말에 'Category: {example}'처럼 분야를 "
+                   f"넣으세요 (분야: {', '.join(sections)}).")
         elif cat.value not in sections:
-            bad(cat.line, f"unknown section {cat.value!r} (one of {', '.join(sections)})")
+            bad(cat.line, f"설정에 없는 분야입니다: {cat.value!r}. {', '.join(sections)} 가운데 "
+                          "하나로 고치세요 (분야는 pelicanconf.py의 NEWSROOM_SECTIONS에서 정합니다).")
     mod = header.get("modified")
     if mod is not None:
         try:
-            modified = parse_date(mod.value)
+            modified = parse_date(mod.value, "Modified")
             if date and modified < date:
-                bad(mod.line, "Modified is earlier than Date")
+                bad(mod.line, "Modified(수정 시각)가 Date(등록 시각)보다 이릅니다. Modified를 "
+                              "Date와 같거나 더 늦은 시각으로 고치세요.")
         except ValueError as e:
-            bad(mod.line, str(e).replace("date", "Modified", 1))
+            bad(mod.line, str(e))
 
     slug_f = header.get("slug")
     if slug_f is not None and not SLUG_RE.match(slug_f.value):
-        bad(slug_f.line, f"Slug {slug_f.value!r} must be ASCII: a-z, 0-9 and single hyphens")
+        bad(slug_f.line, f"Slug 값에 쓸 수 없는 글자가 있습니다: {slug_f.value!r}. 영어 소문자"
+                         "(a-z), 숫자(0-9), 하이픈(-)만 쓰세요. 하이픈은 낱말 사이에 하나씩 "
+                         "씁니다 (예: daegu-budget-2026).")
 
     url = header.get("source_url")
     if url is not None:
         parts = urlsplit(url.value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            bad(url.line, f"Source_URL {url.value!r} must be an http:// or https:// address")
+            bad(url.line, f"Source_URL 값이 웹 주소가 아닙니다: {url.value!r}. http:// 또는 "
+                          "https://로 시작하는 원문 주소로 고치세요.")
     others = header.get("other_sources")
     if others is not None:
         try:
@@ -181,18 +201,20 @@ def check_file(
             bad(others.line, str(e))
     dedupe = header.get("dedupe")
     if dedupe is not None and dedupe.value.strip().lower() not in ("off", "on"):
-        bad(dedupe.line, f"Dedupe {dedupe.value!r} must be 'off' (never merge this article) or 'on'")
+        bad(dedupe.line, f"Dedupe 값이 틀렸습니다: {dedupe.value!r}. off(이 기사에 다른 출처를 "
+                         "합치지 않음)나 on으로 고치세요.")
     merge_into = header.get("merge_into")
     if merge_into is not None and not SLUG_RE.match(merge_into.value):
-        bad(merge_into.line, f"Merge_Into {merge_into.value!r} must be the Slug of the article "
-                             "this one duplicates")
+        bad(merge_into.line, f"Merge_Into 값이 Slug 형식이 아닙니다: {merge_into.value!r}. "
+                             "이 기사와 같은 보도자료인 기사의 Slug를 그대로 쓰세요 "
+                             "(예: daegu-0123456789).")
 
     image = header.get("image")
     if image is not None and image.value:
-        _check_static(image.value, image.line, content_dir, bad, "Image")
+        _check_static(image.value, image.line, content_dir, bad, "Image 값이")
     for lineno, line in enumerate(text.splitlines()[header.body_line - 1 :], header.body_line):
         for m in STATIC_REF_RE.finditer(line):
-            _check_static(m.group(1), lineno, content_dir, bad, "image or file")
+            _check_static(m.group(1), lineno, content_dir, bad, "본문의 {static} 경로가")
 
     rel = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
     slug = derive_slug(slug_f.value if slug_f else None, rel)
@@ -202,6 +224,15 @@ def check_file(
     return problems, doc
 
 
+def _unknown_key(key: str) -> str:
+    """The message for a key no reader knows, with the nearest known key as the likely fix."""
+    near = difflib.get_close_matches(key.lower(), list(_LOWER_KEYS), n=1, cutoff=0.6)
+    fix = (f"{_LOWER_KEYS[near[0]]}의 오타라면 고치고, 아니면 이 줄을 지우세요"
+           if near else "오타를 고치거나 이 줄을 지우세요")
+    return f"모르는 키입니다: {key!r}. {fix} (쓸 수 있는 키: {', '.join(EDITOR_KEYS)})."
+
+
+_LOWER_KEYS = {k.lower(): k for k in EDITOR_KEYS}
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
@@ -216,8 +247,8 @@ def _check_body(lines: list[str], body_line: int, status: str, bad) -> None:
     body = lines[body_line - 1 :]
     if status != "draft" and any(PLACEHOLDER in line for line in body):  # hidden has a page too
         first = next(i for i, line in enumerate(body, body_line) if PLACEHOLDER in line)
-        bad(first, f"the body still holds the placeholder {PLACEHOLDER!r}: write the article "
-                   "or keep Status: draft")
+        bad(first, f"본문에 자리표시 문장 '{PLACEHOLDER}'가 남아 있습니다. 이 줄을 지우고 "
+                   "기사를 쓰거나, 다 쓸 때까지 Status: draft로 두세요.")
     fenced = False
     previous_blank, in_list = True, False
     for lineno, line in enumerate(body, body_line):
@@ -233,21 +264,26 @@ def _check_body(lines: list[str], body_line: int, status: str, bad) -> None:
         elif previous_blank and not line.startswith((" ", "\t")):
             in_list = False
         if previous_blank and not in_list and (line.startswith("\t") or line.startswith("    ")):
-            bad(lineno, "this paragraph starts with a tab or four spaces, so it would show as a "
-                        "grey code box: remove the indentation at the start of the line")
+            bad(lineno, "이 문단은 탭이나 공백 네 칸으로 시작해서 회색 코드 상자로 보입니다. "
+                        "줄 앞의 들여쓰기를 지우세요.")
         previous_blank = False
 
 
 def _check_static(ref: str, line: int, content_dir: Path, bad, what: str) -> None:
+    """`what`: the reference as the subject of the message, particle included ("Image 값이")."""
     ref = ref.strip()
     if re.match(r"^[a-z]+://", ref):
-        bad(line, f"{what} {ref!r} must be a file under content/ (for example images/x.jpg)")
+        bad(line, f"{what} 웹 주소입니다: {ref!r}. 그림을 content/images/ 아래에 저장하고 "
+                  "그 경로를 쓰세요 (예: images/editors/photo.jpg).")
         return
-    target = (content_dir / ref.removeprefix("{static}").lstrip("/")).resolve()
+    rel = ref.removeprefix("{static}").lstrip("/")
+    target = (content_dir / rel).resolve()
     if not target.is_relative_to(content_dir.resolve()):
-        bad(line, f"{what} {ref!r} points outside content/")
+        bad(line, f"{what} content/ 밖을 가리킵니다: {ref!r}. 파일을 content/images/ 아래에 "
+                  "두고 그 경로를 쓰세요 (예: images/editors/photo.jpg).")
     elif not target.is_file():
-        bad(line, f"{what} {ref!r} does not exist under content/")
+        bad(line, f"{what} 가리키는 파일이 없습니다: content/{rel}. 경로(대소문자 포함)를 "
+                  "고치거나 그 자리에 파일을 넣으세요.")
 
 
 def outside_links(content_dir: Path) -> list[tuple[Path, str]]:
@@ -318,9 +354,9 @@ def scan_content(
     """
     content_dir = Path(content_dir)
     problems: list[Problem] = [
-        Problem(_display(link, base), 1, f"a symbolic link to {target!r}, outside content/ "
-                                         "(or missing): it is never published; copy the file "
-                                         "into content/ instead")
+        Problem(_display(link, base), 1, f"content/ 밖(또는 없는 파일)을 가리키는 심볼릭 "
+                                         f"링크입니다: {target!r}. 게시되지 않으니 링크를 "
+                                         "지우고 파일 자체를 content/ 안에 복사하세요.")
         for link, target in outside_links(content_dir)
     ]
     docs: list[_Doc] = []
@@ -347,8 +383,8 @@ def scan_content(
                 Problem(
                     doc.display,
                     doc.slug_line,
-                    f"duplicate slug {doc.slug!r}: {other.display} already uses it; "
-                    "give this file another Slug",
+                    f"slug {doc.slug!r} 중복: {other.display} 파일이 이미 이 주소를 씁니다. "
+                    f"이 파일의 머리말에 다른 Slug를 쓰세요 (예: Slug: {doc.slug}-2).",
                 )
             )
         else:

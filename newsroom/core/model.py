@@ -7,6 +7,7 @@ header writer: `newsroom new` and the scraper both write files through it.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -116,37 +117,58 @@ def parse_header(text: str) -> Header:
     return Header(fields, i + 1)
 
 
-def parse_date(value: str) -> datetime:
+def parse_date(value: str, key: str = "날짜") -> datetime:
     """Parse `YYYY-MM-DD HH:MM[:SS][+HH:MM]`; no offset means Asia/Seoul.
 
-    Raises ValueError with a message fit for an editor.
+    Raises ValueError with a Korean message fit for an editor, naming `key` (the metadata key
+    as written, `Date` or `Modified`) and saying how to fix the value.
     """
     m = DATE_RE.match(value.strip())
     if not m:
         raise ValueError(
-            f"date {value!r} is not in the form YYYY-MM-DD HH:MM[:SS] (for example 2025-12-16 16:30:06)"
+            f"{key} {value!r}의 형식이 틀렸습니다. 'YYYY-MM-DD HH:MM' 또는 'YYYY-MM-DD HH:MM:SS' "
+            f"형식으로 고치세요 (예: {DATE_EXAMPLE})."
         )
     try:
         naive = datetime(
             int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"] or 0)
         )
-    except ValueError as e:
-        raise ValueError(f"date {value!r} does not exist ({e})") from None
+    except ValueError:
+        raise ValueError(f"{key} {value!r}: {_impossible(m)} 실제 있는 날짜와 시각으로 고치세요 "
+                         f"(예: {DATE_EXAMPLE}).") from None
     if m["tz"]:
         sign = 1 if m["tz"][0] == "+" else -1
         hh, mm = m["tz"][1:].split(":")
         offset = timedelta(hours=int(hh), minutes=int(mm))
         if offset > MAX_OFFSET or int(mm) >= 60:
-            raise ValueError(f"date {value!r} has the offset {m['tz']}; real offsets are "
-                             f"within ±14:00 (Korea is +09:00)")
+            raise ValueError(f"{key} {value!r}의 시차({m['tz']})는 있을 수 없는 값입니다 (실제 "
+                             "시차는 ±14:00 안, 한국은 +09:00). 한국 시간이면 시차를 지우세요.")
         dt = naive.replace(tzinfo=timezone(sign * offset))
     else:
         dt = naive.replace(tzinfo=KST)
     try:
         dt.astimezone(KST)
     except OverflowError:
-        raise ValueError(f"date {value!r} is out of range in Korea time") from None
+        raise ValueError(f"{key} {value!r}: 한국 시간으로 옮기면 달력의 범위(1~9999년)를 "
+                         f"벗어납니다. 실제 날짜로 고치세요 (예: {DATE_EXAMPLE}).") from None
     return dt
+
+
+# The example date every date message shows: the form `newsroom new` writes, minus seconds.
+DATE_EXAMPLE = "2026-12-01 09:00"
+
+
+def _impossible(m: re.Match) -> str:
+    """Which part of a well-formed but impossible date is wrong, in Korean."""
+    year, month, day = int(m["y"]), int(m["mo"]), int(m["d"])
+    if year < 1:
+        return "0년은 없습니다."
+    if not 1 <= month <= 12:
+        return f"{month}월은 없습니다."
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"{year}년 {month}월에는 {day}일이 없습니다."
+    clock = f"{m['h']}:{m['mi']}" + (f":{m['s']}" if m["s"] else "")
+    return f"없는 시각입니다: {clock} (시각은 00:00부터 23:59:59까지)."
 
 
 def format_date(dt: datetime) -> str:
@@ -273,7 +295,9 @@ def parse_other_sources(value: str) -> list[OtherSource]:
             continue
         m = _OTHER_RE.match(raw)
         if not m:
-            raise ValueError(f"Other_Sources entry {raw!r} is not '<source-id> <http(s) URL> <name>'")
+            raise ValueError(f"Other_Sources의 항목 {raw!r}의 형식이 틀렸습니다. 항목마다 "
+                             "'<출처 id> <http(s) 주소> <이름>'으로 쓰고, 항목 사이는 ' | '로 "
+                             "나누세요 (예: yeongnam https://example.kr/news/1 영남일보).")
         out.append(OtherSource(m["id"], m["url"], (m["name"] or m["id"]).strip()))
     return out
 

@@ -31,8 +31,8 @@ def problems(tmp_path: Path, files: dict[str, str], **kw) -> list[str]:
 def test_published_placeholder_is_an_error_with_the_fix(tmp_path, status):
     found = problems(tmp_path, {"a.md": article(PLACEHOLDER, status=status)})
     assert len(found) == 1
-    assert found[0].startswith("a.md:6: ")
-    assert "Status: draft" in found[0]
+    assert found[0].startswith(f"a.md:6: 본문에 자리표시 문장 '{PLACEHOLDER}'가 남아 있습니다.")
+    assert "이 줄을 지우고 기사를 쓰거나, 다 쓸 때까지 Status: draft로 두세요." in found[0]
 
 
 def test_draft_may_keep_the_placeholder(tmp_path):
@@ -44,7 +44,7 @@ def test_indented_paragraph_would_become_a_code_box(tmp_path, indent):
     body = "첫 문단입니다.\n\n" + indent + "들여쓴 둘째 문단입니다.\n"
     found = problems(tmp_path, {"a.md": article(body)})
     assert len(found) == 1 and found[0].startswith("a.md:8: "), found
-    assert "remove the indentation" in found[0]
+    assert "회색 코드 상자로 보입니다. 줄 앞의 들여쓰기를 지우세요." in found[0]
 
 
 @pytest.mark.parametrize("body", [
@@ -59,8 +59,9 @@ def test_indentation_that_markdown_reads_rightly_passes(tmp_path, body):
 def test_duplicate_slug_blames_the_file_that_is_not_live(tmp_path):
     files = {"a-new.md": article("새 글", slug="same"), "z-live.md": article("원래 글", slug="same")}
     found = problems(tmp_path, files, published={"z-live.md"})
-    assert len(found) == 1 and found[0].startswith("a-new.md:5: duplicate slug 'same'"), found
-    assert "z-live.md already uses it" in found[0]
+    assert len(found) == 1 and found[0].startswith("a-new.md:5: slug 'same' 중복: "), found
+    assert "z-live.md 파일이 이미 이 주소를 씁니다." in found[0]
+    assert "(예: Slug: same-2)" in found[0]
 
 
 def test_duplicate_slug_without_live_state_blames_the_newer_file(tmp_path):
@@ -93,4 +94,4 @@ def test_check_lists_scheduled_articles_without_failing(tmp_path):
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "articles/later.md: scheduled: goes live at 2026-12-05 09:00:00" in result.stderr
+    assert "articles/later.md: 예약 기사: 2026-12-05 09:00:00에 공개됩니다." in result.stderr

@@ -16,19 +16,19 @@ from newsroom.validate import feed_culprit
     ("name", "text", "line", "needle"),
     [
         ("nonchar.md", "Title: 비문자\ufffe 제목\nDate: 2025-12-16 16:30\nCategory: 경제\n\n본문\n",
-         1, "U+FFFE"),
+         1, "보이지 않는 문자(U+FFFE)라서 피드에 실을 수 없습니다. 그 문자를 지우세요."),
         ("nonchar-body.md",
          "Title: 본문\nDate: 2025-12-16 16:30\nCategory: 경제\n\n첫 줄\n둘째 \uffff 줄\n", 6,
-         "U+FFFF"),
+         "4번째 글자가 보이지 않는 문자(U+FFFF)"),
         ("formfeed.md", "Title: 폼피드\nDate: 2025-12-16 16:30\nCategory: 경제\n\n본문\x0c끝\n", 5,
-         "U+000C"),
+         "3번째 글자가 보이지 않는 문자(U+000C)"),
         ("far-future.md",
          "Title: 먼 미래\nDate: 9999-12-31 23:59:59-14:00\nCategory: 경제\n\n본문\n", 2,
-         "out of range"),
+         "한국 시간으로 옮기면 달력의 범위(1~9999년)를 벗어납니다. 실제 날짜로 고치세요"),
         ("year-one.md", "Title: 원년\nDate: 0001-01-01 00:00+14:00\nCategory: 경제\n\n본문\n", 2,
-         "out of range"),
+         "Date '0001-01-01 00:00+14:00': 한국 시간으로 옮기면 달력의 범위"),
         ("offset.md", "Title: 오프셋\nDate: 2025-12-16 16:30+25:00\nCategory: 경제\n\n본문\n", 2,
-         "offset +25:00"),
+         "Date '2025-12-16 16:30+25:00'의 시차(+25:00)는 있을 수 없는 값입니다"),
     ],
 )
 def test_check_names_file_and_line(project, name, text, line, needle) -> None:  # noqa: F811
@@ -60,8 +60,9 @@ def test_a_symlink_out_of_content_is_refused_by_check_build_and_manifest(project
     (images / "loop").symlink_to(images)  # a folder link back up must not loop any walker
     result = check(project)
     assert result.returncode == 1
-    assert "content/images/passwd.png:1: a symbolic link to" in result.stdout
-    assert str(secret) in result.stdout and "outside content/" in result.stdout
+    assert ("content/images/passwd.png:1: content/ 밖(또는 없는 파일)을 가리키는 심볼릭 "
+            f"링크입니다: '{secret}'. 게시되지 않으니 링크를 지우고 파일 자체를 content/ 안에 "
+            "복사하세요.") in result.stdout
     assert "good-article" not in result.stdout
 
     out = tmp_path / "out"
@@ -69,7 +70,7 @@ def test_a_symlink_out_of_content_is_refused_by_check_build_and_manifest(project
     new_content(project / "content")
     built = build_site(project / "content", out, PROJECT_ROOT / "publishconf.py")
     assert built.returncode == 1
-    assert "images/passwd.png:1: a symbolic link" in built.log
+    assert "images/passwd.png:1: content/ 밖(또는 없는 파일)을 가리키는 심볼릭 링크" in built.log
     leaked = [p for p in out.rglob("*") if p.is_file() and b"root:x:0:0" in p.read_bytes()]
     assert leaked == []
 
@@ -84,4 +85,5 @@ def test_check_warns_about_a_title_no_list_can_show(project):  # noqa: F811
                                          .replace("Slug: good-article", "Slug: long"))
     result = check(project)
     assert result.returncode == 0, result.stdout
-    assert f"{rel}:1: warning: Title is 319 characters long" in result.stderr
+    assert (f"{rel}:1: warning: Title 값이 319자입니다. 목록에는 150자쯤까지만 보이니 "
+            "줄이세요.") in result.stderr

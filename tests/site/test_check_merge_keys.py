@@ -13,10 +13,14 @@ HEAD = "Title: 제목\nDate: 2026-03-04 10:00\nCategory: 경제\n"
 
 
 @pytest.mark.parametrize(("line", "needle"), [
-    ("Other_Sources: yeongnam javascript:alert(1) 영남일보", "Other_Sources entry"),
-    ("Other_Sources: 영남 https://a.example/1 영남일보", "Other_Sources entry"),
-    ("Dedupe: no", "Dedupe 'no'"),
-    ("Merge_Into: 대구 기사", "Merge_Into"),
+    ("Other_Sources: yeongnam javascript:alert(1) 영남일보",
+     "Other_Sources의 항목 'yeongnam javascript:alert(1) 영남일보'의 형식이 틀렸습니다. "
+     "항목마다 '<출처 id> <http(s) 주소> <이름>'으로 쓰고"),
+    ("Other_Sources: 영남 https://a.example/1 영남일보",
+     "Other_Sources의 항목 '영남 https://a.example/1 영남일보'의 형식이 틀렸습니다."),
+    ("Dedupe: no", "Dedupe 값이 틀렸습니다: 'no'. off(이 기사에 다른 출처를 합치지 않음)나 on으로"),
+    ("Merge_Into: 대구 기사", "Merge_Into 값이 Slug 형식이 아닙니다: '대구 기사'. 이 기사와 같은 "
+     "보도자료인 기사의 Slug를"),
 ])
 def test_bad_merge_keys_are_named(tmp_path: Path, line: str, needle: str) -> None:
     path = tmp_path / "a.md"

@@ -65,7 +65,7 @@ def test_devserver_skips_a_duplicate_slug_once_and_keeps_serving(tmp_path):
         home = parse_html(out / "index.html")
         banner = home.find("section", class_="problems")
         assert banner is not None, "no problems banner in the preview"
-        assert "zz-later-copy.md" in text_of(banner) and "duplicate slug" in text_of(banner)
+        assert "zz-later-copy.md" in text_of(banner) and f"slug '{ORIGINAL}' 중복" in text_of(banner)
         page = parse_html(out / "news" / f"{ORIGINAL}.html")
         assert text_of(page.find("h1")) == title, "the earlier file lost its page"
         assert "같은 슬러그의 나중 기사" not in (out / "index.html").read_text(encoding="utf-8")

@@ -30,8 +30,10 @@ def test_date_with_offset_keeps_it_and_formats_back_to_kst() -> None:
 
 @pytest.mark.parametrize("bad", ["2025.12.16 16:30", "2025-13-01 10:00", "2025-12-16", "어제"])
 def test_bad_dates_raise_with_the_value(bad: str) -> None:
-    with pytest.raises(ValueError, match=bad.split()[0].replace(".", r"\.")):
-        parse_date(bad)
+    with pytest.raises(ValueError, match=bad.split()[0].replace(".", r"\.")) as raised:
+        parse_date(bad, "Date")
+    assert str(raised.value).startswith(f"Date {bad!r}")
+    assert "고치세요 (예: 2026-12-01 09:00)." in str(raised.value)
 
 
 def test_derived_slugs_are_ascii_stable_and_distinct() -> None:

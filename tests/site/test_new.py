@@ -150,21 +150,23 @@ def test_never_overwrites_an_existing_file(project: Path) -> None:
     existing.write_text(original, encoding="utf-8")
     result = newsroom(project, "--category", "정치", "--title", "새 기사", "--slug", "budget")
     assert result.returncode == 2
-    assert "budget.md" in result.stderr and "already exists" in result.stderr
+    assert ("content/articles/budget.md: 이미 있는 파일이라 덮어쓰지 않습니다. --slug로 다른 "
+            "slug를 주세요.") in result.stderr
     assert existing.read_text(encoding="utf-8") == original
 
     # A slug another file already claims is refused too, naming that file.
     result = newsroom(project, "--category", "정치", "--title", "새 기사", "--slug", "other")
     assert result.returncode == 2
-    assert "content/articles/budget.md" in result.stderr
+    assert ("slug 'other' 중복: content/articles/budget.md 파일이 이미 이 주소를 씁니다."
+            in result.stderr)
     assert sorted(p.name for p in articles.iterdir()) == ["budget.md"]
 
 
 def test_unknown_category_lists_the_sections(project: Path) -> None:
     result = newsroom(project, "--category", "사회", "--title", "제목")
     assert result.returncode == 2
-    assert "사회" in result.stderr
-    assert "정치, 경제, 문화" in result.stderr
+    assert ("설정에 없는 분야입니다: '사회'. --category에 정치, 경제, 문화 가운데 하나를 주세요"
+            in result.stderr)
     assert not (project / "content" / "articles").exists() or not any(
         (project / "content" / "articles").iterdir()
     )
@@ -194,15 +196,18 @@ def test_bad_sections_setting_names_file_and_key(tmp_path: Path) -> None:
 
 def test_bad_input_is_refused(project: Path) -> None:
     bad_slug = newsroom(project, "--category", "정치", "--title", "제목", "--slug", "서울-1")
-    assert bad_slug.returncode == 2 and "--slug" in bad_slug.stderr
+    assert bad_slug.returncode == 2
+    assert "--slug 값에 쓸 수 없는 글자가 있습니다: '서울-1'. 영어 소문자(a-z)" in bad_slug.stderr
     bad_url = newsroom(
         project, "--category", "정치", "--title", "제목", "--source-url", "javascript:alert(1)"
     )
-    assert bad_url.returncode == 2 and "--source-url" in bad_url.stderr
+    assert bad_url.returncode == 2
+    assert ("--source-url 값이 웹 주소가 아닙니다: 'javascript:alert(1)'. http:// 또는 https://"
+            in bad_url.stderr)
     empty = newsroom(project, "--category", "정치", "--title", " \n ")
-    assert empty.returncode == 2 and "--title" in empty.stderr
+    assert empty.returncode == 2 and "--title 값이 비어 있습니다." in empty.stderr
     missing = newsroom(project, "--category", "정치", "--title", "제목", "--settings", "nope.py")
-    assert missing.returncode == 2 and "nope.py" in missing.stderr
+    assert missing.returncode == 2 and "nope.py: 설정 파일이 없습니다." in missing.stderr
     assert not (project / "content" / "articles").exists() or not any(
         (project / "content" / "articles").iterdir()
     )
@@ -254,7 +259,7 @@ def test_a_slug_taken_by_a_markdown_file_of_any_extension_is_not_reused(project:
     for slug, owner in (("market-news", "market-news.markdown"), ("council-news", "other.mkd")):
         result = newsroom(project, "--category", "경제", "--title", "새 기사", "--slug", slug)
         assert result.returncode == 2, result.stdout
-        assert f"slug {slug!r} is already used by" in result.stderr and owner in result.stderr
+        assert f"slug {slug!r} 중복: " in result.stderr and owner in result.stderr
     assert not (project / "content" / "articles" / "market-news.md").exists()
     assert not (project / "content" / "articles" / "council-news.md").exists()
 
@@ -289,10 +294,11 @@ def test_summary_photo_caption_and_credit(project: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda p: p.write_bytes(b"<html>not a photo</html>") or p, "not an image"),
-    (lambda p: p.write_bytes(b"\0" * (10 * 1024 * 1024 + 1)) or p, "10 MB"),
-    (lambda p: _photo(p, "BMP"), "BMP"),
-    (lambda p: p, "no such file"),
+    (lambda p: p.write_bytes(b"<html>not a photo</html>") or p,
+     "이 사이트가 보여 줄 수 있는 그림 파일이 아닙니다"),
+    (lambda p: p.write_bytes(b"\0" * (10 * 1024 * 1024 + 1)) or p, "10.0 MB입니다. 사진을 줄여 10 MB 이하로"),
+    (lambda p: _photo(p, "BMP"), "BMP 형식은 모든 브라우저가 보여 주지는 않습니다. JPEG, PNG"),
+    (lambda p: p, "파일이 없습니다. 사진 파일의 경로를 확인하세요."),
 ])
 def test_a_bad_photo_is_refused_and_nothing_is_written(project: Path, tmp_path: Path,
                                                       make, message) -> None:
@@ -307,4 +313,5 @@ def test_a_bad_photo_is_refused_and_nothing_is_written(project: Path, tmp_path: 
 
 def test_caption_without_a_photo_is_refused(project: Path) -> None:
     result = newsroom(project, "--category", "문화", "--title", "제목", "--caption", "설명")
-    assert result.returncode == 2 and "--image" in result.stderr
+    assert result.returncode == 2
+    assert "--caption과 --credit은 사진 설명입니다. 사진 파일을 --image로 함께 주세요." in result.stderr

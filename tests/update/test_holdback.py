@@ -89,7 +89,8 @@ def test_symlinked_folder_is_named_not_silently_dropped(tmp_path, caplog):
     os.symlink(tmp_path / "elsewhere", content / "linked")
     stage(content, st, {}, tmp_path / "good")
     assert tree(st) == {}
-    assert "linked: a symbolic link to a folder" in caplog.text
+    assert "linked: 폴더를 가리키는 심볼릭 링크입니다(" in caplog.text
+    assert "링크를 지우고 파일을 content/ 안으로 옮기세요." in caplog.text
 
 
 def test_deleted_content_leaves_the_stage(tmp_path):

@@ -77,7 +77,9 @@ def test_takedown_of_an_unknown_url_changes_nothing(published):
     project = published
     live = project.live()
     result = project.run("takedown", "news/no-such-story.html")
-    assert result.code == 2 and "news/no-such-story.html" in result.output
+    assert result.code == 2
+    assert "news/no-such-story.html: 이 주소나 파일의 기사가" in result.output
+    assert "기사 주소(news/<slug>.html)나 content/ 아래 파일 경로를 확인하세요." in result.output
     assert not (project.root / "takedowns.toml").exists()
     assert project.live() == live
 

@@ -87,7 +87,9 @@ def test_broken_new_article_is_held_back_while_the_rest_publishes(published):
                     "Category: 정치\n\n다른 기자의 급한 기사.\n")
     result = published.update()
     assert result.code == 5, result.output
-    assert "bad-date.md:2:" in result.stderr
+    assert "bad-date.md:2: Date '2025.13.45'의 형식이 틀렸습니다." in result.stderr
+    assert ("articles/bad-date.md: 문제가 있어 게시를 보류합니다(아직 게시된 적이 없어 고칠 때까지 "
+            "나가지 않습니다). 위의 문제를 고치고 다시 게시하세요.") in result.stderr
     assert published.live() != live, "everything else must still publish"
     assert (published.output / "news" / "urgent.html").is_file()
     assert not (published.output / "news" / "bad-date.html").exists()
@@ -122,7 +124,10 @@ def test_broken_published_article_keeps_its_last_good_version_live(published):
                     "Category: 문화\n\n본문.\n")
     result = published.update()
     assert result.code == 5, result.output
-    assert "economy-market.md:2:" in result.stderr
+    assert "economy-market.md:2: Date '2025-02-30 09:30': 2025년 2월에는 30일이 없습니다." in (
+        result.stderr)
+    assert ("articles/economy-market.md: 문제가 있어 게시를 보류합니다(전에 게시된 판이 그대로 "
+            "보입니다).") in result.stderr
     assert (published.output / "news" / "other.html").is_file()
     after = page.read_text(encoding="utf-8")
     assert "부산 전통시장 매출이 석 달 연속 늘었다." in after  # the last good body
