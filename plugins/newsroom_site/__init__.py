@@ -60,7 +60,6 @@ def register() -> None:
     signals.initialized.connect(config.on_initialized)
     signals.generator_init.connect(context.prepare)
     signals.article_generator_init.connect(strict.check_before_reading)
-    signals.readers_init.connect(content.use_reader)
     signals.content_object_init.connect(content.prepare_content)
     signals.article_generator_pretaxonomy.connect(embargo.hold_scheduled)
     signals.article_generator_pretaxonomy.connect(takedown.hold_taken_down)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from pelican.contents import Article, Page
-from pelican.readers import MarkdownReader
 
 from newsroom.core.model import derive_slug, parse_other_sources
 
@@ -20,36 +19,6 @@ from .config import KEY
 from .sanitize import clean
 from .summaries import list_summary
 from .tables import table_classes
-
-# Metadata the reader adds: the body and summary are already through the allow-list, and the
-# card text of lists. Pelican's reader cache keeps them, so an unchanged file costs neither
-# again (10,000 articles: seconds of every build).
-CLEANED = "newsroom_cleaned"
-LIST_SUMMARY = "newsroom_list_summary"
-
-
-class NewsroomMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, then what this site makes of every body (`cleaned`)."""
-
-    def read(self, source_path):
-        body, metadata = super().read(source_path)
-        return cleaned(body, metadata)
-
-
-def cleaned(body: str, metadata: dict) -> tuple[str, dict]:
-    """The body and summary through the allow-list (`_clean`), and the list summary."""
-    body = _clean(body, metadata)
-    metadata[LIST_SUMMARY] = list_summary(body, metadata.get("summary"))
-    metadata[CLEANED] = True
-    return body, metadata
-
-
-def use_reader(readers) -> None:
-    """`readers_init`: Markdown files are read by NewsroomMarkdownReader."""
-    if readers.settings.get(KEY):
-        for ext in NewsroomMarkdownReader.file_extensions:
-            if readers.reader_classes.get(ext) is MarkdownReader:
-                readers.reader_classes[ext] = NewsroomMarkdownReader
 
 
 def prepare_content(content) -> None:
@@ -70,19 +39,12 @@ def prepare_content(content) -> None:
     content.other_sources = _other_sources(meta.get("other_sources"))
     excerpt = str(meta.get("excerpt_only", "")).strip().lower()
     content.excerpt_only = excerpt in ("true", "yes", "1")
-    list_text = meta.pop(LIST_SUMMARY, None)
-    if meta.pop(CLEANED, False):
-        # NewsroomMarkdownReader did it, and Pelican's reader cache kept it.
-        for key in (CLEANED, LIST_SUMMARY):
-            content.__dict__.pop(key, None)
-    else:  # another reader (an .html file), or a plugin that made the object itself
-        _sanitize(content)
-        list_text = None
+    _sanitize(content)
     if isinstance(content, Article):
         # The card text in lists: lead sentences without bullets, contacts or notices.
-        content.list_summary = (list_text if list_text is not None
-                                else list_summary(content._content or "", meta.get("summary")))
+        content.list_summary = list_summary(content._content or "", meta.get("summary"))
     if getattr(content, "image", None):
+        content._image_stamp = _image_stamp(content)
         content.image_width, content.image_height = _image_size(content)
         # Scraped bodies (and some editors') show the lead photo with its caption in place.
         name = str(content.image).rsplit("/", 1)[-1]
@@ -100,6 +62,28 @@ def _other_sources(value) -> list:
         return []
 
 
+def refresh_image_size(content) -> None:
+    """The lead image's size again when its file changed since `content` was made (an
+    article from Pelican's content cache, speedups.py)."""
+    if getattr(content, "image", None):
+        stamp = _image_stamp(content)
+        if stamp != getattr(content, "_image_stamp", None):
+            content._image_stamp = stamp
+            content.image_width, content.image_height = _image_size(content)
+
+
+def _image_path(content) -> Path:
+    return Path(content.settings["PATH"]) / str(content.image).removeprefix("{static}").lstrip("/")
+
+
+def _image_stamp(content) -> tuple | None:
+    try:
+        st = _image_path(content).stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def _image_size(content) -> tuple[int | None, int | None]:
     """Pixel size of the lead image, so pages can reserve its box (no layout shift).
 
@@ -108,9 +92,8 @@ def _image_size(content) -> tuple[int | None, int | None]:
     """
     from PIL import Image, UnidentifiedImageError
 
-    path = Path(content.settings["PATH"]) / str(content.image).removeprefix("{static}").lstrip("/")
     try:
-        with Image.open(path) as im:
+        with Image.open(_image_path(content)) as im:
             return im.size
     except (OSError, UnidentifiedImageError):
         return None, None
@@ -133,23 +116,17 @@ def _credit_byline_to_source(content) -> None:
 
 
 def _sanitize(content) -> None:
-    """The allow-list for a body no NewsroomMarkdownReader read (`_clean`)."""
-    content._content = _clean(content._content, content.metadata)
-    if "summary" in content.metadata:
-        content._summary = content.metadata["summary"]
-
-
-def _clean(body: str | None, metadata: dict) -> str:
     """Every body through the allow-list (sanitize.py) after Markdown, before any template or
-    feed sees it; the summary in `metadata` too, in place.
+    feed sees it.
 
     For scraped files this is a wall behind the scraper's own sanitizer (anything Markdown
     could turn back into raw HTML, files hand-edited later). For editors' files it is the only
     one: Markdown passes raw HTML through, and the feeds, unlike the pages, have no CSP.
     """
-    scraped = bool(metadata.get("source_id"))
-    if "summary" in metadata:
-        metadata["summary"] = clean(metadata["summary"] or "", scraped=scraped)
+    scraped = bool(content.metadata.get("source_id"))
     # Table alignment becomes classes first: the allow-list has no `style`, and the CSP would
     # ignore an inline style anyway.
-    return clean(table_classes(body or ""), scraped=scraped)
+    content._content = clean(table_classes(content._content or ""), scraped=scraped)
+    if "summary" in content.metadata:
+        content.metadata["summary"] = clean(content.metadata["summary"] or "", scraped=scraped)
+        content._summary = content.metadata["summary"]

@@ -1,4 +1,6 @@
-"""Pelican's tag, section and author pages at archive scale.
+"""Pelican at archive scale: taxonomy pages and the content cache.
+
+## Tag, section and author pages
 
 For every tag, section and author, Pelican 4.12 builds the page's `dates` list by walking
 every article of the site (`[a for a in self.dates if a in articles]`): 10,000 articles and
@@ -7,16 +9,30 @@ included. The methods below write the same pages with the same template context,
 each group's articles by their rank in `dates` (one dictionary for the whole site), so the cost
 follows the size of the groups.
 
-`install()` replaces the three methods of `ArticlesGenerator` once, when the plugin is
-registered; tests/site/test_build.py compares the pages with Pelican's own.
+## Articles kept whole between builds
+The update job builds with Pelican's content cache at the generator layer
+(`CONTENT_CACHING_LAYER = "generator"`, pelicanconf.py): an unchanged file's Article comes
+back as it was after reading (Markdown, metadata, `content_object_init`, so this plugin's
+cleaning and summaries), instead of being made again from the reader's output. Pelican
+pickles the objects with the settings and the whole template context they point to, and
+gives them back pointing at the previous build's: `__getstate__` leaves both out, and
+`get_cached_data` points them at this build's. A lead image changed under the same name is
+measured again.
+
+`install()` makes these changes once, when the plugin is registered; tests/site/
+test_incremental.py and tests/update/test_incremental_job.py compare the results with clean
+builds.
 """
 
 from __future__ import annotations
 
 import logging
 
-from pelican.generators import ArticlesGenerator
+from pelican.contents import Content
+from pelican.generators import ArticlesGenerator, CachingGenerator
 from pelican.writers import FileOverwriteFailedError
+
+from .content import refresh_image_size
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +88,39 @@ def generate_authors(self, write):
     _write_groups(self, write, "author", self.authors)
 
 
+def _content_getstate(self) -> dict:
+    """What a cached article keeps: not the settings nor the template context it points to."""
+    state = dict(self.__dict__)
+    state.pop("_context", None)
+    state.pop("settings", None)
+    return state
+
+
+def _content_copy(self):
+    """A shallow copy with everything, settings and context included (`copy.copy` would go
+    through `__getstate__`)."""
+    new = self.__class__.__new__(self.__class__)
+    new.__dict__.update(self.__dict__)
+    return new
+
+
+_pelican_get_cached_data = CachingGenerator.get_cached_data
+
+
+def get_cached_data(self, filename, default=None):
+    """Pelican's, with a cached article or page pointed at this build's settings and context."""
+    data = _pelican_get_cached_data(self, filename, default)
+    if isinstance(data, Content):
+        data.settings = self.settings
+        data._context = self.context
+        refresh_image_size(data)
+    return data
+
+
 def install() -> None:
+    Content.__getstate__ = _content_getstate
+    Content.__copy__ = _content_copy
+    CachingGenerator.get_cached_data = get_cached_data
     ArticlesGenerator.generate_tags = generate_tags
     ArticlesGenerator.generate_categories = generate_categories
     ArticlesGenerator.generate_authors = generate_authors
