@@ -9,6 +9,9 @@ included. The methods below write the same pages with the same template context,
 each group's articles by their rank in `dates` (one dictionary for the whole site), so the cost
 follows the size of the groups.
 
+Month archives: Pelican finds each archive's articles by testing every article against a list
+of the month's (`a in dates`); `_build_period_archives` does it by identity.
+
 ## Articles kept whole between builds
 The update job builds with Pelican's content cache at the generator layer
 (`CONTENT_CACHING_LAYER = "generator"`, pelicanconf.py): an unchanged file's Article comes
@@ -88,6 +91,20 @@ def generate_authors(self, write):
     _write_groups(self, write, "author", self.authors)
 
 
+_pelican_period_archives = ArticlesGenerator._build_period_archives
+
+
+def _build_period_archives(self, sorted_articles, articles, settings):
+    """Pelican's month archives, with each archive's `articles` found by identity: Pelican
+    tests `a in dates` against a list, articles × periods × period length (seconds)."""
+    archives = _pelican_period_archives(self, sorted_articles, [], settings)
+    for items in archives.values():
+        for archive in items:
+            ids = {id(a) for a in archive["dates"]}
+            archive["articles"] = [a for a in articles if id(a) in ids]
+    return archives
+
+
 def _content_getstate(self) -> dict:
     """What a cached article keeps: not the settings nor the template context it points to."""
     state = dict(self.__dict__)
@@ -121,6 +138,7 @@ def install() -> None:
     Content.__getstate__ = _content_getstate
     Content.__copy__ = _content_copy
     CachingGenerator.get_cached_data = get_cached_data
+    ArticlesGenerator._build_period_archives = _build_period_archives
     ArticlesGenerator.generate_tags = generate_tags
     ArticlesGenerator.generate_categories = generate_categories
     ArticlesGenerator.generate_authors = generate_authors
