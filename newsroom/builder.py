@@ -32,7 +32,13 @@ PELICAN_RUNNER = (
     " format='%(levelname)s %(name)s: %(message)s')\n"
     "from pelican import main\n"
     "sys.argv[0] = 'pelican'\n"
-    "main(sys.argv[1:])\n"
+    "import os\n"
+    "prof = os.environ.get('NEWSROOM_BUILD_PROFILE')\n"
+    "if prof:\n"
+    "    import cProfile\n"
+    "    cProfile.run('main(sys.argv[1:])', prof)\n"
+    "else:\n"
+    "    main(sys.argv[1:])\n"
 )
 LOG_ERROR_RE = re.compile(r"^(?:ERROR|CRITICAL) (?P<msg>.+)$", re.MULTILINE)
 

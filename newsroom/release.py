@@ -24,6 +24,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,11 +45,28 @@ class ReleaseError(RuntimeError):
     """The releases folder or the output link is not in a state we can work with."""
 
 
+TRASH_PREFIX = ".trash-"
+
+
 def _rmtree(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
     elif path.exists():
-        shutil.rmtree(path)
+        # A trash folder may be going away in a background process at the same time.
+        shutil.rmtree(path, ignore_errors=path.name.startswith(TRASH_PREFIX))
+
+
+def _delete_later(paths: list[Path]) -> None:
+    """Remove `paths` in a detached process; a leftover is removed by the next run's
+    `recover`."""
+    code = "import shutil, sys\nfor p in sys.argv[1:]:\n    shutil.rmtree(p, ignore_errors=True)\n"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, *map(str, paths)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        for p in paths:
+            shutil.rmtree(p, ignore_errors=True)
 
 
 class Releases:
@@ -160,10 +179,20 @@ class Releases:
         live = self.live()
         ids = self.ids()
         doomed = [r for r in ids[: max(0, len(ids) - keep)] if r != live]
+        trash = []
         for rid in doomed:
-            _rmtree(self.dir / rid)
+            # Out of the way at once (a rename), deleted after the job has exited: unlinking
+            # 27,000 files of a 10,000-article release took seconds of every run.
+            target = self.dir / f"{TRASH_PREFIX}{rid}"
+            try:
+                os.rename(self.dir / rid, target)
+                trash.append(target)
+            except OSError:
+                _rmtree(self.dir / rid)
             for suffix in (".json", ".log"):
                 (self.dir / f"{rid}{suffix}").unlink(missing_ok=True)
+        if trash:
+            _delete_later(trash)
         return doomed
 
     def recover(self) -> list[str]:
@@ -177,8 +206,8 @@ class Releases:
             for p in self.dir.iterdir():
                 stray_meta = (p.suffix in (".json", ".log") and ID_RE.match(p.stem)
                               and p.stem not in ids)
-                if p.name.startswith(".build-") or p.name.startswith(".") and ".tmp-" in p.name \
-                        or stray_meta:
+                if p.name.startswith((".build-", TRASH_PREFIX)) \
+                        or p.name.startswith(".") and ".tmp-" in p.name or stray_meta:
                     _rmtree(p)
                     removed.append(str(p))
         for p in self.output.parent.glob(f"{self.output.name}.tmp-*"):

@@ -444,12 +444,14 @@ def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Re
                 now: datetime) -> dict[str, holdback.Held]:
     """Check every content file (once), stage content/ without the bad ones, and list what
     is scheduled after `now`. Returns the held-back files by path relative to content/."""
-    from newsroom.core.check import scan_content
+    from newsroom.core.check import CheckMemo, scan_content
 
     last_good = last_good_dir(args)
+    memo = CheckMemo(args.state / "check-memo.pickle")
     scan = scan_content(args.content, resolved.section_names,
                         page_paths=settings.get("PAGE_PATHS") or ["pages"],
-                        published=holdback.published(last_good), now=now)
+                        published=holdback.published(last_good), now=now, memo=memo)
+    memo.save()
     held = holdback.held_files(scan.problems, args.content, last_good)
     for h in held.values():
         for line in h.problems:

@@ -30,10 +30,12 @@ class SegmentCache(dict):
         super().__init__()
         self.folder = Path(folder)
         self.used: set[str] = set()  # looked up or added by this build
+        self.unreadable: list[Path] = []  # removed on save (a killed write, say)
         for path in sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []:
             try:
                 shards = [s.encode("utf-8") for s in json.loads(path.read_bytes())]
             except (OSError, ValueError, TypeError, AttributeError):
+                self.unreadable.append(path)
                 continue
             super().__setitem__(path.stem, shards)
         self.loaded = set(self)
@@ -55,6 +57,9 @@ class SegmentCache(dict):
         stale = self.loaded - self.used
         for key in stale:
             (self.folder / f"{key}.json").unlink(missing_ok=True)
+        for path in self.unreadable:
+            if path.stem not in new:
+                path.unlink(missing_ok=True)
         return len(new), len(stale)
 
 

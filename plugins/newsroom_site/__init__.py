@@ -49,12 +49,14 @@ from . import (
     generators,
     paging,
     sections,
+    speedups,
     strict,
     takedown,
 )
 
 
 def register() -> None:
+    speedups.install()
     signals.initialized.connect(config.on_initialized)
     signals.generator_init.connect(context.prepare)
     signals.article_generator_init.connect(strict.check_before_reading)

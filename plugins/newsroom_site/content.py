@@ -51,6 +51,7 @@ def prepare_content(content) -> None:
         # The card text in lists: lead sentences without bullets, contacts or notices.
         content.list_summary = list_summary(content._content or "", meta.get("summary"))
     if getattr(content, "image", None):
+        content._image_stamp = _image_stamp(content)
         content.image_width, content.image_height = _image_size(content)
         # Scraped bodies (and some editors') show the lead photo with its caption in place.
         name = str(content.image).rsplit("/", 1)[-1]
@@ -68,6 +69,28 @@ def _other_sources(value) -> list:
         return []
 
 
+def refresh_image_size(content) -> None:
+    """The lead image's size again when its file changed since `content` was made (an
+    article from Pelican's content cache, speedups.py)."""
+    if getattr(content, "image", None):
+        stamp = _image_stamp(content)
+        if stamp != getattr(content, "_image_stamp", None):
+            content._image_stamp = stamp
+            content.image_width, content.image_height = _image_size(content)
+
+
+def _image_path(content) -> Path:
+    return Path(content.settings["PATH"]) / str(content.image).removeprefix("{static}").lstrip("/")
+
+
+def _image_stamp(content) -> tuple | None:
+    try:
+        st = _image_path(content).stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def _image_size(content) -> tuple[int | None, int | None]:
     """Pixel size of the lead image, so pages can reserve its box (no layout shift).
 
@@ -76,9 +99,8 @@ def _image_size(content) -> tuple[int | None, int | None]:
     """
     from PIL import Image, UnidentifiedImageError
 
-    path = Path(content.settings["PATH"]) / str(content.image).removeprefix("{static}").lstrip("/")
     try:
-        with Image.open(path) as im:
+        with Image.open(_image_path(content)) as im:
             return im.size
     except (OSError, UnidentifiedImageError):
         return None, None

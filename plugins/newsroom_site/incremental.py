@@ -173,6 +173,8 @@ class Fingerprints:
             return kind + (value if len(value) < 80 else _digest(value)) + "\x00"
         if isinstance(value, (datetime, date, time)):
             return "D" + value.isoformat() + str(getattr(value, "tzinfo", "") or "")
+        if level > 1:
+            level = 1  # every level below the page's own values is fingerprinted alike
         key = (id(value), level)
         hit = self._memo.get(key)
         if hit is not None:
@@ -205,18 +207,27 @@ class Fingerprints:
         raise Uncacheable(type(value).__qualname__)
 
     def _content(self, obj: Content, level: int) -> str:
-        raw = getattr(obj, "_content", "") or ""
-        if INTRASITE_RE.search(raw):
-            raise Uncacheable(f"{obj.source_path}: links to other content")
-        parts = [type(obj).__name__, _digest(raw)]
-        for name, value in sorted(vars(obj).items()):
-            if name in SKIP_ATTRS or name == "_content":
-                continue
-            if level >= 1 and (name in RELATIONS or _points_to_content(value)):
-                continue  # an article's related and neighbours are shown on its own page only
-            else:
-                parts.append(f"{name}={self.of(value, level + 1)}")
-        if level <= 1 and os.environ.get("NEWSROOM_RENDER_DEBUG"):
+        """An article as a list item (level 1): its own fields. On its own page (level 0):
+        that, plus the articles it points to (related, neighbours) as list items."""
+        if level >= 1:
+            raw = getattr(obj, "_content", "") or ""
+            if INTRASITE_RE.search(raw):
+                raise Uncacheable(f"{obj.source_path}: links to other content")
+            parts = [type(obj).__name__, _digest(raw)]
+            for name, value in sorted(vars(obj).items()):
+                if name in SKIP_ATTRS or name == "_content" or name in RELATIONS:
+                    continue
+                if _points_to_content(value):
+                    continue  # shown on the article's own page only
+                parts.append(f"{name}={self.of(value, 1)}")
+        else:
+            parts = [self.of(obj, 1)]
+            for name, value in sorted(vars(obj).items()):
+                if name in SKIP_ATTRS or name == "_content":
+                    continue
+                if name in RELATIONS or _points_to_content(value):
+                    parts.append(f"{name}={self.of(value, 1)}")
+        if os.environ.get("NEWSROOM_RENDER_DEBUG"):
             self.debug = getattr(self, "debug", {})
             self.debug[f"{obj.source_path}@{level}"] = parts
         return "A" + _digest("\n".join(parts))

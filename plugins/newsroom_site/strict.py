@@ -92,17 +92,21 @@ def skip_duplicate_slugs(generator) -> None:
         return slug_age(a.date, mtime, a.source_path)
 
     everything = generator.articles + generator.hidden_articles + generator.drafts
-    kept: dict[str, object] = {}
+    by_page: dict[str, list] = {}
+    for a in everything:
+        by_page.setdefault(a.save_as, []).append(a)
     skipped = set()
-    for a in sorted(everything, key=age):
-        if a.save_as in kept:
+    # Only files that share a page are compared (a stat each): not 10,000 stats per build.
+    for save_as, group in by_page.items():
+        if len(group) < 2:
+            continue
+        first, *later = sorted(group, key=age)
+        for a in later:
             skipped.add(id(a))
             logger.warning(
                 "%s: skipped in the preview: %s already writes %s (duplicate slug)",
-                a.relative_source_path, kept[a.save_as].relative_source_path, a.save_as,
+                a.relative_source_path, first.relative_source_path, save_as,
             )
-        else:
-            kept[a.save_as] = a
     if skipped:
         generator.articles = [a for a in generator.articles if id(a) not in skipped]
         generator.hidden_articles = [a for a in generator.hidden_articles if id(a) not in skipped]

@@ -73,3 +73,21 @@ def test_a_photo_replaced_under_the_same_name_is_not_shown_stale(published):
     for src in srcs:
         shown = (page.parent / src).resolve()
         assert shown.read_bytes() == new, f"{src} is the old photo"
+
+
+def test_a_photo_replaced_by_one_of_another_size_gets_its_new_size(published):
+    """The job keeps whole articles between builds (Pelican's content cache, speedups.py): the
+    lead image's size must still follow the file, not the article's cached copy."""
+    project = published
+    project.write("articles/photo-story.md", ARTICLE)
+    (project.content / "images/inc").mkdir(parents=True)
+    (project.content / PHOTO).write_bytes(_png((10, 120, 200)))
+    assert project.update().code == 0
+    buf = io.BytesIO()
+    Image.new("RGB", (80, 20), (0, 0, 0)).save(buf, "PNG")
+    (project.content / PHOTO).write_bytes(buf.getvalue())
+    assert project.update().code == 0
+    page = project.output.resolve() / "news/photo-story.html"
+    sized = [(img.get("width"), img.get("height")) for img in parse_html(page).find_all("img")
+             if "images/inc/photo." in img.get("src", "") and img.get("width")]
+    assert sized and all(s == ("80", "20") for s in sized), sized

@@ -268,3 +268,34 @@ def test_keeps_only_the_last_releases(published, keep):
     assert published.output.resolve().name == names[-1]
     for name in names:
         assert (published.root / "releases" / f"{name}.json").is_file()
+
+
+def test_old_releases_leave_at_once_and_are_deleted_after_the_run(published):
+    """Pruning renames an old release out of the way during the run and deletes it in the
+    background (27,000 files at 10,000 articles); what a killed deletion leaves behind is
+    removed by the next run."""
+    import time
+
+    releases_dir = published.root / "releases"
+    for i in range(2):
+        published.write(f"articles/prune-{i}.md", f"Title: 정리 {i}\nDate: 2025-11-24 15:0{i}\n"
+                        "Category: 문화\n\n본문.\n")
+        before = set(published.releases())
+        result = published.update("--keep", "1")
+        assert result.code == 0, result.output
+        gone = before - set(published.releases())
+        assert gone, "nothing was pruned"
+        for rid in gone:
+            assert not (releases_dir / rid).exists()
+    deadline = time.monotonic() + 30
+    while any(p.name.startswith(".trash-") for p in releases_dir.iterdir()):
+        assert time.monotonic() < deadline, sorted(p.name for p in releases_dir.iterdir())
+        time.sleep(0.2)
+
+    leftover = releases_dir / ".trash-20250101T000000.000000Z" / "news"
+    leftover.mkdir(parents=True)
+    (leftover / "old.html").write_text("<p>old</p>", encoding="utf-8")
+    published.write("articles/prune-last.md", "Title: 정리 끝\nDate: 2025-11-24 15:09\n"
+                    "Category: 문화\n\n본문.\n")
+    assert published.update("--keep", "1").code == 0
+    assert not leftover.parent.exists()
