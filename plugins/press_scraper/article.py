@@ -23,6 +23,7 @@ from .boilerplate import (
     body_candidates,
     drop_boilerplate,
     drop_boilerplate_containers,
+    drop_repeated_captions,
     inner_html,
     likely_body_element,
     outside_chrome,
@@ -121,12 +122,15 @@ def absolutise(root, base_url: str) -> None:
             del el.attrib[attr]
 
 
-# trafilatura's options: the default mode (not fast=True: its second opinion, readability and
-# jusText, saves the pages where the fast path takes the whole page); images and links kept
-# (press photos and attached files are part of a release).
+# trafilatura's options: images and links kept (press photos and attached files are part of a
+# release); comments left out (our own rules drop comment boxes first). Its fast mode is tried
+# first: its default mode runs readability as a second opinion on every page and costs about
+# twice as much, for the same text on a known container and for better text on most other
+# pages (shared/benchmarks/article-extraction). Where the fast path fails in a recognisable
+# way (see _fast_failed), the default mode runs on a fresh copy.
 _TRAFILATURA_OPTIONS = dict(
     output_format="html", include_tables=True, include_images=True, include_links=True,
-    include_formatting=True, with_metadata=False, deduplicate=False, fast=False,
+    include_formatting=True, include_comments=False, with_metadata=False, deduplicate=False,
 )
 # When trafilatura keeps less than this share of a known body container's text, the container
 # is taken whole: a short release whose lines look like boilerplate to a generic extractor.
@@ -138,12 +142,37 @@ _CONTAINER_KEEP = 0.15
 _CONTAINER_SAME = 0.9
 
 
-def _trafilatura_html(tree, url: str) -> str:
+def _trafilatura_html(tree, url: str, *, fast: bool = True) -> str:
     # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions become
     # paragraphs in the tree it is given (it edits that tree).
     for caption in tree.iter("figcaption"):
         caption.tag = "p"
-    return trafilatura.extract(tree, url=url, **_TRAFILATURA_OPTIONS) or ""
+    return trafilatura.extract(tree, url=url, fast=fast, **_TRAFILATURA_OPTIONS) or ""
+
+
+# A line of a menu dump: one or two words, short.
+_MENU_LINE_MAX_WORDS, _MENU_LINE_MAX_CHARS = 2, 25
+
+
+def _fast_failed(html: str) -> bool:
+    """Whether trafilatura's fast path missed the article on a whole page: nothing; text that
+    is almost all link text (a headline list); or mostly one- or two-word lines (the page's
+    menus, which its baseline fallback returns when it finds no article)."""
+    if not html.strip():
+        return True
+    doc = lxml.html.fragment_fromstring(html, create_parent="div")
+    for br in doc.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    text = doc.text_content()
+    total = len(norm(text))
+    if total == 0:
+        return True
+    if sum(len(norm(a.text_content())) for a in doc.iter("a")) >= 0.8 * total:
+        return True
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    menu = sum(1 for words in lines if len(words) <= _MENU_LINE_MAX_WORDS
+               and len(" ".join(words)) < _MENU_LINE_MAX_CHARS)
+    return len(lines) >= 20 and menu >= 0.5 * len(lines)
 
 
 def drop_image_captions(body) -> None:
@@ -188,7 +217,12 @@ def generic_body(root, url: str) -> str:
     drop_boilerplate_containers(tree, candidates)
     container = likely_body_element(tree, candidates)
     if container is None:
-        return _trafilatura_html(tree, url)
+        fast = _trafilatura_html(tree, url)
+        if not _fast_failed(fast):
+            return fast
+        tree = copy.deepcopy(root)  # trafilatura edited the first copy
+        drop_boilerplate_containers(tree)
+        return _trafilatura_html(tree, url, fast=False)
     lead = _lead_before(container)
     whole = lead + inner_html(container)
     doc = lxml.html.document_fromstring("<html><head></head><body></body></html>")
@@ -259,6 +293,7 @@ def parse_article(
     absolutise(body, url)
     drop_boilerplate(body)
     drop_image_captions(body)
+    drop_repeated_captions(body)
     # The headline repeated at the top of the body.
     for el in body.iter("h1", "h2", "h3", "p"):
         if norm(el.text_content()) == title:

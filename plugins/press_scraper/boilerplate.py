@@ -132,6 +132,37 @@ def drop_boilerplate(root) -> None:
                 el.drop_tree()
 
 
+
+# Photo captions whose repeated text is dropped: a CMS prints one caption under every photo
+# of a series, or a slideshow's caption both in the slide and in its thumbnail strip.
+_CAPTION_BLOCKS = ("p", "figcaption", "div", "span")
+_CAPTION_CLASS_RE = re.compile(r"caption", re.I)
+_CAPTION_MIN_CHARS = 20
+
+
+def _is_caption(el) -> bool:
+    """A figcaption, a block classed as a caption, or a block right after a photo."""
+    if el.tag == "figcaption" or _CAPTION_CLASS_RE.search(el.get("class", "")):
+        return True
+    prev = el.getprevious()
+    return prev is not None and (prev.tag == "img" or prev.find(".//img") is not None)
+
+
+def drop_repeated_captions(root) -> None:
+    """Remove a photo caption (see _is_caption) of 20 characters or more whose text equals an
+    earlier block's, in place: the reader sees it once. Other repeated lines stay (a meal
+    plan or a table legitimately repeats a line)."""
+    seen: set[str] = set()
+    for el in list(root.iter(*_CAPTION_BLOCKS)):
+        if el.getparent() is None or next(el.iterdescendants(*_CAPTION_BLOCKS), None) is not None:
+            continue  # gone with an earlier block, or holds blocks of its own
+        text = norm(el.text_content())
+        if len(text) < _CAPTION_MIN_CHARS:
+            continue
+        if text in seen and _is_caption(el):
+            el.drop_tree()
+        seen.add(text)
+
 _CHROME_MARKER_RE = re.compile(
     r"footer|manager|satisf|charge|copyright|gnb|lnb|nav|page-?_?info", re.I
 )

@@ -121,3 +121,19 @@ def test_headlines_lose_the_site_and_section_names():
         got = choose_title(page_title=page_title, og_title=og_title, headings=[h1] if h1 else [],
                            site_names=site_names_from_url(url))
         assert got == expected, (page_title, got)
+
+
+def test_trafilatura_fast_path_failures_are_recognised():
+    # On a whole page (no known body container) trafilatura's fast mode runs first; where it
+    # returns nothing, a list of headline links, or the page's menus as one-word lines (its
+    # baseline fallback on a city hall page), the default mode runs instead.
+    from press_scraper.article import _fast_failed
+
+    menu = "<p>" + "\n".join(["열린시장실", "시정소식", "보도자료", "고시공고", "민원안내",
+                               "분야별정보", "관광", "문화", "복지", "일자리"] * 3) + "</p>"
+    headlines = "".join(f"<p><a href='/news/{n}'>한빛시 주요 소식 {n}호</a></p>" for n in range(8))
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    release = ("<p>□ 한빛시는 12월부터 전통시장 주차장 3곳을 무료로 개방한다.<br>"
+               "ㅇ 대상: 중앙시장, 동문시장, 서부시장<br>ㅇ 시간: 오전 9시~오후 9시</p>")
+    assert _fast_failed("") and _fast_failed(menu) and _fast_failed(headlines)
+    assert not _fast_failed(article) and not _fast_failed(release)
