@@ -26,6 +26,9 @@ BOILERPLATE_PATTERNS = [
     re.compile(r"좋아하기\s*불러오는\s*중|^\s*이것이\s*좋아요\s*[:：]?\s*$"),
     # A breadcrumb ("뉴스 > 경제 > 기업·CEO").
     re.compile(r"^\s*(?:[^>\s][^>]{0,11}>\s*){2,}[^>]{1,12}$"),
+    # A toggle's or a player's label left as a line ("더보기", "접기", "... more", "less").
+    re.compile(r"^\s*(?:…|\.{2,3})?\s*(?:더\s*보기|접기|펼치기|닫기|read\s+more|show\s+more|see\s+more"
+               r"|more|less|close|video)\s*(?:…|\.{2,3})?\s*[+›»>]?\s*$", re.I),
     # An ad slot's label left behind when its script is removed.
     re.compile(r"^\s*(?:광고|AD|advertisement|sponsored|스폰서)\s*$", re.I),
     # The comment box's prompt and count ("댓글을 작성하려면 로그인하세요", "댓글 3").

@@ -192,3 +192,13 @@ def test_repeated_lines_that_are_not_captions_stay():
                      "<p>매주 토요일 오전 10시 군청 광장 집결</p><p>2주차: 국화차 만들기</p>")
     drop_repeated_captions(body)
     assert body.text_content().count("매주 토요일 오전 10시 군청 광장 집결") == 2
+
+
+def test_toggle_labels_left_as_lines_are_dropped():
+    body = lxml_body("<p>군은 내년 예산안을 의회에 제출했다.</p><p>더보기</p><p>... more</p><p>less</p>"
+                     "<p>more than 300 people came.</p><p>접기</p>")
+    drop_boilerplate(body)
+    text = body.text_content()
+    assert "예산안을" in text and "more than 300 people came." in text
+    assert "더보기" not in text and "접기" not in text and "less" not in text
+    assert "... more" not in text
