@@ -68,11 +68,15 @@ LINK_BOX_HEADINGS = (
     "많이 본 뉴스", "많이 본 기사", "많이본뉴스", "가장 많이 본 뉴스", "인기기사", "인기 기사",
     "인기뉴스", "주요뉴스", "주요 뉴스", "최신기사", "최신 기사", "추천기사", "추천 기사",
     "이 시각 주요뉴스", "함께 보면 좋은 기사", "이 기사와 함께 많이 본 뉴스", "related",
-    "related posts", "related articles", "most read", "popular",
+    "related posts", "related articles", "most read", "popular", "함께 볼 기사", "함께 읽으면 좋은 기사",
+    "같이 보면 좋은 뉴스", "추천 뉴스", "explore further", "you may also like", "you might also like",
+    "more stories", "more from", "also read", "see also", "read more",
 )
 _LINK_BOX_HEADING_RE = re.compile(
     r"^\s*[\[<【]?\s*(?:" + "|".join(re.escape(h) for h in LINK_BOX_HEADINGS)
-    + r")\s*[\]>】]?\s*[:：]?\s*$",
+    # "Most read in world news", "More from Business"
+    + r"|(?:most read|more from|more stories)\s+(?:in\s+)?\w[\w ]{0,30}"
+    + r")\s*[\]>】]?\s*(?:[:：]|\.{2,3}|…)?\s*$",
     re.I,
 )
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "span", "em")

@@ -202,3 +202,19 @@ def test_toggle_labels_left_as_lines_are_dropped():
     assert "예산안을" in text and "more than 300 people came." in text
     assert "더보기" not in text and "접기" not in text and "less" not in text
     assert "... more" not in text
+
+
+def test_more_link_box_headings_are_recognised():
+    body = lxml_body(
+        "<p>가온군이 청년 월세 지원을 넓힌다.</p>"
+        "<h3>함께 볼 기사</h3><ul><li><a href='/a/1'>가온군 청년 정책 설명회</a></li>"
+        "<li><a href='/a/2'>가온군 일자리 박람회</a></li></ul>"
+        "<p>신청은 다음 달부터다.</p>"
+        "<h4>Most read in world news</h4><ul><li><a href='/w/1'>Plague case reported</a></li></ul>"
+        "<h4>You may also like...</h4><div><a href='/m/1'>Rock Hall vote opens</a></div>")
+    drop_boilerplate(body)
+    text = body.text_content()
+    assert "월세 지원을" in text and "신청은 다음 달부터다." in text
+    for junk in ("함께 볼 기사", "청년 정책 설명회", "Most read", "Plague case", "also like",
+                 "Rock Hall"):
+        assert junk not in text, junk
