@@ -3,6 +3,7 @@ comment/related/ad containers, the menu page's manager box; and the known body c
 
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.etree
@@ -273,7 +274,6 @@ LIKELY_BODY_XPATHS = [
     '//td[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
     '//td[contains(concat(" ", normalize-space(@class), " "), " board_content ")]',
 ]
-_LIKELY_BODY = [lxml.etree.XPath(x) for x in LIKELY_BODY_XPATHS]
 LIKELY_BODY_MIN_CHARS = 40
 
 
@@ -298,10 +298,54 @@ _NEVER_DROPPED = ("html", "body", "main", "article")
 _WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
+# LIKELY_BODY_XPATHS as (attribute, value, tags) tests of one element, for rules that are
+# an exact attribute value or a class token: body_candidates checks them in one walk of the
+# page instead of one XPath search of the whole tree each. A rule not of that shape (the
+# 내용/본문 table cell) stays an XPath. tests/scraper checks both forms agree.
+_ID_BODY = frozenset({"articleBody", "article_body", "newsContent", "news_content"})
+_SIMPLE_RULE_RE = re.compile(
+    r'^//(\*|div|td)\[contains\(concat\(" ", normalize-space\(@class\), " "\), " ([\w-]+) "\)\]$'
+    r'|^//\*\[@(id|itemprop)="([\w-]+)"\]$')
+
+
+def _rule(xpath: str):
+    """(attribute, value, tag or None) for a simple rule, or the compiled XPath."""
+    if xpath.startswith("//*[not(self::body or self::html)]"):
+        return ("id-set", _ID_BODY, None)
+    m = _SIMPLE_RULE_RE.match(xpath)
+    if m is None:
+        return lxml.etree.XPath(xpath)
+    if m.group(2):
+        return ("class", m.group(2), None if m.group(1) == "*" else m.group(1))
+    return (m.group(3), m.group(4), None)
+
+
+_BODY_RULES = [_rule(x) for x in LIKELY_BODY_XPATHS]
+_WITH_BODY_ATTRS = lxml.etree.XPath("//*[@class or @id or @itemprop]")
+
+
 def body_candidates(root) -> list[list]:
-    """What each of LIKELY_BODY_XPATHS finds in `root`, in their order (for both functions
-    below, so the page is searched once)."""
-    return [xpath(root) for xpath in _LIKELY_BODY]
+    """What each of LIKELY_BODY_XPATHS finds in `root`, in their order and in document order
+    (for both functions below, so the page is searched once)."""
+    found: list[list] = [[] if isinstance(r, tuple) else r(root) for r in _BODY_RULES]
+    simple = [(i, r) for i, r in enumerate(_BODY_RULES) if isinstance(r, tuple)]
+    for el in _WITH_BODY_ATTRS(root):
+        tag = el.tag
+        tokens = None
+        for i, (attr, value, only) in simple:
+            if only is not None and tag != only:
+                continue
+            if attr == "class":
+                if tokens is None:
+                    tokens = (el.get("class") or "").split()
+                hit = value in tokens
+            elif attr == "id-set":
+                hit = tag not in ("body", "html") and el.get("id") in value
+            else:
+                hit = el.get(attr) == value
+            if hit:
+                found[i].append(el)
+    return found
 
 
 _SINGLE_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if "-" not in m)
@@ -309,6 +353,7 @@ _MULTI_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if "-" in m)
 _MARKER_SPLIT_RE = re.compile(r"[\s_-]+")
 
 
+@functools.lru_cache(maxsize=4096)  # a site repeats its class names on every page
 def _is_boilerplate_marker(marker: str) -> bool:
     """_MARKER_RE.search(marker), with a quick token check first (most class names are not)."""
     low = marker.lower()
