@@ -337,7 +337,7 @@ def parse_article(
             meta_date = parse_loose_date(times[0]) if times else None
         labelled = find_date_cell(root, lambda el: outside_chrome(el, boxes)) or find_labelled_date(
             page_text, PUBLISHED_LABEL_RE)
-        date = find_page_date(root, labelled=labelled, meta_date=meta_date)
+        date = find_page_date(html, labelled=labelled, meta_date=meta_date)
     modified = parse_loose_date(meta(root, "article:modified_time", "og:updated_time", "dateModified"))
     modified = modified or find_labelled_date(page_text, MODIFIED_LABEL_RE)
     if modified and date and modified <= date:
