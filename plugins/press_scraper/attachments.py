@@ -56,6 +56,12 @@ def find_attachments(root, page_url: str) -> list[Attachment]:
 
 def _add_attachment(el, page_url: str, found: list, seen: set, named_only: list) -> None:
     """Append `el` to `found` when it is an attached file (see find_attachments)."""
+    if el.tag == "a" and not _ATTACH_EXT_RE.search(el.get("href") or "") and not any(
+            el.get(a) for a in _FILE_NAME_ATTRS):
+        # A plain link (most of a page's): a file only if its text or title names one.
+        raw = el.text_content() or ""
+        if not _ATTACH_EXT_RE.search(raw) and not _ATTACH_EXT_RE.search(el.get("title") or ""):
+            return
     text = norm(el.text_content()) or norm(el.get("title") or "")
     name_attr = next((norm(el.get(a)) for a in _FILE_NAME_ATTRS if el.get(a)), "")
     if el.tag != "a" or name_attr:

@@ -3,6 +3,7 @@ comment/related/ad containers, the menu page's manager box; and the known body c
 
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.etree
@@ -26,6 +27,9 @@ BOILERPLATE_PATTERNS = [
     re.compile(r"좋아하기\s*불러오는\s*중|^\s*이것이\s*좋아요\s*[:：]?\s*$"),
     # A breadcrumb ("뉴스 > 경제 > 기업·CEO").
     re.compile(r"^\s*(?:[^>\s][^>]{0,11}>\s*){2,}[^>]{1,12}$"),
+    # A toggle's or a player's label left as a line ("더보기", "접기", "... more", "less").
+    re.compile(r"^\s*(?:…|\.{2,3})?\s*(?:더\s*보기|접기|펼치기|닫기|read\s+more|show\s+more|see\s+more"
+               r"|more|less|close|video)\s*(?:…|\.{2,3})?\s*[+›»>]?\s*$", re.I),
     # An ad slot's label left behind when its script is removed.
     re.compile(r"^\s*(?:광고|AD|advertisement|sponsored|스폰서)\s*$", re.I),
     # The comment box's prompt and count ("댓글을 작성하려면 로그인하세요", "댓글 3").
@@ -65,11 +69,15 @@ LINK_BOX_HEADINGS = (
     "많이 본 뉴스", "많이 본 기사", "많이본뉴스", "가장 많이 본 뉴스", "인기기사", "인기 기사",
     "인기뉴스", "주요뉴스", "주요 뉴스", "최신기사", "최신 기사", "추천기사", "추천 기사",
     "이 시각 주요뉴스", "함께 보면 좋은 기사", "이 기사와 함께 많이 본 뉴스", "related",
-    "related posts", "related articles", "most read", "popular",
+    "related posts", "related articles", "most read", "popular", "함께 볼 기사", "함께 읽으면 좋은 기사",
+    "같이 보면 좋은 뉴스", "추천 뉴스", "explore further", "you may also like", "you might also like",
+    "more stories", "more from", "also read", "see also", "read more",
 )
 _LINK_BOX_HEADING_RE = re.compile(
     r"^\s*[\[<【]?\s*(?:" + "|".join(re.escape(h) for h in LINK_BOX_HEADINGS)
-    + r")\s*[\]>】]?\s*[:：]?\s*$",
+    # "Most read in world news", "More from Business"
+    + r"|(?:most read|more from|more stories)\s+(?:in\s+)?\w[\w ]{0,30}"
+    + r")\s*[\]>】]?\s*(?:[:：]|\.{2,3}|…)?\s*$",
     re.I,
 )
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "span", "em")
@@ -131,6 +139,37 @@ def drop_boilerplate(root) -> None:
             if not len(el.xpath(".//img|.//table")):
                 el.drop_tree()
 
+
+
+# Photo captions whose repeated text is dropped: a CMS prints one caption under every photo
+# of a series, or a slideshow's caption both in the slide and in its thumbnail strip.
+_CAPTION_BLOCKS = ("p", "figcaption", "div", "span")
+_CAPTION_CLASS_RE = re.compile(r"caption", re.I)
+_CAPTION_MIN_CHARS = 20
+
+
+def _is_caption(el) -> bool:
+    """A figcaption, a block classed as a caption, or a block right after a photo."""
+    if el.tag == "figcaption" or _CAPTION_CLASS_RE.search(el.get("class", "")):
+        return True
+    prev = el.getprevious()
+    return prev is not None and (prev.tag == "img" or prev.find(".//img") is not None)
+
+
+def drop_repeated_captions(root) -> None:
+    """Remove a photo caption (see _is_caption) of 20 characters or more whose text equals an
+    earlier block's, in place: the reader sees it once. Other repeated lines stay (a meal
+    plan or a table legitimately repeats a line)."""
+    seen: set[str] = set()
+    for el in list(root.iter(*_CAPTION_BLOCKS)):
+        if el.getparent() is None or next(el.iterdescendants(*_CAPTION_BLOCKS), None) is not None:
+            continue  # gone with an earlier block, or holds blocks of its own
+        text = norm(el.text_content())
+        if len(text) < _CAPTION_MIN_CHARS:
+            continue
+        if text in seen and _is_caption(el):
+            el.drop_tree()
+        seen.add(text)
 
 _CHROME_MARKER_RE = re.compile(
     r"footer|manager|satisf|charge|copyright|gnb|lnb|nav|page-?_?info", re.I
@@ -235,7 +274,6 @@ LIKELY_BODY_XPATHS = [
     '//td[contains(concat(" ", normalize-space(@class), " "), " view_content ")]',
     '//td[contains(concat(" ", normalize-space(@class), " "), " board_content ")]',
 ]
-_LIKELY_BODY = [lxml.etree.XPath(x) for x in LIKELY_BODY_XPATHS]
 LIKELY_BODY_MIN_CHARS = 40
 
 
@@ -260,10 +298,54 @@ _NEVER_DROPPED = ("html", "body", "main", "article")
 _WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
+# LIKELY_BODY_XPATHS as (attribute, value, tags) tests of one element, for rules that are
+# an exact attribute value or a class token: body_candidates checks them in one walk of the
+# page instead of one XPath search of the whole tree each. A rule not of that shape (the
+# 내용/본문 table cell) stays an XPath. tests/scraper checks both forms agree.
+_ID_BODY = frozenset({"articleBody", "article_body", "newsContent", "news_content"})
+_SIMPLE_RULE_RE = re.compile(
+    r'^//(\*|div|td)\[contains\(concat\(" ", normalize-space\(@class\), " "\), " ([\w-]+) "\)\]$'
+    r'|^//\*\[@(id|itemprop)="([\w-]+)"\]$')
+
+
+def _rule(xpath: str):
+    """(attribute, value, tag or None) for a simple rule, or the compiled XPath."""
+    if xpath.startswith("//*[not(self::body or self::html)]"):
+        return ("id-set", _ID_BODY, None)
+    m = _SIMPLE_RULE_RE.match(xpath)
+    if m is None:
+        return lxml.etree.XPath(xpath)
+    if m.group(2):
+        return ("class", m.group(2), None if m.group(1) == "*" else m.group(1))
+    return (m.group(3), m.group(4), None)
+
+
+_BODY_RULES = [_rule(x) for x in LIKELY_BODY_XPATHS]
+_WITH_BODY_ATTRS = lxml.etree.XPath("//*[@class or @id or @itemprop]")
+
+
 def body_candidates(root) -> list[list]:
-    """What each of LIKELY_BODY_XPATHS finds in `root`, in their order (for both functions
-    below, so the page is searched once)."""
-    return [xpath(root) for xpath in _LIKELY_BODY]
+    """What each of LIKELY_BODY_XPATHS finds in `root`, in their order and in document order
+    (for both functions below, so the page is searched once)."""
+    found: list[list] = [[] if isinstance(r, tuple) else r(root) for r in _BODY_RULES]
+    simple = [(i, r) for i, r in enumerate(_BODY_RULES) if isinstance(r, tuple)]
+    for el in _WITH_BODY_ATTRS(root):
+        tag = el.tag
+        tokens = None
+        for i, (attr, value, only) in simple:
+            if only is not None and tag != only:
+                continue
+            if attr == "class":
+                if tokens is None:
+                    tokens = (el.get("class") or "").split()
+                hit = value in tokens
+            elif attr == "id-set":
+                hit = tag not in ("body", "html") and el.get("id") in value
+            else:
+                hit = el.get(attr) == value
+            if hit:
+                found[i].append(el)
+    return found
 
 
 _SINGLE_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if "-" not in m)
@@ -271,6 +353,7 @@ _MULTI_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if "-" in m)
 _MARKER_SPLIT_RE = re.compile(r"[\s_-]+")
 
 
+@functools.lru_cache(maxsize=4096)  # a site repeats its class names on every page
 def _is_boilerplate_marker(marker: str) -> bool:
     """_MARKER_RE.search(marker), with a quick token check first (most class names are not)."""
     low = marker.lower()

@@ -121,3 +121,44 @@ def test_headlines_lose_the_site_and_section_names():
         got = choose_title(page_title=page_title, og_title=og_title, headings=[h1] if h1 else [],
                            site_names=site_names_from_url(url))
         assert got == expected, (page_title, got)
+
+
+def test_trafilatura_fast_path_failures_are_recognised():
+    # On a whole page (no known body container) trafilatura's fast mode runs first; where it
+    # returns nothing, a list of headline links, or the page's menus as one-word lines (its
+    # baseline fallback on a city hall page), the default mode runs instead.
+    from press_scraper.article import _fast_failed
+
+    menu = "<p>" + "\n".join(["열린시장실", "시정소식", "보도자료", "고시공고", "민원안내",
+                               "분야별정보", "관광", "문화", "복지", "일자리"] * 3) + "</p>"
+    headlines = "".join(f"<p><a href='/news/{n}'>한빛시 주요 소식 {n}호</a></p>" for n in range(8))
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    release = ("<p>□ 한빛시는 12월부터 전통시장 주차장 3곳을 무료로 개방한다.<br>"
+               "ㅇ 대상: 중앙시장, 동문시장, 서부시장<br>ㅇ 시간: 오전 9시~오후 9시</p>")
+    assert _fast_failed("") and _fast_failed(menu) and _fast_failed(headlines)
+    assert not _fast_failed(article) and not _fast_failed(release)
+
+
+def test_body_candidates_in_one_walk_agree_with_the_xpaths():
+    # body_candidates checks the simple rules in one walk of the page; each rule's XPath in
+    # LIKELY_BODY_XPATHS is the definition. Both must find the same elements on every
+    # fixture page and on pages written to trip the walk (class tokens, ids on <body>).
+    from pathlib import Path
+
+    import lxml.etree
+
+    from press_scraper.article import parse_document
+    from press_scraper.boilerplate import LIKELY_BODY_XPATHS, body_candidates
+
+    pages = [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted((Path(__file__).parent / "fixtures").rglob("*.html"))]
+    pages.append(
+        "<html><body id='article_body'><div class='x view-content y'><p>a</p></div>"
+        "<div class='view-contents'>b</div><td class='content'>c</td>"
+        "<section id='newsContent'><div itemprop='articleBody' class='entry-content'>d</div>"
+        "</section><span class='article-body'>not a div</span></body></html>")
+    assert len(pages) > 20
+    for html in pages:
+        root = parse_document(html)
+        expected = [lxml.etree.XPath(x)(root) for x in LIKELY_BODY_XPATHS]
+        assert body_candidates(root) == expected

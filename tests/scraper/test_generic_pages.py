@@ -13,7 +13,7 @@ import pytest
 
 from press_scraper import markdown
 from press_scraper.article import parse_article
-from press_scraper.boilerplate import drop_boilerplate
+from press_scraper.boilerplate import drop_boilerplate, drop_repeated_captions
 from press_scraper.records import Record
 from press_scraper.text import html_to_text
 
@@ -170,3 +170,51 @@ def test_subtitle_inside_the_body_is_not_repeated_in_it():
     assert r.subtitle == "월 최대 20만 원, 1년간 지원"
     assert "월 최대 20만 원" not in r.body_html
     assert "청년 월세 지원 대상을" in r.body_html
+
+
+def test_a_caption_repeated_under_a_photo_series_is_shown_once():
+    # A CMS prints one caption under every photo of a series: the reader gets every photo,
+    # the caption (with its 사진= credit) once, and the other captions as they are.
+    html = (FIXTURES / "photo-series.html").read_text(encoding="utf-8")
+    url = "https://haetsal-daily.example/2026/11/02/mum-festival/"
+    record = parse_article(html, url, site_names=["햇살일보"])
+    md = markdown.body_markdown(record.body_html, url)
+    assert len(record.images) == 4
+    assert md.count("1일 개막한 햇살군 국화 전시회장 모습. (사진=햇살군 제공)") == 1, md
+    assert md.count("국화로 만든 햇살군 상징 조형물. (사진=햇살군 제공)") == 1, md
+    assert md.index("mum-1.jpg") < md.index("전시회장 모습") < md.index("30만 송이와")
+    assert "입장료는 없다" in md and "농산물 장터도" in md
+
+
+def test_repeated_lines_that_are_not_captions_stay():
+    # A schedule or a meal plan repeats a line on purpose: only captions are deduplicated.
+    body = lxml_body("<p>매주 토요일 오전 10시 군청 광장 집결</p><p>1주차: 국화 화분 만들기</p>"
+                     "<p>매주 토요일 오전 10시 군청 광장 집결</p><p>2주차: 국화차 만들기</p>")
+    drop_repeated_captions(body)
+    assert body.text_content().count("매주 토요일 오전 10시 군청 광장 집결") == 2
+
+
+def test_toggle_labels_left_as_lines_are_dropped():
+    body = lxml_body("<p>군은 내년 예산안을 의회에 제출했다.</p><p>더보기</p><p>... more</p><p>less</p>"
+                     "<p>more than 300 people came.</p><p>접기</p>")
+    drop_boilerplate(body)
+    text = body.text_content()
+    assert "예산안을" in text and "more than 300 people came." in text
+    assert "더보기" not in text and "접기" not in text and "less" not in text
+    assert "... more" not in text
+
+
+def test_more_link_box_headings_are_recognised():
+    body = lxml_body(
+        "<p>가온군이 청년 월세 지원을 넓힌다.</p>"
+        "<h3>함께 볼 기사</h3><ul><li><a href='/a/1'>가온군 청년 정책 설명회</a></li>"
+        "<li><a href='/a/2'>가온군 일자리 박람회</a></li></ul>"
+        "<p>신청은 다음 달부터다.</p>"
+        "<h4>Most read in world news</h4><ul><li><a href='/w/1'>Plague case reported</a></li></ul>"
+        "<h4>You may also like...</h4><div><a href='/m/1'>Rock Hall vote opens</a></div>")
+    drop_boilerplate(body)
+    text = body.text_content()
+    assert "월세 지원을" in text and "신청은 다음 달부터다." in text
+    for junk in ("함께 볼 기사", "청년 정책 설명회", "Most read", "Plague case", "also like",
+                 "Rock Hall"):
+        assert junk not in text, junk
