@@ -147,7 +147,9 @@ def test_section_boxes_more_links_lead_to_the_section(page_at, site_url, showcas
     open_page(page, start)
     if where == "article":  # the lists arrive from latest.json after the page loaded
         page.wait_for_function(
-            f"document.querySelectorAll('.box__list li').length >= {len(SECTIONS)}")
+            # A function, not a bare expression: Playwright evaluates an expression string
+            # with eval, which the page's CSP (no 'unsafe-eval') refuses.
+            f"() => document.querySelectorAll('.box__list li').length >= {len(SECTIONS)}")
     boxes = page.locator(".boxes .box")
     assert boxes.count() == len(SECTIONS)
     for i, (name, slug) in enumerate(SECTIONS):
