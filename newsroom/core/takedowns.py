@@ -53,20 +53,25 @@ def read(path: Path) -> list[Takedown]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as e:
-        raise TakedownError(f"{path}: cannot read: {e}") from None
+        raise TakedownError(f"{path}: 읽을 수 없습니다: {e}. 파일 권한과 위치를 확인하세요."
+                            ) from None
     except tomllib.TOMLDecodeError as e:
-        raise TakedownError(f"{path}: {e}") from None
+        raise TakedownError(f"{path}: TOML 형식이 틀렸습니다: {e}. 그 줄을 고치세요 (이 파일은 "
+                            "`newsroom takedown`이 씁니다).") from None
     items = data.get("takedown", [])
     if not isinstance(items, list):
-        raise TakedownError(f"{path}: `takedown` must be an array of tables ([[takedown]])")
+        raise TakedownError(f"{path}: `takedown`은 [[takedown]] 표의 목록이어야 합니다. 직접 "
+                            "고치지 말고 `newsroom takedown`으로 기록하세요.")
     out = []
     for i, item in enumerate(items, 1):
         url = item.get("url") if isinstance(item, dict) else None
         if not isinstance(url, str) or not url.strip("/"):
-            raise TakedownError(f"{path}: takedown #{i} has no `url`")
+            raise TakedownError(f"{path}: {i}번째 takedown에 `url`이 없습니다. 내린 기사의 "
+                                "주소를 `url = \"…\"`로 적으세요.")
         images = item.get("images", [])
         if not isinstance(images, list) or not all(isinstance(x, str) for x in images):
-            raise TakedownError(f"{path}: takedown #{i} ({url}): `images` must be a list of paths")
+            raise TakedownError(f"{path}: {i}번째 takedown({url})의 `images`는 경로 목록이어야 "
+                                "합니다 (예: images = [\"images/a.jpg\"]).")
         out.append(Takedown(url=normalise_url(url), source=str(item.get("source", "")),
                             images=tuple(images), date=str(item.get("date", "")),
                             reason=str(item.get("reason", ""))))

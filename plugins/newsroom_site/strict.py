@@ -64,13 +64,13 @@ def check_before_reading(generator) -> None:
         sys.stderr.write("".join(f"{p}\n" for p in problems))
         sys.stderr.flush()
         logger.error(
-            "%d problem(s) in content files: the published build stops here "
-            "(run `newsroom check` to list them)",
+            "콘텐츠 파일에 문제가 %d건 있어 게시용 빌드를 여기서 멈춥니다. "
+            "`newsroom check`로 목록을 보고 고치세요.",
             len(problems),
         )
         raise ContentProblems(problems)
     for p in problems:
-        logger.warning("%s", p, extra={"limit_msg": "More content problems: run `newsroom check`"})
+        logger.warning("%s", p, extra={"limit_msg": "문제가 더 있습니다. `newsroom check`로 모두 보세요."})
 
 
 def skip_duplicate_slugs(generator) -> None:
@@ -104,7 +104,8 @@ def skip_duplicate_slugs(generator) -> None:
         for a in later:
             skipped.add(id(a))
             logger.warning(
-                "%s: skipped in the preview: %s already writes %s (duplicate slug)",
+                "%s: 미리보기에서 뺐습니다. %s 파일이 이미 %s 주소를 씁니다 (slug 중복). "
+                "이 파일의 머리말에 다른 Slug를 쓰세요.",
                 a.relative_source_path, first.relative_source_path, save_as,
             )
     if skipped:

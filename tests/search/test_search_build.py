@@ -12,9 +12,15 @@ from search_helpers import SEARCH_CONF, build_search_site, make_search_content
 from newsroom_search import evaluate as ev
 
 
+def _reader_pages(out):
+    """Every page but the redirect stubs at old URLs (a meta refresh to the new page, no site
+    furniture: docs/editors.md, 9)."""
+    return [p for p in html_files(out) if 'http-equiv="refresh"' not in p.read_text("utf-8")]
+
+
 def test_every_page_has_the_search_form_pointing_at_the_search_page(search_site):
     out = search_site.out
-    pages = html_files(out)
+    pages = _reader_pages(out)
     assert len(pages) > 40
     for page in pages:
         soup = parse_html(page)
@@ -89,7 +95,7 @@ def test_the_published_site_has_search(built_site):
     assert built_site.returncode == 0, built_site.log[-2000:]
     assert (built_site.output / "search" / "index.html").is_file()
     assert (built_site.output / "search" / "manifest.json").is_file()
-    for page in html_files(built_site.output)[:50]:
+    for page in _reader_pages(built_site.output)[:50]:
         assert 'role="search"' in page.read_text(encoding="utf-8"), page
 
 
