@@ -201,15 +201,22 @@ class Releases:
         Only called under the job lock, so nothing we remove is in use.
         """
         removed = []
+        trash = []
         if self.dir.is_dir():
             ids = set(self.ids())
             for p in self.dir.iterdir():
                 stray_meta = (p.suffix in (".json", ".log") and ID_RE.match(p.stem)
                               and p.stem not in ids)
-                if p.name.startswith((".build-", TRASH_PREFIX)) \
-                        or p.name.startswith(".") and ".tmp-" in p.name or stray_meta:
+                if p.name.startswith(TRASH_PREFIX):
+                    # Never in use; maybe still being deleted by the last run's process (not
+                    # worth a warning: a run that follows another closely finds one).
+                    trash.append(p)
+                elif p.name.startswith(".build-") or p.name.startswith(".") and ".tmp-" in p.name \
+                        or stray_meta:
                     _rmtree(p)
                     removed.append(str(p))
+        if trash:
+            _delete_later(trash)
         for p in self.output.parent.glob(f"{self.output.name}.tmp-*"):
             if p.is_symlink():
                 p.unlink()
