@@ -488,6 +488,21 @@ def test_canonical_urls_are_absolute_on_every_page(out, origin, soups):
     assert not problems, "\n".join(problems[:40])
 
 
+def test_every_page_names_the_site_icon(out, origin, soups):
+    """A page without `<link rel="icon">` makes the browser fetch /favicon.ico, which the site
+    does not have: a 404 and a console error on every visit (redirect stubs at old URLs
+    included)."""
+    problems = []
+    for rel, soup in soups.items():
+        icon = soup.find("link", rel="icon")
+        if icon is None:
+            problems.append(f"{rel}: no icon link")
+        elif not (target := resolve_link(out, out / rel, icon.get("href", ""), origin)) \
+                or not target.is_file():
+            problems.append(f"{rel}: icon {icon.get('href')} is not a file of the site")
+    assert not problems, "\n".join(problems[:20])
+
+
 # --- machines: sitemaps and robots.txt -----------------------------------------------------
 
 
