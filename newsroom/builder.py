@@ -63,7 +63,7 @@ def build_inputs(content: Path, settings_file: Path,
 
 
 def reader_cache(state_dir: Path) -> Path:
-    """Pelican's reader cache for published builds (see pelicanconf.py): a cache, never truth."""
+    """Pelican's content cache for published builds (see pelicanconf.py): a cache, never truth."""
     return state_dir / "pelican-cache"
 
 

@@ -252,7 +252,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         result_code = exits.HELD_BACK
     record_moves(args, settings, changes, held, run.merges)
 
-    # The reader cache only remembers what Markdown made of each content file; anything else
+    # The content cache only remembers what each content file was made into; anything else
     # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
     content_root = args.content.as_posix().rstrip("/") + "/"
     if previous is None or changes.meta or any(
