@@ -51,8 +51,7 @@ def prepare_content(content) -> None:
         # The card text in lists: lead sentences without bullets, contacts or notices.
         content.list_summary = list_summary(content._content or "", meta.get("summary"))
     if getattr(content, "image", None):
-        content._image_stamp = _image_stamp(content)
-        content.image_width, content.image_height = _image_size(content)
+        _measure_image(content, _image_stamp(content))
         # Scraped bodies (and some editors') show the lead photo with its caption in place.
         name = str(content.image).rsplit("/", 1)[-1]
         content.image_in_body = bool(name) and f"/{name}\"" in (content._content or "")
@@ -75,8 +74,12 @@ def refresh_image_size(content) -> None:
     if getattr(content, "image", None):
         stamp = _image_stamp(content)
         if stamp != getattr(content, "_image_stamp", None):
-            content._image_stamp = stamp
-            content.image_width, content.image_height = _image_size(content)
+            _measure_image(content, stamp)
+
+
+def _measure_image(content, stamp: tuple | None) -> None:
+    content._image_stamp = stamp
+    content.image_width, content.image_height = _image_size(content)
 
 
 def _image_path(content) -> Path:
