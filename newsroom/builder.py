@@ -145,6 +145,19 @@ def run_pelican(content: Path, settings_file: Path, build_dir: Path, log_path: P
     return code, time.monotonic() - started
 
 
+# What plugins/newsroom_site (incremental.VERIFY_FAILED) logs when NEWSROOM_RENDER_VERIFY=1
+# (the test suite) finds a shortcut of the incremental writer stale.
+VERIFY_FAILED = "NEWSROOM_RENDER_VERIFY failed:"
+
+
+def verify_failed(log_path: Path) -> bool:
+    """Did the build fail a NEWSROOM_RENDER_VERIFY check? Then a retry would hide it."""
+    try:
+        return VERIFY_FAILED in log_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def logged_errors(log_text: str) -> list[str]:
     """The messages of ERROR/CRITICAL lines in a build log."""
     return [m["msg"] for m in LOG_ERROR_RE.finditer(log_text)]

@@ -280,7 +280,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
                                    extra_env=render)
 
     code, seconds = build()
-    if code != 0 and builder.reader_cache(args.state).exists():
+    if (code != 0 and builder.reader_cache(args.state).exists()
+            and not builder.verify_failed(log_path)):
         # A run killed while Pelican saved its cache leaves a truncated pickle that Pelican
         # cannot load; the cache is only a speed-up, so build once more without it.
         builder.drop_reader_cache(args.state, f"the build failed (exit {code}); retrying without it")

@@ -6,6 +6,10 @@
 - `chromium`: Debian's chromium driven by Playwright (never a downloaded browser).
 - `build_site`: the helper for tests that build their own generated content.
 
+Every build a test runs checks the incremental writer's shortcuts as it goes
+(`NEWSROOM_RENDER_VERIFY=1`): an article's sealed fingerprint or kept URL that no longer matches
+the article fails the build (plugins/newsroom_site/incremental.py, speedups.py).
+
 The server is bound before the build so that the build can be given its real origin: feeds,
 canonical URLs and sitemaps then point at the very server the browser and link checker use.
 """
@@ -26,6 +30,8 @@ from helpers import (
 from helpers import (
     build_site as _build_site,
 )
+
+os.environ.setdefault("NEWSROOM_RENDER_VERIFY", "1")
 
 
 @pytest.fixture(scope="session")

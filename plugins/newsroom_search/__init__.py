@@ -68,7 +68,9 @@ class SearchGenerator(Generator):
         reused = len(cache.used & cache.loaded) if cache is not None else 0
         if cache is not None:
             cache.save()
-        report = write_index(Path(self.output_path) / url, files)
+        previous = self.settings.get("NEWSROOM_RENDER_FROM")  # the live release (update job)
+        report = write_index(Path(self.output_path) / url, files,
+                             Path(previous) / url if previous else None)
         logger.info(
             "search: %d articles, %d index files (%d written, %d unchanged, %d removed), "
             "%d segments from the cache, in %.1f s",

@@ -48,7 +48,8 @@ class SearchDoc:
 
     @property
     def date_label(self) -> str:
-        return self.date.astimezone(KST).strftime("%Y.%m.%d")
+        d = self.date.astimezone(KST)  # not strftime: Pelican's dates format slowly
+        return f"{d.year:04d}.{d.month:02d}.{d.day:02d}"
 
 
 def html_to_text(markup: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,12 +64,14 @@ class SegmentCache(dict):
         return len(new), len(stale)
 
 
-def write_index(folder: Path, files: dict[str, bytes]) -> WriteReport:
+def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> WriteReport:
     """Write each file whose bytes differ from what `folder` holds; drop stale index files.
 
     A rebuild into the same folder after one new article rewrites only the shards its terms
     touch, the last doc and facet files and the manifest; the rest keep their bytes and
-    their modification time (a sync to the web server then copies only those).
+    their modification time (a sync to the web server then copies only those). A build into
+    a new folder (the update job's next release) hard-links each file whose bytes equal the
+    `previous` release's copy, as the incremental writer does with pages.
     """
     folder = Path(folder)
     written: list[str] = []
@@ -82,7 +85,9 @@ def write_index(folder: Path, files: dict[str, bytes]) -> WriteReport:
                 unchanged += 1
                 continue
         except FileNotFoundError:
-            pass
+            if previous is not None and _link_same(previous / rel, path, data):
+                unchanged += 1
+                continue
         # Build output, like Pelican's own pages: no fsync per file (the release switch
         # makes the finished folder durable).
         atomic_write(path, data, sync=False)
@@ -100,3 +105,15 @@ def write_index(folder: Path, files: dict[str, bytes]) -> WriteReport:
             elif p.is_dir() and not any(p.iterdir()):
                 p.rmdir()
     return WriteReport(written, unchanged, removed)
+
+
+def _link_same(source: Path, path: Path, data: bytes) -> bool:
+    """Hard-link `source` at `path` when it holds exactly `data`."""
+    try:
+        if source.read_bytes() != data:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, path)
+    except OSError:
+        return False
+    return True

@@ -18,7 +18,10 @@ Signals used, and why:
   banner), else Pelican's writer raises and `pelican -r` rebuilds in a busy loop.
 - `article_generator_pretaxonomy` and `static_generator_finalized` also: articles taken
   down (takedowns.toml, `newsroom takedown`) and their images are left out
-  (`takedown.hold_taken_down`, `takedown.drop_taken_down_images`).
+  (`takedown.hold_taken_down`, `takedown.drop_taken_down_images`). Last, each article's
+  URLs are kept (`speedups.freeze_urls`) and, in a build that keeps page signatures, its own
+  fields are fingerprinted once (`incremental.seal_articles`), before Pelican pickles the
+  articles into its content cache.
 - `content_object_init`: ASCII slugs and section slugs, sanitised scraped HTML, lead-image
   sizes, table classes (`content.prepare_content`).
 - `article_generator_finalized`: after Pelican grouped the articles and before it writes:
@@ -47,6 +50,7 @@ from . import (
     embargo,
     feeds,
     generators,
+    incremental,
     paging,
     sections,
     speedups,
@@ -65,6 +69,8 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(takedown.hold_taken_down)
     signals.static_generator_finalized.connect(takedown.drop_taken_down_images)
     signals.article_generator_pretaxonomy.connect(strict.skip_duplicate_slugs)
+    signals.article_generator_pretaxonomy.connect(speedups.freeze_urls)
+    signals.article_generator_pretaxonomy.connect(incremental.seal_articles)
     signals.article_generator_finalized.connect(sections.add_empty_sections)
     signals.article_generator_finalized.connect(context.attach)
     signals.feed_generated.connect(sections.date_empty_feed)

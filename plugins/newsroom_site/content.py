@@ -17,6 +17,7 @@ from pelican.contents import Article, Page
 from newsroom.core.model import derive_slug, parse_other_sources
 
 from .config import KEY
+from .incremental import drop_seal
 from .sanitize import clean
 from .slugs import assign as assign_slug
 from .summaries import list_summary
@@ -75,6 +76,7 @@ def refresh_image_size(content) -> None:
         stamp = _image_stamp(content)
         if stamp != getattr(content, "_image_stamp", None):
             _measure_image(content, stamp)
+            drop_seal(content)  # its fingerprint changed with it (incremental.py)
 
 
 def _measure_image(content, stamp: tuple | None) -> None:

@@ -131,20 +131,21 @@ def attach(generator) -> None:
     # Which of an article's tags and reporters have a page, on the article itself: its page
     # then depends on its own tags only, not on the set of every tag of the site (a new tag
     # elsewhere would otherwise change every article page; incremental.py).
+    # One tuple per tag or reporter, shared by every article that carries it: equal tags
+    # (each article has its own Tag objects) show alike, and the incremental writer
+    # fingerprints each shared tuple once per build instead of once per article.
+    tag_link = _Shared(lambda t: (t, t.url in ctx["NEWSROOM_TAG_URLS"]))
+    author_link = _Shared(lambda x: (x, x.url in ctx["NEWSROOM_AUTHOR_URLS"]))
+    reporter = _Shared(lambda x: (x, author_link(x)[1], reporters.get(x.name, {}).get("email", "")))
     for a in articles + list(getattr(generator, "hidden_articles", [])) + list(
         getattr(generator, "drafts", [])
     ):
-        a.tag_links = [(t, t.url in ctx["NEWSROOM_TAG_URLS"]) for t in getattr(a, "tags", []) or []]
-        a.author_links = [
-            (x, x.url in ctx["NEWSROOM_AUTHOR_URLS"]) for x in getattr(a, "authors", []) or []
-        ]
+        a.tag_links = [tag_link(t) for t in getattr(a, "tags", []) or []]
+        a.author_links = [author_link(x) for x in getattr(a, "authors", []) or []]
         # Reporter bylines: (author, has a page, e-mail) for the names in the reporters
         # file and any other name that is not the site's own (Pelican's AUTHOR fallback).
-        a.reporters = [
-            (x, linked, reporters.get(x.name, {}).get("email", ""))
-            for x, linked in a.author_links
-            if x.name not in own_names
-        ]
+        a.reporters = [reporter(x) for x in getattr(a, "authors", []) or []
+                       if x.name not in own_names]
 
     origin = ns["NEWSROOM_SITE_ORIGIN"]
     sitename = settings.get("SITENAME", "")
@@ -159,6 +160,20 @@ def attach(generator) -> None:
         if not hasattr(a, "section"):
             a.section = by_name.get(a.category.name)
         a.jsonld = LazyJsonLd(a, origin, sitename, publisher)
+
+
+class _Shared:
+    """`make(wrapper)` once per distinct tag or author (by name and slug, which give its URL)."""
+
+    def __init__(self, make) -> None:
+        self.make, self.made = make, {}
+
+    def __call__(self, wrapper):
+        key = (wrapper.name, wrapper.slug)
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = self.make(wrapper)
+        return made
 
 
 class LazyJsonLd:
@@ -243,6 +258,7 @@ def _attach_related(articles: list, count: int) -> None:
     with the articles that share a tag rather than with the square of all articles.
     """
     by_tag: dict[str, list[int]] = defaultdict(list)
+    big = len(articles) + 1
     for i, a in enumerate(articles):  # newest first: a larger index is an earlier article
         for t in getattr(a, "tags", []) or []:
             by_tag[t.slug].append(i)
@@ -253,5 +269,7 @@ def _attach_related(articles: list, count: int) -> None:
             start = bisect_right(peers, i)
             # A tag on everything says little: keep the 200 latest earlier peers.
             scores.update(peers[start : start + 200])
-        ranked = heapq.nsmallest(count, scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        a.related = [articles[j] for j, _n in ranked]
+        # Most shared tags first, then the newest (smallest index): one integer per peer,
+        # compared without a key function (4 million calls at 10,000 articles).
+        ranked = heapq.nsmallest(count, [j - n * big for j, n in scores.items()])
+        a.related = [articles[k % big] for k in ranked]

@@ -85,7 +85,8 @@ class MachinesGenerator(Generator):
             fixed.append((f"{origin}/{source.url}", None))
         groups: dict[str, list] = {"pages": fixed}
         for a in articles:
-            month = a.date.astimezone(KST).strftime("%Y-%m")
+            d = a.date.astimezone(KST)  # not strftime: Pelican's dates format slowly
+            month = f"{d.year:04d}-{d.month:02d}"
             groups.setdefault(month, []).append(
                 (f"{origin}/{a.url}", getattr(a, "modified", None) or a.date))
         index = []

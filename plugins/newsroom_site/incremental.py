@@ -60,7 +60,10 @@ INTRASITE_RE = re.compile(r"\{(?:filename|static|attach|category|tag|author|inde
 # Attributes of an article never read by templates, or covered by the epoch.
 SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
                         # Pelican sets an attribute for every metadata key: the same values.
-                        "metadata"})
+                        "metadata",
+                        # The seal below, and the article's URLs (from its slug, date and
+                        # section, fingerprinted, and the settings: the epoch).
+                        "_newsroom_seal", "_newsroom_urls"})
 # An article's links to other articles (newsroom_site/context.py), shown on its own page only;
 # skipped when the article is itself shown as a link, whether set or None.
 RELATIONS = frozenset({"related", "prev_in_section", "next_in_section", "translations"})
@@ -166,21 +169,24 @@ class Fingerprints:
         self._memo: dict[tuple[int, int], tuple[object, str]] = {}
 
     def of(self, value, level: int = 0) -> str:
-        if value is None or isinstance(value, (bool, int, float)):
-            return repr(value)
-        if isinstance(value, str):  # Markup too
-            kind = "M" if isinstance(value, Markup) else "S"
-            return kind + (value if len(value) < 80 else _digest(value)) + "\x00"
-        if isinstance(value, (datetime, date, time)):
-            return "D" + value.isoformat() + str(getattr(value, "tzinfo", "") or "")
         if level > 1:
             level = 1  # every level below the page's own values is fingerprinted alike
         key = (id(value), level)
         hit = self._memo.get(key)
         if hit is not None:
             return hit[1]
-        fp = self._compute(value, level)
-        self._memo[key] = (value, fp)  # keeps the object alive: its id is not reused
+        if value is None or isinstance(value, (bool, int, float)):
+            fp = repr(value)
+        elif isinstance(value, str):  # Markup too
+            kind = "M" if isinstance(value, Markup) else "S"
+            fp = kind + (value if len(value) < 80 else _digest(value)) + "\x00"
+        elif isinstance(value, (datetime, date, time)):
+            fp = "D" + value.isoformat() + str(getattr(value, "tzinfo", "") or "")
+        else:
+            fp = self._compute(value, level)
+        # Memoised by identity, for every page that shows the same object (a setting, an
+        # article): keeping the object keeps its id from being reused within the build.
+        self._memo[key] = (value, fp)
         return fp
 
     def _compute(self, value, level: int) -> str:
@@ -194,7 +200,9 @@ class Fingerprints:
             return "F" + _digest(self.of(fingerprint(value), level))
         if isinstance(value, (list, tuple)):
             inner = 1 if level == 0 else level
-            return "L" + _digest("|".join(self.of(v, inner) for v in value))
+            joined = "|".join([self.of(v, inner) for v in value])
+            # Short ones (an article's tag links) as they are: hashing cost more than keeping.
+            return "l" + joined if len(joined) < 100 else "L" + _digest(joined)
         if isinstance(value, (set, frozenset)):
             return "E" + _digest("|".join(sorted(self.of(v, level) for v in value)))
         if isinstance(value, dict):
@@ -209,28 +217,117 @@ class Fingerprints:
     def _content(self, obj: Content, level: int) -> str:
         """An article as a list item (level 1): its own fields. On its own page (level 0):
         that, plus the articles it points to (related, neighbours) as list items."""
+        attrs = vars(obj)
+        seal = attrs.get("_newsroom_seal")
+        if seal is not None and seal[0] != SEAL_KEY:
+            seal = None
+        # A sealed article: only the fields attached after sealing need looking at.
+        names = sorted(attrs.keys() - seal[1] - SKIP_ATTRS) if seal else sorted(attrs)
         if level >= 1:
-            raw = getattr(obj, "_content", "") or ""
-            if INTRASITE_RE.search(raw):
-                raise Uncacheable(f"{obj.source_path}: links to other content")
-            parts = [type(obj).__name__, _digest(raw)]
-            for name, value in sorted(vars(obj).items()):
-                if name in SKIP_ATTRS or name == "_content" or name in RELATIONS:
-                    continue
-                if _points_to_content(value):
-                    continue  # shown on the article's own page only
-                parts.append(f"{name}={self.of(value, 1)}")
+            if seal:
+                if seal[2] is None:
+                    raise Uncacheable(f"{obj.source_path}: links to other content")
+                if VERIFY:
+                    _verify_seal(self, obj, seal)
+                parts = [seal[2]]
+                for name in names:
+                    value = attrs[name]
+                    if name in RELATIONS or name == "_content" or _points_to_content(value):
+                        continue  # pointers are shown on the article's own page only
+                    parts.append(f"{name}={self.of(value, 1)}")
+            else:
+                parts = self._read_time(obj, None)
         else:
             parts = [self.of(obj, 1)]
-            for name, value in sorted(vars(obj).items()):
+            for name in names:
                 if name in SKIP_ATTRS or name == "_content":
                     continue
+                value = attrs[name]
                 if name in RELATIONS or _points_to_content(value):
                     parts.append(f"{name}={self.of(value, 1)}")
         if os.environ.get("NEWSROOM_RENDER_DEBUG"):
             self.debug = getattr(self, "debug", {})
             self.debug[f"{obj.source_path}@{level}"] = parts
         return "A" + _digest("\n".join(parts))
+
+    def _own(self, obj: Content, wanted) -> list[str]:
+        """`name=fingerprint` of the article's own fields that `wanted(name)` accepts."""
+        parts = []
+        for name, value in sorted(vars(obj).items()):
+            if name in SKIP_ATTRS or name == "_content" or name in RELATIONS:
+                continue
+            if not wanted(name) or _points_to_content(value):
+                continue  # pointers are shown on the article's own page only
+            parts.append(f"{name}={self.of(value, 1)}")
+        return parts
+
+    def _read_time(self, obj: Content, names: frozenset | None) -> list[str]:
+        """The fields an article has when it is read (all of them when `names` is None),
+        with its Markdown source: what a seal holds."""
+        raw = getattr(obj, "_content", "") or ""
+        if INTRASITE_RE.search(raw):
+            raise Uncacheable(f"{obj.source_path}: links to other content")
+        head = [type(obj).__name__, _digest(raw)]
+        return head + self._own(obj, (lambda name: True) if names is None else names.__contains__)
+
+
+# --- seals: an article's own fingerprint, kept with it in Pelican's content cache ------------
+#
+# Fingerprinting every article's fields costs seconds at 10,000 articles, on every build. The
+# fields an article has once read do not change while it sits in the content cache (an
+# edited file is read again), so their fingerprint is computed once, when the article is
+# first seen by a build that keeps signatures, and stored on it (`_newsroom_seal`), and
+# pickled with it. Fields attached later in each build (section, boxes, tag and author links,
+# related, JSON-LD) are fingerprinted every build. What may change a cached article's fields
+# must drop the seal (`refresh_image_size` does, when it measures a replaced photo again).
+# NEWSROOM_RENDER_VERIFY=1 recomputes every seal when used and fails the build when one is
+# stale (the test suite sets it).
+
+SEAL_KEY = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+VERIFY = bool(os.environ.get("NEWSROOM_RENDER_VERIFY"))
+VERIFY_FAILED = "NEWSROOM_RENDER_VERIFY failed:"  # newsroom/builder.py looks for it in the log
+
+
+def seal_articles(generator) -> None:
+    """`article_generator_pretaxonomy`, last: seal the articles of a build that keeps
+    signatures, before Pelican pickles them into its content cache."""
+    settings = generator.settings
+    if not (settings.get("NEWSROOM_RENDER_STATE") and settings.get("NEWSROOM_RENDER_ID")):
+        return
+    fps = Fingerprints()
+    for items in (generator.articles, generator.hidden_articles, generator.translations,
+                  generator.hidden_translations):
+        for article in items:
+            seal = article.__dict__.get("_newsroom_seal")
+            if seal is None or seal[0] != SEAL_KEY:
+                article._newsroom_seal = make_seal(fps, article)
+
+
+def make_seal(fps: Fingerprints, obj: Content) -> tuple:
+    names = frozenset(name for name, value in vars(obj).items()
+                      if name not in SKIP_ATTRS and name != "_content"
+                      and name not in RELATIONS and not _points_to_content(value))
+    try:
+        return (SEAL_KEY, names, "S" + _digest("\n".join(fps._read_time(obj, names))))
+    except Uncacheable:
+        return (SEAL_KEY, names, None)
+
+
+def drop_seal(obj) -> None:
+    """Call after changing a cached article's own fields."""
+    obj.__dict__.pop("_newsroom_seal", None)
+
+
+def _verify_seal(fps: Fingerprints, obj: Content, seal: tuple) -> None:
+    names = seal[1]
+    gone = sorted(names - vars(obj).keys())
+    try:
+        again = "S" + _digest("\n".join(Fingerprints()._read_time(obj, names)))
+    except Uncacheable:
+        again = None
+    if gone or again != seal[2]:
+        raise RuntimeError(f"{VERIFY_FAILED} {obj.source_path}: its sealed fingerprint is stale: a field "
+                           f"changed after the article was sealed {gone or ''}".rstrip())
 
 
 def _points_to_content(value) -> bool:
@@ -321,10 +418,12 @@ class RenderMemo:
         self.previous = {name: [sig, keysets[i]] for name, (sig, i) in data["pages"].items()}
 
     def signature(self, template_name: str, localcontext: dict, keys) -> str:
+        """`keys` sorted (as stored), or a set."""
         parts = [self.epoch, template_name]
-        for key in sorted(keys):
-            value = localcontext.get(key, MISSING) if key in localcontext else MISSING
-            parts.append(f"{key}={self.fps.of(value)}")
+        of = self.fps.of
+        for key in keys if isinstance(keys, list) else sorted(keys):
+            value = localcontext.get(key, MISSING)
+            parts.append(f"{key}={of(value)}")
         if os.environ.get("NEWSROOM_RENDER_DEBUG"):
             self.debug = getattr(self, "debug", {})
             self.debug[localcontext.get("output_file")] = parts

@@ -44,7 +44,7 @@ class StablePage(Page):
         if self.is_front or not self.object_list:
             return ""
         first, last = self.object_list[-1].date, self.object_list[0].date
-        return f"{first:%Y.%m.%d} ~ {last:%Y.%m.%d}"
+        return f"{_ymd(first)} ~ {_ymd(last)}"
 
     def _from_settings(self, key):
         # The first page takes the pattern for page 1; a block page the numbered pattern
@@ -151,6 +151,11 @@ class PageLink:
         return (self.url, self.save_as, self.number, self.is_front)
 
 
+def _ymd(d) -> str:
+    """`2026.03.01` (not strftime: Pelican's dates format slowly, and blocks are many)."""
+    return f"{d.year:04d}.{d.month:02d}.{d.day:02d}"
+
+
 def _link(page: StablePage | None) -> PageLink | None:
     return PageLink(page) if page is not None else None
 
@@ -215,7 +220,7 @@ class NewsroomWriter(Writer):
         fresh = path not in self._written_files and path not in self._overridden_files
         source = memo.reusable(name, template.name, localcontext) if memo.enabled and fresh else None
         if source is not None:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            self._makedirs(os.path.dirname(path))
             try:
                 os.link(source, path)
             except OSError:
@@ -227,7 +232,7 @@ class NewsroomWriter(Writer):
         if localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]
         output, keys = render_tracked(template, localcontext)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self._makedirs(os.path.dirname(path))
         with self._open_w(path, "utf-8", override=override) as f:
             f.write(output)
         logger.info('Writing "%s"', path)
@@ -235,6 +240,14 @@ class NewsroomWriter(Writer):
         if memo.enabled:
             memo.record(name, template.name, localcontext, keys)
         signals.content_written.send(path, context=localcontext)
+
+
+    def _makedirs(self, folder: str) -> None:
+        """`os.makedirs` once per folder: thousands of pages share a handful of folders."""
+        made = self.__dict__.setdefault("_made_dirs", set())
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
 
 
 def get_writer(pelican):
