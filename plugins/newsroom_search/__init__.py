@@ -6,6 +6,8 @@ Signals used, and why:
 
 Settings: NEWSROOM_SEARCH_URL (default "search/"), NEWSROOM_SEARCH_SEGMENT (doc ids per
 index segment, default 2048; smaller only in tests).
+- `article_generator_pretaxonomy`: with the content cache on, each article's search record
+  is made once and kept with it (`records.attach_docs`).
 - `get_generators`: after the articles are read, one generator renders the search page and
   writes the index under search/ (only the index files whose bytes changed).
 
@@ -27,7 +29,7 @@ from pelican.generators import Generator
 from newsroom.core.settings import resolve
 
 from .index import SEGMENT, build_files
-from .records import DocCache
+from .records import attach_docs, doc_of
 from .write import SegmentCache, write_index
 
 logger = logging.getLogger(__name__)
@@ -57,10 +59,7 @@ class SearchGenerator(Generator):
         # With Pelican's content cache on (the update job), records and segments built
         # before are reused.
         caching = bool(self.settings.get("CACHE_CONTENT"))
-        doc_cache = DocCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search-docs.pickle"
-                             if caching else None)
-        docs = [doc_cache.doc(a) for a in articles]
-        doc_cache.save()
+        docs = [doc_of(a) for a in articles]
         cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
                  if caching else None)
         files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
@@ -95,3 +94,4 @@ def get_generators(pelican):
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_pretaxonomy.connect(attach_docs)

@@ -6,16 +6,13 @@ Pelican object, so the index can be built and tested from plain records.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from newsroom.core.files import atomic_write
 from newsroom.core.model import KST
 
 logger = logging.getLogger(__name__)
@@ -84,53 +81,29 @@ def from_article(article) -> SearchDoc:
     )
 
 
-def doc_key(article) -> str:
-    """What from_article reads of an article, hashed: its Markdown output, the metadata the
-    record carries, its slug and the URL pattern (the URL follows from them)."""
-    meta = article.metadata
-    category = getattr(article, "category", None)
-    parts = (
-        article.source_path, getattr(article, "_content", "") or "", article.title,
-        str(meta.get("summary", "") or ""), str(meta.get("subtitle", "") or ""),
-        "|".join(str(t) for t in getattr(article, "tags", []) or []),
-        str(meta.get("source", "") or ""), category.slug if category else "",
-        article.date.isoformat(), article.slug or "",
-        str(article.settings.get("ARTICLE_URL", "")),
-    )
-    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+def attach_docs(generator) -> None:
+    """`article_generator_pretaxonomy`: with Pelican's content cache on (the update job),
+    each article carries its SearchDoc, made when the article is read and pickled with it,
+    so an unchanged article is not turned into text again (10,000 articles: about 5 s a
+    build). Before Pelican saves its cache, so the doc travels with the article; an edited
+    file is read into a new article, and the job drops the cache on any code or settings
+    change. NEWSROOM_RENDER_VERIFY=1 (the test suite) makes every doc again and fails the
+    build when a kept one differs."""
+    if not generator.settings.get("CACHE_CONTENT"):
+        return
+    for article in generator.articles:
+        kept = article.__dict__.get(DOC_ATTR)
+        if kept is None:
+            setattr(article, DOC_ATTR, from_article(article))
+        elif VERIFY and kept != from_article(article):
+            raise RuntimeError(f"NEWSROOM_RENDER_VERIFY failed: {article.source_path}: "
+                               "its kept search record is stale")
 
 
-class DocCache:
-    """SearchDocs of the previous build by doc_key, so an unchanged article is not turned
-    into text again (10,000 articles: about 5 s a build). One pickle in Pelican's CACHE_PATH,
-    which the update job drops on any code or settings change; unreadable is empty."""
+def doc_of(article) -> SearchDoc:
+    """The article's SearchDoc: the one it carries (attach_docs), else made now."""
+    return article.__dict__.get(DOC_ATTR) or from_article(article)
 
-    def __init__(self, path):
-        self.path = path
-        self.old: dict[str, SearchDoc] = {}
-        self.new: dict[str, SearchDoc] = {}
-        if path is not None:
-            try:
-                with open(path, "rb") as f:
-                    data = pickle.load(f)
-                if isinstance(data, dict):
-                    self.old = data
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                    ValueError, TypeError):
-                self.old = {}
 
-    def doc(self, article) -> SearchDoc:
-        key = doc_key(article)
-        found = self.old.get(key)
-        if not isinstance(found, SearchDoc):
-            found = from_article(article)
-        self.new[key] = found
-        return found
-
-    def save(self) -> None:
-        if self.path is None or self.new.keys() == self.old.keys():
-            return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        atomic_write(self.path, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL),
-                     sync=False)
+DOC_ATTR = "_newsroom_search_doc"  # newsroom_site/incremental.py leaves it out of fingerprints
+VERIFY = bool(os.environ.get("NEWSROOM_RENDER_VERIFY"))

@@ -195,13 +195,15 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
 
 
 def test_cached_records_follow_an_edited_article(tmp_path):
-    """Records of unchanged articles come from the cache (newsroom-search-docs.pickle); an
-    edited body or title must not: the index after the edit is a clean build's."""
+    """Records of unchanged articles come from the cache (kept with each article in Pelican's
+    content cache); an edited body or title must not: the index after the edit is a clean
+    build's."""
     content = make_search_content(tmp_path / "src")
     env = {"NEWSROOM_SEARCH_TEST_SEGMENT": "8", "NEWSROOM_CACHE_PATH": str(tmp_path / "cache")}
     first = build_site(content, tmp_path / "one", SEARCH_CONF, env=env)
     assert first.returncode == 0, first.log[-3000:]
-    assert (tmp_path / "cache" / "newsroom-search-docs.pickle").is_file()
+    cached = b"".join(p.read_bytes() for p in (tmp_path / "cache").glob("*Generator*"))
+    assert b"_newsroom_search_doc" in cached, "no search record kept with the cached articles"
     edited = sorted((content / "articles").glob("*.md"))[0]
     text = edited.read_text(encoding="utf-8")
     head, body = text.split("\n\n", 1)
