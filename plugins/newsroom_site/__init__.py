@@ -3,6 +3,8 @@
 Signals used, and why:
 - `initialized`: validate NEWSROOM_* settings once (no I/O beyond the settings)
   (`config.on_initialized`).
+- `readers_init`: Markdown files are read with one converter per build, reset between
+  files, instead of one made per file (`readers.use_shared_reader`).
 - `generator_init`: the menu, the validated origin and the per-build `fragment` cache on
   every generator's template context (`context.prepare`).
 - `article_generator_init`: check every content file before Pelican reads any, so the
@@ -52,6 +54,7 @@ from . import (
     generators,
     incremental,
     paging,
+    readers,
     sections,
     speedups,
     strict,
@@ -62,6 +65,8 @@ from . import (
 def register() -> None:
     speedups.install()
     signals.initialized.connect(config.on_initialized)
+    signals.readers_init.connect(readers.use_shared_reader)
+    signals.initialized.connect(speedups.forget_dates)
     signals.generator_init.connect(context.prepare)
     signals.article_generator_init.connect(strict.check_before_reading)
     signals.content_object_init.connect(content.prepare_content)

@@ -235,7 +235,7 @@ class NewsroomWriter(Writer):
         self._makedirs(os.path.dirname(path))
         with self._open_w(path, "utf-8", override=override) as f:
             f.write(output)
-        logger.info('Writing "%s"', path)
+        logger.debug('Writing "%s"', path)  # 13,000 lines of a full build's log otherwise
         memo.rendered += 1
         if memo.enabled:
             memo.record(name, template.name, localcontext, keys)
