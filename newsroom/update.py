@@ -328,8 +328,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     from newsroom.validate import validate_release
 
     t0 = time.monotonic()
-    report = validate_release(build_dir, staged, settings, resolved,
-                              link_cache=args.state / "validate-links.json")
+    (args.state / "validate-links.json").unlink(missing_ok=True)  # earlier versions' memo
+    report = validate_release(build_dir, staged, settings, resolved, state=args.state)
     run.validation = {"pages": report.pages, "links": report.links, "feeds": report.feeds,
                       "articles": report.articles, "problems": len(report.problems),
                       "seconds": round(time.monotonic() - t0, 3)}
