@@ -112,3 +112,23 @@ def test_a_torn_last_good_copy_is_not_put_live(tmp_path):
     (good / "a.md").write_text("", encoding="utf-8")  # as a crash could leave it
     held = held_files([Problem(str(content / "a.md"), 1, "bad")], content, good)
     assert held["a.md"].kept is False
+
+
+def test_a_file_replaced_under_its_name_is_staged_anew_and_emptied_folders_go(tmp_path):
+    """The stage compares inodes from directory entries, without a stat per file: a file an
+    editor's tool replaced (written beside, renamed over: a new inode) must be relinked, a
+    file edited in place is the staged file already, and a folder left empty goes."""
+    content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
+    write(content / "articles" / "a.md", "A")
+    write(content / "articles" / "b.md", "B")
+    write(content / "old" / "c.md", "C")
+    assert stage(content, st, {}, good) == 3
+    write(tmp_path / "a.tmp", "A2")
+    os.replace(tmp_path / "a.tmp", content / "articles" / "a.md")
+    with open(content / "articles" / "b.md", "w", encoding="utf-8") as f:
+        f.write("B2")
+    (content / "old" / "c.md").unlink()
+    (content / "old").rmdir()
+    assert stage(content, st, {}, good) == 1
+    assert tree(st) == {"articles/a.md": "A2", "articles/b.md": "B2"}
+    assert not (st / "old").exists()
