@@ -34,6 +34,7 @@ import os
 import pickle
 import posixpath
 import re
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -348,8 +349,8 @@ class LinkCache:
         self.version = f"3:{_code_version('validate.py')}:{etree.LXML_VERSION}"
         self.strings: list[tuple[str, str, str]] = []
         self.index: dict[tuple[str, str, str], int] = {}
-        self.old: dict[str, list[int]] = {}
-        self.new: dict[str, list[int]] = {}
+        self.old: dict[str, array] = {}
+        self.new: dict[str, array] = {}
         data = _load(path, self.version)
         try:
             strings, old = list(data.get("strings", [])), dict(data.get("pages", {}))
@@ -366,8 +367,8 @@ class LinkCache:
         st = os.stat(path)
         return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
-    def ids(self, triples: list[tuple[str, str, str]]) -> list[int]:
-        out = []
+    def ids(self, triples: list[tuple[str, str, str]]) -> array:
+        out = array("I")
         for t in triples:
             i = self.index.get(t)
             if i is None:
@@ -379,13 +380,17 @@ class LinkCache:
     def save(self) -> None:
         if self.path is None:
             return
-        used = sorted({i for ids in self.new.values() for i in ids})
+        used = sorted(set().union(*self.new.values()))
         if len(used) == len(self.strings):  # nothing to drop: keep the numbers
             data = {"strings": self.strings, "pages": self.new}
         else:
-            renumber = {old: new for new, old in enumerate(used)}
+            renumber = [0] * len(self.strings)
+            for new, old in enumerate(used):
+                renumber[old] = new
             data = {"strings": [self.strings[i] for i in used],
-                    "pages": {k: [renumber[i] for i in ids] for k, ids in self.new.items()}}
+                    "pages": {k: array("I", map(renumber.__getitem__, ids))
+                              for k, ids in self.new.items()}}
+        # Arrays of indices: a list of ints per page took a third of a second to load.
         _save(self.path, self.version, data)
 
 
@@ -402,7 +407,7 @@ def check_links(release: Path, files: set[str], origin: str,
     """
     pages = sorted(f for f in files if f.endswith((".html", ".htm")))
     cache = cache or LinkCache(None)
-    ids_of: dict[str, list[int]] = {}
+    ids_of: dict[str, array] = {}
     keys: dict[str, str] = {}
     todo = []
     base = os.fspath(release)
@@ -439,7 +444,7 @@ def check_links(release: Path, files: set[str], origin: str,
     return problems, checked
 
 
-def _broken_links(pages: list[str], ids_of: dict[str, list[int]],
+def _broken_links(pages: list[str], ids_of: dict[str, array],
                   strings: list[tuple[str, str, str]],
                   files: set[str]) -> tuple[dict[str, list[tuple[str, str]]], int]:
     """{missing target: [(page, 'attr="link"'), …]} and the number of internal links seen."""
