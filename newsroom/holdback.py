@@ -222,6 +222,7 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
     """
     last_good, stage_dir = Path(last_good), Path(stage_dir)
     index = _index(last_good)
+    present, _folders = _scan_tree(str(last_good))  # one walk, not a stat per file
     live: dict[str, str] = {}
     copied = 0
     for rel, digest in digests.items():
@@ -230,7 +231,7 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
                 live[rel] = index[rel]
             continue
         live[rel] = digest
-        if index.get(rel) != digest or not (last_good / rel).is_file():
+        if index.get(rel) != digest or rel not in present:
             atomic_write(last_good / rel, (stage_dir / rel).read_bytes(), sync=False)
             copied += 1
     for rel in set(index) - set(live):

@@ -381,7 +381,7 @@ class LinkCache:
         if self.path is None:
             return
         used = sorted(set().union(*self.new.values()))
-        if len(used) == len(self.strings):  # nothing to drop: keep the numbers
+        if len(used) * 4 >= len(self.strings) * 3:  # little to drop: keep the numbers
             data = {"strings": self.strings, "pages": self.new}
         else:
             renumber = [0] * len(self.strings)

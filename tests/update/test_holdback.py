@@ -132,3 +132,16 @@ def test_a_file_replaced_under_its_name_is_staged_anew_and_emptied_folders_go(tm
     assert stage(content, st, {}, good) == 1
     assert tree(st) == {"articles/a.md": "A2", "articles/b.md": "B2"}
     assert not (st / "old").exists()
+
+
+def test_remember_writes_again_a_copy_that_went_missing(tmp_path):
+    """remember() lists last-good/ with one walk instead of a stat per file: a copy deleted
+    by hand (the index still has its digest) is still written again."""
+    st, good = tmp_path / "stage", tmp_path / "good"
+    write(st / "articles" / "a.md", "A1")
+    write(st / "articles" / "b.md", "B1")
+    files = digests(st, "articles/a.md", "articles/b.md")
+    assert remember(good, st, files, {}) == 2
+    (good / "articles" / "b.md").unlink()
+    assert remember(good, st, files, {}) == 1
+    assert (good / "articles" / "b.md").read_text() == "B1"
