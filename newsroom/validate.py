@@ -623,9 +623,11 @@ def validate_release(release: Path, content_dir: Path, settings: Mapping,
     feed_memo = FeedMemo(memo_path("feeds"))
     paths = feed_paths(files, settings)
     problems += check_feeds(release, files, settings, published, feed_memo, paths)
-    if not problems:  # what a refused release taught is not kept (it costs time only)
-        doc_memo.save()
+    # Header facts and good feeds' verdicts hold whatever this release's fate; the links of
+    # a release with broken ones are not kept (as before the other memos existed).
+    doc_memo.save()
+    feed_memo.save()
+    if not link_problems:
         cache.save()
-        feed_memo.save()
     pages = sum(1 for f in files if f.endswith((".html", ".htm")))
     return Report(problems, pages, links, len(paths[1]), published)
