@@ -11,9 +11,11 @@ Run by `newsroom update` on a fresh build, before validation:
    they are hashed, so a changed font changes the stylesheet's name too. Absolute URLs (feeds,
    Open Graph, JSON-LD, sitemaps) keep the stable names: other machines keep those for a long
    time, and the originals stay in every release.
-2. **Precompress.** Text files get a `.gz` beside them (gzip -9, no timestamp, so an unchanged
-   file gives an identical `.gz`), served by nginx's `gzip_static`. A file identical to the one
-   in the previous release reuses its `.gz` (a hard link) instead of compressing again.
+2. **Precompress.** Text files get a `.gz` beside them (gzip level 6, no timestamp, so an
+   unchanged file gives an identical `.gz`), served by nginx's `gzip_static`. A file that is
+   the previous release's own file (one inode: the incremental build linked the page) takes
+   its `.gz` as a hard link without being read; a file with the same bytes as there does too,
+   after one read; only the rest is compressed.
 3. **Keep old assets.** A page already in a reader's browser (or in a CDN for its short
    lifetime) still asks for the assets it was built with after the next release goes live, or
    after a rollback. Every fingerprinted file is kept in a pool beside the releases
@@ -185,12 +187,59 @@ class Report:
                 f"{len(self.expired)} expired, {self.kept} pages taken unchanged")
 
 
-def _walk(root: Path) -> Iterable[str]:
-    base = len(str(root)) + 1
-    for dirpath, _dirs, files in os.walk(root):
-        prefix = dirpath[base:].replace(os.sep, "/")
-        for name in files:
-            yield f"{prefix}/{name}" if prefix else name
+class Tree:
+    """Every file of a folder by path relative to it -> inode, as the directory entries say
+    (os.scandir: no stat per file). Two releases' files are the same file (a hard link)
+    exactly when device and inode agree, so comparing the two maps replaces a `samefile`
+    (two stats) per file. The same files as os.walk lists: a symbolic link to a file is
+    listed with its target's inode, one to a folder is not followed."""
+
+    def __init__(self, root: Path | str | None, under: Iterable[str] = ("",)) -> None:
+        self.root = str(root) if root is not None else None
+        self.files: dict[str, int | None] = {}
+        self.dev = -1
+        if self.root is None or not os.path.isdir(self.root):
+            return
+        self.dev = os.stat(self.root).st_dev
+        stack = []
+        for top in under:
+            top = top.strip("/")
+            stack.append((f"{top}/" if top else "", os.path.join(self.root, top)))
+        while stack:
+            prefix, folder = stack.pop()
+            try:
+                it = os.scandir(folder)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            with it:
+                for e in it:
+                    if e.is_dir(follow_symlinks=False):
+                        stack.append((f"{prefix}{e.name}/", e.path))
+                    elif not e.is_symlink():
+                        self.files[prefix + e.name] = e.inode()
+                    elif not e.is_dir():  # a link to a file (or a broken one)
+                        try:
+                            self.files[prefix + e.name] = os.stat(e.path).st_ino
+                        except OSError:
+                            self.files[prefix + e.name] = None
+
+    def __contains__(self, rel: str) -> bool:
+        return rel in self.files
+
+    def same(self, rel: str, other: Tree | None, other_rel: str | None = None) -> bool:
+        """Whether `rel` here and `other_rel` (default `rel`) in `other` are one file."""
+        if other is None or other.dev != self.dev:
+            return False
+        ino = self.files.get(rel)
+        return ino is not None and ino == other.files.get(rel if other_rel is None
+                                                          else other_rel)
+
+    def update(self, rel: str) -> None:
+        """Note a file written or replaced under `rel` since the walk."""
+        try:
+            self.files[rel] = os.stat(os.path.join(self.root, rel)).st_ino
+        except OSError:
+            self.files.pop(rel, None)
 
 
 def _replace_text(path: Path, text: str) -> None:
@@ -220,7 +269,8 @@ def asset_roots(settings: dict) -> list[str]:
 
 
 def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
-                live: Path | None = None, memo_path: Path | None = None) -> dict[str, str]:
+                live: Path | None = None, memo_path: Path | None = None,
+                tree: Tree | None = None, live_tree: Tree | None = None) -> dict[str, str]:
     """Fingerprint the assets under `roots` and rewrite references; returns path -> digest.
 
     With the live release and a memo of the previous build's digests: an asset whose size
@@ -228,13 +278,18 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
     read again, and when no asset changed, an HTML file that is the live release's own file
     (a hard link: the incremental build took the page unchanged) already names the right
     assets and is not read at all. Otherwise every page is rewritten, old hashes included.
+    `tree`/`live_tree`: the folders' files (Tree), walked here when not given; `tree` is kept
+    up to date with the files this step writes.
     """
     from newsroom.validate import resolve_link
 
     def resolve(page: str, link: str) -> str | None:
         return resolve_link(page, link, origin)
 
-    files = sorted(_walk(release))
+    tree = tree if tree is not None else Tree(release)
+    if live_tree is None and live is not None:
+        live_tree = Tree(live)
+    files = sorted(tree.files)
     under = tuple(r + "/" for r in roots)
     assets = [f for f in files if f.startswith(under) and extension(f) in ASSET_EXTENSIONS
               and not is_fingerprinted(f)]
@@ -252,6 +307,7 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
         stamps[rel] = [st.st_size, st.st_mtime_ns, digest]
         digests[rel] = digest
         _link(release / rel, release / fingerprinted_name(rel, digest))
+        tree.update(fingerprinted_name(rel, digest))
         report.fingerprinted += 1
 
     for rel in assets:  # leaves first: images, fonts, scripts
@@ -264,6 +320,7 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
             new = rewrite_css(text, rel, digests, resolve)
             if new != text:
                 _replace_text(path, new)
+                tree.update(rel)
                 report.rewritten += 1
             add(rel)
     # The memo must be the live release's own (a build that failed validation wrote one too).
@@ -271,14 +328,15 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
                  and memo.get("digests") == digests)
     for rel in files:
         if extension(rel) == "html":
-            path = release / rel
-            if unchanged and _same_file(path, live / rel):
+            if unchanged and tree.same(rel, live_tree):
                 report.kept += 1
                 continue
+            path = release / rel
             text = path.read_text(encoding="utf-8")
             new = rewrite_html(text, rel, digests, resolve)
             if new != text:
                 _replace_text(path, new)
+                tree.update(rel)
                 report.rewritten += 1
     if memo_path is not None:
         atomic_write_json(memo_path, {"release": release.name.removeprefix(".build-"),
@@ -296,53 +354,70 @@ def _read_memo(path: Path | None) -> dict:
         return {}
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+def precompress(release: Path, previous: Path | None, report: Report,
+                tree: Tree | None = None, previous_tree: Tree | None = None) -> None:
+    """A .gz beside each text file that gzip makes smaller; reuse the previous release's.
 
-
-def precompress(release: Path, previous: Path | None, report: Report) -> None:
-    """A .gz beside each text file that gzip makes smaller; reuse the previous release's."""
-    done: dict[tuple[int, int], Path] = {}  # inode -> its .gz (fingerprinted hard links)
-    for rel in sorted(_walk(release)):
-        if extension(rel) not in COMPRESS_EXTENSIONS:
+    A file that is the previous release's own file (one inode: the incremental build linked
+    the page unchanged) takes that release's .gz (a link) without being read; any other file
+    is read, and compressed unless the previous release has the same bytes and their .gz.
+    `tree`/`previous_tree`: the folders' files (Tree), walked here when not given. Paths are
+    plain strings: this runs once per file of the release (tens of thousands).
+    """
+    release_s = str(release)
+    tree = tree if tree is not None else Tree(release)
+    if previous_tree is None:
+        previous_tree = Tree(previous)
+    previous_s = str(previous) if previous is not None else None
+    done: dict[int, str] = {}  # inode -> its .gz (fingerprinted hard links)
+    for rel in sorted(tree.files):
+        if extension(rel) not in COMPRESS_EXTENSIONS or rel + ".gz" in tree:
             continue
-        path = release / rel
-        st = path.stat()
+        path = f"{release_s}/{rel}"
+        gz = path + ".gz"
+        inode = tree.files[rel]
+        if inode is not None and inode in done:
+            _link_s(done[inode], gz)
+            continue
+        if previous_s is not None and rel + ".gz" in previous_tree \
+                and tree.same(rel, previous_tree):
+            old_gz = f"{previous_s}/{rel}.gz"
+            try:
+                gz_size = os.stat(old_gz).st_size
+                size = os.stat(path).st_size
+            except OSError:
+                pass  # gone meanwhile: handled as any other file below
+            else:
+                _link_s(old_gz, gz)  # the previous release's own file: its .gz is this one's
+                report.reused_gz += 1
+                done[inode] = gz
+                report.compressed += 1
+                report.bytes_before += size
+                report.bytes_after += gz_size
+                continue
+        st = os.stat(path)
         if st.st_size < COMPRESS_MIN_BYTES:
             continue
-        gz = path.with_name(path.name + ".gz")
-        if gz.exists():
-            continue
-        inode = (st.st_dev, st.st_ino)
+        inode = st.st_ino
         if inode in done:
-            _link(done[inode], gz)
+            _link_s(done[inode], gz)
             continue
-        old = previous / rel if previous else None
-        old_gz = old.with_name(old.name + ".gz") if old else None
-        if old_gz and old_gz.is_file() and _same_file(path, old):
-            _link(old_gz, gz)  # the previous release's own file: its .gz is this one's
+        with open(path, "rb") as f:
+            data = f.read()
+        old = f"{previous_s}/{rel}" if previous_s is not None else None
+        if old is not None and rel + ".gz" in previous_tree and rel in previous_tree \
+                and os.path.isfile(old + ".gz") and _same_bytes(old, st.st_size, data):
+            _link_s(old + ".gz", gz)
             report.reused_gz += 1
-            done[inode] = gz
-            report.compressed += 1
-            report.bytes_before += st.st_size
-            report.bytes_after += old_gz.stat().st_size
-            continue
-        data = path.read_bytes()
-        if old_gz and old_gz.is_file() and old.is_file() and old.stat().st_size == st.st_size \
-                and old.read_bytes() == data:
-            _link(old_gz, gz)
-            report.reused_gz += 1
-            size = old_gz.stat().st_size
+            size = os.stat(old + ".gz").st_size
         else:
             # Level 6: on this site's pages level 9 saves 0.1 % of the bytes and costs a
             # quarter more time, over every page of a first publish.
             packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
             if len(packed) >= len(data):
                 continue
-            gz.write_bytes(packed)
+            with open(gz, "wb") as f:
+                f.write(packed)
             size = len(packed)
         done[inode] = gz
         report.compressed += 1
@@ -350,25 +425,43 @@ def precompress(release: Path, previous: Path | None, report: Report) -> None:
         report.bytes_after += size
 
 
+def _same_bytes(path: str, size: int, data: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `data` (`size` bytes)."""
+    try:
+        if not os.path.isfile(path) or os.stat(path).st_size != size:
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def _link_s(src: str, dst: str) -> None:
+    """`_link` for str paths into a folder that exists (the file beside it is there)."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        pass
+    except OSError:  # another file system: a copy does the same job
+        import shutil
+
+        shutil.copy2(src, dst)
+
+
 def original_name(rel: str) -> str:
     """`theme/css/site.<hash>.css` -> `theme/css/site.css`."""
     return _HASH_PART_RE.sub(r"\1", rel)
 
 
-def own_assets(release: Path) -> list[str]:
+def own_assets(release: Path, tree: Tree | None = None) -> list[str]:
     """The fingerprinted files a release made itself (not carried from the pool): each is a
     hard link of the original beside it. Carried ones are other files: their content differs
-    from the original's, or they would have the same name."""
-    out = []
-    for rel in _walk(release):
-        if is_fingerprinted(rel):
-            original = release / original_name(rel)
-            try:
-                if os.path.samefile(original, release / rel):
-                    out.append(rel)
-            except OSError:
-                continue
-    return out
+    from the original's, or they would have the same name. `tree`: the release's files
+    (Tree; the asset roots are enough, `fingerprint` names nothing else), walked when not
+    given."""
+    tree = tree if tree is not None else Tree(release)
+    return [rel for rel in tree.files
+            if is_fingerprinted(rel) and tree.same(rel, tree, original_name(rel))]
 
 
 class Pool:
@@ -388,20 +481,31 @@ class Pool:
     def entries(self) -> list[str]:
         if not self.dir.is_dir():
             return []
-        return [rel for rel in _walk(self.dir) if is_fingerprinted(rel.removesuffix(".gz"))]
+        return [rel for rel in Tree(self.dir).files
+                if is_fingerprinted(rel.removesuffix(".gz"))]
 
     def update(self, release: Path, live: Path | None, now: float, report: Report,
-               grace: float = GRACE_SECONDS) -> None:
-        """Add the new release's assets, mark what is in use, expire the rest, fill it in."""
+               grace: float = GRACE_SECONDS, roots: list[str] | None = None,
+               trees: dict[Path, Tree] | None = None) -> None:
+        """Add the new release's assets, mark what is in use, expire the rest, fill it in.
+
+        `roots`: the asset roots (asset_roots), where every fingerprinted file is: only
+        those folders are walked (all of each release when None). `trees`: walks of the
+        releases already made (Tree), by release folder.
+        """
         ledger = self.ledger()
+        pooled = set(self.entries())
         in_use: set[str] = set()
+        trees = trees or {}
         for root in (r for r in (release, live) if r and r.is_dir()):
-            for rel in own_assets(root):
+            tree = trees.get(root) or Tree(root, roots if roots is not None else ("",))
+            for rel in own_assets(root, tree):
                 in_use.add(rel)
                 for name in (rel, rel + ".gz"):
-                    if (root / name).exists() and not (self.dir / name).exists():
+                    if name in tree and name not in pooled:
                         _link(root / name, self.dir / name)
-        for rel in self.entries():
+                        pooled.add(name)
+        for rel in sorted(pooled):
             base = rel.removesuffix(".gz")
             if base in in_use:
                 ledger[base] = now
@@ -410,16 +514,21 @@ class Pool:
             if seen < now - grace:
                 for rel in (base, base + ".gz"):
                     (self.dir / rel).unlink(missing_ok=True)
+                    pooled.discard(rel)
                 del ledger[base]
                 report.expired.append(base)
-        ledger = {k: v for k, v in ledger.items() if (self.dir / k).exists()}
+        ledger = {k: v for k, v in ledger.items() if k in pooled}
         atomic_write_json(self.ledger_path, dict(sorted(ledger.items())))
-        report.carried += self.fill(release)
+        report.carried += self.fill(release, sorted(pooled), trees.get(release))
 
-    def fill(self, release: Path) -> int:
-        """Link every pooled file the release lacks into it; returns how many."""
+    def fill(self, release: Path, entries: list[str] | None = None,
+             tree: Tree | None = None) -> int:
+        """Link every pooled file the release lacks into it; returns how many.
+        `entries`/`tree`: the pool's files and the release's (Tree), when known."""
         added = 0
-        for rel in self.entries():
+        for rel in self.entries() if entries is None else entries:
+            if tree is not None and rel in tree:
+                continue
             dst = release / rel
             if not dst.exists():
                 _link(self.dir / rel, dst)
@@ -431,8 +540,13 @@ def prepare_release(release: Path, settings: dict, origin: str, releases_dir: Pa
                     live: Path | None, now: float | None = None) -> Report:
     """The whole step on a fresh build folder (see the module's docstring)."""
     report = Report()
-    fingerprint(release, asset_roots(settings), origin, report, live,
-                Path(releases_dir) / "assets-digests.json")
-    precompress(release, live, report)
-    Pool(releases_dir).update(release, live, time.time() if now is None else now, report)
+    roots = asset_roots(settings)
+    # One walk of each release (directory entries only), shared by the three steps.
+    tree, live_tree = Tree(release), Tree(live)
+    fingerprint(release, roots, origin, report, live,
+                Path(releases_dir) / "assets-digests.json", tree, live_tree)
+    precompress(release, live, report, tree, live_tree)
+    # The new release's asset roots are walked again there: precompress added .gz files.
+    Pool(releases_dir).update(release, live, time.time() if now is None else now, report,
+                              roots=roots, trees={live: live_tree} if live else None)
     return report

@@ -86,59 +86,109 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+def _scan_tree(top: str) -> tuple[dict[str, int | None], list[str]]:
+    """Files under `top` by relative path -> inode (from the directory entries: no stat;
+    None for a symbolic link) and the folders, parents first."""
+    files: dict[str, int | None] = {}
+    folders: list[str] = []
+    stack = [("", top)]
+    while stack:
+        prefix, folder = stack.pop()
+        folders.append(prefix)
+        try:
+            it = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{e.name}/", e.path))
+                else:
+                    files[prefix + e.name] = None if e.is_symlink() else e.inode()
+    return files, folders
+
+
 def stage(content_dir: Path, stage_dir: Path, held: dict[str, Held], last_good: Path) -> int:
     """Make stage_dir mirror content_dir, with held-back files swapped or left out.
 
     Returns the number of links (re)made. Hidden files and folders are mirrored too (Pelican
     ignores them as it would in content/); symbolic links are not followed: a symlink inside
     content/ is staged as the file it points to only when that file is inside content/.
+    A file whose stage entry already has its inode is left alone: one walk of each folder
+    (directory entries, no stat per file) tells, so an unchanged run costs two walks.
     """
     content_dir, stage_dir = Path(content_dir).resolve(), Path(stage_dir)
     stage_dir.mkdir(parents=True, exist_ok=True)
+    top, stage_top = str(content_dir), str(stage_dir)
+    staged, stage_folders = _scan_tree(stage_top)
+    # Inode numbers compare only on one file system (else every file is a copy anyway).
+    one_device = os.stat(top).st_dev == os.stat(stage_top).st_dev
+    folders = set(stage_folders)
     wanted: set[str] = set()
     made = 0
-    for root, dirs, files in os.walk(content_dir):
-        dirs.sort()
-        for name in [d for d in dirs if (Path(root) / d).is_symlink()]:
-            # os.walk does not descend into them; say so rather than drop a folder silently.
-            # Editors read this in `make publish`'s output: Korean, with the fix.
-            logger.warning("%s: 폴더를 가리키는 심볼릭 링크입니다(%s). 그 안의 파일은 게시되지 "
-                           "않으니 링크를 지우고 파일을 content/ 안으로 옮기세요.",
-                           Path(root) / name, os.readlink(Path(root) / name))
-        rel_root = Path(root).relative_to(content_dir)
-        (stage_dir / rel_root).mkdir(parents=True, exist_ok=True)
-        for name in sorted(files):
-            rel = (rel_root / name).as_posix()
-            src = Path(root) / name
-            if src.is_symlink():
-                target = src.resolve()
+
+    def ensure_folder(rel: str) -> None:
+        parent = rel.rpartition("/")[0]
+        if parent and parent + "/" not in folders:
+            os.makedirs(f"{stage_top}/{parent}", exist_ok=True)
+            folders.add(parent + "/")
+
+    def walk(folder: str, prefix: str) -> None:
+        nonlocal made
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        dirs = []
+        for e in entries:
+            if e.is_dir():  # follows a link, as os.walk does: such a link is named below
+                if e.is_symlink():
+                    # Not entered; say so rather than drop a folder silently. Editors read
+                    # this in `make publish`'s output: Korean, with the fix.
+                    logger.warning("%s: 폴더를 가리키는 심볼릭 링크입니다(%s). 그 안의 파일은 "
+                                   "게시되지 않으니 링크를 지우고 파일을 content/ 안으로 "
+                                   "옮기세요.", e.path, os.readlink(e.path))
+                else:
+                    dirs.append(e)
+                continue
+            rel = prefix + e.name
+            src, inode = e.path, None
+            if e.is_symlink():
+                target = Path(e.path).resolve()
                 if not target.is_relative_to(content_dir) or not target.is_file():
                     logger.warning("%s: content/ 밖(또는 없는 파일)을 가리키는 심볼릭 링크입니다"
                                    "(%s). 게시되지 않으니 링크를 지우고 파일 자체를 content/ "
-                                   "안에 복사하세요.", src, os.readlink(src))
+                                   "안에 복사하세요.", e.path, os.readlink(e.path))
                     continue
-                src = target
+                src = str(target)
+            else:
+                inode = e.inode()
             if rel in held:
                 if not held[rel].kept:
                     continue
-                src = Path(last_good) / rel
+                src, inode = str(Path(last_good) / rel), None
             wanted.add(rel)
-            dst = stage_dir / rel
-            try:
-                if _same_file(src.stat(), dst.stat()):
+            if rel in staged:
+                if inode is None or not one_device:
+                    try:
+                        if _same_file(os.stat(src), os.stat(f"{stage_top}/{rel}")):
+                            continue
+                    except FileNotFoundError:
+                        pass
+                elif staged[rel] == inode:
                     continue
-            except FileNotFoundError:
-                pass
-            _link_or_copy(src, dst)
+            ensure_folder(rel)
+            _link_or_copy(Path(src), Path(f"{stage_top}/{rel}"))
             made += 1
+        for e in dirs:
+            walk(e.path, f"{prefix}{e.name}/")
+
+    walk(top, "")
     # Remove what is no longer in content/ (deleted files, files held back for the first time).
-    for root, _dirs, files in os.walk(stage_dir, topdown=False):
-        for name in files:
-            path = Path(root) / name
-            if path.relative_to(stage_dir).as_posix() not in wanted:
-                path.unlink()
-        if Path(root) != stage_dir and not os.listdir(root):
-            os.rmdir(root)
+    for rel in staged:
+        if rel not in wanted:
+            os.unlink(f"{stage_top}/{rel}")
+    for prefix in sorted(stage_folders, key=len, reverse=True):
+        if prefix and not os.listdir(f"{stage_top}/{prefix}"):
+            os.rmdir(f"{stage_top}/{prefix}")
     return made
 
 
@@ -172,6 +222,7 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
     """
     last_good, stage_dir = Path(last_good), Path(stage_dir)
     index = _index(last_good)
+    present, _folders = _scan_tree(str(last_good))  # one walk, not a stat per file
     live: dict[str, str] = {}
     copied = 0
     for rel, digest in digests.items():
@@ -180,7 +231,7 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
                 live[rel] = index[rel]
             continue
         live[rel] = digest
-        if index.get(rel) != digest or not (last_good / rel).is_file():
+        if index.get(rel) != digest or rel not in present:
             atomic_write(last_good / rel, (stage_dir / rel).read_bytes(), sync=False)
             copied += 1
     for rel in set(index) - set(live):

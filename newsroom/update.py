@@ -247,7 +247,10 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     # One bad file never stops the site: check everything, hold the bad files back, and
     # build from a staged view of content/ (newsroom.holdback).
     progress.stage("[2/4] check")
+    t0 = time.monotonic()
     held = check_stage(args, run, settings, resolved, now)
+    logger.info("checked and staged content/ in %.2f s (%d held back)", time.monotonic() - t0,
+                len(held))
     if held:
         result_code = exits.HELD_BACK
     record_moves(args, settings, changes, held, run.merges)
@@ -329,8 +332,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     from newsroom.validate import validate_release
 
     t0 = time.monotonic()
-    report = validate_release(build_dir, staged, settings, resolved,
-                              link_cache=args.state / "validate-links.json")
+    (args.state / "validate-links.json").unlink(missing_ok=True)  # earlier versions' memo
+    report = validate_release(build_dir, staged, settings, resolved, state=args.state)
     run.validation = {"pages": report.pages, "links": report.links, "feeds": report.feeds,
                       "articles": report.articles, "problems": len(report.problems),
                       "seconds": round(time.monotonic() - t0, 3)}

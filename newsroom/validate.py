@@ -12,14 +12,29 @@ A release is refused when:
 The link check reads every HTML file once with lxml and checks targets against one set of
 the release's paths, so it costs one parse per page and no disk look-ups; a page taken
 unchanged from the previous release (a hard link) is not parsed again (LinkCache).
+
+What an increment costs: each check still looks at every page, feed and content file of the
+release, but what it learnt of a file that comes back unchanged is kept in the job's state
+folder and taken again instead of reading the file (`validate_release(state=...)`):
+- the links of a page, by the page's identity (device, inode, size, modification time):
+  the targets are checked against this release's files every time (LinkCache);
+- the facts of a content file's header (slug, status, date), by the file's identity with
+  its change time; whether they make it scheduled is decided again against this run's now
+  (DocMemo);
+- a feed's verdict (parses, has entries), by the sha256 of its bytes: a feed written again
+  is parsed again unless it is byte for byte one that parsed before (FeedMemo).
+Every memo is keyed by the code that made it and is only a cache: deleting it costs time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
 import posixpath
 import re
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +44,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import feedparser
 from lxml import etree, html
 
-from newsroom.core.files import content_files
+from newsroom.core.files import atomic_write, content_entries
 from newsroom.core.model import derive_slug, is_scheduled, now_kst, parse_date, parse_header
 from newsroom.core.settings import Resolved
 
@@ -71,34 +86,104 @@ def _under(rel: str, paths: Iterable[str]) -> bool:
     return False
 
 
-def content_docs(content_dir: Path, settings: Mapping, now: datetime | None = None) -> list[Doc]:
+def content_docs(content_dir: Path, settings: Mapping, now: datetime | None = None,
+                 memo: DocMemo | None = None) -> list[Doc]:
     """Every article and page under content/ with its slug, whether it is a draft, and whether
-    it is scheduled after `now` (the build's now; the clock when None)."""
+    it is scheduled after `now` (the build's now; the clock when None). `memo`: the header
+    facts of files that did not change since the last run (DocMemo)."""
     now = now or now_kst()
     article_paths = settings.get("ARTICLE_PATHS") or [""]
     page_paths = settings.get("PAGE_PATHS") or ["pages"]
     excludes = list(settings.get("ARTICLE_EXCLUDES") or []) + list(
         settings.get("STATIC_PATHS") or [])
+    memo = memo if memo is not None else DocMemo(None)
     docs: list[Doc] = []
     # The same files `newsroom check` and the strict build look at.
-    for path in content_files(content_dir):
-        rel = path.relative_to(content_dir).as_posix()
+    for rel, entry in content_entries(content_dir):
         if _under(rel, page_paths):
             kind = "page"
         elif _under(rel, article_paths) and not _under(rel, excludes):
             kind = "article"
         else:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        header = parse_header(text)
-        status = header.value("Status", "published").strip().lower()
-        slug = derive_slug(header.value("Slug") or None, rel)
-        try:
-            later = kind == "article" and is_scheduled(parse_date(header.value("Date")), now)
-        except ValueError:
-            later = False
-        docs.append(Doc(rel, kind, slug, status == "draft", later))
+        slug, draft, date = memo.facts(rel, entry)
+        later = kind == "article" and date is not None and is_scheduled(date, now)
+        docs.append(Doc(rel, kind, slug, draft, later))
     return docs
+
+
+def header_facts(text: str, rel: str) -> tuple[str, bool, datetime | None]:
+    """(slug, draft, Date or None when missing or unreadable) of a content file's text."""
+    header = parse_header(text)
+    status = header.value("Status", "published").strip().lower()
+    slug = derive_slug(header.value("Slug") or None, rel)
+    try:
+        date = parse_date(header.value("Date"))
+    except ValueError:
+        date = None
+    return slug, status == "draft", date
+
+
+def _code_version(*names: str) -> str:
+    """A digest of the source files (of this package) whose output a memo keeps."""
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in names:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _load(path: Path | None, version: str) -> dict:
+    """A memo's entries, or nothing when it is missing, unreadable or from other code."""
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+        if isinstance(data, dict) and data.get("version") == version:
+            return data["entries"]
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError,
+            ValueError, ImportError, IndexError):
+        pass
+    return {}
+
+
+def _save(path: Path | None, version: str, entries: dict) -> None:
+    if path is None:
+        return
+    atomic_write(path, pickle.dumps({"version": version, "entries": entries},
+                                    protocol=pickle.HIGHEST_PROTOCOL), sync=False)
+
+
+class DocMemo:
+    """`header_facts` of each content file seen before, by path and identity (size,
+    modification and change time, inode, device): an editor's save, even one that keeps
+    the size and the modification time, moves the change time, and a file replaced by
+    another moves the inode. Only this run's files are saved (removed files drop out)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.version = _code_version("validate.py", "core/model.py")
+        self.old: dict[str, tuple] = _load(path, self.version)
+        self.new: dict[str, tuple] = {}
+
+    def facts(self, rel: str, entry: os.DirEntry) -> tuple[str, bool, datetime | None]:
+        st = entry.stat()
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        known = self.old.get(rel)
+        if known is not None and known[0] == stamp:
+            self.new[rel] = known
+            return known[1]
+        with open(entry.path, encoding="utf-8", errors="replace") as f:
+            facts = header_facts(f.read(), rel)
+        self.new[rel] = (stamp, facts)
+        return facts
+
+    def save(self) -> None:
+        _save(self.path, self.version, self.new)
 
 
 def _save_as(pattern: str, slug: str) -> str | None:
@@ -260,31 +345,30 @@ class LinkCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        # resolve_link and page_links make the triples; lxml parses the pages.
+        self.version = f"3:{_code_version('validate.py')}:{etree.LXML_VERSION}"
         self.strings: list[tuple[str, str, str]] = []
         self.index: dict[tuple[str, str, str], int] = {}
-        self.old: dict[str, list[int]] = {}
-        self.new: dict[str, list[int]] = {}
-        if path is not None:
-            try:
-                import json
-
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") == 2:
-                    self.strings = [tuple(x.split("\x00", 2)) for x in data["strings"]]
-                    self.old = data["pages"]
-            except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-                self.strings, self.old = [], {}
-            if any(len(t) != 3 for t in self.strings):
-                self.strings, self.old = [], {}
-            self.index = {t: i for i, t in enumerate(self.strings)}
+        self.old: dict[str, array] = {}
+        self.new: dict[str, array] = {}
+        data = _load(path, self.version)
+        try:
+            strings, old = list(data.get("strings", [])), dict(data.get("pages", {}))
+            # The version says how it was written; an index past the table would be a
+            # torn file that still unpickled.
+            if max(map(max, filter(None, old.values())), default=-1) < len(strings):
+                self.strings, self.old = strings, old
+        except (TypeError, ValueError, AttributeError):
+            pass
+        self.index = {t: i for i, t in enumerate(self.strings)}
 
     @staticmethod
-    def key(path: Path) -> str:
-        st = path.stat()
+    def key(path: Path | str) -> str:
+        st = os.stat(path)
         return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
-    def ids(self, triples: list[tuple[str, str, str]]) -> list[int]:
-        out = []
+    def ids(self, triples: list[tuple[str, str, str]]) -> array:
+        out = array("I")
         for t in triples:
             i = self.index.get(t)
             if i is None:
@@ -296,18 +380,18 @@ class LinkCache:
     def save(self) -> None:
         if self.path is None:
             return
-        import json
-
-        from newsroom.core.files import atomic_write
-
-        used = sorted({i for ids in self.new.values() for i in ids})
-        renumber = {old: new for new, old in enumerate(used)}
-        data = {"version": 2,
-                "strings": ["\x00".join(self.strings[i]) for i in used],
-                "pages": {k: [renumber[i] for i in ids] for k, ids in self.new.items()}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"),
-                     sync=False)
+        used = sorted(set().union(*self.new.values()))
+        if len(used) * 4 >= len(self.strings) * 3:  # little to drop: keep the numbers
+            data = {"strings": self.strings, "pages": self.new}
+        else:
+            renumber = [0] * len(self.strings)
+            for new, old in enumerate(used):
+                renumber[old] = new
+            data = {"strings": [self.strings[i] for i in used],
+                    "pages": {k: array("I", map(renumber.__getitem__, ids))
+                              for k, ids in self.new.items()}}
+        # Arrays of indices: a list of ints per page took a third of a second to load.
+        _save(self.path, self.version, data)
 
 
 def check_links(release: Path, files: set[str], origin: str,
@@ -323,11 +407,12 @@ def check_links(release: Path, files: set[str], origin: str,
     """
     pages = sorted(f for f in files if f.endswith((".html", ".htm")))
     cache = cache or LinkCache(None)
-    ids_of: dict[str, list[int]] = {}
+    ids_of: dict[str, array] = {}
     keys: dict[str, str] = {}
     todo = []
+    base = os.fspath(release)
     for page in pages:
-        keys[page] = key = LinkCache.key(release / page)
+        keys[page] = key = LinkCache.key(f"{base}/{page}")
         known = cache.old.get(key)
         if known is not None:
             ids_of[page] = known
@@ -359,22 +444,23 @@ def check_links(release: Path, files: set[str], origin: str,
     return problems, checked
 
 
-def _broken_links(pages: list[str], ids_of: dict[str, list[int]],
+def _broken_links(pages: list[str], ids_of: dict[str, array],
                   strings: list[tuple[str, str, str]],
                   files: set[str]) -> tuple[dict[str, list[tuple[str, str]]], int]:
     """{missing target: [(page, 'attr="link"'), …]} and the number of internal links seen."""
     broken: dict[str, list[tuple[str, str]]] = {}
+    internal = [1 if t else 0 for _a, _l, t in strings]
+    bad = {i for i, (_a, _l, t) in enumerate(strings)
+           if t and t not in files and (t + "/index.html") not in files}
     checked = 0
-    ok = [bool(t) and (t in files or (t + "/index.html") in files) for _a, _l, t in strings]
     for page in pages:
-        for i in ids_of[page]:
-            attr, link, target = strings[i]
-            if not target:
-                continue
-            checked += 1
-            if ok[i]:
-                continue
-            broken.setdefault(target, []).append((page, f'{attr}="{link}"'))
+        ids = ids_of[page]
+        checked += sum(map(internal.__getitem__, ids))
+        if bad and not bad.isdisjoint(ids):
+            for i in ids:
+                if i in bad:
+                    attr, link, target = strings[i]
+                    broken.setdefault(target, []).append((page, f'{attr}="{link}"'))
     return broken, checked
 
 
@@ -420,20 +506,57 @@ def feed_culprit(data: bytes) -> str:
     return f"; the entry for {where} holds {char}"
 
 
+class FeedMemo:
+    """Feeds that parsed before, by the sha256 of their bytes -> whether they had entries.
+    Only feeds that parsed are kept, so a bad feed is parsed (and reported) every time."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.version = f"{_code_version('validate.py')}:{feedparser.__version__}"
+        self.old: dict[str, bool] = _load(path, self.version)
+        self.new: dict[str, bool] = {}
+
+    def save(self) -> None:
+        _save(self.path, self.version, self.new)
+
+
+def parse_feed(data: bytes) -> tuple[str | None, bool]:
+    """(why the feed does not parse, or None; whether it has entries), by feedparser.
+
+    Without sanitizing and resolving the HTML inside entries: feedparser does both for
+    readers of the text, after the XML parser has accepted it, and neither decides whether
+    the feed parses (`bozo`) or how many entries it has; they were half of the time.
+    """
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    if parsed.bozo:
+        return f"{parsed.bozo_exception}", bool(parsed.entries)
+    return None, bool(parsed.entries)
+
+
 def check_feeds(release: Path, files: set[str], settings: Mapping,
-                published: int) -> list[Problem]:
+                published: int, memo: FeedMemo | None = None,
+                paths: tuple[list[str], list[str]] | None = None) -> list[Problem]:
+    """Every feed the settings name exists, and every feed present parses (and has entries
+    when articles are published). `memo`: verdicts on feeds seen before (FeedMemo);
+    `paths`: feed_paths(files, settings), when already known."""
     problems = []
-    required, present = feed_paths(files, settings)
+    memo = memo if memo is not None else FeedMemo(None)
+    required, present = paths if paths is not None else feed_paths(files, settings)
     for path in required:
         if path not in files:
             problems.append(Problem(path, "missing feed (named in the settings)"))
     for path in present:
         data = (release / path).read_bytes()
-        parsed = feedparser.parse(data)
-        if parsed.bozo:
-            problems.append(Problem(path, f"feed does not parse: {parsed.bozo_exception}"
-                                          f"{feed_culprit(data)}"))
-        elif path in required and published and not parsed.entries:
+        digest = hashlib.sha256(data).hexdigest()
+        entries = memo.old.get(digest)
+        if entries is None:
+            error, entries = parse_feed(data)
+            if error is not None:
+                problems.append(Problem(path, f"feed does not parse: {error}"
+                                              f"{feed_culprit(data)}"))
+                continue
+        memo.new[digest] = entries
+        if path in required and published and not entries:
             problems.append(Problem(path, "feed has no entries although articles are published"))
     return problems
 
@@ -468,29 +591,43 @@ class Report:
     articles: int
 
 
+MEMO_FILES = {"links": "validate-links.pickle", "docs": "validate-docs.pickle",
+              "feeds": "validate-feeds.pickle"}
+
+
 def validate_release(release: Path, content_dir: Path, settings: Mapping,
-                     resolved: Resolved, link_cache: Path | None = None) -> Report:
+                     resolved: Resolved, link_cache: Path | None = None,
+                     state: Path | None = None) -> Report:
     """Run every check on a built release folder.
 
     `settings` are the build's (Pelican's URL and feed patterns); `resolved` gives the
-    sections and the site origin, as every command sees them. `link_cache` keeps the links
-    of each page between runs (LinkCache), so pages taken unchanged from the previous
-    release are not parsed again.
+    sections and the site origin, as every command sees them. `state`: a folder where
+    what was learnt of unchanged files is kept between runs (the module's docstring:
+    LinkCache, DocMemo, FeedMemo); `link_cache`: a file for the links alone.
     """
+    def memo_path(kind: str) -> Path | None:
+        return Path(state) / MEMO_FILES[kind] if state is not None else None
+
     files = release_files(release)
-    docs = content_docs(content_dir, settings, resolved.now)
+    doc_memo = DocMemo(memo_path("docs"))
+    docs = content_docs(content_dir, settings, resolved.now, doc_memo)
     problems, taken_down = check_takedowns(files, settings)
     problems += check_pages(docs, files, settings, taken_down)
     problems += check_sections(files, settings, resolved)
-    cache = LinkCache(link_cache)
+    cache = LinkCache(link_cache or memo_path("links"))
     link_problems, links = check_links(release, files, resolved.origin, cache=cache)
-    if not link_problems:
-        cache.save()
     problems += link_problems
     article_as = settings.get("ARTICLE_SAVE_AS", "{slug}.html")
     published = sum(1 for d in docs if d.kind == "article" and not d.draft
                     and _save_as(article_as, d.slug) not in taken_down)
-    problems += check_feeds(release, files, settings, published)
-    _, feeds = feed_paths(files, settings)
+    feed_memo = FeedMemo(memo_path("feeds"))
+    paths = feed_paths(files, settings)
+    problems += check_feeds(release, files, settings, published, feed_memo, paths)
+    # Header facts and good feeds' verdicts hold whatever this release's fate; the links of
+    # a release with broken ones are not kept (as before the other memos existed).
+    doc_memo.save()
+    feed_memo.save()
+    if not link_problems:
+        cache.save()
     pages = sum(1 for f in files if f.endswith((".html", ".htm")))
-    return Report(problems, pages, links, len(feeds), published)
+    return Report(problems, pages, links, len(paths[1]), published)

@@ -22,13 +22,37 @@ TEMP_SUFFIX = ".tmp"
 
 def content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file under content_dir, sorted, skipping hidden files and folders."""
-    found = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not name.endswith(MARKDOWN_EXTENSIONS):
-                continue
-            found.append(Path(root) / name)
+    return [Path(entry.path) for _rel, entry in content_entries(content_dir)]
+
+
+def content_entries(content_dir: Path | str) -> list[tuple[str, os.DirEntry]]:
+    """`content_files` as (path relative to content_dir, directory entry), in the same order:
+    for callers that visit every file on every run, a str path and `entry.stat()` cost less
+    than a Path each. Walks as os.walk does: a symbolic link to a folder is not entered, one
+    to a file is listed; an unreadable folder is skipped."""
+    found: list[tuple[str, os.DirEntry]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            return
+        files, dirs = [], []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(e)
+        for e in sorted(files, key=lambda e: e.name):
+            if not e.name.startswith(".") and e.name.endswith(MARKDOWN_EXTENSIONS):
+                found.append((prefix + e.name, e))
+        for e in sorted(dirs, key=lambda e: e.name):
+            if not e.name.startswith(".") and not e.is_symlink():
+                walk(e.path, f"{prefix}{e.name}/")
+
+    walk(os.fspath(content_dir), "")
     return found
 
 

@@ -100,3 +100,41 @@ def test_a_removed_file_leaves_the_memo_and_a_broken_memo_is_ignored(tmp_path):
     memo_path.write_bytes(b"\x80\x05 truncated")
     problems, memo = _scan(content, memo_path)
     assert problems == [] and len(memo.fresh) == 6
+
+
+def test_facts_kept_in_the_memo_still_meet_the_other_files(tmp_path, monkeypatch):
+    """A file taken from the memo still takes part in the checks across files: a new file
+    with the slug of an unchanged one is a duplicate, its warnings are kept, and what is
+    scheduled is decided against this run's now. Paths read as the check prints them."""
+    from datetime import datetime
+
+    from newsroom.core.model import KST
+
+    content = _site(tmp_path)
+    long_title = "한빛시 " + "예산 설명회 " * 30
+    (content / "articles" / "a0.md").write_text(
+        GOOD.replace("한빛시 예산 설명회", long_title).replace("2026-11-20", "2026-12-20")
+        .format(extra="Slug: hanbit-budget\n"), encoding="utf-8")
+    memo_path = tmp_path / "state" / "check-memo.pickle"
+    monkeypatch.chdir(tmp_path)
+
+    def scan(now):
+        memo = CheckMemo(memo_path)
+        result = scan_content(Path("content"), SECTIONS, memo=memo, now=now)
+        memo.save()
+        return result, memo
+
+    first, _ = scan(datetime(2026, 12, 1, tzinfo=KST))
+    assert [rel for rel, _ in first.scheduled] == ["articles/a0.md"]
+    assert any("content/articles/a0.md:1: warning:" in str(w) for w in first.warnings)
+
+    (content / "articles" / "z.md").write_text(GOOD.format(extra="Slug: hanbit-budget\n"),
+                                               encoding="utf-8")
+    second, memo = scan(datetime(2026, 12, 21, tzinfo=KST))
+    assert len(memo.fresh) == 8
+    assert second.scheduled == []  # its date has come: from the memo, judged by this now
+    assert first.warnings == second.warnings
+    dupes = [str(p) for p in second.problems if "중복" in p.message]
+    # a0 (from the memo) is dated later than the new z.md, so a0 is the one to change.
+    assert len(dupes) == 1 and dupes[0].startswith("content/articles/a0.md:"), dupes
+    assert "content/articles/z.md 파일이" in dupes[0]

@@ -112,3 +112,36 @@ def test_a_torn_last_good_copy_is_not_put_live(tmp_path):
     (good / "a.md").write_text("", encoding="utf-8")  # as a crash could leave it
     held = held_files([Problem(str(content / "a.md"), 1, "bad")], content, good)
     assert held["a.md"].kept is False
+
+
+def test_a_file_replaced_under_its_name_is_staged_anew_and_emptied_folders_go(tmp_path):
+    """The stage compares inodes from directory entries, without a stat per file: a file an
+    editor's tool replaced (written beside, renamed over: a new inode) must be relinked, a
+    file edited in place is the staged file already, and a folder left empty goes."""
+    content, st, good = tmp_path / "content", tmp_path / "stage", tmp_path / "good"
+    write(content / "articles" / "a.md", "A")
+    write(content / "articles" / "b.md", "B")
+    write(content / "old" / "c.md", "C")
+    assert stage(content, st, {}, good) == 3
+    write(tmp_path / "a.tmp", "A2")
+    os.replace(tmp_path / "a.tmp", content / "articles" / "a.md")
+    with open(content / "articles" / "b.md", "w", encoding="utf-8") as f:
+        f.write("B2")
+    (content / "old" / "c.md").unlink()
+    (content / "old").rmdir()
+    assert stage(content, st, {}, good) == 1
+    assert tree(st) == {"articles/a.md": "A2", "articles/b.md": "B2"}
+    assert not (st / "old").exists()
+
+
+def test_remember_writes_again_a_copy_that_went_missing(tmp_path):
+    """remember() lists last-good/ with one walk instead of a stat per file: a copy deleted
+    by hand (the index still has its digest) is still written again."""
+    st, good = tmp_path / "stage", tmp_path / "good"
+    write(st / "articles" / "a.md", "A1")
+    write(st / "articles" / "b.md", "B1")
+    files = digests(st, "articles/a.md", "articles/b.md")
+    assert remember(good, st, files, {}) == 2
+    (good / "articles" / "b.md").unlink()
+    assert remember(good, st, files, {}) == 1
+    assert (good / "articles" / "b.md").read_text() == "B1"
