@@ -8,19 +8,13 @@ screenshots.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import PROJECT_ROOT, read_articles, serve_directory
+from browserkit import VIEWPORTS, new_context, served_page
+from helpers import PROJECT_ROOT, read_articles
 
-# name -> (width, height, is_mobile)
-VIEWPORTS = {
-    "desktop": (1280, 900, False),
-    "phone": (375, 812, True),
-}
-
+__all__ = ["VIEWPORTS", "new_context", "served_page"]
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
@@ -48,31 +42,6 @@ def showcase_article(sample_articles):
         return (bool(a.image), bool(a.source_url), bool(a.tags), bool(a.subtitle), bool(a.authors))
 
     return max(sample_articles, key=score)
-
-
-def new_context(chromium, viewport: str, **kwargs):
-    """A fresh browser context (own storage, own permissions) at a named viewport."""
-    width, height, mobile = VIEWPORTS[viewport]
-    return chromium.new_context(
-        viewport={"width": width, "height": height},
-        is_mobile=mobile,
-        has_touch=mobile,
-        device_scale_factor=1,
-        locale="ko-KR",
-        timezone_id="Asia/Seoul",
-        **kwargs,
-    )
-
-
-@contextmanager
-def served_page(chromium, root: Path, viewport: str) -> Iterator[tuple]:
-    """(page, origin): a fresh page at a named viewport, and `root` served on 127.0.0.1."""
-    context = new_context(chromium, viewport)
-    try:
-        with serve_directory(root) as server:
-            yield context.new_page(), server.url
-    finally:
-        context.close()
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))

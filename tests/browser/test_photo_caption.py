@@ -9,7 +9,7 @@ person to look at.
 from __future__ import annotations
 
 import pytest
-from conftest import new_context
+from browserkit import new_context
 from helpers import build_ok, new_content, serve_directory, write_article
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import new_context
+from browserkit import new_context
 from test_theme import horizontal_overflow, open_page
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf (the [test] extra) reads the printed PDF")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import VIEWPORTS, new_context, served_page
+from browserkit import VIEWPORTS, new_context, served_page
 from helpers import SECTIONS, build_ok, write_article
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ the article's headline, the section boxes), and tag counts keep their space from
 
 from __future__ import annotations
 
-from conftest import new_context
+from browserkit import new_context
 from test_theme import open_page
 
 # For every title on the page: the `·` characters that begin a line after wrapping.

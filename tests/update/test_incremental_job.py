@@ -49,7 +49,7 @@ def test_an_increment_equals_a_clean_publish_and_reuses_the_rest(published, tmp_
     clean = tmp_path / "clean"
     shutil.copytree(project.root, clean, symlinks=True,
                     ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
-    from conftest import Project
+    from jobsite import Project
 
     other = Project(clean)
     assert other.update().code == 0
