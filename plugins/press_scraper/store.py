@@ -12,8 +12,11 @@
   edited it); otherwise it is left alone and reported as editor-modified. A file without our
   `Identity` is never overwritten.
 - Writes: temporary file in the same folder, fsync, `os.replace`. A run
-  killed at any moment leaves the old file or the new one, plus at worst a `.*.tmp` file that
-  the next run removes.
+  killed at any moment leaves the old file or the new one, plus at worst `.*.tmp` files that
+  the next run removes. A scrape (`Store(batch=True)`) syncs its writes in batches
+  (`AtomicBatch`: temporary files written, one fsync pass, renames, the folders fsynced):
+  until `flush`, what it wrote is read back from the temporary files, so the index, the
+  conflict check and a merge into an article of the same run see it as written.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from newsroom.core.files import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
+from newsroom.core.files import TEMP_PREFIX, TEMP_SUFFIX, AtomicBatch, atomic_write
 from newsroom.core.model import parse_header
 
 from . import merge
@@ -219,12 +222,46 @@ def _read_header_text(path: Path) -> str:
 class Store:
     """Scraped articles and images under one content directory."""
 
-    def __init__(self, content_dir: str | Path, *, dry_run: bool = False):
+    def __init__(self, content_dir: str | Path, *, dry_run: bool = False, batch: bool = False):
+        """`batch`: writes wait in temporary files until `flush` (see the module docstring);
+        the caller must `flush` before it reports them written."""
         self.content_dir = Path(content_dir)
         self.root = self.content_dir.resolve()
         self.dry_run = dry_run
         self._index: dict[str, Entry] | None = None
         self.planned: set[Path] = set()
+        self._batch = AtomicBatch() if batch and not dry_run else None
+
+    # --- batched writes ------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Files written since the last `flush` (0 without `batch`)."""
+        return len(self._batch) if self._batch is not None else 0
+
+    def flush(self) -> None:
+        """Put every pending write in place, synced (AtomicBatch.commit).
+
+        Raises:
+            OSError: the sync or a rename failed; the writes not yet in place are dropped.
+        """
+        if self._batch is not None and len(self._batch):
+            self._batch.commit()
+
+    def discard(self) -> None:
+        """Drop the pending writes (their temporary files)."""
+        if self._batch is not None:
+            self._batch.discard()
+
+    def _exists(self, path: Path) -> bool:
+        return path.exists() or path in self.planned or self._pending_file(path) is not None
+
+    def _pending_file(self, path: Path) -> str | None:
+        return self._batch.pending(path) if self._batch is not None else None
+
+    def _read_text(self, path: Path) -> str:
+        """The text of `path` as this store last wrote it (pending or in place)."""
+        pending = self._pending_file(path)
+        return Path(pending or path).read_text(encoding="utf-8")
 
     # --- index ---------------------------------------------------------------------------
     @property
@@ -326,7 +363,7 @@ class Store:
                              "write it with merge_into")
         if entry is None:
             path = self.article_path(source_id, identity)
-            if path.exists() or path in self.planned:
+            if self._exists(path):
                 return WriteResult(
                     "conflict", path, f"{path} exists without Identity {identity}; not overwritten"
                 )
@@ -337,7 +374,7 @@ class Store:
             return WriteResult("unchanged", entry.path)
         path = _inside(entry.path, self.root)
         try:
-            current = content_hash(path.read_text(encoding="utf-8"))
+            current = content_hash(self._read_text(path))
         except OSError as exc:
             return WriteResult("conflict", path, f"{path}: cannot read ({exc})")
         if current != entry.content_hash:
@@ -357,7 +394,7 @@ class Store:
     def read_article(self, entry: Entry) -> tuple[list[tuple[str, str]], str, bool]:
         """An article's header fields, body, and whether it is as the scraper wrote it."""
         path = _inside(entry.path, self.root)
-        text = path.read_text(encoding="utf-8")
+        text = self._read_text(path)
         header = parse_header(text)
         body = "\n".join(text.replace("\r\n", "\n").split("\n")[header.body_line - 1:]).strip()
         fields = [(f.key, f.value) for f in header.fields]
@@ -392,9 +429,14 @@ class Store:
         return WriteResult("merged", entry.path), action
 
     def remove_article(self, entry: Entry) -> None:
-        """Delete a scraped article folded into another (`Merge_Into`)."""
+        """Delete a scraped article folded into another (`Merge_Into`).
+
+        Pending writes are put in place first: the article that took this one's outlet must be
+        on disk before this file goes, or a crash between the two would lose the outlet.
+        """
         path = _inside(entry.path, self.root)
         if not self.dry_run:
+            self.flush()
             path.unlink(missing_ok=True)
         for key in [k for k, e in self.index.items() if e is entry]:
             del self.index[key]
@@ -403,7 +445,13 @@ class Store:
         if self.dry_run:
             self.planned.add(path)
             return
-        atomic_write(path, doc.encode("utf-8"))
+        self._put(path, doc.encode("utf-8"))
+
+    def _put(self, path: Path, data: bytes) -> None:
+        if self._batch is not None:
+            self._batch.write(path, data)
+        else:
+            atomic_write(path, data)
 
     # --- images --------------------------------------------------------------------------
     def image_stem(self, source_id: str, url: str) -> Path:
@@ -417,7 +465,7 @@ class Store:
         stem = self.image_stem(source_id, url)
         for ext in _IMAGE_FORMATS.values():
             candidate = stem.with_suffix("." + ext)
-            if candidate.is_file():
+            if candidate.is_file() or self._pending_file(candidate) is not None:
                 return candidate.relative_to(self.root).as_posix()
         return None
 
@@ -430,6 +478,6 @@ class Store:
         """
         ext = image_extension(data)
         path = _inside(self.image_stem(source_id, url).with_suffix("." + ext), self.root)
-        if not self.dry_run and not path.exists():
-            atomic_write(path, reencode(data)[0])
+        if not self.dry_run and not self._exists(path):
+            self._put(path, reencode(data)[0])
         return path.relative_to(self.root).as_posix()
