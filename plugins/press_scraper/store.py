@@ -208,7 +208,8 @@ def _with_content_hash(doc: str, digest: str) -> str:
 
 
 def _read_header_text(path: Path) -> str:
-    """The start of a file, enough to hold its header (files are read whole when short)."""
+    """The start of a file up to its first empty line (the whole file when it has none):
+    everything `parse_header` reads, as it stops at the first blank line."""
     with open(path, encoding="utf-8", errors="replace") as fh:
         head = fh.read(16384)
         while "\n\n" not in head:
@@ -216,7 +217,8 @@ def _read_header_text(path: Path) -> str:
             if not more:
                 break
             head += more
-    return head
+    end = head.find("\n\n")
+    return head if end < 0 else head[: end + 2]
 
 
 class Store:
@@ -276,7 +278,8 @@ class Store:
         aliases: dict[str, Entry] = {}
         if not self.root.is_dir():
             return index
-        for path in sorted(self.root.rglob("*.md")):
+        # Sorted by path components (what sorting Paths does), keyed once per path.
+        for path in sorted(self.root.rglob("*.md"), key=lambda p: p.parts):
             if path.name.startswith(TEMP_PREFIX):
                 continue
             try:
@@ -284,7 +287,10 @@ class Store:
             except OSError as exc:
                 logger.warning("%s: cannot read (%s)", path, exc)
                 continue
-            identity = header.value("Identity")
+            values: dict[str, str] = {}
+            for f in header.fields:  # Header.value: the first field of a key, any case
+                values.setdefault(f.key.lower(), f.value)
+            identity = values.get("identity", "")
             if not identity:
                 continue
             if identity in index:
@@ -294,15 +300,15 @@ class Store:
                 )
                 continue
             entry = index[identity] = Entry(
-                path=path, identity=identity, content_hash=header.value("Content_Hash"),
-                date=header.value("Date"), title=header.value("Title"),
-                merged=bool(header.value("Other_Sources")),
-                dedupe_off=header.value("Dedupe").strip().lower() == "off",
-                merge_into=header.value("Merge_Into").strip(),
-                slug=header.value("Slug") or path.stem,
+                path=path, identity=identity, content_hash=values.get("content_hash", ""),
+                date=values.get("date", ""), title=values.get("title", ""),
+                merged=bool(values.get("other_sources")),
+                dedupe_off=values.get("dedupe", "").strip().lower() == "off",
+                merge_into=values.get("merge_into", "").strip(),
+                slug=values.get("slug") or path.stem,
             )
-            fields = [(f.key, f.value) for f in header.fields]
-            for alias in merge.aliases(fields) if entry.merged else ():
+            for alias in merge.aliases([(f.key, f.value) for f in header.fields]
+                                       ) if entry.merged else ():
                 try:
                     source_id, url = alias.split(" ", 1)
                     alias = make_identity(source_id, url)
