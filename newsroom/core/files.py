@@ -128,6 +128,10 @@ class AtomicBatch:
         """The temporary file holding what `write` put for `path`, until `commit`."""
         return self._pending.get(Path(path))
 
+    def snapshot(self) -> dict[Path, str]:
+        """A copy of what is pending: final path -> temporary file."""
+        return dict(self._pending)
+
     def write(self, path: Path, data: bytes) -> None:
         """`data` for `path`, in a temporary file; a second write replaces the first."""
         path = Path(path)

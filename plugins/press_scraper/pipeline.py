@@ -61,6 +61,7 @@ LOCK_TIMEOUT = 120.0
 # Articles (and images) written to temporary files before one sync puts them in place
 # (store.Store(batch=True), docs/scraper.md "Performance"): an fsync per file was a fifth of
 # the scraper's time; a crash loses at most this many writes, fetched again by the next run.
+# Each batch is committed in a thread while the next one is written (Store.flush).
 WRITE_BATCH = 100
 
 # The date policy (docs/scraper.md, "What bad input gets"). A source's date is kept when it
@@ -406,7 +407,7 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
         for cand, record in direct:
             _finish(cand, record, reports[cand.source.id], report, seen, **common)
             if store.pending >= WRITE_BATCH:
-                store.flush()
+                store.flush(wait=False)
         for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
             for cand in by_page[target]:
                 url = cand.url
@@ -426,7 +427,7 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
                     continue
                 _finish(cand, record, rep, report, seen, **common)
             if store.pending >= WRITE_BATCH:
-                store.flush()
+                store.flush(wait=False)
         report.fetch_stats = fetcher.stats
 
     # Everything the report counts as written is in place and synced before the run ends.

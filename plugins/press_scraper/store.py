@@ -25,6 +25,7 @@ import hashlib
 import io
 import logging
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +234,11 @@ class Store:
         self._index: dict[str, Entry] | None = None
         self.planned: set[Path] = set()
         self._batch = AtomicBatch() if batch and not dry_run else None
+        # The batch being committed in the background (`flush(wait=False)`): final path ->
+        # temporary file, each either still there or already renamed into place.
+        self._committing: dict[Path, str] = {}
+        self._commit_thread: threading.Thread | None = None
+        self._commit_error: BaseException | None = None
 
     # --- batched writes ------------------------------------------------------------------
     @property
@@ -240,30 +246,75 @@ class Store:
         """Files written since the last `flush` (0 without `batch`)."""
         return len(self._batch) if self._batch is not None else 0
 
-    def flush(self) -> None:
+    def flush(self, *, wait: bool = True) -> None:
         """Put every pending write in place, synced (AtomicBatch.commit).
 
+        With `wait=False` the commit runs in a thread while the caller writes the next batch
+        (the sync is mostly waiting for the disk); the next `flush` waits for it first, and
+        reads go to the temporary file or, once renamed, the file itself. One commit at a time,
+        in order, so a path written in two batches ends with the later write.
+
         Raises:
-            OSError: the sync or a rename failed; the writes not yet in place are dropped.
+            OSError: the sync or a rename failed (this batch's or the one in the background);
+                the writes not yet in place are dropped.
         """
-        if self._batch is not None and len(self._batch):
+        if self._batch is None:
+            return
+        self._wait()
+        if not len(self._batch):
+            return
+        if wait:
             self._batch.commit()
+            return
+        batch, self._batch = self._batch, AtomicBatch()
+        self._committing = batch.snapshot()
+
+        def commit() -> None:
+            try:
+                batch.commit()
+            except BaseException as exc:  # raised in the writer's thread by the next flush
+                self._commit_error = exc
+
+        self._commit_thread = threading.Thread(target=commit, name="scrape-commit",
+                                               daemon=True)
+        self._commit_thread.start()
+
+    def _wait(self) -> None:
+        """Wait for the background commit; raise its error."""
+        if self._commit_thread is not None:
+            self._commit_thread.join()
+            self._commit_thread = None
+            self._committing = {}
+            error, self._commit_error = self._commit_error, None
+            if error is not None:
+                raise error
 
     def discard(self) -> None:
-        """Drop the pending writes (their temporary files)."""
+        """Drop the pending writes (their temporary files), after any background commit."""
         if self._batch is not None:
-            self._batch.discard()
+            try:
+                self._wait()
+            finally:
+                self._batch.discard()
 
     def _exists(self, path: Path) -> bool:
-        return path.exists() or path in self.planned or self._pending_file(path) is not None
+        return (path.exists() or path in self.planned or path in self._committing
+                or self._pending_file(path) is not None)
 
     def _pending_file(self, path: Path) -> str | None:
         return self._batch.pending(path) if self._batch is not None else None
 
     def _read_text(self, path: Path) -> str:
         """The text of `path` as this store last wrote it (pending or in place)."""
-        pending = self._pending_file(path)
-        return Path(pending or path).read_text(encoding="utf-8")
+        pending = self._pending_file(path) or self._committing.get(path)
+        if pending:
+            try:
+                return Path(pending).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                if pending == self._pending_file(path):
+                    raise
+                # committed in the background meanwhile: it is at its path now
+        return path.read_text(encoding="utf-8")
 
     # --- index ---------------------------------------------------------------------------
     @property
@@ -471,7 +522,7 @@ class Store:
         stem = self.image_stem(source_id, url)
         for ext in _IMAGE_FORMATS.values():
             candidate = stem.with_suffix("." + ext)
-            if candidate.is_file() or self._pending_file(candidate) is not None:
+            if candidate.is_file() or self._exists(candidate):
                 return candidate.relative_to(self.root).as_posix()
         return None
 

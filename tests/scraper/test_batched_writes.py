@@ -202,3 +202,33 @@ def test_a_run_stopped_by_a_full_disk_keeps_what_it_wrote_whole(fixture_server, 
         text = (tmp_path / "content" / rel).read_text(encoding="utf-8")
         assert content_hash(text) == found[rel]["Content_Hash"]
     assert temp_files(tmp_path / "content") == []
+
+
+def test_a_batch_committed_in_the_background_stays_readable_and_reports_its_error(
+        tmp_path, monkeypatch):
+    store = st.Store(tmp_path, batch=True)
+    ident = st.make_identity("hanbit", "http://x.kr/1")
+    path = store.write_article("hanbit", ident, fields(ident), "본문").path
+    store.flush(wait=False)  # committing in a thread while the run goes on
+    assert store.pending == 0
+    for _ in range(50):  # before, during or after the rename: always the whole text
+        assert store.read_article(store.index[ident])[1] == "본문"
+    again = st.make_identity("hanbit", "http://x.kr/2")
+    store.write_article("hanbit", again, fields(again), "둘째")
+    store.flush()
+    assert path.is_file() and store.index[again].path.is_file()
+    assert temp_files(tmp_path) == []
+
+    def failing(fd):
+        raise OSError(errno.EIO, "I/O error")
+
+    third = st.make_identity("hanbit", "http://x.kr/3")
+    store.write_article("hanbit", third, fields(third), "셋째")
+    monkeypatch.setattr(files.os, "fsync", failing)
+    store.flush(wait=False)
+    fourth = st.make_identity("hanbit", "http://x.kr/4")
+    store.write_article("hanbit", fourth, fields(fourth), "넷째")
+    with pytest.raises(OSError):  # the background failure surfaces at the next flush
+        store.flush()
+    store.discard()
+    assert not store.index[third].path.exists() and temp_files(tmp_path) == []
