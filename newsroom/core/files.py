@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 # Extensions Pelican's Markdown reader takes (pelican.readers.MarkdownReader.file_extensions).
@@ -120,6 +121,7 @@ class AtomicBatch:
 
     def __init__(self) -> None:
         self._pending: dict[Path, str] = {}  # final path -> its temporary file
+        self.started = 0.0  # time.monotonic() of the first write since the last commit
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -136,6 +138,8 @@ class AtomicBatch:
         """`data` for `path`, in a temporary file; a second write replaces the first."""
         path = Path(path)
         tmp = _write_temp(path, data, sync=False)
+        if not self._pending:
+            self.started = time.monotonic()
         old = self._pending.pop(path, None)
         if old is not None:
             _unlink(old)

@@ -58,11 +58,14 @@ MAX_IMAGES_PER_ARTICLE = 10
 # U+FFFD found in a source's own text: up to this many (and 1 % of the text) are removed.
 MAX_SOURCE_REPLACEMENTS = 20
 LOCK_TIMEOUT = 120.0
-# Articles (and images) written to temporary files before one sync puts them in place
+# Articles (and images) wait in temporary files until one sync puts a batch in place
 # (store.Store(batch=True), docs/scraper.md "Performance"): an fsync per file was a fifth of
-# the scraper's time; a crash loses at most this many writes, fetched again by the next run.
-# Each batch is committed in a thread while the next one is written (Store.flush).
+# the scraper's time. A batch is flushed at WRITE_BATCH files or once its first write has
+# waited WRITE_BATCH_SECONDS, so a killed run loses at most about that much work (fetched again
+# by the next run) and a slow source's articles still appear one by one. Each batch is
+# committed in a thread while the next one is written (Store.flush).
 WRITE_BATCH = 100
+WRITE_BATCH_SECONDS = 0.5
 
 # The date policy (docs/scraper.md, "What bad input gets"). A source's date is kept when it
 # lies between EARLIEST_DATE and a day after the run; otherwise it is treated as missing (the
@@ -406,7 +409,7 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
                       sections=sections, now=now, dedupe_index=dedupe_index)
         for cand, record in direct:
             _finish(cand, record, reports[cand.source.id], report, seen, **common)
-            if store.pending >= WRITE_BATCH:
+            if _batch_due(store):
                 store.flush(wait=False)
         for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
             for cand in by_page[target]:
@@ -426,7 +429,7 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
                     rep.problem(url, f"extraction failed: {exc!r}")
                     continue
                 _finish(cand, record, rep, report, seen, **common)
-            if store.pending >= WRITE_BATCH:
+            if _batch_due(store):
                 store.flush(wait=False)
         report.fetch_stats = fetcher.stats
 
@@ -439,6 +442,10 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
         data = json.dumps({"version": 1, "seen": seen}, ensure_ascii=False, sort_keys=True)
         atomic_write(seen_path, data.encode("utf-8"))
         _record_health(state, report, config.settings.health_warn_after)
+
+
+def _batch_due(store: Store) -> bool:
+    return store.pending >= WRITE_BATCH or store.pending_seconds >= WRITE_BATCH_SECONDS
 
 
 def _finish(cand: Candidate, record: Record, rep: SourceReport, report: ScrapeReport,

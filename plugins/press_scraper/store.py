@@ -26,6 +26,7 @@ import io
 import logging
 import re
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,6 +246,13 @@ class Store:
     def pending(self) -> int:
         """Files written since the last `flush` (0 without `batch`)."""
         return len(self._batch) if self._batch is not None else 0
+
+    @property
+    def pending_seconds(self) -> float:
+        """How long the oldest write not yet flushed has waited (0.0 when none)."""
+        if self._batch is None or not len(self._batch):
+            return 0.0
+        return time.monotonic() - self._batch.started
 
     def flush(self, *, wait: bool = True) -> None:
         """Put every pending write in place, synced (AtomicBatch.commit).

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from test_merge_sources import articles, serve, two_sources
@@ -133,6 +134,19 @@ def test_pending_writes_are_visible_to_the_store_that_made_them(tmp_path):
     assert st.Store(tmp_path).index[ident].path == first.path
 
 
+def test_a_batch_knows_how_long_its_oldest_write_has_waited(tmp_path):
+    store = st.Store(tmp_path, batch=True)
+    assert store.pending_seconds == 0.0
+    ident = st.make_identity("hanbit", "http://x.kr/1")
+    store.write_article("hanbit", ident, fields(ident), "본문")
+    first = store.pending_seconds
+    assert first >= 0.0
+    time.sleep(0.05)
+    assert store.pending_seconds >= first + 0.04
+    store.flush()
+    assert store.pending_seconds == 0.0 and st.Store(tmp_path).pending_seconds == 0.0
+
+
 def test_a_merged_copy_is_removed_only_after_its_article_is_on_disk(tmp_path):
     store = st.Store(tmp_path, batch=True)
     host_id = st.make_identity("hanbit", "http://x.kr/1")
@@ -158,6 +172,7 @@ def test_a_later_copy_merges_into_an_article_still_waiting_for_its_batch(
     """The agency's release and a paper's copy in one run: one article crediting both, all of
     it on disk when the run returns, whether the batch was flushed between them or not."""
     monkeypatch.setattr(pipeline, "WRITE_BATCH", batch)
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_SECONDS", 1e9)  # only the count decides
     s, o = fixture_server, fixture_server.origin
     serve(s, "daegu", [("busan-festival-2026", ()), ("daegu-youth", ())])
     serve(s, "yn", [("busan-festival-2026", ("suffix", "byline")), ("gwangju-voucher", ())])
