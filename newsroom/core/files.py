@@ -112,9 +112,10 @@ class AtomicBatch:
     always complete (its data reached the disk before the rename), and a crash before `commit`
     leaves the old file (or none) plus `.*.tmp` files the next run removes. What changes is
     only when the files appear: until `commit`, `pending(path)` names the temporary file, so
-    the writer can read back what it wrote. One fsync pass over a batch costs less than an
-    fsync per write (the journal commits once for the files already synced by the first; see
-    docs/scraper.md, "Performance"), and the folders' fsync makes the renames durable too.
+    the writer can read back what it wrote. The fsync pass costs about what an fsync per write
+    did, but the writer need not wait for it (the scraper's store commits in a thread while it
+    writes the next batch; docs/scraper.md, "Performance"), and the folders' fsync makes the
+    renames durable too.
 
     Not thread-safe: one writer per batch.
     """
@@ -165,9 +166,8 @@ class AtomicBatch:
                 os.replace(tmp, path)
                 done.append(path)
         except BaseException:
-            for path, tmp in pending.items():
-                if path not in done:
-                    _unlink(tmp)
+            for tmp in list(pending.values())[len(done):]:  # renamed in order: the rest
+                _unlink(tmp)
             raise
         for folder in sorted({p.parent for p in done}):
             fsync_dir(folder)
