@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 # Extensions Pelican's Markdown reader takes (pelican.readers.MarkdownReader.file_extensions).
@@ -80,6 +81,32 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _write_temp(path: Path, data: bytes, *, sync: bool) -> str:
+    """`data` in a new temporary file beside `path` (fsynced when `sync`); its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMP_PREFIX + path.stem + ".", suffix=TEMP_SUFFIX
+    )
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename.
 
@@ -92,24 +119,89 @@ def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
     fsync of the data too, for caches that are refilled when lost (it costs ~1 ms a file).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=TEMP_PREFIX + path.stem + ".", suffix=TEMP_SUFFIX
-    )
+    tmp = _write_temp(path, data, sync=sync)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
+
+
+class AtomicBatch:
+    """`atomic_write` for many files with one sync: what a scrape of hundreds of articles uses.
+
+    `write` puts the data in a temporary file beside its path (not synced, not renamed yet);
+    `commit` fsyncs every pending temporary file in one pass, renames each over its path, then
+    fsyncs each folder once. The guarantee is `atomic_write`'s: a file under its real name is
+    always complete (its data reached the disk before the rename), and a crash before `commit`
+    leaves the old file (or none) plus `.*.tmp` files the next run removes. What changes is
+    only when the files appear: until `commit`, `pending(path)` names the temporary file, so
+    the writer can read back what it wrote. The fsync pass costs about what an fsync per write
+    did, but the writer need not wait for it (the scraper's store commits in a thread while it
+    writes the next batch; docs/scraper.md, "Performance"), and the folders' fsync makes the
+    renames durable too.
+
+    Not thread-safe: one writer per batch.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[Path, str] = {}  # final path -> its temporary file
+        self.started = 0.0  # time.monotonic() of the first write since the last commit
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def pending(self, path: Path) -> str | None:
+        """The temporary file holding what `write` put for `path`, until `commit`."""
+        return self._pending.get(Path(path))
+
+    def snapshot(self) -> dict[Path, str]:
+        """A copy of what is pending: final path -> temporary file."""
+        return dict(self._pending)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """`data` for `path`, in a temporary file; a second write replaces the first."""
+        path = Path(path)
+        tmp = _write_temp(path, data, sync=False)
+        if not self._pending:
+            self.started = time.monotonic()
+        old = self._pending.pop(path, None)
+        if old is not None:
+            _unlink(old)
+        self._pending[path] = tmp
+
+    def commit(self) -> list[Path]:
+        """Sync every pending file, rename it into place, sync the folders; the paths.
+
+        On an error (the disk full or failing at the sync), nothing more is renamed, the
+        temporary files not renamed are removed and the error is raised: files already
+        renamed were synced first, so every file under its real name is complete.
+        """
+        pending, self._pending = self._pending, {}
+        done: list[Path] = []
+        try:
+            for tmp in pending.values():
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            for path, tmp in pending.items():
+                os.replace(tmp, path)
+                done.append(path)
+        except BaseException:
+            for tmp in list(pending.values())[len(done):]:  # renamed in order: the rest
+                _unlink(tmp)
+            raise
+        for folder in sorted({p.parent for p in done}):
+            fsync_dir(folder)
+        return done
+
+    def discard(self) -> None:
+        """Remove every pending temporary file: nothing written since the last commit lands."""
+        pending, self._pending = self._pending, {}
+        for tmp in pending.values():
+            _unlink(tmp)
 
 
 # errno values that mean "the disk (or quota) is full": the run stops and says so.

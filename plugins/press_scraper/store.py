@@ -12,8 +12,11 @@
   edited it); otherwise it is left alone and reported as editor-modified. A file without our
   `Identity` is never overwritten.
 - Writes: temporary file in the same folder, fsync, `os.replace`. A run
-  killed at any moment leaves the old file or the new one, plus at worst a `.*.tmp` file that
-  the next run removes.
+  killed at any moment leaves the old file or the new one, plus at worst `.*.tmp` files that
+  the next run removes. A scrape (`Store(batch=True)`) syncs its writes in batches
+  (`AtomicBatch`: temporary files written, one fsync pass, renames, the folders fsynced):
+  until `flush`, what it wrote is read back from the temporary files, so the index, the
+  conflict check and a merge into an article of the same run see it as written.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ import hashlib
 import io
 import logging
 import re
+import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from newsroom.core.files import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
+from newsroom.core.files import TEMP_PREFIX, TEMP_SUFFIX, AtomicBatch, atomic_write
 from newsroom.core.model import parse_header
 
 from . import merge
@@ -205,7 +210,8 @@ def _with_content_hash(doc: str, digest: str) -> str:
 
 
 def _read_header_text(path: Path) -> str:
-    """The start of a file, enough to hold its header (files are read whole when short)."""
+    """The start of a file up to its first empty line (the whole file when it has none):
+    everything `parse_header` reads, as it stops at the first blank line."""
     with open(path, encoding="utf-8", errors="replace") as fh:
         head = fh.read(16384)
         while "\n\n" not in head:
@@ -213,18 +219,110 @@ def _read_header_text(path: Path) -> str:
             if not more:
                 break
             head += more
-    return head
+    end = head.find("\n\n")
+    return head if end < 0 else head[: end + 2]
 
 
 class Store:
     """Scraped articles and images under one content directory."""
 
-    def __init__(self, content_dir: str | Path, *, dry_run: bool = False):
+    def __init__(self, content_dir: str | Path, *, dry_run: bool = False, batch: bool = False):
+        """`batch`: writes wait in temporary files until `flush` (see the module docstring);
+        the caller must `flush` before it reports them written."""
         self.content_dir = Path(content_dir)
         self.root = self.content_dir.resolve()
         self.dry_run = dry_run
         self._index: dict[str, Entry] | None = None
         self.planned: set[Path] = set()
+        self._batch = AtomicBatch() if batch and not dry_run else None
+        # The batch being committed in the background (`flush(wait=False)`): final path ->
+        # temporary file, each either still there or already renamed into place.
+        self._committing: dict[Path, str] = {}
+        self._commit_thread: threading.Thread | None = None
+        self._commit_error: BaseException | None = None
+
+    # --- batched writes ------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Files written since the last `flush` (0 without `batch`)."""
+        return len(self._batch) if self._batch is not None else 0
+
+    @property
+    def pending_seconds(self) -> float:
+        """How long the oldest write not yet flushed has waited (0.0 when none)."""
+        if self._batch is None or not len(self._batch):
+            return 0.0
+        return time.monotonic() - self._batch.started
+
+    def flush(self, *, wait: bool = True) -> None:
+        """Put every pending write in place, synced (AtomicBatch.commit).
+
+        With `wait=False` the commit runs in a thread while the caller writes the next batch
+        (the sync is mostly waiting for the disk); the next `flush` waits for it first, and
+        reads go to the temporary file or, once renamed, the file itself. One commit at a time,
+        in order, so a path written in two batches ends with the later write.
+
+        Raises:
+            OSError: the sync or a rename failed (this batch's or the one in the background);
+                the writes not yet in place are dropped.
+        """
+        if self._batch is None:
+            return
+        self._wait()
+        if not len(self._batch):
+            return
+        if wait:
+            self._batch.commit()
+            return
+        batch, self._batch = self._batch, AtomicBatch()
+        self._committing = batch.snapshot()
+
+        def commit() -> None:
+            try:
+                batch.commit()
+            except BaseException as exc:  # raised in the writer's thread by the next flush
+                self._commit_error = exc
+
+        self._commit_thread = threading.Thread(target=commit, name="scrape-commit",
+                                               daemon=True)
+        self._commit_thread.start()
+
+    def _wait(self) -> None:
+        """Wait for the background commit; raise its error."""
+        if self._commit_thread is not None:
+            self._commit_thread.join()
+            self._commit_thread = None
+            self._committing = {}
+            error, self._commit_error = self._commit_error, None
+            if error is not None:
+                raise error
+
+    def discard(self) -> None:
+        """Drop the pending writes (their temporary files), after any background commit."""
+        if self._batch is not None:
+            try:
+                self._wait()
+            finally:
+                self._batch.discard()
+
+    def _exists(self, path: Path) -> bool:
+        return (path.exists() or path in self.planned or path in self._committing
+                or self._pending_file(path) is not None)
+
+    def _pending_file(self, path: Path) -> str | None:
+        return self._batch.pending(path) if self._batch is not None else None
+
+    def _read_text(self, path: Path) -> str:
+        """The text of `path` as this store last wrote it (pending or in place)."""
+        pending = self._pending_file(path) or self._committing.get(path)
+        if pending:
+            try:
+                return Path(pending).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                if pending == self._pending_file(path):
+                    raise
+                # committed in the background meanwhile: it is at its path now
+        return path.read_text(encoding="utf-8")
 
     # --- index ---------------------------------------------------------------------------
     @property
@@ -239,7 +337,8 @@ class Store:
         aliases: dict[str, Entry] = {}
         if not self.root.is_dir():
             return index
-        for path in sorted(self.root.rglob("*.md")):
+        # Sorted by path components (what sorting Paths does), keyed once per path.
+        for path in sorted(self.root.rglob("*.md"), key=lambda p: p.parts):
             if path.name.startswith(TEMP_PREFIX):
                 continue
             try:
@@ -247,7 +346,10 @@ class Store:
             except OSError as exc:
                 logger.warning("%s: cannot read (%s)", path, exc)
                 continue
-            identity = header.value("Identity")
+            values: dict[str, str] = {}
+            for f in header.fields:  # Header.value: the first field of a key, any case
+                values.setdefault(f.key.lower(), f.value)
+            identity = values.get("identity", "")
             if not identity:
                 continue
             if identity in index:
@@ -257,15 +359,15 @@ class Store:
                 )
                 continue
             entry = index[identity] = Entry(
-                path=path, identity=identity, content_hash=header.value("Content_Hash"),
-                date=header.value("Date"), title=header.value("Title"),
-                merged=bool(header.value("Other_Sources")),
-                dedupe_off=header.value("Dedupe").strip().lower() == "off",
-                merge_into=header.value("Merge_Into").strip(),
-                slug=header.value("Slug") or path.stem,
+                path=path, identity=identity, content_hash=values.get("content_hash", ""),
+                date=values.get("date", ""), title=values.get("title", ""),
+                merged=bool(values.get("other_sources")),
+                dedupe_off=values.get("dedupe", "").strip().lower() == "off",
+                merge_into=values.get("merge_into", "").strip(),
+                slug=values.get("slug") or path.stem,
             )
-            fields = [(f.key, f.value) for f in header.fields]
-            for alias in merge.aliases(fields) if entry.merged else ():
+            for alias in merge.aliases([(f.key, f.value) for f in header.fields]
+                                       ) if entry.merged else ():
                 try:
                     source_id, url = alias.split(" ", 1)
                     alias = make_identity(source_id, url)
@@ -326,7 +428,7 @@ class Store:
                              "write it with merge_into")
         if entry is None:
             path = self.article_path(source_id, identity)
-            if path.exists() or path in self.planned:
+            if self._exists(path):
                 return WriteResult(
                     "conflict", path, f"{path} exists without Identity {identity}; not overwritten"
                 )
@@ -337,7 +439,7 @@ class Store:
             return WriteResult("unchanged", entry.path)
         path = _inside(entry.path, self.root)
         try:
-            current = content_hash(path.read_text(encoding="utf-8"))
+            current = content_hash(self._read_text(path))
         except OSError as exc:
             return WriteResult("conflict", path, f"{path}: cannot read ({exc})")
         if current != entry.content_hash:
@@ -357,7 +459,7 @@ class Store:
     def read_article(self, entry: Entry) -> tuple[list[tuple[str, str]], str, bool]:
         """An article's header fields, body, and whether it is as the scraper wrote it."""
         path = _inside(entry.path, self.root)
-        text = path.read_text(encoding="utf-8")
+        text = self._read_text(path)
         header = parse_header(text)
         body = "\n".join(text.replace("\r\n", "\n").split("\n")[header.body_line - 1:]).strip()
         fields = [(f.key, f.value) for f in header.fields]
@@ -392,9 +494,14 @@ class Store:
         return WriteResult("merged", entry.path), action
 
     def remove_article(self, entry: Entry) -> None:
-        """Delete a scraped article folded into another (`Merge_Into`)."""
+        """Delete a scraped article folded into another (`Merge_Into`).
+
+        Pending writes are put in place first: the article that took this one's outlet must be
+        on disk before this file goes, or a crash between the two would lose the outlet.
+        """
         path = _inside(entry.path, self.root)
         if not self.dry_run:
+            self.flush()
             path.unlink(missing_ok=True)
         for key in [k for k, e in self.index.items() if e is entry]:
             del self.index[key]
@@ -403,7 +510,13 @@ class Store:
         if self.dry_run:
             self.planned.add(path)
             return
-        atomic_write(path, doc.encode("utf-8"))
+        self._put(path, doc.encode("utf-8"))
+
+    def _put(self, path: Path, data: bytes) -> None:
+        if self._batch is not None:
+            self._batch.write(path, data)
+        else:
+            atomic_write(path, data)
 
     # --- images --------------------------------------------------------------------------
     def image_stem(self, source_id: str, url: str) -> Path:
@@ -417,7 +530,7 @@ class Store:
         stem = self.image_stem(source_id, url)
         for ext in _IMAGE_FORMATS.values():
             candidate = stem.with_suffix("." + ext)
-            if candidate.is_file():
+            if candidate.is_file() or self._exists(candidate):
                 return candidate.relative_to(self.root).as_posix()
         return None
 
@@ -430,6 +543,6 @@ class Store:
         """
         ext = image_extension(data)
         path = _inside(self.image_stem(source_id, url).with_suffix("." + ext), self.root)
-        if not self.dry_run and not path.exists():
-            atomic_write(path, reencode(data)[0])
+        if not self.dry_run and not self._exists(path):
+            self._put(path, reencode(data)[0])
         return path.relative_to(self.root).as_posix()
