@@ -251,8 +251,9 @@ def generic_body(root, url: str, *, page: str | bytes | None = None) -> str:
     of `root` is edited.
     """
     tree = root if page is not None else copy.deepcopy(root)
-    candidates = body_candidates(tree)
-    drop_boilerplate_containers(tree, candidates)
+    boxes: list = []
+    candidates = body_candidates(tree, boxes)  # one walk finds both
+    drop_boilerplate_containers(tree, candidates, boxes)
     container = likely_body_element(tree, candidates)
     if container is None:
         fast = _trafilatura_html(tree, url)
