@@ -7,7 +7,6 @@ import email.utils
 import re
 from datetime import datetime
 
-import lxml.etree
 from dateutil import parser as date_parser
 from htmldate import find_date
 
@@ -110,14 +109,24 @@ def find_labelled_date(text: str, label: re.Pattern) -> datetime | None:
 _DATE_CELL_LABELS = ("등록일", "등록일시", "등록일자", "작성일", "작성일시", "작성일자", "게시일",
                      "게시일시", "게시일자", "입력일", "입력", "등록", "작성", "보도일", "보도일자",
                      "보도일시", "배포일", "배포일시", "배포일자", "날짜", "일자")
-_DATE_CELL_XPATH = lxml.etree.XPath("//th|//dt|//td[following-sibling::td]|//span|//strong|//em")
+_DATE_CELL_TAGS = ("th", "dt", "td", "span", "strong", "em")
+# Every label above has one of these; a cell without any is not read further.
+_DATE_CELL_LABEL_CHARS_RE = re.compile(
+    "[" + "".join(sorted({c for w in _DATE_CELL_LABELS for c in w})) + "]")
 
 
 def find_date_cell(root, keep=lambda el: True) -> datetime | None:
     """The date in the cell next to a 등록일/작성일/… label of a board's detail table (only
-    labels for which `keep(label)` is true: not the footer's or the menu page's)."""
-    for label in _DATE_CELL_XPATH(root):
-        if re.sub(r"\s+", "", label.text_content()).strip(":：") not in _DATE_CELL_LABELS:
+    labels for which `keep(label)` is true: not the footer's or the menu page's).
+
+    `root`: the page's root element. Labels are a `th`, `dt`, `span`, `strong` or `em`, or a
+    `td` with a `td` after it, in document order."""
+    for label in root.iter(_DATE_CELL_TAGS):
+        text = label.text_content()
+        if not _DATE_CELL_LABEL_CHARS_RE.search(text) or re.sub(
+                r"\s+", "", text).strip(":：") not in _DATE_CELL_LABELS:
+            continue
+        if label.tag == "td" and next(label.itersiblings("td"), None) is None:
             continue
         cell = label.getnext()
         if cell is not None and keep(label) and _ANY_DATE_RE.search(cell.text_content() or ""):
