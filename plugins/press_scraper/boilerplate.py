@@ -47,10 +47,25 @@ BOILERPLATE_PATTERNS = [
 ]
 
 
+_BOILERPLATE_MAX_CHARS = 200
+
+
+def longer_than(text: str, limit: int) -> bool:
+    """Whether norm(text) is longer than `limit`, reading a long text's start only when that
+    decides it: norm of a prefix is never longer than norm of the whole. (A body's outer blocks
+    hold the whole article; normalising all of it for each was most of drop_boilerplate's
+    time.)"""
+    if len(text) > 4 * limit and len(norm(text[: 4 * limit])) > limit:
+        return True
+    return len(norm(text)) > limit
+
+
 def is_boilerplate(text: str) -> bool:
     """True for copyright lines, e-mail bylines, 기사제보 lines, share-button rows, KOGL text."""
+    if longer_than(text, _BOILERPLATE_MAX_CHARS):
+        return False
     text = norm(text)
-    if not text or len(text) > 200:
+    if not text:
         return False
     return any(p.search(text) for p in BOILERPLATE_PATTERNS)
 
@@ -80,6 +95,9 @@ _LINK_BOX_HEADING_RE = re.compile(
     + r")\s*[\]>】]?\s*(?:[:：]|\.{2,3}|…)?\s*$",
     re.I,
 )
+# Longer than any text _LINK_BOX_HEADING_RE can match (its longest heading, brackets and a
+# colon; "more stories in " and 31 characters).
+_LINK_BOX_HEADING_MAX_CHARS = 100
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "span", "em")
 
 
@@ -102,7 +120,9 @@ def drop_link_boxes(root) -> None:
     the link lists right after it go.
     """
     for h in list(root.iter(*_HEADING_TAGS)):
-        if h.getparent() is None or not _LINK_BOX_HEADING_RE.match(norm(h.text_content())):
+        text = h.text_content()
+        if h.getparent() is None or longer_than(text, _LINK_BOX_HEADING_MAX_CHARS) \
+                or not _LINK_BOX_HEADING_RE.match(norm(text)):
             continue
         box = h
         while True:  # climb wrappers that hold only the heading (<div><h3>관련기사</h3></div>)

@@ -212,13 +212,15 @@ def marked_subtitle(root, title: str) -> str:
 
 
 SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
+_LEADING_DASH_RE = re.compile(r"\s*[-–―]")  # SUBTITLE_RE's start, on the text before norm()
 
 
 def take_dashed_subtitle(elements) -> str:
     """The first of `elements` that is a `- 부제 -` line (no image or table in it): removed
     from its tree, its text returned; "" when there is none."""
     for el in elements:
-        m = SUBTITLE_RE.match(norm(el.text_content()))
+        text = el.text_content()
+        m = SUBTITLE_RE.match(norm(text)) if _LEADING_DASH_RE.match(text) else None
         if m and not len(el.xpath(".//img|.//table")):
             el.drop_tree()
             return m.group(1)
