@@ -9,6 +9,7 @@ known body container, trafilatura extracts the main text.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import weakref
 from collections.abc import Mapping
@@ -359,7 +360,7 @@ def parse_article(
     # Title
     sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
     page_title = norm(" ".join(root.xpath("//title//text()")))
-    headings = [norm(h.text_content()) for h in root.xpath("//h1|//h2|//h3")][:12]
+    headings = [norm(h.text_content()) for h in itertools.islice(root.iter("h1", "h2", "h3"), 12)]
     title = choose_title(
         page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
         headings=headings, site_names=names, labelled=labelled_title(root),

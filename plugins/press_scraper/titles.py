@@ -179,9 +179,10 @@ def view_title(root) -> str:
 
 def labelled_title(root) -> str:
     """The cell labelled 제목 in a `th/td`, `td/td` (old table layouts) or `dt/dd` detail
-    table, or ""."""
-    for label in root.xpath("//th|//dt|//td[following-sibling::td]"):
-        if re.sub(r"\s+", "", label.text_content()) in ("제목", "글제목", "title"):
+    table, or "". `root`: the page's root element (its label cells are walked in C)."""
+    for label in root.iter("th", "dt", "td"):
+        if re.sub(r"\s+", "", label.text_content()) in ("제목", "글제목", "title") and not (
+                label.tag == "td" and next(label.itersiblings("td"), None) is None):
             cell = label.getnext()
             if cell is not None and cell.tag in ("td", "dd"):
                 text = norm(cell.text_content())
