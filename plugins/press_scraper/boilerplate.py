@@ -124,6 +124,8 @@ def drop_link_boxes(root) -> None:
         if h.getparent() is None or longer_than(text, _LINK_BOX_HEADING_MAX_CHARS) \
                 or not _LINK_BOX_HEADING_RE.match(norm(text)):
             continue
+        if not any(a is root for a in h.iterancestors()):
+            continue  # gone with an earlier box (a list heading inside a 관련기사 box)
         box = h
         while True:  # climb wrappers that hold only the heading (<div><h3>관련기사</h3></div>)
             parent = box.getparent()

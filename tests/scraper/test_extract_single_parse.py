@@ -141,3 +141,21 @@ def test_one_parse_leaves_every_field_as_reading_a_fresh_tree_would():
     assert [a.name for a in record.attachments] == ["plan.pdf"]
     assert record.date.strftime("%Y-%m-%d") == "2019-03-14"
     assert "Other story" not in record.body_html and "Paragraph 5" in record.body_html
+
+
+def test_a_link_box_inside_another_costs_neither_the_article():
+    # A "관련기사" box holding a second list heading ("많이 본 뉴스"): the outer box goes first,
+    # and the inner heading, gone with it, was then handled as if still on the page (lxml's
+    # drop_tree asserted on the detached box): the whole article was lost.
+    from press_scraper.article import record_from_feed_item
+    from press_scraper.records import FeedItem
+
+    content = (
+        "<p>한빛시는 12월부터 전통시장 주차장 3곳을 무료로 개방한다고 밝혔다.</p>"
+        "<div><h3>관련기사</h3><ul><li><a href='/a'>다른 기사 하나</a></li>"
+        "<li><a href='/b'>다른 기사 둘</a></li></ul><div><h4>많이 본 뉴스</h4></div>"
+        "<ul><li><a href='/c'>많이 본 기사 하나</a></li></ul></div>")
+    record = record_from_feed_item(FeedItem(
+        url="https://www.hanbit.example/news/1", title="주차장 무료 개방", content_html=content))
+    assert "전통시장 주차장" in record.body_html
+    assert "다른 기사" not in record.body_html and "많이 본" not in record.body_html
