@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -154,17 +155,32 @@ def htmldate_date(original: bool) -> Callable[[str, str], str]:
     return run
 
 
-def time_per_page(run: Callable[[str, str], str], pages):
-    """Run `run(html, url)` over text pages: (answers, ms per page, pages that raised)."""
-    results, started = [], time.perf_counter()
-    failures = 0
-    for _id, url, html, _truth in pages:
-        try:
-            results.append(run(html, url))
-        except Exception:  # a raise is a failure of the extractor, scored as an empty answer
-            failures += 1
-            results.append("")
-    return results, (time.perf_counter() - started) * 1000 / max(len(pages), 1), failures
+def time_interleaved(runs: list[Callable[[str, str], str]], pages, rounds: int = 3):
+    """Run each of `runs` on each text page, page by page, the extractors back to back in an
+    order that turns with the page and the round, `rounds` times over the pages: every
+    extractor meets the same load from other work on the machine (run one after the other,
+    a busy minute can land on one of them only). Returns, per run: (answers of the first
+    round, ms per page as the median over rounds, pages that raised)."""
+    answers: list[list[str]] = [[] for _ in runs]
+    totals: list[list[float]] = [[] for _ in runs]
+    failures = [0] * len(runs)
+    for rnd in range(rounds):
+        spent = [0.0] * len(runs)
+        for k, (_id, url, html, _truth) in enumerate(pages):
+            shift = (k + rnd) % len(runs)
+            for j in [*range(shift, len(runs)), *range(shift)]:
+                started = time.perf_counter()
+                try:
+                    answer = runs[j](html, url)
+                except Exception:  # a raise is a failure of the extractor, scored as empty
+                    answer = None
+                spent[j] += time.perf_counter() - started
+                if rnd == 0:
+                    failures[j] += answer is None
+                    answers[j].append(answer or "")
+        for j, total in enumerate(spent):
+            totals[j].append(total * 1000 / max(len(pages), 1))
+    return [(answers[j], statistics.median(totals[j]), failures[j]) for j in range(len(runs))]
 
 
 def warm_up(htmls: Iterable[str], *, text: bool) -> None:
@@ -184,20 +200,21 @@ def warm_up(htmls: Iterable[str], *, text: bool) -> None:
             pass
 
 
-def run_text(limit: int | None = None) -> list[dict]:
+def run_text(limit: int | None = None, rounds: int = 3) -> list[dict]:
     pages = text_pages(limit)
     warm_up((p[2] for p in pages), text=True)
-    rows = []
     # Each is timed on its own call with its own output: trafilatura's text, our body HTML
     # (what the scraper writes from). Our HTML is turned into text for scoring after the
     # clock stops: that conversion is the benchmark's, not the scraper's.
-    for name, run, to_text in (
+    extractors = (
         ("the project, `parse_article` (no selectors)", ours_body_html, block_text),
         ("trafilatura alone, `extract(html, include_comments=False)`", trafilatura_text(False),
          None),
         ("trafilatura alone, same with `fast=True`", trafilatura_text(True), None),
-    ):
-        got, ms, failures = time_per_page(run, pages)
+    )
+    timed = time_interleaved([run for _name, run, _to_text in extractors], pages, rounds)
+    rows = []
+    for (name, _run, to_text), (got, ms, failures) in zip(extractors, timed, strict=True):
         if to_text is not None:
             got = [to_text(answer) for answer in got]
         row = text_summary(zip(got, (p[3] for p in pages), strict=True))
@@ -299,11 +316,13 @@ def main() -> int:
     parser.add_argument("--docs", type=Path, help="write the table into this Markdown file")
     parser.add_argument("--limit", type=int, help="only the first N pages of each benchmark")
     parser.add_argument("--only", choices=("text", "dates"), help="run one benchmark")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="timed passes over the text pages (ms/page is their median)")
     args = parser.parse_args()
     if not TEXT_DIR.is_dir() or not DATES_DIR.is_dir():
         print(f"bench-extract: the benchmark data is not at {SHARED} (set NEWSROOM_SHARED)")
         return 2
-    text_rows = run_text(args.limit) if args.only != "dates" else []
+    text_rows = run_text(args.limit, args.rounds) if args.only != "dates" else []
     date_rows = run_dates(args.limit) if args.only != "text" else []
     print(table(text_rows, date_rows))
     if args.docs and text_rows and date_rows:
