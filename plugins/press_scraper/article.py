@@ -52,6 +52,8 @@ from .encoding import normalise_text
 from .records import FeedItem, Record
 from .text import clean_author, clean_href, escape_text, html_to_text, norm, shorten
 from .titles import (
+    SUBTITLE_PICK,
+    VIEW_PICK,
     choose_title,
     drop_keyword_tail,
     is_decoration,
@@ -238,7 +240,8 @@ def _lead_before(container) -> str:
     return ""
 
 
-def generic_body(root, url: str, *, page: str | bytes | None = None) -> str:
+def generic_body(root, url: str, *, page: str | bytes | None = None,
+                 found: tuple[list, list] | None = None) -> str:
     """The article's body HTML without selectors.
 
     On the page without comment, related-article, share and ad boxes (they often sit inside
@@ -249,11 +252,15 @@ def generic_body(root, url: str, *, page: str | bytes | None = None) -> str:
     With `page` (the HTML `root` was parsed from), `root` itself is edited (boxes dropped, the
     container moved out): the caller reads everything else from it first. The page is parsed
     again only on the rare page where trafilatura's fast path fails. Without `page`, a copy
-    of `root` is edited.
+    of `root` is edited. `found`: body_candidates(root, boxes) and its boxes, when the caller
+    walked `root` already (with `page` only).
     """
     tree = root if page is not None else copy.deepcopy(root)
-    boxes: list = []
-    candidates = body_candidates(tree, boxes)  # one walk finds both
+    if found is not None and page is not None:
+        candidates, boxes = found
+    else:
+        boxes = []
+        candidates = body_candidates(tree, boxes)  # one walk finds both
     drop_boilerplate_containers(tree, candidates, boxes)
     container = likely_body_element(tree, candidates)
     if container is None:
@@ -281,17 +288,10 @@ def generic_body(root, url: str, *, page: str | bytes | None = None) -> str:
 # marks (UTF-8 is self-synchronising) and scans 1 byte a character where a str regex scans 2 on
 # any page with one non-Latin-1 character (172 of the benchmark's 179). bytes.lower() lowers
 # ASCII only, so the licence marks match exactly what [kK][oO][gG][lL] matched. A page without
-# any Hangul syllable (no UTF-8 lead byte 0xEA-0xED) skips the Korean words; the view marks are
-# looked for by a part they share first. Measured on the benchmark's pages (180 KB on
-# average): ~0.5 ms a page for all, instead of ~6 with str regexes.
-_VIEW_MARKS = tuple(m.encode() for m in (
-    "view_title", "view-title", "viewTitle", "bbs_title", "board_view_title", "view_subject",
-    "dev-title", "view_head", "board_view_head", "bbs_view_head"))
-_VIEW_MARK_GROUPS = tuple(
-    (part, tuple(m for m in _VIEW_MARKS if part in m and not any(
-        p in m for p in (b"view_", b"view-", b"viewT", b"bbs_")[:i])))
-    for i, part in enumerate((b"view_", b"view-", b"viewT", b"bbs_", b"dev-title")))
-assert {m for _part, marks in _VIEW_MARK_GROUPS for m in marks} == set(_VIEW_MARKS)
+# any Hangul syllable (no UTF-8 lead byte 0xEA-0xED) skips the Korean words. Measured on the
+# benchmark's pages (180 KB on average): ~0.3 ms a page for all, instead of ~5 with str
+# regexes. (The board title marks, view_title and the like, are no longer looked for in the
+# text: the class walk in parse_article finds those elements directly.)
 _HANGUL_LEAD_BYTES = (b"\xea", b"\xeb", b"\xec", b"\xed")  # of U+A000-U+DFFF, Hangul included
 _KOREAN_LABEL_RE = re.compile("등록|작성|게시|입력|승인|배포|보도|수정|기자|담당|부서".encode())
 # The date cell labels (dates.find_date_cell) that _KOREAN_LABEL_RE does not cover.
@@ -301,10 +301,6 @@ _KOGL_WORD = "공공누리".encode()
 
 def _has_any(data: bytes, marks) -> bool:
     return any(m in data for m in marks)
-
-
-def _has_view_mark(data: bytes) -> bool:
-    return any(part in data and _has_any(data, marks) for part, marks in _VIEW_MARK_GROUPS)
 
 
 def _has_kogl_mark(data: bytes, hangul: bool) -> bool:
@@ -353,9 +349,15 @@ def parse_article(
             hangul and _has_any(data, _OTHER_DATE_LABELS)) and htmldate_reads_alike(html):
         early_day = htmldate_day(root)
     drop_comments(root)
+    # One walk of the elements with a class or id: the body containers and boilerplate boxes
+    # (for the body, read last), the board title elements and the subtitle-classed ones.
+    boilerplate_boxes: list = []
+    view_elements: list = []
+    subtitle_elements: list = []
+    candidates = body_candidates(root, boilerplate_boxes, picks=(
+        (*VIEW_PICK, view_elements), (*SUBTITLE_PICK, subtitle_elements)))
     soup = BeautifulSoup(html, "lxml") if selectors else None
     names = [*site_names, meta(root, "og:site_name"), *site_names_from_url(url)]
-    view_marks = _has_view_mark(data)
 
     # Title
     sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
@@ -364,14 +366,14 @@ def parse_article(
     title = choose_title(
         page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
         headings=headings, site_names=names, labelled=labelled_title(root),
-        view_title=view_title(root) if view_marks else "",
+        view_title=view_title(root, view_elements),
     )
     title = drop_keyword_tail(title, meta(root, "keywords", "news_keywords"))
     if sel_title:
         title = strip_title_decoration(sel_title, names)
     subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
-    page_subtitle = "" if subtitle else marked_subtitle(root, title) or (
-        view_head_subtitle(root) if view_marks else "")
+    page_subtitle = "" if subtitle else marked_subtitle(root, title, subtitle_elements) or (
+        view_head_subtitle(root, view_elements))
 
     # Dates: selector, meta, then a labelled date outside the footer.
     # The page's text outside footers and menus, for the Korean labels read below (등록일,
@@ -418,7 +420,7 @@ def parse_article(
     if soup is not None and selectors.get("body"):
         body_html = _select_html(soup, selectors["body"])
     if not body_html:
-        body_html = generic_body(root, url, page=data)
+        body_html = generic_body(root, url, page=data, found=(candidates, boilerplate_boxes))
     body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
     drop_code(body)
     absolutise(body, url)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 import lxml.etree
 import lxml.html
@@ -373,46 +374,53 @@ _BY_CLASS, _BY_ID, _BY_ITEMPROP = _rule_index()
 # What a class or id value means to the walk below, by value: a site repeats its class
 # names on every page and every element. Emptied when it grows large (a long scrape of many
 # sites).
-_VALUE_CACHE: dict[tuple[str, str], tuple[tuple, bool]] = {}
+_VALUE_CACHE: dict[tuple[str, str], tuple[tuple, bool, frozenset]] = {}
 _VALUE_CACHE_MAX = 50_000
 
 
-def _value_info(attr: str, value: str) -> tuple[tuple, bool]:
+def _value_info(attr: str, value: str) -> tuple[tuple, bool, frozenset]:
     """(the simple rules a `class` or `id` value passes, as (rule, tag or None, whether
-    <body>/<html> are excluded); whether the value names a boilerplate box)."""
+    <body>/<html> are excluded); whether the value names a boilerplate box; a class value's
+    tokens)."""
     key = (attr, value)
     info = _VALUE_CACHE.get(key)
     if info is None:
         if attr == "class":
+            tokens = frozenset(value.split())
             rules = tuple(dict.fromkeys(
                 (i, only, False) for token in value.split() for i, only in _BY_CLASS.get(token, ())))
         else:
+            tokens = frozenset()
             rules = tuple((i, None, not_body) for i, not_body in _BY_ID.get(value, ()))
         if len(_VALUE_CACHE) >= _VALUE_CACHE_MAX:
             _VALUE_CACHE.clear()
-        info = _VALUE_CACHE[key] = (rules, _is_boilerplate_marker(value))
+        info = _VALUE_CACHE[key] = (rules, _is_boilerplate_marker(value), tokens)
     return info
 
 
-def body_candidates(root, boxes: list | None = None) -> list[list]:
+def body_candidates(root, boxes: list | None = None,
+                    picks: Sequence[tuple[frozenset, frozenset, list]] = ()) -> list[list]:
     """What each of LIKELY_BODY_XPATHS finds in `root`, in their order and in document order
     (for both functions below, so the page is searched once).
 
     With `boxes`, the same walk appends the elements whose class or id is a boilerplate
     marker (see drop_boilerplate_containers) to it. (The marker of "class id" joined is a
     marker of one of them: markers hold no space, and a space bounds a marker as an end
-    does.)"""
+    does.) Each of `picks`, (class tokens, ids, a list), gets the elements with one of those
+    class tokens or ids appended to its list, in document order: other passes that look for
+    elements by class (titles.view_title, marked_subtitle) read those instead of the page."""
     found: list[list] = [[] if isinstance(r, tuple) else r(root) for r in _BODY_RULES]
     for el in _WITH_BODY_ATTRS(root):
         cls, ident, prop = el.get("class"), el.get("id"), el.get("itemprop")
         hits = ()
         bad = False
+        tokens = frozenset()
         if cls:
-            rules, bad = _value_info("class", cls)
+            rules, bad, tokens = _value_info("class", cls)
             if rules:
                 hits = {i for i, only, _ in rules if only is None or only == el.tag}
         if ident:
-            rules, bad_id = _value_info("id", ident)
+            rules, bad_id, _ = _value_info("id", ident)
             bad = bad or bad_id
             if rules:
                 hits = {*hits, *(i for i, _, not_body in rules
@@ -423,6 +431,9 @@ def body_candidates(root, boxes: list | None = None) -> list[list]:
             found[i].append(el)
         if bad and boxes is not None:
             boxes.append(el)
+        for classes, ids, picked in picks:
+            if (ident and ident in ids) or not tokens.isdisjoint(classes):
+                picked.append(el)
     return found
 
 

@@ -161,9 +161,15 @@ _LINE_TAGS = ("h2", "h3", "h4", "strong", "p", "div")
 _WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
-def view_title(root) -> str:
-    """The title element of a board's view page (no subtitle lines, no info row), or ""."""
-    for el in _WITH_CLASS_OR_ID(root):
+# For body_candidates' walk (boilerplate.py): the elements view_title and view_head_subtitle
+# read, and those marked_subtitle reads.
+VIEW_PICK = (frozenset(_VIEW_TITLE_CLASSES | _VIEW_HEAD_CLASSES), frozenset(_VIEW_TITLE_IDS))
+
+
+def view_title(root, elements=None) -> str:
+    """The title element of a board's view page (no subtitle lines, no info row), or "".
+    `elements`: the page's elements with a class or id of VIEW_PICK, when already found."""
+    for el in elements if elements is not None else _WITH_CLASS_OR_ID(root):
         classes = set((el.get("class") or "").split())
         if el.get("id") in _VIEW_TITLE_IDS or classes & _VIEW_TITLE_CLASSES:
             line = el
@@ -200,10 +206,14 @@ _MAYBE_SUBTITLE = lxml.etree.XPath(
     "//@class[contains(., 'sub') or contains(., 'summary-title')]/..")
 
 
-def marked_subtitle(root, title: str) -> str:
-    """A subtitle the page marks by class, when it is a short line that is not the title."""
+SUBTITLE_PICK = (frozenset(SUBTITLE_CLASSES), frozenset())
+
+
+def marked_subtitle(root, title: str, elements=None) -> str:
+    """A subtitle the page marks by class, when it is a short line that is not the title.
+    `elements`: the page's elements with a class of SUBTITLE_PICK, when already found."""
     wanted = set(SUBTITLE_CLASSES)
-    for el in _MAYBE_SUBTITLE(root):
+    for el in elements if elements is not None else _MAYBE_SUBTITLE(root):
         if el.tag not in _SUBTITLE_TAGS or not wanted & set(el.get("class").split()):
             continue
         text = norm(el.text_content()).strip(" -–―")
@@ -228,9 +238,10 @@ def take_dashed_subtitle(elements) -> str:
     return ""
 
 
-def view_head_subtitle(root) -> str:
-    """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or ""."""
-    for el in _WITH_CLASS_OR_ID(root):
+def view_head_subtitle(root, elements=None) -> str:
+    """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or "".
+    `elements`: as for view_title."""
+    for el in elements if elements is not None else _WITH_CLASS_OR_ID(root):
         if set((el.get("class") or "").split()) & _VIEW_HEAD_CLASSES:
             lines = [m.group(1) for child in list(el)[1:]
                      if (m := SUBTITLE_RE.match(norm(child.text_content())))]
