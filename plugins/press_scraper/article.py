@@ -9,6 +9,7 @@ known body container, trafilatura extracts the main text.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import weakref
 from collections.abc import Mapping
@@ -17,6 +18,12 @@ import lxml.etree
 import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
+from trafilatura.settings import Extractor
+
+try:  # trafilatura's own serialiser, the last step of `extract` (internal: checked by a test)
+    from trafilatura.core import determine_returnstring as _determine_returnstring
+except ImportError:  # pragma: no cover - a trafilatura without it uses `extract`
+    _determine_returnstring = None
 
 from .attachments import detect_license, find_attachments, is_content_image
 from .boilerplate import (
@@ -32,16 +39,21 @@ from .boilerplate import (
 )
 from .dates import (
     MODIFIED_LABEL_RE,
+    NOT_READ,
     PUBLISHED_LABEL_RE,
     find_date_cell,
     find_labelled_date,
     find_page_date,
+    htmldate_day,
+    htmldate_reads_alike,
     parse_loose_date,
 )
 from .encoding import normalise_text
 from .records import FeedItem, Record
 from .text import clean_author, clean_href, escape_text, html_to_text, norm, shorten
 from .titles import (
+    SUBTITLE_PICK,
+    VIEW_PICK,
     choose_title,
     drop_keyword_tail,
     is_decoration,
@@ -54,16 +66,28 @@ from .titles import (
     view_title,
 )
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True)
 
 
-def parse_document(html: str):
-    """Parse HTML text with lxml, ignoring an encoding declaration left in decoded text.
+def parse_document(html: str | bytes, *, keep_comments: bool = False):
+    """Parse HTML text (or its UTF-8 bytes) with lxml, ignoring an encoding declaration left
+    in decoded text.
 
-    Comments are not kept: React pages put `<!-- -->` mid-sentence, and trafilatura drops the
-    text after a comment node.
+    Comments are not kept unless asked for: React pages put `<!-- -->` mid-sentence, and
+    trafilatura drops the text after a comment node. With `keep_comments`, the tree is the one
+    htmldate would parse itself (see dates.htmldate_reads_alike); drop_comments then makes it
+    the same tree as without.
     """
-    return lxml.html.document_fromstring(html.encode("utf-8"), parser=_PARSER)
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    root = lxml.html.document_fromstring(data, parser=_PARSER)
+    if not keep_comments:
+        drop_comments(root)
+    return root
+
+
+def drop_comments(root) -> None:
+    """Remove comment nodes in place, their neighbours' text joined as the parser would."""
+    lxml.etree.strip_tags(root, lxml.etree.Comment)
 
 
 def meta(root, *names: str) -> str:
@@ -145,11 +169,21 @@ _CONTAINER_SAME = 0.999
 
 
 def _trafilatura_html(tree, url: str, *, fast: bool = True) -> str:
+    """trafilatura's HTML for `tree` (which it copies, not edits), as `trafilatura.extract`
+    returns it, without the content fingerprint `extract` computes for every non-text output
+    format and we never read (about 2 ms a page)."""
     # trafilatura drops <figcaption>, and with it the photo credit "(사진=…)": captions become
-    # paragraphs in the tree it is given (it edits that tree).
+    # paragraphs in the tree it is given.
     for caption in tree.iter("figcaption"):
         caption.tag = "p"
-    return trafilatura.extract(tree, url=url, fast=fast, **_TRAFILATURA_OPTIONS) or ""
+    if _determine_returnstring is None:  # another trafilatura 2.x: its public call
+        return trafilatura.extract(tree, url=url, fast=fast, **_TRAFILATURA_OPTIONS) or ""
+    options = Extractor(
+        output_format="html", fast=fast, tables=True, images=True, links=True, formatting=True,
+        comments=False, with_metadata=False, dedup=False, url=url,
+    )
+    document = trafilatura.bare_extraction(tree, options=options)
+    return _determine_returnstring(document, options) if document is not None else ""
 
 
 # A line of a menu dump: one or two words, short.
@@ -206,23 +240,35 @@ def _lead_before(container) -> str:
     return ""
 
 
-def generic_body(root, url: str) -> str:
+def generic_body(root, url: str, *, page: str | bytes | None = None,
+                 found: tuple[list, list] | None = None) -> str:
     """The article's body HTML without selectors.
 
-    On a copy of the page without comment, related-article, share and ad boxes (they often sit
-    inside the body container): a well-known body container (LIKELY_BODY_XPATHS) when there is
-    one, cleaned by trafilatura (galleries, inline promos); trafilatura on the whole page
+    On the page without comment, related-article, share and ad boxes (they often sit inside
+    the body container): a well-known body container (LIKELY_BODY_XPATHS) when there is one,
+    cleaned by trafilatura (galleries, inline promos); trafilatura on the whole page
     otherwise.
+
+    With `page` (the HTML `root` was parsed from), `root` itself is edited (boxes dropped, the
+    container moved out): the caller reads everything else from it first. The page is parsed
+    again only on the rare page where trafilatura's fast path fails. Without `page`, a copy
+    of `root` is edited. `found`: body_candidates(root, boxes) and its boxes, when the caller
+    walked `root` already (with `page` only).
     """
-    tree = copy.deepcopy(root)
-    candidates = body_candidates(tree)
-    drop_boilerplate_containers(tree, candidates)
+    tree = root if page is not None else copy.deepcopy(root)
+    if found is not None and page is not None:
+        candidates, boxes = found
+    else:
+        boxes = []
+        candidates = body_candidates(tree, boxes)  # one walk finds both
+    drop_boilerplate_containers(tree, candidates, boxes)
     container = likely_body_element(tree, candidates)
     if container is None:
         fast = _trafilatura_html(tree, url)
         if not _fast_failed(fast):
             return fast
-        tree = copy.deepcopy(root)  # trafilatura edited the first copy
+        # The boxes are gone from `tree`, and its captions renamed: start again from the page.
+        tree = parse_document(page) if page is not None else copy.deepcopy(root)
         drop_boilerplate_containers(tree)
         return _trafilatura_html(tree, url, fast=False)
     lead = _lead_before(container)
@@ -237,19 +283,31 @@ def generic_body(root, url: str) -> str:
     return lead + cleaned if _CONTAINER_KEEP * total <= kept < _CONTAINER_SAME * total else whole
 
 
-# Cheap checks on the page's text before a walk of its tree that could only find these, each
-# made once. Measured on the benchmark's pages (180 KB on average): ASCII marks as substrings
-# (a regex alternation of them is slower); Korean words as one regex (substring tests of
-# non-ASCII words are slower); the licence mark without re.I (case-insensitive matching made
-# it the slowest check of all, ~9 ms a page). Together ~5 ms a page instead of ~16.
-_VIEW_MARKS = ("view_title", "view-title", "viewTitle", "bbs_title", "board_view_title",
-               "view_subject", "dev-title", "view_head", "board_view_head", "bbs_view_head")
-_KOREAN_LABEL_RE = re.compile(r"등록|작성|게시|입력|승인|배포|보도|수정|기자|담당|부서")
-_KOGL_MARK_RE = re.compile(r"공공누리|[kK][oO][gG][lL]|[oO][pP][eE][nN][tT][yY][pP][eE]")
+# Cheap checks on the page before a walk of its tree that could only find these, each made
+# once, on the page's UTF-8 bytes (the parser's input anyway): a byte search is exact for these
+# marks (UTF-8 is self-synchronising) and scans 1 byte a character where a str regex scans 2 on
+# any page with one non-Latin-1 character (172 of the benchmark's 179). bytes.lower() lowers
+# ASCII only, so the licence marks match exactly what [kK][oO][gG][lL] matched. A page without
+# any Hangul syllable (no UTF-8 lead byte 0xEA-0xED) skips the Korean words. Measured on the
+# benchmark's pages (180 KB on average): ~0.3 ms a page for all, instead of ~5 with str
+# regexes. (The board title marks, view_title and the like, are no longer looked for in the
+# text: the class walk in parse_article finds those elements directly.)
+_HANGUL_LEAD_BYTES = (b"\xea", b"\xeb", b"\xec", b"\xed")  # of U+A000-U+DFFF, Hangul included
+_KOREAN_LABEL_RE = re.compile("등록|작성|게시|입력|승인|배포|보도|수정|기자|담당|부서".encode())
+# The date cell labels (dates.find_date_cell) that _KOREAN_LABEL_RE does not cover.
+_OTHER_DATE_LABELS = tuple(w.encode() for w in ("날짜", "일자"))
+_KOGL_WORD = "공공누리".encode()
 
 
-def _has_any(text: str, marks) -> bool:
-    return any(m in text for m in marks)
+def _has_any(data: bytes, marks) -> bool:
+    return any(m in data for m in marks)
+
+
+def _has_kogl_mark(data: bytes, hangul: bool) -> bool:
+    if hangul and _KOGL_WORD in data:
+        return True
+    low = data.lower()
+    return b"kogl" in low or b"opentype" in low
 
 
 def parse_article(
@@ -261,6 +319,9 @@ def parse_article(
     default_license: str = "",
 ) -> Record:  # noqa: C901 - one linear pass over the page, field by field
     """Extract one article page.
+
+    The page is parsed once, into one lxml tree: htmldate reads it first (with its comments),
+    then our rules read it without them, and the body's extraction (which edits it) comes last.
 
     Args:
         html: the page, decoded.
@@ -275,64 +336,48 @@ def parse_article(
     """
     selectors = selectors or {}
     html = normalise_text(html)
-    root = parse_document(html)
+    data = html.encode("utf-8")
+    root = parse_document(data, keep_comments=True)
+    hangul = _has_any(data, _HANGUL_LEAD_BYTES)
+    labels = hangul and _KOREAN_LABEL_RE.search(data) is not None
+    # htmldate's day, read now from the tree with its comments (as htmldate parses a page
+    # itself), when the page has no Korean date label that would win over it anyway. A page
+    # with one keeps the old order: labels first, htmldate on the page's text only if none
+    # gives a date. Either way the same day; this only saves htmldate a parse of its own.
+    early_day = NOT_READ
+    if not selectors.get("date") and not labels and not (
+            hangul and _has_any(data, _OTHER_DATE_LABELS)) and htmldate_reads_alike(html):
+        early_day = htmldate_day(root)
+    drop_comments(root)
+    # One walk of the elements with a class or id: the body containers and boilerplate boxes
+    # (for the body, read last), the board title elements and the subtitle-classed ones.
+    boilerplate_boxes: list = []
+    view_elements: list = []
+    subtitle_elements: list = []
+    candidates = body_candidates(root, boilerplate_boxes, picks=(
+        (*VIEW_PICK, view_elements), (*SUBTITLE_PICK, subtitle_elements)))
     soup = BeautifulSoup(html, "lxml") if selectors else None
     names = [*site_names, meta(root, "og:site_name"), *site_names_from_url(url)]
-    view_marks = _has_any(html, _VIEW_MARKS)
 
     # Title
     sel_title = _select_text(soup, selectors.get("title")) if soup is not None else ""
     page_title = norm(" ".join(root.xpath("//title//text()")))
-    headings = [norm(h.text_content()) for h in root.xpath("//h1|//h2|//h3")][:12]
+    headings = [norm(h.text_content()) for h in itertools.islice(root.iter("h1", "h2", "h3"), 12)]
     title = choose_title(
         page_title=page_title, og_title=meta(root, "og:title", "twitter:title"),
         headings=headings, site_names=names, labelled=labelled_title(root),
-        view_title=view_title(root) if view_marks else "",
+        view_title=view_title(root, view_elements),
     )
     title = drop_keyword_tail(title, meta(root, "keywords", "news_keywords"))
     if sel_title:
         title = strip_title_decoration(sel_title, names)
-
-    # Body
-    body_html = ""
-    if soup is not None and selectors.get("body"):
-        body_html = _select_html(soup, selectors["body"])
-    if not body_html:
-        body_html = generic_body(root, url)
-    body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
-    drop_code(body)
-    absolutise(body, url)
-    drop_boilerplate(body)
-    drop_image_captions(body)
-    drop_repeated_captions(body)
-    # The headline repeated at the top of the body.
-    for el in body.iter("h1", "h2", "h3", "p"):
-        if norm(el.text_content()) == title:
-            el.drop_tree()
-        break
     subtitle = _select_text(soup, selectors.get("subtitle")) if soup is not None else ""
-    if not subtitle:
-        subtitle = marked_subtitle(root, title) or (
-            view_head_subtitle(root) if view_marks else "")
-        for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
-            if norm(el.text_content()).strip(" -–―") == subtitle:
-                el.drop_tree()  # shown as the subtitle, not again as the body's first line
-                break
-    if not subtitle:
-        subtitle = take_dashed_subtitle(list(body.iter("p", "h2", "h3", "h4", "div"))[:4])
-    for br in body.iter("br"):  # so text_content() keeps a space where a line broke
-        br.tail = " " + (br.tail or "")
-    body_text = norm(body.text_content())
-    body_html = "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in body
-    )
-    if body.text and body.text.strip():
-        body_html = f"<p>{escape_text(body.text)}</p>" + body_html
+    page_subtitle = "" if subtitle else marked_subtitle(root, title, subtitle_elements) or (
+        view_head_subtitle(root, view_elements))
 
     # Dates: selector, meta, then a labelled date outside the footer.
     # The page's text outside footers and menus, for the Korean labels read below (등록일,
     # 기자명, 담당부서): a page without any of them skips the walk.
-    labels = _KOREAN_LABEL_RE.search(html) is not None
     boxes = page_manager_boxes(root) if labels else set()
     page_text = text_outside_chrome(root, boxes) if labels else ""
     date = None
@@ -347,7 +392,7 @@ def parse_article(
             meta_date = parse_loose_date(times[0]) if times else None
         labelled = find_date_cell(root, lambda el: outside_chrome(el, boxes)) or find_labelled_date(
             page_text, PUBLISHED_LABEL_RE)
-        date = find_page_date(html, labelled=labelled, meta_date=meta_date)
+        date = find_page_date(html, labelled=labelled, meta_date=meta_date, day=early_day)
     modified = parse_loose_date(meta(root, "article:modified_time", "og:updated_time", "dateModified"))
     modified = modified or find_labelled_date(page_text, MODIFIED_LABEL_RE)
     if modified and date and modified <= date:
@@ -365,13 +410,51 @@ def parse_article(
         author = m.group(1) if m else ""
     author = clean_author(author)
 
+    attachments = tuple(find_attachments(_attachment_scope(root, soup, selectors), url))
+    license_ = (detect_license(root) if _has_kogl_mark(data, hangul) else "") or default_license
+    summary = meta(root, "og:description", "description")
+    category_hint = meta(root, "article:section")
+
+    # Body: last, as the generic extraction edits the tree.
+    body_html = ""
+    if soup is not None and selectors.get("body"):
+        body_html = _select_html(soup, selectors["body"])
+    if not body_html:
+        body_html = generic_body(root, url, page=data, found=(candidates, boilerplate_boxes))
+    body = lxml.html.fragment_fromstring(body_html or "<p></p>", create_parent="div")
+    drop_code(body)
+    absolutise(body, url)
+    drop_boilerplate(body)
+    drop_image_captions(body)
+    drop_repeated_captions(body)
+    # The headline repeated at the top of the body.
+    for el in body.iter("h1", "h2", "h3", "p"):
+        if norm(el.text_content()) == title:
+            el.drop_tree()
+        break
+    if not subtitle:
+        subtitle = page_subtitle
+        for el in list(body.iter("p", "h2", "h3", "h4", "div", "strong"))[:4] if subtitle else []:
+            if norm(el.text_content()).strip(" -–―") == subtitle:
+                el.drop_tree()  # shown as the subtitle, not again as the body's first line
+                break
+    if not subtitle:
+        subtitle = take_dashed_subtitle(list(body.iter("p", "h2", "h3", "h4", "div"))[:4])
+    for br in body.iter("br"):  # so text_content() keeps a space where a line broke
+        br.tail = " " + (br.tail or "")
+    body_text = norm(body.text_content())
+    body_html = "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in body
+    )
+    if body.text and body.text.strip():
+        body_html = f"<p>{escape_text(body.text)}</p>" + body_html
+
     images = []
     for img in body.iter("img"):
         src = img.get("src") or ""
         if is_content_image(src) and src not in images:
             images.append(src)
 
-    summary = meta(root, "og:description", "description")
     if not summary or len(summary) < 20 or summary == title or is_decoration(summary, names):
         # Paragraph text reads better than table cells run together.
         summary = " ".join(norm(p.text_content()) for p in body.iter("p")) or body_text
@@ -386,9 +469,9 @@ def parse_article(
         author=author,
         summary=shorten(summary, 200),
         images=tuple(images),
-        attachments=tuple(find_attachments(_attachment_scope(root, soup, selectors), url)),
-        license=(detect_license(root) if _KOGL_MARK_RE.search(html) else "") or default_license,
-        category_hint=meta(root, "article:section"),
+        attachments=attachments,
+        license=license_,
+        category_hint=category_hint,
     )
 
 

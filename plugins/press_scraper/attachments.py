@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import lxml.etree
+
 from .records import Attachment
 from .text import clean_href, norm
 
@@ -27,6 +29,13 @@ _FILE_URL_ATTRS = ("data-url", "data-href", "data-link", "data-file-url", "data-
 _ONCLICK_URL_RE = re.compile(r"[\"'](/[^\"'\s]+|https?://[^\"'\s]+)[\"']")
 
 
+# The elements find_attachments looks at, in document order: links, buttons and elements with
+# a file-name attribute (`//@name/..`: libxml2 finds an attribute faster than it tests every
+# element for one, about 0.45 ms a page instead of 1.0 for `//*[@name]`).
+_MAY_BE_ATTACHMENT = lxml.etree.XPath(
+    "//a|//button|" + "|".join(f"//@{attr}/.." for attr in _FILE_NAME_ATTRS))
+
+
 def attachment_name(text: str) -> str:
     return _SIZE_NOISE_RE.sub("", text).strip()
 
@@ -43,8 +52,7 @@ def find_attachments(root, page_url: str) -> list[Attachment]:
     found: list[Attachment] = []
     seen: set[str] = set()
     named_only: list[str] = []
-    xpath = "//a|//button|" + "|".join(f"//*[@{attr}]" for attr in _FILE_NAME_ATTRS)
-    for el in root.xpath(xpath):
+    for el in _MAY_BE_ATTACHMENT(root):
         try:
             _add_attachment(el, page_url, found, seen, named_only)
         except ValueError:  # a malformed href ("http://[ccpa-preferences]") costs that link only
@@ -56,12 +64,11 @@ def find_attachments(root, page_url: str) -> list[Attachment]:
 
 def _add_attachment(el, page_url: str, found: list, seen: set, named_only: list) -> None:
     """Append `el` to `found` when it is an attached file (see find_attachments)."""
-    if el.tag == "a" and not _ATTACH_EXT_RE.search(el.get("href") or "") and not any(
-            el.get(a) for a in _FILE_NAME_ATTRS):
-        # A plain link (most of a page's): a file only if its text or title names one.
-        raw = el.text_content() or ""
-        if not _ATTACH_EXT_RE.search(raw) and not _ATTACH_EXT_RE.search(el.get("title") or ""):
-            return
+    if el.tag == "a" and not _ATTACH_EXT_RE.search(el.get("href") or "") and not (
+            _ATTACH_EXT_RE.search(el.text_content() or "")
+            or _ATTACH_EXT_RE.search(el.get("title") or "")
+            or any(el.get(a) for a in _FILE_NAME_ATTRS)):
+        return  # a plain link (most of a page's): its href, text and title name no file
     text = norm(el.text_content()) or norm(el.get("title") or "")
     name_attr = next((norm(el.get(a)) for a in _FILE_NAME_ATTRS if el.get(a)), "")
     if el.tag != "a" or name_attr:
@@ -126,7 +133,8 @@ def detect_license(root) -> str:
             m = _KOGL_IMG_RE.search(img.get("src") or "")
         if m:
             return f"공공누리 제{m.group(1)}유형"
-    m = _KOGL_RE.search(norm(root.text_content()))
+    text = root.text_content()
+    m = _KOGL_RE.search(norm(text)) if "공공누리" in text else None  # the regex needs the word
     return f"공공누리 제{m.group(1)}유형" if m else ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 import lxml.etree
 import lxml.html
@@ -47,10 +48,25 @@ BOILERPLATE_PATTERNS = [
 ]
 
 
+_BOILERPLATE_MAX_CHARS = 200
+
+
+def longer_than(text: str, limit: int) -> bool:
+    """Whether norm(text) is longer than `limit`, reading a long text's start only when that
+    decides it: norm of a prefix is never longer than norm of the whole. (A body's outer blocks
+    hold the whole article; normalising all of it for each was most of drop_boilerplate's
+    time.)"""
+    if len(text) > 4 * limit and len(norm(text[: 4 * limit])) > limit:
+        return True
+    return len(norm(text)) > limit
+
+
 def is_boilerplate(text: str) -> bool:
     """True for copyright lines, e-mail bylines, 기사제보 lines, share-button rows, KOGL text."""
+    if longer_than(text, _BOILERPLATE_MAX_CHARS):
+        return False
     text = norm(text)
-    if not text or len(text) > 200:
+    if not text:
         return False
     return any(p.search(text) for p in BOILERPLATE_PATTERNS)
 
@@ -80,6 +96,9 @@ _LINK_BOX_HEADING_RE = re.compile(
     + r")\s*[\]>】]?\s*(?:[:：]|\.{2,3}|…)?\s*$",
     re.I,
 )
+# Longer than any text _LINK_BOX_HEADING_RE can match (its longest heading, brackets and a
+# colon; "more stories in " and 31 characters).
+_LINK_BOX_HEADING_MAX_CHARS = 100
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "span", "em")
 
 
@@ -102,8 +121,12 @@ def drop_link_boxes(root) -> None:
     the link lists right after it go.
     """
     for h in list(root.iter(*_HEADING_TAGS)):
-        if h.getparent() is None or not _LINK_BOX_HEADING_RE.match(norm(h.text_content())):
+        text = h.text_content()
+        if h.getparent() is None or longer_than(text, _LINK_BOX_HEADING_MAX_CHARS) \
+                or not _LINK_BOX_HEADING_RE.match(norm(text)):
             continue
+        if not any(a is root for a in h.iterancestors()):
+            continue  # gone with an earlier box (a list heading inside a 관련기사 box)
         box = h
         while True:  # climb wrappers that hold only the heading (<div><h3>관련기사</h3></div>)
             parent = box.getparent()
@@ -295,7 +318,6 @@ _MARKER_RE = re.compile(
 )
 # Never removed as a whole, whatever its class says (`<body class="has-comments">`).
 _NEVER_DROPPED = ("html", "body", "main", "article")
-_WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
 # LIKELY_BODY_XPATHS as (attribute, value, tags) tests of one element, for rules that are
@@ -324,27 +346,94 @@ _BODY_RULES = [_rule(x) for x in LIKELY_BODY_XPATHS]
 _WITH_BODY_ATTRS = lxml.etree.XPath("//*[@class or @id or @itemprop]")
 
 
-def body_candidates(root) -> list[list]:
+def _rule_index():
+    """The simple rules by the attribute value they test: class token -> [(rule, tag or
+    None)], id -> [(rule, whether <body>/<html> are excluded)], itemprop -> [rule]."""
+    by_class: dict[str, list] = {}
+    by_id: dict[str, list] = {}
+    by_itemprop: dict[str, list] = {}
+    for i, rule in enumerate(_BODY_RULES):
+        if not isinstance(rule, tuple):
+            continue
+        attr, value, only = rule
+        if attr == "class":
+            by_class.setdefault(value, []).append((i, only))
+        elif attr == "id-set":
+            for v in value:
+                by_id.setdefault(v, []).append((i, True))
+        elif attr == "id":
+            by_id.setdefault(value, []).append((i, False))
+        else:
+            by_itemprop.setdefault(value, []).append(i)
+    return by_class, by_id, by_itemprop
+
+
+_BY_CLASS, _BY_ID, _BY_ITEMPROP = _rule_index()
+
+
+# What a class or id value means to the walk below, by value: a site repeats its class
+# names on every page and every element. Emptied when it grows large (a long scrape of many
+# sites).
+_VALUE_CACHE: dict[tuple[str, str], tuple[tuple, bool, frozenset]] = {}
+_VALUE_CACHE_MAX = 50_000
+
+
+def _value_info(attr: str, value: str) -> tuple[tuple, bool, frozenset]:
+    """(the simple rules a `class` or `id` value passes, as (rule, tag or None, whether
+    <body>/<html> are excluded); whether the value names a boilerplate box; a class value's
+    tokens)."""
+    key = (attr, value)
+    info = _VALUE_CACHE.get(key)
+    if info is None:
+        if attr == "class":
+            tokens = frozenset(value.split())
+            rules = tuple(dict.fromkeys(
+                (i, only, False) for token in value.split() for i, only in _BY_CLASS.get(token, ())))
+        else:
+            tokens = frozenset()
+            rules = tuple((i, None, not_body) for i, not_body in _BY_ID.get(value, ()))
+        if len(_VALUE_CACHE) >= _VALUE_CACHE_MAX:
+            _VALUE_CACHE.clear()
+        info = _VALUE_CACHE[key] = (rules, _is_boilerplate_marker(value), tokens)
+    return info
+
+
+def body_candidates(root, boxes: list | None = None,
+                    picks: Sequence[tuple[frozenset, frozenset, list]] = ()) -> list[list]:
     """What each of LIKELY_BODY_XPATHS finds in `root`, in their order and in document order
-    (for both functions below, so the page is searched once)."""
+    (for both functions below, so the page is searched once).
+
+    With `boxes`, the same walk appends the elements whose class or id is a boilerplate
+    marker (see drop_boilerplate_containers) to it. (The marker of "class id" joined is a
+    marker of one of them: markers hold no space, and a space bounds a marker as an end
+    does.) Each of `picks`, (class tokens, ids, a list), gets the elements with one of those
+    class tokens or ids appended to its list, in document order: other passes that look for
+    elements by class (titles.view_title, marked_subtitle) read those instead of the page."""
     found: list[list] = [[] if isinstance(r, tuple) else r(root) for r in _BODY_RULES]
-    simple = [(i, r) for i, r in enumerate(_BODY_RULES) if isinstance(r, tuple)]
     for el in _WITH_BODY_ATTRS(root):
-        tag = el.tag
-        tokens = None
-        for i, (attr, value, only) in simple:
-            if only is not None and tag != only:
-                continue
-            if attr == "class":
-                if tokens is None:
-                    tokens = (el.get("class") or "").split()
-                hit = value in tokens
-            elif attr == "id-set":
-                hit = tag not in ("body", "html") and el.get("id") in value
-            else:
-                hit = el.get(attr) == value
-            if hit:
-                found[i].append(el)
+        cls, ident, prop = el.get("class"), el.get("id"), el.get("itemprop")
+        hits = ()
+        bad = False
+        tokens = frozenset()
+        if cls:
+            rules, bad, tokens = _value_info("class", cls)
+            if rules:
+                hits = {i for i, only, _ in rules if only is None or only == el.tag}
+        if ident:
+            rules, bad_id, _ = _value_info("id", ident)
+            bad = bad or bad_id
+            if rules:
+                hits = {*hits, *(i for i, _, not_body in rules
+                                 if not (not_body and el.tag in ("body", "html")))}
+        if prop is not None and prop in _BY_ITEMPROP:
+            hits = {*hits, *_BY_ITEMPROP[prop]}
+        for i in hits:
+            found[i].append(el)
+        if bad and boxes is not None:
+            boxes.append(el)
+        for classes, ids, picked in picks:
+            if (ident and ident in ids) or not tokens.isdisjoint(classes):
+                picked.append(el)
     return found
 
 
@@ -363,25 +452,30 @@ def _is_boilerplate_marker(marker: str) -> bool:
     return bool(_MARKER_RE.search(marker))
 
 
-def drop_boilerplate_containers(root, candidates: list[list] | None = None) -> None:
+def drop_boilerplate_containers(root, candidates: list[list] | None = None,
+                                boxes: list | None = None) -> None:
     """Remove elements whose class or id names a comment box, a related-articles or ranking
     box, share/like buttons or an ad slot (BOILERPLATE_MARKERS), in place.
 
     An element that holds the page's h1 or a LIKELY_BODY_XPATHS container is kept: its class
-    describes a wrapper, not a box. `candidates`: body_candidates(root), when already known.
+    describes a wrapper, not a box. `candidates`: body_candidates(root), when already known;
+    `boxes`: the marked elements the same call collected (body_candidates(root, boxes)).
     """
+    if candidates is None:
+        boxes = []
+        candidates = body_candidates(root, boxes)
     keep = set()
-    for found in candidates if candidates is not None else body_candidates(root):
+    for found in candidates:
         for el in found:
             keep.add(el)
             keep.update(el.iterancestors())
     for h1 in root.iter("h1"):
         keep.update(h1.iterancestors())
-    for el in _WITH_CLASS_OR_ID(root):
-        if el.tag in _NEVER_DROPPED or el in keep:
-            continue
-        marker = f"{el.get('class', '')} {el.get('id', '')}".strip()
-        if marker and el.getparent() is not None and _is_boilerplate_marker(marker):
+    if boxes is None:
+        boxes = []
+        body_candidates(root, boxes)
+    for el in boxes:
+        if el.tag not in _NEVER_DROPPED and el not in keep and el.getparent() is not None:
             el.drop_tree()
 
 

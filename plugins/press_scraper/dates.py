@@ -7,7 +7,6 @@ import email.utils
 import re
 from datetime import datetime
 
-import lxml.etree
 from dateutil import parser as date_parser
 from htmldate import find_date
 
@@ -110,14 +109,24 @@ def find_labelled_date(text: str, label: re.Pattern) -> datetime | None:
 _DATE_CELL_LABELS = ("등록일", "등록일시", "등록일자", "작성일", "작성일시", "작성일자", "게시일",
                      "게시일시", "게시일자", "입력일", "입력", "등록", "작성", "보도일", "보도일자",
                      "보도일시", "배포일", "배포일시", "배포일자", "날짜", "일자")
-_DATE_CELL_XPATH = lxml.etree.XPath("//th|//dt|//td[following-sibling::td]|//span|//strong|//em")
+_DATE_CELL_TAGS = ("th", "dt", "td", "span", "strong", "em")
+# Every label above has one of these; a cell without any is not read further.
+_DATE_CELL_LABEL_CHARS_RE = re.compile(
+    "[" + "".join(sorted({c for w in _DATE_CELL_LABELS for c in w})) + "]")
 
 
 def find_date_cell(root, keep=lambda el: True) -> datetime | None:
     """The date in the cell next to a 등록일/작성일/… label of a board's detail table (only
-    labels for which `keep(label)` is true: not the footer's or the menu page's)."""
-    for label in _DATE_CELL_XPATH(root):
-        if re.sub(r"\s+", "", label.text_content()).strip(":：") not in _DATE_CELL_LABELS:
+    labels for which `keep(label)` is true: not the footer's or the menu page's).
+
+    `root`: the page's root element. Labels are a `th`, `dt`, `span`, `strong` or `em`, or a
+    `td` with a `td` after it, in document order."""
+    for label in root.iter(_DATE_CELL_TAGS):
+        text = label.text_content()
+        if not _DATE_CELL_LABEL_CHARS_RE.search(text) or re.sub(
+                r"\s+", "", text).strip(":：") not in _DATE_CELL_LABELS:
+            continue
+        if label.tag == "td" and next(label.itersiblings("td"), None) is None:
             continue
         cell = label.getnext()
         if cell is not None and keep(label) and _ANY_DATE_RE.search(cell.text_content() or ""):
@@ -127,13 +136,40 @@ def find_date_cell(root, keep=lambda el: True) -> datetime | None:
     return None
 
 
-def _htmldate(page) -> datetime | None:
-    """htmldate's day for `page`, the page's HTML text.
+# What htmldate does to a page's text before parsing it (htmldate.utils.repair_faulty_html):
+# a first line `<!DOCTYPE …/>` is cut up to its first `/>` (on a one-line page, much of the
+# head), and `<html …/>` in the first four lines loses its slash. Pages it repairs, or that do
+# not start as a whole document (lxml.html.fromstring then returns a fragment), it parses into
+# another tree than ours.
+_REPAIRED_DOCTYPE_RE = re.compile(r"^< ?! ?DOCTYPE.+?/ ?>", re.I)
+_WHOLE_DOCUMENT_RE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
-    Not our parsed tree, although htmldate accepts one and would save its own parse (about
-    2 ms a page): our tree has no comments, where some pages keep their date, and htmldate
-    reads a few pages differently from its own parse; given our tree it lost 2 of the 443
-    pages of shared/benchmarks/dates (0.903 -> 0.898, below htmldate alone)."""
+
+def htmldate_reads_alike(html: str) -> bool:
+    """Whether htmldate, given the page's text, would parse the tree we parse (with comments):
+    then it can be handed that tree and save its own parse (about 2 ms a page)."""
+    if not _WHOLE_DOCUMENT_RE.match(html):
+        return False
+    if "doctype" in html[:50].lower() and _REPAIRED_DOCTYPE_RE.match(html.partition("\n")[0]):
+        return False
+    return not any("<html" in line and line.rstrip("\r").endswith("/>")
+                   for line in html.split("\n", 4)[:4])
+
+
+class _NotRead:
+    def __repr__(self) -> str:
+        return "NOT_READ"
+
+
+NOT_READ = _NotRead()  # find_page_date's `day` when htmldate has not read the page yet
+
+
+def htmldate_day(page) -> datetime | None:
+    """htmldate's day for `page`: its HTML text, or the tree we parsed from it with comments
+    kept, when htmldate_reads_alike(text) (htmldate copies a tree before editing it).
+
+    Not our tree without comments: some pages keep their date in a comment, and given that
+    tree htmldate lost 2 of the 443 pages of shared/benchmarks/dates (0.903 -> 0.898)."""
     try:
         day = find_date(page, original_date=True)
     except Exception:  # noqa: BLE001 - a library's bug on odd markup costs the date only
@@ -155,10 +191,11 @@ def _with_time(day: datetime, precise: list[datetime | None]) -> datetime:
 
 
 def find_page_date(
-    page, *, labelled: datetime | None = None, meta_date: datetime | None = None
+    page, *, labelled: datetime | None = None, meta_date: datetime | None = None,
+    day=NOT_READ,
 ) -> datetime | None:
     """The page's publication date when the source has no date selector. `page`: its HTML
-    text (see _htmldate).
+    text (see htmldate_day); `day`: htmldate's day when it has read the page already.
 
     1. `labelled`: the date a Korean page writes beside 등록일, 작성일, 게시일, 입력 or 등록, in
        a board's detail-table cell or in the text (see find_date_cell, find_labelled_date;
@@ -172,5 +209,6 @@ def find_page_date(
     """
     if labelled is not None:
         return labelled
-    day = _htmldate(page)
+    if day is NOT_READ:
+        day = htmldate_day(page)
     return _with_time(day, [meta_date]) if day is not None else None

@@ -161,9 +161,15 @@ _LINE_TAGS = ("h2", "h3", "h4", "strong", "p", "div")
 _WITH_CLASS_OR_ID = lxml.etree.XPath("//*[@class or @id]")
 
 
-def view_title(root) -> str:
-    """The title element of a board's view page (no subtitle lines, no info row), or ""."""
-    for el in _WITH_CLASS_OR_ID(root):
+# For body_candidates' walk (boilerplate.py): the elements view_title and view_head_subtitle
+# read, and those marked_subtitle reads.
+VIEW_PICK = (frozenset(_VIEW_TITLE_CLASSES | _VIEW_HEAD_CLASSES), frozenset(_VIEW_TITLE_IDS))
+
+
+def view_title(root, elements=None) -> str:
+    """The title element of a board's view page (no subtitle lines, no info row), or "".
+    `elements`: the page's elements with a class or id of VIEW_PICK, when already found."""
+    for el in elements if elements is not None else _WITH_CLASS_OR_ID(root):
         classes = set((el.get("class") or "").split())
         if el.get("id") in _VIEW_TITLE_IDS or classes & _VIEW_TITLE_CLASSES:
             line = el
@@ -179,9 +185,10 @@ def view_title(root) -> str:
 
 def labelled_title(root) -> str:
     """The cell labelled 제목 in a `th/td`, `td/td` (old table layouts) or `dt/dd` detail
-    table, or ""."""
-    for label in root.xpath("//th|//dt|//td[following-sibling::td]"):
-        if re.sub(r"\s+", "", label.text_content()) in ("제목", "글제목", "title"):
+    table, or "". `root`: the page's root element (its label cells are walked in C)."""
+    for label in root.iter("th", "dt", "td"):
+        if re.sub(r"\s+", "", label.text_content()) in ("제목", "글제목", "title") and not (
+                label.tag == "td" and next(label.itersiblings("td"), None) is None):
             cell = label.getnext()
             if cell is not None and cell.tag in ("td", "dd"):
                 text = norm(cell.text_content())
@@ -192,15 +199,22 @@ def labelled_title(root) -> str:
 
 SUBTITLE_CLASSES = ("subtitle", "sub-title", "sub_title", "sub", "article-subtitle",
                     "subject-sub", "view-subtitle", "summary-title")
-_SUBTITLE_TAGS = lxml.etree.XPath(
-    "//*[@class][self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong]")
+_SUBTITLE_TAGS = frozenset(("h2", "h3", "h4", "p", "div", "strong"))
+# Elements whose class may hold one of SUBTITLE_CLASSES (all but one have "sub" in them), in
+# document order: libxml2 tests class attributes faster than it tests every element's tag.
+_MAYBE_SUBTITLE = lxml.etree.XPath(
+    "//@class[contains(., 'sub') or contains(., 'summary-title')]/..")
 
 
-def marked_subtitle(root, title: str) -> str:
-    """A subtitle the page marks by class, when it is a short line that is not the title."""
+SUBTITLE_PICK = (frozenset(SUBTITLE_CLASSES), frozenset())
+
+
+def marked_subtitle(root, title: str, elements=None) -> str:
+    """A subtitle the page marks by class, when it is a short line that is not the title.
+    `elements`: the page's elements with a class of SUBTITLE_PICK, when already found."""
     wanted = set(SUBTITLE_CLASSES)
-    for el in _SUBTITLE_TAGS(root):
-        if not wanted & set(el.get("class").split()):
+    for el in elements if elements is not None else _MAYBE_SUBTITLE(root):
+        if el.tag not in _SUBTITLE_TAGS or not wanted & set(el.get("class").split()):
             continue
         text = norm(el.text_content()).strip(" -–―")
         if 5 <= len(text) <= 200 and text != title and not el.xpath(".//img|.//table|.//a"):
@@ -209,22 +223,25 @@ def marked_subtitle(root, title: str) -> str:
 
 
 SUBTITLE_RE = re.compile(r"^\s*[-–―]\s*(.{4,}?)\s*[-–―]\s*$")
+_LEADING_DASH_RE = re.compile(r"\s*[-–―]")  # SUBTITLE_RE's start, on the text before norm()
 
 
 def take_dashed_subtitle(elements) -> str:
     """The first of `elements` that is a `- 부제 -` line (no image or table in it): removed
     from its tree, its text returned; "" when there is none."""
     for el in elements:
-        m = SUBTITLE_RE.match(norm(el.text_content()))
+        text = el.text_content()
+        m = SUBTITLE_RE.match(norm(text)) if _LEADING_DASH_RE.match(text) else None
         if m and not len(el.xpath(".//img|.//table")):
             el.drop_tree()
             return m.group(1)
     return ""
 
 
-def view_head_subtitle(root) -> str:
-    """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or ""."""
-    for el in _WITH_CLASS_OR_ID(root):
+def view_head_subtitle(root, elements=None) -> str:
+    """The `- 부제 -` lines under the title in a board's view head, joined by " / ", or "".
+    `elements`: as for view_title."""
+    for el in elements if elements is not None else _WITH_CLASS_OR_ID(root):
         if set((el.get("class") or "").split()) & _VIEW_HEAD_CLASSES:
             lines = [m.group(1) for child in list(el)[1:]
                      if (m := SUBTITLE_RE.match(norm(child.text_content())))]
