@@ -37,6 +37,13 @@ Pelican's dates format through its own `strftime` (about 40 µs, locale-aware); 
 formats each of its twenty dates, and an article shows on many pages. `SafeDatetime.strftime`
 is memoised per build by the date's text, its zone, the format and `safe`.
 
+## Garbage collection
+A build holds hundreds of thousands of long-lived objects (10,000 articles, their metadata,
+the page fingerprints), and CPython's cyclic collector walked them all again and again:
+2,400 collections, 2.9 s of a 15 s build after one new article. The first generation's
+threshold is raised from 700 to 100,000 allocations (`GC_THRESHOLD`): 15 collections, 0.4 s,
+and the same peak memory (measured at 10,000 articles).
+
 `install()` makes these changes once, when the plugin is registered; tests/site/
 test_incremental.py and tests/update/test_incremental_job.py compare the results with clean
 builds.
@@ -44,6 +51,7 @@ builds.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -198,7 +206,11 @@ def forget_dates(pelican) -> None:
     _STRFTIME.clear()
 
 
+GC_THRESHOLD = (100_000, 50, 1000)
+
+
 def install() -> None:
+    gc.set_threshold(*GC_THRESHOLD)
     SafeDatetime.strftime = _strftime
     Content.url = _frozen(0, _pelican_url)
     Content.save_as = _frozen(1, _pelican_save_as)
