@@ -9,14 +9,19 @@ rendered from explicit inputs.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import os
+import pickle
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from markupsafe import Markup, escape
 from pelican.urlwrappers import URLWrapper
 
+from newsroom.core.files import atomic_write
 from newsroom.core.settings import MASTHEAD_FIELDS
 
 from . import jsonld
@@ -96,7 +101,11 @@ def attach(generator) -> None:
             a.next_in_section = items[i - 1] if i > 0 else None
             a.prev_in_section = items[i + 1] if i + 1 < len(items) else None
 
-    _attach_related(articles, ns["NEWSROOM_RELATED_COUNT"])
+    memo = (RelatedMemo(os.path.join(settings["CACHE_PATH"], RELATED_MEMO))
+            if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH") else None)
+    _attach_related(articles, ns["NEWSROOM_RELATED_COUNT"], memo)
+    if memo is not None:
+        memo.save()
 
     sources: dict[str, Source] = {}
     source_articles: dict[str, list] = defaultdict(list)
@@ -248,21 +257,31 @@ def _unique_slugs(sources: dict[str, Source]) -> None:
             taken.add(slug)
 
 
-def _attach_related(articles: list, count: int) -> None:
+def _attach_related(articles: list, count: int, memo: RelatedMemo | None = None) -> None:
     """Related articles: most shared tags, then newest first, chosen among *earlier*
     articles only.
 
     Earlier only, so that a new arrival never changes the related list of an older page:
     one new article rewrites its own page, not hundreds of archive pages (incremental
     publishing, docs/architecture.md). Uses an index from tag to articles, so the cost grows
-    with the articles that share a tag rather than with the square of all articles.
+    with the articles that share a tag rather than with the square of all articles. With a
+    `memo` (the update job's cache), an article whose earlier articles are unchanged keeps
+    the list of the previous build.
     """
     by_tag: dict[str, list[int]] = defaultdict(list)
     big = len(articles) + 1
     for i, a in enumerate(articles):  # newest first: a larger index is an earlier article
         for t in getattr(a, "tags", []) or []:
             by_tag[t.slug].append(i)
+    keys = _history_keys(articles, count) if memo is not None else None
+    if memo is not None:
+        memo.index(articles)
     for i, a in enumerate(articles):
+        if memo is not None:
+            kept = memo.get(a.source_path, keys[i])
+            if kept is not None and not VERIFY:
+                a.related = kept
+                continue
         scores: Counter = Counter()
         for t in getattr(a, "tags", []) or []:
             peers = by_tag[t.slug]
@@ -273,3 +292,68 @@ def _attach_related(articles: list, count: int) -> None:
         # compared without a key function (4 million calls at 10,000 articles).
         ranked = heapq.nsmallest(count, [j - n * big for j, n in scores.items()])
         a.related = [articles[k % big] for k in ranked]
+        if memo is not None:
+            if VERIFY and kept is not None and kept != a.related:
+                raise RuntimeError(f"NEWSROOM_RENDER_VERIFY failed: {a.source_path}: its "
+                                   "kept related articles are stale")
+            memo.put(a.source_path, keys[i], a.related)
+
+
+def _history_keys(articles: list, count: int) -> list[bytes]:
+    """For each article, a digest of everything its related list follows from: its own file
+    and tags, and every earlier article's file and tags, in order (a chain from the oldest)."""
+    keys = [b""] * len(articles)
+    chain = hashlib.blake2b(str(count).encode(), digest_size=16).digest()
+    for i in range(len(articles) - 1, -1, -1):
+        a = articles[i]
+        own = "\x00".join([a.source_path, *(t.slug for t in getattr(a, "tags", []) or [])])
+        keys[i] = hashlib.blake2b(chain + own.encode("utf-8", "surrogatepass"),
+                                  digest_size=16, person=b"related").digest()
+        chain = hashlib.blake2b(chain + own.encode("utf-8", "surrogatepass"),
+                                digest_size=16, person=b"history").digest()
+    return keys
+
+
+RELATED_MEMO = "newsroom-related.pickle"
+VERIFY = bool(os.environ.get("NEWSROOM_RENDER_VERIFY"))
+
+
+class RelatedMemo:
+    """Each article's related list of the previous build (by file), with the digest of what
+    it followed from; kept in the job's Pelican cache folder, which the job drops on any code
+    or settings change. Unreadable is empty."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.new: dict[str, tuple[bytes, list[str]]] = {}
+        self.by_path: dict[str, object] = {}
+        try:
+            with open(path, "rb") as f:
+                old = pickle.load(f)
+            self.old = old if isinstance(old, dict) else {}
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                ValueError, TypeError):
+            self.old = {}
+
+    def get(self, source_path: str, key: bytes) -> list | None:
+        hit = self.old.get(source_path)
+        if not hit or hit[0] != key:
+            return None
+        related = [self.by_path.get(p) for p in hit[1]]
+        if any(r is None for r in related):
+            return None
+        self.new[source_path] = hit
+        return related
+
+    def index(self, articles: list) -> None:
+        self.by_path = {a.source_path: a for a in articles}
+
+    def put(self, source_path: str, key: bytes, related: list) -> None:
+        self.new[source_path] = (key, [r.source_path for r in related])
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        atomic_write(Path(self.path), pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL),
+                     sync=False)
