@@ -38,7 +38,17 @@ PELICAN_RUNNER = (
     "    import cProfile\n"
     "    cProfile.run('main(sys.argv[1:])', prof)\n"
     "else:\n"
-    "    main(sys.argv[1:])\n"
+    "    try:\n"
+    "        main(sys.argv[1:])\n"
+    "        code = 0\n"
+    "    except SystemExit as e:\n"
+    "        code = e.code if isinstance(e.code, int) else 0 if e.code is None else 1\n"
+    # Everything is written and closed by now: leave without tearing down the build's
+    # half a million objects one by one (a second or two at 10,000 articles).
+    "    logging.shutdown()\n"
+    "    sys.stdout.flush()\n"
+    "    sys.stderr.flush()\n"
+    "    os._exit(code)\n"
 )
 LOG_ERROR_RE = re.compile(r"^(?:ERROR|CRITICAL) (?P<msg>.+)$", re.MULTILINE)
 
