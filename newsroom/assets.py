@@ -251,14 +251,7 @@ def _replace_text(path: Path, text: str) -> None:
 
 def _link(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except FileExistsError:
-        pass
-    except OSError:  # another file system: a copy does the same job
-        import shutil
-
-        shutil.copy2(src, dst)
+    _link_s(str(src), str(dst))
 
 
 def asset_roots(settings: dict) -> list[str]:

@@ -27,6 +27,7 @@ from newsroom.core.settings import MASTHEAD_FIELDS
 from . import jsonld
 from .config import newsroom_settings
 from .fragments import FragmentCache
+from .incremental import VERIFY, VERIFY_FAILED
 from .sections import section_list
 from .slugs import assign as assign_slug
 
@@ -294,7 +295,7 @@ def _attach_related(articles: list, count: int, memo: RelatedMemo | None = None)
         a.related = [articles[k % big] for k in ranked]
         if memo is not None:
             if VERIFY and kept is not None and kept != a.related:
-                raise RuntimeError(f"NEWSROOM_RENDER_VERIFY failed: {a.source_path}: its "
+                raise RuntimeError(f"{VERIFY_FAILED} {a.source_path}: its "
                                    "kept related articles are stale")
             memo.put(a.source_path, keys[i], a.related)
 
@@ -315,7 +316,6 @@ def _history_keys(articles: list, count: int) -> list[bytes]:
 
 
 RELATED_MEMO = "newsroom-related.pickle"
-VERIFY = bool(os.environ.get("NEWSROOM_RENDER_VERIFY"))
 
 
 class RelatedMemo:

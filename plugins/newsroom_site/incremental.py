@@ -230,7 +230,7 @@ class Fingerprints:
                 if seal[2] is None:
                     raise Uncacheable(f"{obj.source_path}: links to other content")
                 if VERIFY:
-                    _verify_seal(self, obj, seal)
+                    _verify_seal(obj, seal)
                 parts = [seal[2]]
                 for name in names:
                     value = attrs[name]
@@ -320,7 +320,7 @@ def drop_seal(obj) -> None:
     obj.__dict__.pop("_newsroom_seal", None)
 
 
-def _verify_seal(fps: Fingerprints, obj: Content, seal: tuple) -> None:
+def _verify_seal(obj: Content, seal: tuple) -> None:
     names = seal[1]
     gone = sorted(names - vars(obj).keys())
     try:

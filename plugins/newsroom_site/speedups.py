@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, CachingGenerator
@@ -61,7 +60,7 @@ from pelican.utils import SafeDatetime
 from pelican.writers import FileOverwriteFailedError
 
 from .content import refresh_image_size
-from .incremental import VERIFY_FAILED
+from .incremental import VERIFY, VERIFY_FAILED
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +173,6 @@ def freeze_urls(generator) -> None:
 
 _pelican_url = Content.url
 _pelican_save_as = Content.save_as
-VERIFY = bool(os.environ.get("NEWSROOM_RENDER_VERIFY"))
 
 
 def _frozen(index: int, pelican_property):
