@@ -8,7 +8,10 @@
 
 Every build a test runs checks the incremental writer's shortcuts as it goes
 (`NEWSROOM_RENDER_VERIFY=1`): an article's sealed fingerprint or kept URL that no longer matches
-the article fails the build (plugins/newsroom_site/incremental.py, speedups.py).
+the article fails the build (plugins/newsroom_site/incremental.py, speedups.py). And every
+build renders its pages in shares on two processes, however few they are
+(`NEWSROOM_RENDER_PARALLEL_MIN=1`, plugins/newsroom_site/parallel.py), so every test checks
+the pages of the parallel writer.
 
 The server is bound before the build so that the build can be given its real origin: feeds,
 canonical URLs and sitemaps then point at the very server the browser and link checker use.
@@ -32,6 +35,7 @@ from helpers import (
 )
 
 os.environ.setdefault("NEWSROOM_RENDER_VERIFY", "1")
+os.environ.setdefault("NEWSROOM_RENDER_PARALLEL_MIN", "1")
 
 
 @pytest.fixture(scope="session")

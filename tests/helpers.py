@@ -94,6 +94,7 @@ def build_site(
     now: str | None = TEST_NOW,
     timeout: float = 600,
     extra_settings: dict | None = None,
+    args: list[str] | None = None,
 ) -> BuildResult:
     """Run `python -m pelican CONTENT -o OUT -s SETTINGS` in a subprocess, as a user would.
 
@@ -107,6 +108,7 @@ def build_site(
         timeout: seconds before the build is killed.
         extra_settings: settings passed on the command line (`pelican -e KEY=JSON`), over
             the settings file's, as a user would try a setting without editing the file.
+        args: more command-line arguments for Pelican (`["-v"]` for its INFO log).
 
     Returns:
         A BuildResult with the output folder, stdout, stderr and exit code.
@@ -117,8 +119,11 @@ def build_site(
         sys.executable, "-m", "pelican", str(content_dir),
         "-o", str(out_dir), "-s", str(settings_file),
     ]
-    for key, value in (extra_settings or {}).items():
-        cmd += ["-e", f"{key}={json.dumps(value, ensure_ascii=False)}"]
+    if extra_settings:
+        # One -e with every pair: Pelican's -e takes several, and a second -e replaces the first.
+        cmd += ["-e", *(f"{key}={json.dumps(value, ensure_ascii=False)}"
+                        for key, value in extra_settings.items())]
+    cmd += args or []
     start = time.monotonic()
     proc = subprocess.run(
         cmd,

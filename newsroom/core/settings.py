@@ -50,6 +50,9 @@ DEFAULTS = {
     # keys of MASTHEAD_FIELDS, values plain text. Empty values are allowed in the preview;
     # the published build (NEWSROOM_STRICT) warns about each one.
     "NEWSROOM_MASTHEAD": {},
+    # Processes that render the site's pages (newsroom_site/parallel.py); None: the machine's
+    # cores, at most 2. 1 renders in the build process alone. The pages are the same bytes.
+    "NEWSROOM_RENDER_PROCESSES": None,
 }
 
 # NEWSROOM_MASTHEAD keys, in the order the footer shows them, with the label readers see.
@@ -111,6 +114,11 @@ def validate(settings: dict) -> dict:
     for key in ("NEWSROOM_BOX_SIZE", "NEWSROOM_RELATED_COUNT", "NEWSROOM_NEWS_SITEMAP_DAYS"):
         if not isinstance(s[key], int) or s[key] < 0:
             raise SettingsError(f"{key}: expected a whole number >= 0, got {s[key]!r}")
+    processes = s["NEWSROOM_RENDER_PROCESSES"]
+    if processes is not None and (isinstance(processes, bool) or not isinstance(processes, int)
+                                  or not 1 <= processes <= 64):
+        raise SettingsError(f"NEWSROOM_RENDER_PROCESSES: expected a whole number from 1 to 64 "
+                            f"(or None for the machine's cores), got {processes!r}")
     s["NEWSROOM_MASTHEAD"] = _masthead(s["NEWSROOM_MASTHEAD"])
     now = s["NEWSROOM_NOW"]
     if isinstance(now, str):

@@ -6,6 +6,7 @@ static files are copied, and they work unchanged under `--autoreload`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -33,6 +34,11 @@ class SourcesGenerator(Generator):
         pass
 
     def generate_output(self, writer):
+        batched = getattr(writer, "batched", contextlib.nullcontext)
+        with batched():  # rendered on the machine's cores (parallel.py)
+            self._write(writer)
+
+    def _write(self, writer):
         sources = self.context.get("NEWSROOM_SOURCES", [])
         relative = self.settings.get("RELATIVE_URLS")
         template = self.get_template("source")

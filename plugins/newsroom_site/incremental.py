@@ -367,7 +367,9 @@ def epoch(settings: dict) -> str:
 
 VOLATILE = frozenset({"OUTPUT_PATH", "NEWSROOM_RENDER_FROM", "NEWSROOM_RENDER_STATE",
                       "NEWSROOM_RENDER_ID", "NEWSROOM_RENDER_BASE", "CACHE_PATH",
-                      "_NEWSROOM"})
+                      "_NEWSROOM",
+                      # How many processes render: the same bytes either way.
+                      "NEWSROOM_RENDER_PROCESSES"})
 
 
 def _settings_text(settings: dict) -> str:

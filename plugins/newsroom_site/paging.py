@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from contextlib import contextmanager
 
 from pelican import signals
 from pelican.paginator import Page
@@ -27,6 +28,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from .incremental import RenderMemo, render_tracked
+from .parallel import process_count, run_shares
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +171,8 @@ class NewsroomWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.memo = RenderMemo(self.settings)
+        self._queue: list | None = None  # pages waiting inside `batched()`
+        self._queued: set | None = None
         NewsroomWriter.active = self
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -204,9 +208,25 @@ class NewsroomWriter(Writer):
             self._write_one(save_as, template, context, relative_urls, override_output,
                             page_kwargs)
 
+    @contextmanager
+    def batched(self):
+        """Queue the pages written inside the block and render them at its end on the
+        machine's cores (parallel.py). Pages that must keep their place in the order (one
+        written twice, or with `override_output`) first render everything queued before
+        them, then themselves."""
+        if self._queue is not None:
+            yield
+            return
+        self._queue, self._queued = [], set()
+        try:
+            yield
+            self._flush()
+        finally:
+            self._queue = self._queued = None
+
     def _write_one(self, name, template, context, relative_urls, override, kwargs) -> None:
         """Pelican's render-and-write of one file, or a link to the previous release's copy
-        when the page's inputs did not change."""
+        when the page's inputs did not change; queued when inside `batched()`."""
         localcontext = context.copy()
         localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
         if relative_urls:
@@ -216,6 +236,52 @@ class NewsroomWriter(Writer):
         localcontext["output_file"] = name
         localcontext.update(kwargs)
         path = sanitised_join(self.output_path, name)
+        job = (name, template, localcontext, override, path)
+        if self._queue is not None:
+            plain = (not override and path not in self._queued
+                     and path not in self._written_files and path not in self._overridden_files)
+            if plain:
+                if localcontext["localsiteurl"]:
+                    context["localsiteurl"] = localcontext["localsiteurl"]
+                self._queue.append(job)
+                self._queued.add(path)
+                return
+            self._flush()
+        self.emit(job, context)
+
+    def _flush(self) -> None:
+        queue, self._queue = self._queue, []
+        self._queued = set()
+        if not queue:
+            return
+        memo = self.memo
+        before = (memo.rendered, memo.linked)
+
+        def collect(jobs):
+            pages = {job[0]: memo.pages[job[0]] for job in jobs if job[0] in memo.pages}
+            return {"pages": [(n, sig, memo.keysets[i]) for n, (sig, i) in pages.items()],
+                    "rendered": memo.rendered - before[0], "linked": memo.linked - before[1],
+                    "debug": {job[0]: memo.debug[job[0]] for job in jobs
+                              if job[0] in getattr(memo, "debug", {})}}
+
+        def merge(result):
+            for name, sig, keys in result["pages"]:
+                memo._remember(name, sig, keys)
+            memo.rendered += result["rendered"]
+            memo.linked += result["linked"]
+            if result["debug"]:
+                memo.debug = getattr(memo, "debug", {})
+                memo.debug.update(result["debug"])
+
+        try:
+            run_shares(queue, process_count(self.settings), self.emit, collect, merge)
+        finally:
+            # Written by one process or another: Pelican's overwrite check sees them all.
+            self._written_files.update(job[4] for job in queue)
+
+    def emit(self, job, context=None) -> None:
+        """Render and write one page, or link it from the previous release."""
+        name, template, localcontext, override, path = job
         memo = self.memo
         fresh = path not in self._written_files and path not in self._overridden_files
         source = memo.reusable(name, template.name, localcontext) if memo.enabled and fresh else None
@@ -229,7 +295,7 @@ class NewsroomWriter(Writer):
             memo.linked += 1
             signals.content_written.send(path, context=localcontext)
             return
-        if localcontext["localsiteurl"]:
+        if context is not None and localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]
         output, keys = render_tracked(template, localcontext)
         self._makedirs(os.path.dirname(path))
@@ -240,7 +306,6 @@ class NewsroomWriter(Writer):
         if memo.enabled:
             memo.record(name, template.name, localcontext, keys)
         signals.content_written.send(path, context=localcontext)
-
 
     def _makedirs(self, folder: str) -> None:
         """`os.makedirs` once per folder: thousands of pages share a handful of folders."""

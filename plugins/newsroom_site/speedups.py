@@ -204,6 +204,19 @@ def forget_dates(pelican) -> None:
     _STRFTIME.clear()
 
 
+_pelican_generate_pages = ArticlesGenerator.generate_pages
+
+
+def generate_pages(self, writer):
+    """Pelican's article, list and archive pages, queued and rendered on the machine's cores
+    (parallel.py) when the writer is ours."""
+    batched = getattr(writer, "batched", None)
+    if batched is None:
+        return _pelican_generate_pages(self, writer)
+    with batched():
+        _pelican_generate_pages(self, writer)
+
+
 GC_THRESHOLD = (100_000, 50, 1000)
 
 
@@ -219,3 +232,4 @@ def install() -> None:
     ArticlesGenerator.generate_tags = generate_tags
     ArticlesGenerator.generate_categories = generate_categories
     ArticlesGenerator.generate_authors = generate_authors
+    ArticlesGenerator.generate_pages = generate_pages

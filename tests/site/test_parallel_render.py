@@ -1,0 +1,93 @@
+"""Rendering on several processes (plugins/newsroom_site/parallel.py) gives the same site.
+
+The writer queues the article, list and source pages and renders them in shares on forked
+processes. These tests build one site on one process and on two, and compare every file; they
+make a page fail in a child's share and check that the build fails with the page's error; and
+they check the setting is validated with an error that names it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from helpers import PROJECT_ROOT, build_ok, build_site, write_article
+
+from newsroom.core import model
+from newsroom.core.settings import SettingsError, validate
+
+NOW = model.parse_date("2026-11-25 18:00:00")
+SECTIONS = ["정치", "경제", "문화"]
+
+
+def _site(content: Path, count: int = 30) -> None:
+    for i in range(count):
+        write_article(
+            content / "articles", f"item-{i:02d}", f"{i}번 기사 본문입니다.\n\n둘째 문단 {i}.",
+            Title=f"병렬 시험 기사 {i:02d}", Category=SECTIONS[i % 3],
+            Date=model.format_date(NOW - timedelta(hours=2 * i)),
+            Tags=", ".join(["교통", "복지", "청년", "축제"][: 1 + i % 4]),
+            Authors=["김기자", "이기자"][i % 2], Source=["한빛시청", "한빛시의회"][i % 2],
+        )
+    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_two_processes_give_the_same_files_as_one(tmp_path):
+    content = tmp_path / "content"
+    _site(content)
+    env = {"NEWSROOM_RENDER_PARALLEL_MIN": "1"}
+    one = build_ok(content, tmp_path / "one", env=env,
+                   extra_settings={"NEWSROOM_RENDER_PROCESSES": 1}, args=["-v"])
+    two = build_ok(content, tmp_path / "two", env=env,
+                   extra_settings={"NEWSROOM_RENDER_PROCESSES": 2}, args=["-v"])
+    assert "rendered in 2 processes" in two.log
+    assert "rendered in 2 processes" not in one.log
+    files_one, files_two = _files(one.output), _files(two.output)
+    assert sorted(files_one) == sorted(files_two)
+    differ = [name for name in files_one if files_one[name] != files_two[name]]
+    assert not differ, f"pages differ between one and two processes: {differ[:10]}"
+    # Both shares wrote pages: the article pages are all there.
+    assert sum(1 for n in files_two if n.startswith("news/item-")) == 30
+
+
+def test_the_first_failing_page_in_page_order_is_reported(tmp_path):
+    """Article pages come first in the queue, newest first: item-01 is page 1 (the child's
+    share of two), item-04 page 4 (the parent's). Both fail; one process would have stopped at
+    item-01, so its error is the one the build reports, though the parent meets its own
+    first."""
+    content = tmp_path / "content"
+    _site(content, 12)
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace(
+        "{% block content %}",
+        "{% block content %}{% if article.slug == 'item-01' %}{{ 1 // 0 }}{% endif %}"
+        "{% if article.slug == 'item-04' %}{{ {}|dictsort(by='neither') }}{% endif %}", 1),
+        encoding="utf-8")
+    failed = build_site(content, tmp_path / "out", PROJECT_ROOT / "publishconf.py",
+                        env={"NEWSROOM_RENDER_PARALLEL_MIN": "1"},
+                        extra_settings={"THEME": str(theme), "NEWSROOM_RENDER_PROCESSES": 2},
+                        args=["-v"])
+    assert failed.returncode != 0
+    assert "rendered in 2 processes" in failed.log
+    assert "modulo by zero" in failed.log
+    assert "key' or 'value'" not in failed.log
+
+
+@pytest.mark.parametrize("value", [0, -1, 65, "2", 1.5, True])
+def test_render_processes_setting_is_validated(value):
+    with pytest.raises(SettingsError, match="NEWSROOM_RENDER_PROCESSES: expected a whole number"):
+        validate({"NEWSROOM_RENDER_PROCESSES": value})
+
+
+def test_render_processes_setting_accepts_counts_and_none():
+    assert validate({"NEWSROOM_RENDER_PROCESSES": 3})["NEWSROOM_RENDER_PROCESSES"] == 3
+    assert validate({})["NEWSROOM_RENDER_PROCESSES"] is None
