@@ -63,7 +63,7 @@ class SearchGenerator(Generator):
         cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
                  if caching else None)
         files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
-                            cache=cache)
+                            cache=cache, grow=cache.grow if cache is not None else None)
         reused = len(cache.used & cache.loaded) if cache is not None else 0
         if cache is not None:
             cache.save()

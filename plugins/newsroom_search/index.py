@@ -148,13 +148,68 @@ def _short_hash(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:8]
 
 
-def render_segment(post: dict[str, list[tuple[int, bool]]], base: int, docs: int) -> list[bytes]:
-    """The shard files of one segment: `docs` articles, ids from `base` (postings of them only)."""
+def encode_segment(post: dict[str, list[tuple[int, bool]]], base: int) -> dict[str, list]:
+    """term -> [encoded postings, last doc id]: what `grow_segment` extends."""
+    return {term: [encode_postings(items, base), items[-1][0]] for term, items in post.items()}
+
+
+def render_encoded(encoded: dict[str, list], docs: int) -> list[bytes]:
     shards = shard_count(docs)
     lines: list[list[str]] = [[] for _ in range(shards)]
-    for term in sorted(post):
-        lines[shard_of(term, shards)].append(f"{term}\t{encode_postings(post[term], base)}\n")
+    for term in sorted(encoded):
+        lines[shard_of(term, shards)].append(f"{term}\t{encoded[term][0]}\n")
     return ["".join(x).encode("utf-8") for x in lines]
+
+
+def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int,
+                 count: int) -> dict[str, list] | None:
+    """The encoded postings of docs base..base+count-1 from `state`, the open (last, not
+    full) segment of an earlier build, when its docs are the first ones of these: only the
+    articles that joined since are tokenized, and their postings appended (ids only grow, and
+    a gap code depends only on the previous id). None when `state` does not fit."""
+    if not state or state.get("base") != base or state.get("version") != _RULES:
+        return None
+    known = state.get("count", 0)
+    if not 0 < known <= count:
+        return None
+    digest = _open_key(base)
+    for doc in docs[base : base + known]:
+        _add_doc(digest, doc)
+    if digest.hexdigest() != state.get("key"):
+        return None
+    encoded = {term: list(entry) for term, entry in state["encoded"].items()}
+    table, limit = _ENCODED, len(_ENCODED)
+    for doc_id in range(base + known, base + count):
+        doc = docs[doc_id]
+        title = text_terms(doc.title)
+        for terms, in_title in ((title, 1), (text_terms(doc.body) - title, 0)):
+            for term in terms:
+                entry = encoded.get(term)
+                prev = entry[1] if entry else base - 1
+                v = ((doc_id - prev - 1) << 1) | in_title
+                code = table[v] if v < limit else encode_number(v)
+                if entry:
+                    entry[0] += code
+                    entry[1] = doc_id
+                else:
+                    encoded[term] = [code, doc_id]
+    return encoded
+
+
+def open_state(docs: Sequence[SearchDoc], base: int, count: int, encoded: dict) -> dict:
+    digest = _open_key(base)
+    for doc in docs[base : base + count]:
+        _add_doc(digest, doc)
+    return {"version": _RULES, "base": base, "count": count, "key": digest.hexdigest(),
+            "encoded": encoded}
+
+
+def _open_key(base: int):
+    return hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{base}".encode())
+
+
+def _add_doc(digest, doc: SearchDoc) -> None:
+    digest.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body.encode("utf-8"))
 
 
 # What a segment's shard bytes are made by: these rules' source, so a cached segment never
@@ -174,7 +229,7 @@ def segment_key(docs: Sequence[SearchDoc], base: int) -> str:
 
 def build_files(
     docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]], segment: int = SEGMENT,
-    cache: dict[str, list[bytes]] | None = None,
+    cache: dict[str, list[bytes]] | None = None, grow: dict | None = None,
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
@@ -182,6 +237,8 @@ def build_files(
     it is appended, so every doc has one. `segment`: doc ids per segment. `cache`: shard
     files of earlier builds by `segment_key`; a segment found there is not tokenized again
     (after one new article only the last segment is), and the segments built are added.
+    `grow`: the open segment's postings from an earlier build (`grow_segment`), replaced by
+    this build's: the last segment then tokenizes only the articles that joined it.
     """
     ordered = order_docs(docs)
     section_list = [[slug, name] for name, slug in sections]
@@ -211,10 +268,15 @@ def build_files(
         key = segment_key(ordered[base : base + count], base)
         shard_files = cache.get(key) if cache is not None else None
         if shard_files is None:
-            shard_files = render_segment(postings_range(ordered, base, base + segment), base,
-                                         count)
+            encoded = grow_segment(grow, ordered, base, count) if grow is not None else None
+            if encoded is None:
+                encoded = encode_segment(postings_range(ordered, base, base + segment), base)
+            shard_files = render_encoded(encoded, count)
             if cache is not None:
                 cache[key] = shard_files
+            if grow is not None and 0 < count < segment:  # the open segment: keep for growing
+                grow.clear()
+                grow.update(open_state(ordered, base, count, encoded))
         own: list[bytes] = []
         for k, data in enumerate(shard_files):
             files[f"s/{seg}/{k}.txt"] = data

@@ -10,6 +10,7 @@ from pathlib import Path
 from newsroom.core.files import atomic_write
 
 INDEX_DIRS = ("s", "d", "f")
+GROW_FILE = "open-segment.state"  # not *.json: that is a segment
 
 
 @dataclass
@@ -40,6 +41,15 @@ class SegmentCache(dict):
                 continue
             super().__setitem__(path.stem, shards)
         self.loaded = set(self)
+        # The open segment's postings (index.grow_segment), one file beside the segments.
+        self.grow: dict = {}
+        try:
+            self.grow = json.loads((self.folder / GROW_FILE).read_bytes())
+        except (OSError, ValueError):
+            pass
+        if not isinstance(self.grow, dict):
+            self.grow = {}
+        self._grown = (self.grow.get("key"), self.grow.get("count"))
 
     def get(self, key, default=None):
         self.used.add(key)
@@ -61,6 +71,9 @@ class SegmentCache(dict):
         for path in self.unreadable:
             if path.stem not in new:
                 path.unlink(missing_ok=True)
+        if self.grow and (self.grow.get("key"), self.grow.get("count")) != self._grown:
+            data = json.dumps(self.grow, ensure_ascii=False, separators=(",", ":"))
+            atomic_write(self.folder / GROW_FILE, data.encode("utf-8"), sync=False)
         return len(new), len(stale)
 
 

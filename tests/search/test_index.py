@@ -213,3 +213,68 @@ def test_the_segment_cache_folder_keeps_only_what_the_last_build_used(tmp_path):
     assert len(list(tmp_path.glob("*.json"))) == 1
     (tmp_path / next(tmp_path.glob("*.json")).name).write_text("not json", encoding="utf-8")
     assert len(SegmentCache(tmp_path)) == 0  # unreadable: a miss, not an error
+
+
+def test_the_open_segment_grows_by_the_new_articles_only_with_the_same_bytes(monkeypatch):
+    """The last segment, not yet full, keeps its postings between builds: articles that join
+    it are tokenized alone and appended. Every build must equal one from scratch, also when
+    the shard count doubles, when several articles arrive at once, and when an older article
+    of the segment changes (then the state does not fit and the segment is built anew)."""
+    from newsroom_search import index as index_module
+
+    def corpus(n):
+        return [doc(f"a{i}", f"기사 {i} {'교통' if i % 2 else '복지'}",
+                    f"협의체 회의 {i}번째 안건, 예산 {i * 7}억 원. 지역사랑상품권 {i % 5}", i)
+                for i in range(n)]
+
+    built = []
+    real = index_module.postings_range
+    monkeypatch.setattr(index_module, "postings_range",
+                        lambda docs, start, stop: built.append(start) or real(docs, start, stop))
+    cache: dict = {}
+    grow: dict = {}
+    docs = corpus(60)
+    assert build_files(docs, SECTIONS, segment=128, cache=cache, grow=grow) == \
+        build_files(docs, SECTIONS, segment=128)
+    assert grow["count"] == 60 and built == [0, 0]
+    # 60 -> 61 (one new), 61 -> 70 (nine at once, and the shard count doubles past 64).
+    for n in (61, 70):
+        built.clear()
+        docs = corpus(n)
+        grown = build_files(docs, SECTIONS, segment=128, cache=cache, grow=grow)
+        assert built == [], "the open segment was tokenized again"
+        assert grown == build_files(docs, SECTIONS, segment=128)
+        assert grow["count"] == n
+    # An edit inside the segment: the state does not fit; built anew, same bytes.
+    built.clear()
+    edited = corpus(71)
+    edited[3] = doc("a3", "기사 3 고침", "완전히 다른 본문", 3)
+    assert build_files(edited, SECTIONS, segment=128, cache=cache, grow=grow) == \
+        build_files(edited, SECTIONS, segment=128)
+    assert built[0] == 0
+    # A state from other rules never fits.
+    grow["version"] = "other"
+    built.clear()
+    docs = corpus(72)
+    assert build_files(docs, SECTIONS, segment=128, cache=cache, grow=grow) == \
+        build_files(docs, SECTIONS, segment=128)
+    assert built[0] == 0
+
+
+def test_the_open_segment_state_survives_the_cache_folder(tmp_path):
+    from newsroom_search.write import GROW_FILE, SegmentCache
+
+    docs = [doc(f"a{i}", f"기사 {i}", f"교통 {i}", i) for i in range(6)]
+    cache = SegmentCache(tmp_path)
+    build_files(docs, SECTIONS, segment=4, cache=cache, grow=cache.grow)
+    cache.save()
+    assert json.loads((tmp_path / GROW_FILE).read_text(encoding="utf-8"))["count"] == 2
+    again = SegmentCache(tmp_path)
+    assert again.grow["count"] == 2 and len(again) == 2  # the state is not read as a segment
+    more = [*docs, doc("a6", "기사 6", "교통 6", 6)]
+    assert build_files(more, SECTIONS, segment=4, cache=again, grow=again.grow) == \
+        build_files(more, SECTIONS, segment=4)
+    again.save()
+    assert json.loads((tmp_path / GROW_FILE).read_text(encoding="utf-8"))["count"] == 3
+    (tmp_path / GROW_FILE).write_text("[1, 2]", encoding="utf-8")
+    assert SegmentCache(tmp_path).grow == {}  # not a state: ignored
