@@ -97,15 +97,16 @@ class RedirectsGenerator(Generator):
                    for s, items in ctx.get("NEWSROOM_SOURCES") or []]
         per_page = settings.get("DEFAULT_PAGINATION") or 0
 
-        taken = self._taken()
+        def per_page_of(kind):
+            return (settings.get("PAGINATED_TEMPLATES") or {}).get(kind) or per_page
+
         candidates: dict[str, tuple] = {}  # old save_as -> (rank, new url, name, kind)
         for kind, wrapper, items, url_as, save_as in groups:
-            per = (settings.get("PAGINATED_TEMPLATES") or {}).get(kind) or per_page
-            new_pages = _list_pages(url_as, save_as, wrapper.slug, items, settings, per)
-            taken.update(save for save, _url in new_pages)
             old = getattr(wrapper, "legacy_slug", None)
             if not old or old == wrapper.slug:
                 continue
+            per = per_page_of(kind)
+            new_pages = _list_pages(url_as, save_as, wrapper.slug, items, settings, per)
             old_pages = _list_pages(url_as, save_as, old, items, settings, per)
             for (_new_save, new_url), (old_save, _old_url) in zip(new_pages, old_pages,
                                                                   strict=True):
@@ -114,6 +115,13 @@ class RedirectsGenerator(Generator):
                 rank = (-len(items), wrapper.name)
                 if old_save not in candidates or rank < candidates[old_save][0]:
                     candidates[old_save] = (rank, new_url, wrapper.name, kind)
+        if not candidates:
+            return []
+        # Never a redirect over a page this build writes: every list page of every group.
+        taken = self._taken()
+        for kind, wrapper, items, url_as, save_as in groups:
+            taken.update(save for save, _url in _list_pages(url_as, save_as, wrapper.slug, items,
+                                                            settings, per_page_of(kind)))
         return [(old, url, name, kind)
                 for old, (_rank, url, name, kind) in sorted(candidates.items())
                 if old not in taken]
