@@ -171,7 +171,16 @@ class Fingerprints:
         self._memo: dict[tuple[int, int], tuple[object, str]] = {}
 
     def of(self, value, level: int = 0) -> str:
-        if level > 1:
+        # Scalars are not remembered: a short one costs less to fingerprint again than to
+        # look up, and memo entries for hundreds of thousands of them cost tens of MiB.
+        kind = type(value)
+        if kind is str or kind is Markup:
+            if len(value) < 80:
+                return ("M" if kind is Markup else "S") + value + "\x00"
+            level = 0  # a long text is fingerprinted alike at every level
+        elif value is None or kind is bool or kind is int or kind is float:
+            return repr(value)
+        elif level > 1:
             level = 1  # every level below the page's own values is fingerprinted alike
         key = (id(value), level)
         hit = self._memo.get(key)
