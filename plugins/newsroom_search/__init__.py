@@ -29,7 +29,7 @@ from pelican.generators import Generator
 from newsroom.core.settings import resolve
 
 from .index import SEGMENT, build_files
-from .records import attach_docs, doc_of
+from .records import attach_docs, doc_of, full_doc
 from .write import SegmentCache, write_index
 
 logger = logging.getLogger(__name__)
@@ -60,10 +60,16 @@ class SearchGenerator(Generator):
         # before are reused.
         caching = bool(self.settings.get("CACHE_CONTENT"))
         docs = [doc_of(a) for a in articles]
+        article_of = {id(d): a for d, a in zip(docs, articles, strict=True)}
+
+        def body(doc):  # kept records have no body: only the docs tokenized need it
+            return doc.body if doc.has_body else full_doc(article_of[id(doc)]).body
+
         cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
                  if caching else None)
         files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
-                            cache=cache, grow=cache.grow if cache is not None else None)
+                            cache=cache, grow=cache.grow if cache is not None else None,
+                            body=body)
         reused = len(cache.used & cache.loaded) if cache is not None else 0
         if cache is not None:
             cache.save()

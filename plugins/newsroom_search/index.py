@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from . import tokenize
@@ -126,7 +126,16 @@ def postings(docs: Sequence[SearchDoc]) -> dict[str, list[tuple[int, bool]]]:
     return postings_range(docs, 0, len(docs))
 
 
-def postings_range(docs: Sequence[SearchDoc], start: int, stop: int) -> dict[str, list[tuple[int, bool]]]:
+def body_of(doc: SearchDoc) -> str:
+    """The doc's body text; a record kept without it (`SearchDoc.slim`) must be given its
+    text by the caller (`build_files(body=…)`), never tokenized as empty."""
+    if not doc.has_body:
+        raise ValueError(f"search: {doc.url}: the record has no body text to index")
+    return doc.body
+
+
+def postings_range(docs: Sequence[SearchDoc], start: int, stop: int,
+                   body: Callable[[SearchDoc], str] = body_of) -> dict[str, list[tuple[int, bool]]]:
     """The postings of the docs with ids start..stop-1."""
     out: dict[str, list[tuple[int, bool]]] = {}
     for doc_id in range(start, min(stop, len(docs))):
@@ -134,7 +143,7 @@ def postings_range(docs: Sequence[SearchDoc], start: int, stop: int) -> dict[str
         title = text_terms(doc.title)
         for term in title:
             out.setdefault(term, []).append((doc_id, True))
-        for term in text_terms(doc.body) - title:
+        for term in text_terms(body(doc)) - title:
             out.setdefault(term, []).append((doc_id, False))
     # A term comes once per doc (title and body-only terms are disjoint): lists stay in id order.
     return out
@@ -161,8 +170,8 @@ def render_encoded(encoded: dict[str, list], docs: int) -> list[bytes]:
     return ["".join(x).encode("utf-8") for x in lines]
 
 
-def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int,
-                 count: int) -> dict[str, list] | None:
+def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int, count: int,
+                 body: Callable[[SearchDoc], str] = body_of) -> dict[str, list] | None:
     """The encoded postings of docs base..base+count-1 from `state`, the open (last, not
     full) segment of an earlier build, when its docs are the first ones of these: only the
     articles that joined since are tokenized, and their postings appended (ids only grow, and
@@ -182,7 +191,7 @@ def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int,
     for doc_id in range(base + known, base + count):
         doc = docs[doc_id]
         title = text_terms(doc.title)
-        for terms, in_title in ((title, 1), (text_terms(doc.body) - title, 0)):
+        for terms, in_title in ((title, 1), (text_terms(body(doc)) - title, 0)):
             for term in terms:
                 entry = encoded.get(term)
                 prev = entry[1] if entry else base - 1
@@ -209,7 +218,7 @@ def _open_key(base: int):
 
 
 def _add_doc(digest, doc: SearchDoc) -> None:
-    digest.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body.encode("utf-8"))
+    digest.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body_key.encode())
 
 
 # What a segment's shard bytes are made by: these rules' source, so a cached segment never
@@ -223,13 +232,14 @@ def segment_key(docs: Sequence[SearchDoc], base: int) -> str:
     """What one segment's shard files depend on: its first id, and each doc's title and body."""
     h = hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{base}\0{len(docs)}".encode())
     for doc in docs:
-        h.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body.encode("utf-8"))
+        h.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body_key.encode())
     return h.hexdigest()
 
 
 def build_files(
     docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]], segment: int = SEGMENT,
     cache: dict[str, list[bytes]] | None = None, grow: dict | None = None,
+    body: Callable[[SearchDoc], str] = body_of,
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
@@ -239,6 +249,8 @@ def build_files(
     (after one new article only the last segment is), and the segments built are added.
     `grow`: the open segment's postings from an earlier build (`grow_segment`), replaced by
     this build's: the last segment then tokenizes only the articles that joined it.
+    `body`: a doc's body text, for records kept without it (`SearchDoc.slim`); called only
+    for the docs tokenized.
     """
     ordered = order_docs(docs)
     section_list = [[slug, name] for name, slug in sections]
@@ -268,9 +280,10 @@ def build_files(
         key = segment_key(ordered[base : base + count], base)
         shard_files = cache.get(key) if cache is not None else None
         if shard_files is None:
-            encoded = grow_segment(grow, ordered, base, count) if grow is not None else None
+            encoded = grow_segment(grow, ordered, base, count, body) if grow is not None else None
             if encoded is None:
-                encoded = encode_segment(postings_range(ordered, base, base + segment), base)
+                encoded = encode_segment(postings_range(ordered, base, base + segment, body),
+                                         base)
             shard_files = render_encoded(encoded, count)
             if cache is not None:
                 cache[key] = shard_files

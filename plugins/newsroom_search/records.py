@@ -6,6 +6,8 @@ Pelican object, so the index can be built and tested from plain records.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
 import logging
 import os
@@ -37,6 +39,21 @@ class SearchDoc:
     body: str  # plain text: subtitle, summary, tags, body
     excerpt: str = ""  # the text snippets are cut from
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # A digest of `body`, kept when the body is dropped (`slim`): the index's cache keys.
+    body_key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.body_key:
+            object.__setattr__(self, "body_key", text_key(self.body))
+
+    def slim(self) -> SearchDoc:
+        """The record without its body text, as it is kept in Pelican's content cache (the
+        body is half the cache); `body_key` still says whether the body changed."""
+        return dataclasses.replace(self, body="")
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.body) or self.body_key == EMPTY_KEY
 
     @property
     def day(self) -> int:
@@ -47,6 +64,13 @@ class SearchDoc:
     def date_label(self) -> str:
         d = self.date.astimezone(KST)  # not strftime: Pelican's dates format slowly
         return f"{d.year:04d}.{d.month:02d}.{d.day:02d}"
+
+
+def text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+EMPTY_KEY = text_key("")
 
 
 def html_to_text(markup: str) -> str:
@@ -87,23 +111,41 @@ def attach_docs(generator) -> None:
     so an unchanged article is not turned into text again (10,000 articles: about 5 s a
     build). Before Pelican saves its cache, so the doc travels with the article; an edited
     file is read into a new article, and the job drops the cache on any code or settings
-    change. NEWSROOM_RENDER_VERIFY=1 (the test suite) makes every doc again and fails the
-    build when a kept one differs."""
+    change. The kept doc has no body text (`SearchDoc.slim`, half the cache's size): this
+    build keeps the whole doc of each article it made one for (`full_doc`), and a later
+    build that must tokenize an older article again makes its doc anew.
+    NEWSROOM_RENDER_VERIFY=1 (the test suite) makes every doc again and fails the build when
+    a kept one differs."""
+    _FULL.clear()
     if not generator.settings.get("CACHE_CONTENT"):
         return
     for article in generator.articles:
         kept = article.__dict__.get(DOC_ATTR)
         if kept is None:
-            setattr(article, DOC_ATTR, from_article(article))
-        elif VERIFY and kept != from_article(article):
+            full = from_article(article)
+            _FULL[id(article)] = (article, full)
+            setattr(article, DOC_ATTR, full.slim())
+        elif VERIFY and kept != from_article(article).slim():
             raise RuntimeError(f"NEWSROOM_RENDER_VERIFY failed: {article.source_path}: "
                                "its kept search record is stale")
 
 
 def doc_of(article) -> SearchDoc:
-    """The article's SearchDoc: the one it carries (attach_docs), else made now."""
+    """The article's SearchDoc: the one it carries (attach_docs, maybe without its body),
+    else made now."""
     return article.__dict__.get(DOC_ATTR) or from_article(article)
+
+
+def full_doc(article) -> SearchDoc:
+    """The article's SearchDoc with its body text."""
+    hit = _FULL.get(id(article))
+    if hit is not None and hit[0] is article:
+        return hit[1]
+    kept = article.__dict__.get(DOC_ATTR)
+    return kept if kept is not None and kept.has_body else from_article(article)
 
 
 DOC_ATTR = "_newsroom_search_doc"  # newsroom_site/incremental.py leaves it out of fingerprints
 VERIFY = bool(os.environ.get("NEWSROOM_RENDER_VERIFY"))
+# This build's whole docs, by article (the article is kept so that its id stays its own).
+_FULL: dict[int, tuple[object, SearchDoc]] = {}

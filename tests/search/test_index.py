@@ -6,6 +6,8 @@ import json
 import re
 from datetime import datetime, timedelta
 
+import pytest
+
 from newsroom.core.model import KST
 from newsroom_search.index import (
     build_files,
@@ -182,7 +184,7 @@ def test_a_segment_cache_gives_the_same_files_and_tokenizes_only_changed_segment
     built = []
     real = index_module.postings_range
     monkeypatch.setattr(index_module, "postings_range",
-                        lambda docs, start, stop: built.append(start) or real(docs, start, stop))
+                        lambda docs, start, stop, *a: built.append(start) or real(docs, start, stop, *a))
     new = doc("new", "상품권 할인", "지역사랑상품권을 판다", 50)
     after = build_files([*many, new], SECTIONS, segment=4, cache=cache)
     assert built == [8]  # only the last segment, which the new article joined
@@ -230,7 +232,7 @@ def test_the_open_segment_grows_by_the_new_articles_only_with_the_same_bytes(mon
     built = []
     real = index_module.postings_range
     monkeypatch.setattr(index_module, "postings_range",
-                        lambda docs, start, stop: built.append(start) or real(docs, start, stop))
+                        lambda docs, start, stop, *a: built.append(start) or real(docs, start, stop, *a))
     cache: dict = {}
     grow: dict = {}
     docs = corpus(60)
@@ -278,3 +280,14 @@ def test_the_open_segment_state_survives_the_cache_folder(tmp_path):
     assert json.loads((tmp_path / GROW_FILE).read_text(encoding="utf-8"))["count"] == 3
     (tmp_path / GROW_FILE).write_text("[1, 2]", encoding="utf-8")
     assert SegmentCache(tmp_path).grow == {}  # not a state: ignored
+
+
+def test_a_record_kept_without_its_body_is_never_indexed_as_empty():
+    docs = [doc(f"a{i}", f"기사 {i}", f"교통 협의체 {i}번째 안건", i) for i in range(5)]
+    slim = [d.slim() for d in docs]
+    assert all(s.body == "" and s.body_key == d.body_key for s, d in zip(slim, docs, strict=True))
+    assert not slim[0].has_body and doc("e", "빈 본문", "", 0).slim().has_body
+    with pytest.raises(ValueError, match="news/a0.html: the record has no body text"):
+        build_files(slim, SECTIONS)
+    full = {d.url: d.body for d in docs}
+    assert build_files(slim, SECTIONS, body=lambda d: full[d.url]) == build_files(docs, SECTIONS)

@@ -91,3 +91,49 @@ def test_render_processes_setting_is_validated(value):
 def test_render_processes_setting_accepts_counts_and_none():
     assert validate({"NEWSROOM_RENDER_PROCESSES": 3})["NEWSROOM_RENDER_PROCESSES"] == 3
     assert validate({})["NEWSROOM_RENDER_PROCESSES"] is None
+
+
+KILLER = '''
+import os
+
+from pelican import signals
+
+PARENT = os.getpid()
+
+
+def _die_in_a_child(value):
+    if os.getpid() != PARENT:
+        os._exit(7)  # as the kernel's OOM killer would end it: no report, no cleanup
+    return value
+
+
+def _add(generator):
+    generator.env.filters["die_in_a_child"] = _die_in_a_child
+
+
+def register():
+    signals.generator_init.connect(_add)
+'''
+
+
+def test_a_render_process_that_dies_fails_the_build_and_says_so(tmp_path):
+    content = tmp_path / "content"
+    _site(content, 8)
+    plugins = tmp_path / "plugins" / "killer"
+    plugins.mkdir(parents=True)
+    (plugins / "__init__.py").write_text(KILLER, encoding="utf-8")
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT_ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ article.slug|die_in_a_child }}", 1),
+        encoding="utf-8")
+    result = build_site(
+        content, tmp_path / "out", PROJECT_ROOT / "publishconf.py",
+        env={"NEWSROOM_RENDER_PARALLEL_MIN": "1"},
+        extra_settings={"THEME": str(theme), "NEWSROOM_RENDER_PROCESSES": 2,
+                        "PLUGIN_PATHS": [str(PROJECT_ROOT / "plugins"), str(tmp_path / "plugins")],
+                        "PLUGINS": ["newsroom_site", "press_scraper", "newsroom_search", "killer"]},
+        timeout=120)
+    assert result.returncode != 0
+    assert "ended without a report (exit 7)" in result.log

@@ -91,3 +91,26 @@ def test_a_photo_replaced_by_one_of_another_size_gets_its_new_size(published):
     sized = [(img.get("width"), img.get("height")) for img in parse_html(page).find_all("img")
              if "images/inc/photo." in img.get("src", "") and img.get("width")]
     assert sized and all(s == ("80", "20") for s in sized), sized
+
+
+def test_an_older_article_edited_is_searchable_by_its_new_words_as_in_a_clean_publish(
+        published, tmp_path):
+    """The search index keeps records without their body text in the job's cache; an edit to
+    an older article makes its segment tokenized again, which must read the older articles'
+    text anew, not index them as empty."""
+    project = published
+    older = sorted((project.content / "articles").glob("*.md"))[0]
+    older.write_text(older.read_text(encoding="utf-8").rstrip("\n")
+                     + "\n\n고친문단에만있는낱말 확인.\n", encoding="utf-8")
+    assert project.update().code == 0
+    live = project.output.resolve()
+    shards = b"".join(p.read_bytes() for p in (live / "search" / "s").rglob("*.txt"))
+    assert "낱말".encode() in shards
+    clean = tmp_path / "clean"
+    shutil.copytree(project.root, clean, symlinks=True,
+                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
+    from jobsite import Project
+
+    other = Project(clean)
+    assert other.update().code == 0
+    assert _texts(live) == _texts(other.output.resolve())
