@@ -94,19 +94,23 @@ def run_shares(queue: list, processes: int, emit, collect, merge) -> None:
         gc.unfreeze()
     own_error = _emit_share(queue, 0, processes, emit)
     errors = [own_error] if own_error else []
+    private = 0
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         _pid, status = os.waitpid(pid, 0)
         try:
-            result, error = pickle.loads(data)
+            result, error, child_private = pickle.loads(data)
         except Exception:  # noqa: BLE001 - the child died before it could report
             code = os.waitstatus_to_exitcode(status)
             raise ShareFailed(f"render process {pid} ended without a report (exit {code})") from None
+        private += child_private
         if error:
             errors.append(error)
         if result is not None:
             merge(result)
+    # What the forks cost in memory beyond the build process: the pages they wrote to.
+    logger.info("parallel: the other render processes used %.0f MiB of their own", private / 2**20)
     if errors:
         index, exc = min(errors, key=lambda e: e[0])
         raise exc
@@ -131,9 +135,9 @@ def _child(queue, share, processes, emit, collect, write_end) -> None:
         result = collect(jobs)
         if error:
             error = (error[0], _portable(error[1]))
-        payload = pickle.dumps((result, error), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((result, error, _private_bytes()), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as e:  # noqa: BLE001 - anything goes back to the parent
-        payload = pickle.dumps((None, (-1, _portable(e))))
+        payload = pickle.dumps((None, (-1, _portable(e)), 0))
         code = 1
     try:
         with os.fdopen(write_end, "wb") as pipe:
@@ -154,6 +158,19 @@ def _portable(exc: BaseException) -> BaseException:
     except Exception:  # noqa: BLE001
         text = "".join(traceback.format_exception(exc)).rstrip()
         return ShareFailed(f"{type(exc).__name__}: {exc}\n{text}")
+
+
+def _private_bytes() -> int:
+    """This process's own memory (not shared with the build process): Linux's smaps_rollup."""
+    total = 0
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+    return total
 
 
 def _die_with_parent() -> None:

@@ -47,6 +47,7 @@ def test_two_processes_give_the_same_files_as_one(tmp_path):
     two = build_ok(content, tmp_path / "two", env=env,
                    extra_settings={"NEWSROOM_RENDER_PROCESSES": 2}, args=["-v"])
     assert "rendered in 2 processes" in two.log
+    assert "MiB of their own" in two.log
     assert "rendered in 2 processes" not in one.log
     files_one, files_two = _files(one.output), _files(two.output)
     assert sorted(files_one) == sorted(files_two)
