@@ -67,6 +67,14 @@ from .titles import (
 )
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True)
+# Every element an lxml.html parser hands to Python goes through lxml.html's class lookup, a
+# Python function (it picks FormElement, InputElement and the like by tag); trafilatura and our
+# rules create ~800 element proxies a page. Nothing here uses those form classes, so the page
+# parser maps every element to HtmlElement in C: the same tree, the same methods
+# (text_content, drop_tree, ...), about 5 % less time in parse_article.
+_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 
 
 def parse_document(html: str | bytes, *, keep_comments: bool = False):
