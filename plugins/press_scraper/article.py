@@ -30,6 +30,7 @@ from .boilerplate import (
     body_candidates,
     drop_boilerplate,
     drop_boilerplate_containers,
+    drop_menus,
     drop_repeated_captions,
     inner_html,
     likely_body_element,
@@ -255,7 +256,7 @@ def generic_body(root, url: str, *, page: str | bytes | None = None,
     On the page without comment, related-article, share and ad boxes (they often sit inside
     the body container): a well-known body container (LIKELY_BODY_XPATHS) when there is one,
     cleaned by trafilatura (galleries, inline promos); trafilatura on the whole page
-    otherwise.
+    otherwise, without the site's menus and footer (boilerplate.drop_menus).
 
     With `page` (the HTML `root` was parsed from), `root` itself is edited (boxes dropped, the
     container moved out): the caller reads everything else from it first. The page is parsed
@@ -272,6 +273,7 @@ def generic_body(root, url: str, *, page: str | bytes | None = None,
     drop_boilerplate_containers(tree, candidates, boxes)
     container = likely_body_element(tree, candidates)
     if container is None:
+        drop_menus(tree, candidates)  # what trafilatura would only weigh and drop, at a cost
         fast = _trafilatura_html(tree, url)
         if not _fast_failed(fast):
             return fast
