@@ -224,3 +224,19 @@ def test_menus_holding_the_article_are_kept():
     assert "제목" in text and "본문 첫 문단" in text  # holds the h1
     assert RELEASE[0] in text  # holds a known body container
     assert "남는 줄" in text  # `footnav` is not a menu token
+
+
+def test_norm_collapses_exactly_what_the_regex_did():
+    """text.norm uses str.split (faster); it must treat as whitespace exactly what `\\s+`
+    does, over all of Unicode, or text would change between runs of the same page."""
+    import re
+    import sys
+
+    from press_scraper.text import norm
+
+    ws = re.compile(r"\s")
+    assert [c for c in range(sys.maxunicode + 1)
+            if bool(ws.fullmatch(chr(c))) != chr(c).isspace()] == []
+    sample = "\u3000 가\t\u00a0나 \u2028다\x1c라\n\n " + "".join(map(chr, range(0, 0x3100, 7)))
+    assert norm(sample) == re.sub(r"\s+", " ", sample).strip()
+    assert norm(None) == "" and norm("") == ""
