@@ -30,6 +30,7 @@ from .boilerplate import (
     body_candidates,
     drop_boilerplate,
     drop_boilerplate_containers,
+    drop_menus,
     drop_repeated_captions,
     inner_html,
     likely_body_element,
@@ -67,6 +68,14 @@ from .titles import (
 )
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True)
+# Every element an lxml.html parser hands to Python goes through lxml.html's class lookup, a
+# Python function (it picks FormElement, InputElement and the like by tag); trafilatura and our
+# rules create ~800 element proxies a page. Nothing here uses those form classes, so the page
+# parser maps every element to HtmlElement in C: the same tree, the same methods
+# (text_content, drop_tree, ...), about 5 % less time in parse_article.
+_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 
 
 def parse_document(html: str | bytes, *, keep_comments: bool = False):
@@ -247,7 +256,7 @@ def generic_body(root, url: str, *, page: str | bytes | None = None,
     On the page without comment, related-article, share and ad boxes (they often sit inside
     the body container): a well-known body container (LIKELY_BODY_XPATHS) when there is one,
     cleaned by trafilatura (galleries, inline promos); trafilatura on the whole page
-    otherwise.
+    otherwise, without the site's menus and footer (boilerplate.drop_menus).
 
     With `page` (the HTML `root` was parsed from), `root` itself is edited (boxes dropped, the
     container moved out): the caller reads everything else from it first. The page is parsed
@@ -264,6 +273,7 @@ def generic_body(root, url: str, *, page: str | bytes | None = None,
     drop_boilerplate_containers(tree, candidates, boxes)
     container = likely_body_element(tree, candidates)
     if container is None:
+        drop_menus(tree, candidates)  # what trafilatura would only weigh and drop, at a cost
         fast = _trafilatura_html(tree, url)
         if not _fast_failed(fast):
             return fast

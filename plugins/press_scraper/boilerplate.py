@@ -464,6 +464,18 @@ def drop_boilerplate_containers(root, candidates: list[list] | None = None,
     if candidates is None:
         boxes = []
         candidates = body_candidates(root, boxes)
+    keep = _holders(root, candidates)
+    if boxes is None:
+        boxes = []
+        body_candidates(root, boxes)
+    for el in boxes:
+        if el.tag not in _NEVER_DROPPED and el not in keep and el.getparent() is not None:
+            el.drop_tree()
+
+
+def _holders(root, candidates: list[list]) -> set:
+    """The LIKELY_BODY_XPATHS containers and their ancestors, and the ancestors of the page's
+    h1: elements never removed as boxes, whatever their class says."""
     keep = set()
     for found in candidates:
         for el in found:
@@ -471,10 +483,37 @@ def drop_boilerplate_containers(root, candidates: list[list] | None = None,
             keep.update(el.iterancestors())
     for h1 in root.iter("h1"):
         keep.update(h1.iterancestors())
-    if boxes is None:
-        boxes = []
-        body_candidates(root, boxes)
-    for el in boxes:
+    return keep
+
+
+# Korean CMSs' menus (gnb, lnb and snb: the global, local and side navigation bars) and page
+# footers, by a class or id token or a hyphen/underscore part of one (`site-footer`,
+# `lnb_wrap`). `nav` is not among them: on the benchmark it also names pagination and
+# "previous/next article" links that trafilatura keeps as part of a gallery or review page.
+_MENU_MARKER_RE = re.compile(r"(?:^|[\s_-])(?:gnb|lnb|snb|footer)(?=$|[\s_-])", re.I)
+
+
+@functools.lru_cache(maxsize=4096)  # a site repeats its class names on every page
+def _is_menu_marker(marker: str) -> bool:
+    return bool(_MENU_MARKER_RE.search(marker))
+
+
+def drop_menus(root, candidates: list[list]) -> None:
+    """Remove the site's menus and footer (_MENU_MARKER_RE) from a whole page, in place,
+    before trafilatura reads it.
+
+    trafilatura walks, weighs and prunes every element of the page it is given, several times
+    over; on a board page a third of the elements are the menu bar and the footer, which it
+    then throws away (about half of its time on the scrape benchmark's page). An element that
+    holds the page's h1 or a LIKELY_BODY_XPATHS container is kept. `candidates`:
+    body_candidates(root).
+    """
+    keep = None
+    for el in _WITH_BODY_ATTRS(root):
+        if not _is_menu_marker(f"{el.get('id', '')} {el.get('class', '')}"):
+            continue
+        if keep is None:
+            keep = _holders(root, candidates)
         if el.tag not in _NEVER_DROPPED and el not in keep and el.getparent() is not None:
             el.drop_tree()
 

@@ -217,6 +217,27 @@ def band_keys(sig: Signature) -> list[int]:
     return keys
 
 
+def _candidates_sql(count: int) -> str:
+    """The candidate query for `count` band keys.
+
+    `source != ?` as two ranges, `source < ?` and `source > ?`: with `!=`, SQLite reads every
+    index entry of a key and filters, so the run's own earlier articles, which share their
+    agency's template text and with it many band keys, were all read for every new article
+    and left out (1.4 ms a lookup after 1,000 of one source's articles; 0.13 ms as ranges of
+    the (key, source, article) index). The same rows, grouped and ordered as before.
+    """
+    marks = ",".join("?" * count)
+    return ("SELECT a.identity, a.size, a.date, a.sig, a.marks, a.title FROM"
+            " (SELECT article, COUNT(*) AS shared FROM"
+            f"  (SELECT article FROM bands WHERE key IN ({marks}) AND source < ?"
+            f"   UNION ALL SELECT article FROM bands WHERE key IN ({marks}) AND source > ?)"
+            "  GROUP BY article ORDER BY shared DESC LIMIT ?) AS b"
+            " JOIN articles AS a ON a.id = b.article")
+
+
+_CANDIDATES_SQL = {n: _candidates_sql(n) for n in range(1, BANDS + 1)}
+
+
 @dataclass(frozen=True)
 class Match:
     """An indexed article a new copy matches."""
@@ -312,14 +333,8 @@ class DedupeIndex:
         keys = band_keys(sig)
         if not keys:
             return []
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            "SELECT a.identity, a.size, a.date, a.sig, a.marks, a.title FROM"
-            " (SELECT article, COUNT(*) AS shared FROM bands"
-            f"  WHERE key IN ({marks}) AND source != ? GROUP BY article"
-            "  ORDER BY shared DESC LIMIT ?) AS b JOIN articles AS a ON a.id = b.article",
-            [*keys, source, MAX_CANDIDATES],
-        ).fetchall()
+        rows = self.db.execute(_CANDIDATES_SQL[len(keys)],
+                               [*keys, source, *keys, source, MAX_CANDIDATES]).fetchall()
         return [(i, Signature.from_blob(blob, size, marks, title), date)
                 for i, size, date, blob, marks, title in rows]
 

@@ -14,7 +14,10 @@ WS_RE = re.compile(r"\s+")
 
 
 def norm(text: str) -> str:
-    return WS_RE.sub(" ", text or "").strip()
+    """`text` with whitespace runs as one space, trimmed. (str.split splits on exactly what
+    `\\s` matches, checked over all of Unicode in tests/scraper; 3x faster than WS_RE.sub,
+    and the extraction calls it ~90 times a page.)"""
+    return " ".join((text or "").split())
 
 
 def html_to_text(html: str) -> str:

@@ -76,3 +76,35 @@ def test_a_dry_run_reads_the_index_and_writes_nothing(tmp_path):
     dry.add("y https://b.example/2", sig, "")
     dry.close()
     assert path.read_bytes() == before
+
+
+def test_candidate_lookup_reads_only_other_sources_from_the_index():
+    """The run's own earlier articles share their agency's template (many band keys): the
+    lookup leaves them out by index ranges, not by reading and filtering every entry (that
+    made each lookup slower the more one source had written). Same rows as `source != ?`."""
+    from press_scraper import dedupe
+
+    index = dedupe.DedupeIndex(None)
+    base = " ".join(f"한빛시는 청년 창업 공간 {k}곳을 열고 입주 기업 {k * 3}곳을 모집한다고 밝혔다. "
+                    f"입주 기업은 {k}년 동안 회의실과 사무 공간 {k * 11}개를 무료로 쓴다."
+                    for k in range(1, 30))
+    for n in range(60):
+        source = ("a", "b", "c")[n % 3]
+        text = base + f" 사업 {n}호 추진 세부 계획 {n * 7}건 확정."
+        index.add(f"{source} https://{source}.test/{n}", dedupe.signature(text, f"사업 {n}호"),
+                  "2026-11-01")
+    probe = dedupe.signature(base + " 사업 99호 추진 세부 계획 1건 확정.", "사업 99호")
+    keys = dedupe.band_keys(probe)
+    plan = " ".join(row[-1] for row in index.db.execute(
+        "EXPLAIN QUERY PLAN " + dedupe._CANDIDATES_SQL[len(keys)],
+        [*keys, "b", *keys, "b", dedupe.MAX_CANDIDATES]))
+    assert "source<?" in plan and "source>?" in plan, plan
+    marks = ",".join("?" * len(keys))
+    reference = [row[0] for row in index.db.execute(
+        "SELECT a.identity FROM (SELECT article, COUNT(*) AS shared FROM bands"
+        f" WHERE key IN ({marks}) AND source != ? GROUP BY article ORDER BY shared DESC"
+        " LIMIT ?) AS b JOIN articles AS a ON a.id = b.article",
+        [*keys, "b", dedupe.MAX_CANDIDATES])]
+    found = [identity for identity, _, _ in index.candidates(probe, source="b")]
+    assert found == reference and len(found) == dedupe.MAX_CANDIDATES
+    assert not [i for i in found if i.startswith("b ")]

@@ -162,3 +162,81 @@ def test_body_candidates_in_one_walk_agree_with_the_xpaths():
         root = parse_document(html)
         expected = [lxml.etree.XPath(x)(root) for x in LIKELY_BODY_XPATHS]
         assert body_candidates(root) == expected
+
+
+RELEASE = [
+    "□ 하온시는 청년 창업 공간 세 곳을 새로 열고 입주 기업 스무 곳을 모집한다고 밝혔다. 입주 기업은 "
+    "2년 동안 사무 공간과 회의실을 무료로 쓴다.",
+    "□ 시는 창업 교육과 투자 상담도 함께 제공하며, 신청은 다음 달 15일까지 시 누리집에서 받는다. "
+    "자세한 내용은 일자리경제과로 문의하면 된다.",
+]
+
+
+def _board_page() -> str:
+    menu = "".join(f"<li><p>{w}</p></li>" for w in ("열린시장실", "시정소식", "보도자료", "고시공고"))
+    side = "".join(f"<p>{w}</p>" for w in ("보도자료", "해명자료", "카드뉴스"))
+    paras = "".join(f"<p>{p}</p>" for p in RELEASE)
+    return (
+        "<!doctype html><html lang='ko'><head><meta charset='utf-8'><title>하온시, 청년 창업 공간"
+        " 세 곳 개소 : 보도자료 : 하온시청</title></head><body>"
+        f"<div id='header'><ul class='gnb'>{menu}</ul></div><div class='lnb_wrap'>{side}</div>"
+        "<div class='board-view'><h3>하온시, 청년 창업 공간 세 곳 개소</h3>"
+        f"<div class='cont-area'>{paras}</div></div>"
+        "<div id='footer'><p>하온시청 주소 하온시 중앙로 1 대표전화 061-000-0000</p></div>"
+        "</body></html>"
+    )
+
+
+def test_menus_and_footer_are_not_given_to_trafilatura(monkeypatch):
+    """trafilatura weighs every element of the page it gets and throws the menus away; they
+    are removed before (boilerplate.drop_menus), and the release comes out whole."""
+    import press_scraper.article as article
+
+    given = []
+    real = article._trafilatura_html
+
+    def spy(tree, url, *, fast=True):
+        given.append(tree.xpath("string(//body)"))
+        return real(tree, url, fast=fast)
+
+    monkeypatch.setattr(article, "_trafilatura_html", spy)
+    record = parse_article(_board_page(), "https://www.haon.go.kr/news/view.do?id=1")
+    assert given and not any(w in given[0] for w in ("열린시장실", "해명자료", "대표전화"))
+    text = html_to_text(record.body_html)
+    assert all(p[2:20] in text for p in RELEASE), text
+    assert "열린시장실" not in text and "대표전화" not in text
+
+
+def test_menus_holding_the_article_are_kept():
+    import lxml.html
+
+    from press_scraper.boilerplate import body_candidates, drop_menus
+
+    root = lxml.html.document_fromstring(
+        "<html><body><div class='gnb'><a href='/'>홈</a></div>"
+        "<div class='wrap-footer'><h1>제목</h1><p>본문 첫 문단</p></div>"
+        "<div id='lnb'><div itemprop='articleBody'><p>" + RELEASE[0] + "</p></div></div>"
+        "<div class='footnav'><p>남는 줄</p></div><div class='site_footer'><p>주소</p></div>"
+        "</body></html>")
+    drop_menus(root, body_candidates(root))
+    text = root.text_content()
+    assert "홈" not in text and "주소" not in text  # gnb, site_footer: gone
+    assert "제목" in text and "본문 첫 문단" in text  # holds the h1
+    assert RELEASE[0] in text  # holds a known body container
+    assert "남는 줄" in text  # `footnav` is not a menu token
+
+
+def test_norm_collapses_exactly_what_the_regex_did():
+    """text.norm uses str.split (faster); it must treat as whitespace exactly what `\\s+`
+    does, over all of Unicode, or text would change between runs of the same page."""
+    import re
+    import sys
+
+    from press_scraper.text import norm
+
+    ws = re.compile(r"\s")
+    assert [c for c in range(sys.maxunicode + 1)
+            if bool(ws.fullmatch(chr(c))) != chr(c).isspace()] == []
+    sample = "\u3000 가\t\u00a0나 \u2028다\x1c라\n\n " + "".join(map(chr, range(0, 0x3100, 7)))
+    assert norm(sample) == re.sub(r"\s+", " ", sample).strip()
+    assert norm(None) == "" and norm("") == ""

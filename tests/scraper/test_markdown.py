@@ -153,3 +153,47 @@ def test_fields_and_hash():
     assert md.content_hash(doc.replace("Date:", "Modified: 2026-02-01 00:00\nDate:")) == h
     assert md.content_hash(doc.replace("본문", "본문 수정")) != h
     assert md.content_hash(doc.replace("경제", "정치")) != h
+
+
+# Pieces of Markdown that Python-Markdown turns into markup check_rendered flags (or nearly
+# does), spelled the ways an attacker would: entities, escapes, controls, case.
+_TRICKY = [
+    "[x](javascript:alert(1))", "[x](&#106;avascript:alert(1))", "[x](java&Tab;script:go)",
+    "[x](jav\\ascript:go)", "[x](JaVaScRiPt:go)", "[x]( vbscript:go)", "![a](data:image/png,AA)",
+    "[x][r]\n\n[r]: javascript:alert(1)", "<javascript:alert(1)>", "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>", "text {: onclick=\"alert(1)\" }", "# 제목 {: onmouseover=x }",
+    "![a onerror=alert(1)](http://x/y.png)", "[x](http://x/ \"t onclick=alert(1)\")",
+    "![a &#111;nerror=1](http://x/y.png)", "[x](&#x6A;avascript&#58;go)", "[x](livescript:go)",
+    "[x](https://example.go.kr/javascript:go)", "&lt;script&gt;", "\\{: onclick=x \\}",
+    "&amp;#106;avascript:", "<svg onload=alert(1)>", "[x](data&colon;text/html,hi)",
+    "| a | b |\n| --- | --- |\n| [c](javascript:d) | e |", "*[HTML]: on click=x", "[^1]\n\n[^1]: 주석",
+]
+_PLAIN = ["□ 한빛시는 사업을 추진한다.", "[붙임](http://www.example.go.kr/down.do?id=1&sn=2)",
+          "- 하나\n- 둘", "**강조** 문장", "| 구분 | 내용 |\n| --- | --- |\n| 기간 | 2027년 |",
+          "![사진](http://www.example.go.kr/a.jpg)", "on", "data", "javascript", "="]
+
+
+def test_the_render_is_skipped_only_where_it_could_find_nothing():
+    """check_rendered skips Python-Markdown when the Markdown cannot render into anything it
+    flags (_renders_inert). Whatever the full render flags must never be skipped: every
+    tricky piece alone and in combinations with ordinary lines."""
+    import random
+
+    rng = random.Random(12)
+    cases = [*_TRICKY, *_PLAIN]
+    for _ in range(600):
+        cases.append("\n\n".join(rng.sample(_TRICKY + _PLAIN * 2, rng.randint(1, 4))))
+        cases.append(rng.choice(_PLAIN) + " " + rng.choice(_TRICKY) + " " + rng.choice(_PLAIN))
+    flagged = 0
+    for case in cases:
+        if md._rendered_danger(case):
+            flagged += 1
+            assert not md._renders_inert(case), case
+            assert md.check_rendered(case), case
+    assert flagged > 300  # the pieces do trip the full check
+    # Ordinary release Markdown skips the render.
+    ordinary = md.body_markdown("<p>□ 한빛시는 <b>사업</b>을 추진한다.</p><table><tr><th>구분</th>"
+                                "<th>내용</th></tr><tr><td>기간</td><td>2027년</td></tr></table>"
+                                '<p><a href="http://www.example.go.kr/d.do?id=1&amp;sn=2">붙임</a>'
+                                "</p>", "http://www.example.go.kr/")
+    assert md._renders_inert(ordinary), ordinary
