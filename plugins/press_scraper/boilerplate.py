@@ -505,17 +505,28 @@ def drop_menus(root, candidates: list[list]) -> None:
     trafilatura walks, weighs and prunes every element of the page it is given, several times
     over; on a board page a third of the elements are the menu bar and the footer, which it
     then throws away (about half of its time on the scrape benchmark's page). An element that
-    holds the page's h1 or a LIKELY_BODY_XPATHS container is kept. `candidates`:
+    holds the page's h1 or a LIKELY_BODY_XPATHS container is kept, and so is one that holds
+    a third or more of the page's paragraph text: a layout wrapper whose class merely
+    mentions its menu (`sub_lnb_layout`) around an article titled in an h3. `candidates`:
     body_candidates(root).
     """
     keep = None
+    paragraphs = 0
     for el in _WITH_BODY_ATTRS(root):
         if not _is_menu_marker(f"{el.get('id', '')} {el.get('class', '')}"):
             continue
         if keep is None:
             keep = _holders(root, candidates)
-        if el.tag not in _NEVER_DROPPED and el not in keep and el.getparent() is not None:
-            el.drop_tree()
+            paragraphs = _paragraph_chars(root)
+        if el.tag in _NEVER_DROPPED or el in keep or el.getparent() is None:
+            continue
+        if paragraphs and 3 * _paragraph_chars(el) >= paragraphs:
+            continue
+        el.drop_tree()
+
+
+def _paragraph_chars(el) -> int:
+    return sum(len(p.text_content()) for p in el.iter("p"))
 
 
 def likely_body_element(root, candidates: list[list] | None = None):

@@ -226,6 +226,24 @@ def test_menus_holding_the_article_are_kept():
     assert "남는 줄" in text  # `footnav` is not a menu token
 
 
+def test_a_layout_wrapper_named_after_its_menu_keeps_the_article():
+    """A page titled in an h3 (no h1, no known body container) inside a wrapper whose class
+    mentions the menu: the wrapper holds most paragraphs, so it is not a menu."""
+    import lxml.html
+
+    from press_scraper.boilerplate import body_candidates, drop_menus
+
+    paras = "".join(f"<p>{p}</p>" for p in RELEASE)
+    root = lxml.html.document_fromstring(
+        "<html><body><div class='sub_lnb_layout'><ul class='lnb'><li>시정소식</li></ul>"
+        f"<h3>하온시, 청년 창업 공간 세 곳 개소</h3>{paras}</div>"
+        "<div id='footer'><p>하온시청 대표전화 061-000-0000</p></div></body></html>")
+    drop_menus(root, body_candidates(root))
+    text = root.text_content()
+    assert all(p in text for p in RELEASE) and "하온시, 청년 창업" in text
+    assert "시정소식" not in text and "대표전화" not in text  # the menu inside, the footer: gone
+
+
 def test_norm_collapses_exactly_what_the_regex_did():
     """text.norm uses str.split (faster); it must treat as whitespace exactly what `\\s+`
     does, over all of Unicode, or text would change between runs of the same page."""
