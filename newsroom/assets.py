@@ -333,7 +333,7 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
                 report.rewritten += 1
     if memo_path is not None:
         atomic_write_json(memo_path, {"release": release.name.removeprefix(".build-"),
-                                      "digests": digests, "stamps": stamps})
+                                      "digests": digests, "stamps": stamps}, compact=True)
     return digests
 
 
@@ -511,7 +511,7 @@ class Pool:
                 del ledger[base]
                 report.expired.append(base)
         ledger = {k: v for k, v in ledger.items() if k in pooled}
-        atomic_write_json(self.ledger_path, dict(sorted(ledger.items())))
+        atomic_write_json(self.ledger_path, dict(sorted(ledger.items())), compact=True)
         report.carried += self.fill(release, sorted(pooled), trees.get(release))
 
     def fill(self, release: Path, entries: list[str] | None = None,

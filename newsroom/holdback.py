@@ -236,5 +236,5 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
             copied += 1
     for rel in set(index) - set(live):
         (last_good / rel).unlink(missing_ok=True)
-    atomic_write_json(last_good / INDEX, dict(sorted(live.items())))
+    atomic_write_json(last_good / INDEX, dict(sorted(live.items())), compact=True)
     return copied

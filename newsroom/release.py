@@ -120,7 +120,7 @@ class Releases:
 
     def commit(self, build_dir: Path, release_id: str, meta: dict, log_path: Path) -> Path:
         """Turn a validated build folder into a release (facts first, then the folder)."""
-        atomic_write_json(self.dir / f"{release_id}.json", meta)
+        atomic_write_json(self.dir / f"{release_id}.json", meta, compact=True)
         if log_path.exists():
             os.replace(log_path, self.dir / f"{release_id}.log")
         final = self.dir / release_id
