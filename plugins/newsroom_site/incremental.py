@@ -63,7 +63,7 @@ SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
                         "metadata",
                         # The seal below, and the article's URLs (from its slug, date and
                         # section, fingerprinted, and the settings: the epoch).
-                        "_newsroom_seal", "_newsroom_urls",
+                        "_newsroom_seal", "_newsroom_urls", "_newsroom_relpath",
                         # The search record (newsroom_search): made from the fields above.
                         "_newsroom_search_doc"})
 # An article's links to other articles (newsroom_site/context.py), shown on its own page only;

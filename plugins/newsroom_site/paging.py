@@ -24,11 +24,12 @@ from contextlib import contextmanager
 
 from pelican import signals
 from pelican.paginator import Page
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.utils import path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from .incremental import RenderMemo, render_tracked
 from .parallel import process_count, run_shares
+from .speedups import relative_path
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ class NewsroomWriter(Writer):
         localcontext = context.copy()
         localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
         if relative_urls:
-            relative_url = path_to_url(get_relative_path(name))
+            relative_url = path_to_url(relative_path(name))
             localcontext["SITEURL"] = relative_url
             localcontext["localsiteurl"] = relative_url
         localcontext["output_file"] = name

@@ -51,12 +51,15 @@ builds.
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import logging
+import os
+import re
 
 from pelican.contents import Content
-from pelican.generators import ArticlesGenerator, CachingGenerator
-from pelican.utils import SafeDatetime
+from pelican.generators import ArticlesGenerator, CachingGenerator, Generator
+from pelican.utils import SafeDatetime, get_relative_path
 from pelican.writers import FileOverwriteFailedError
 
 from .content import refresh_image_size
@@ -188,17 +191,60 @@ def _frozen(index: int, pelican_property):
 
 
 _pelican_relative_source_path = Content.get_relative_source_path
-_RELATIVE: dict = {}
 
 
 def _relative_source_path(self, source_path=None):
-    """Pelican's, remembered: a pure function of two paths that costs two `abspath` and a
-    `relpath` (about 0.4 s a build at 10,000 articles)."""
-    key = (source_path or self.source_path, self.settings["PATH"])
-    path = _RELATIVE.get(key)
-    if path is None:
-        path = _RELATIVE[key] = _pelican_relative_source_path(self, source_path)
+    """Pelican's, kept on the article with the content folder it is relative to, so that it
+    travels in the content cache: two `abspath` and a `relpath` per article per build
+    otherwise (Pelican asks once per article, in `add_source_path`)."""
+    if source_path and source_path != self.source_path:
+        return _pelican_relative_source_path(self, source_path)
+    root = self.settings["PATH"]
+    kept = self.__dict__.get("_newsroom_relpath")
+    if kept is not None and kept[0] == root and kept[1] == self.source_path:
+        if VERIFY and kept[2] != _pelican_relative_source_path(self):
+            raise RuntimeError(f"{VERIFY_FAILED} {self.source_path}: its kept relative path is "
+                               f"stale ({kept[2]!r})")
+        return kept[2]
+    path = _pelican_relative_source_path(self)
+    if self.source_path is not None:
+        self._newsroom_relpath = (root, self.source_path, path)
     return path
+
+
+_RELATIVE_PATHS: dict = {}
+
+
+def relative_path(path: str) -> str:
+    """Pelican's `get_relative_path` (`../..` from a page to the site root), by folder: it
+    depends only on how deep the page is, and the writer asks it for every page."""
+    folder = os.path.dirname(path)
+    hit = _RELATIVE_PATHS.get(folder)
+    if hit is None:
+        hit = _RELATIVE_PATHS[folder] = get_relative_path(path)
+    return hit
+
+
+_pelican_include_path = Generator._include_path
+_IGNORED: dict = {}
+
+
+def _include_path(self, path, extensions=None):
+    """Pelican's `Generator._include_path`, with IGNORE_FILES compiled into one pattern
+    (fnmatch's rules; on POSIX `normcase` changes nothing) instead of an fnmatch call per
+    pattern per file; Pelican walks the content folder twice per generator."""
+    if extensions is None:
+        extensions = tuple(self.readers.extensions)
+    basename = os.path.basename(path)
+    ignores = tuple(self.settings["IGNORE_FILES"])
+    pattern = _IGNORED.get(ignores)
+    if pattern is None:
+        pattern = _IGNORED[ignores] = re.compile(
+            "|".join(f"(?:{fnmatch.translate(p)})" for p in ignores) or r"(?!)")
+    if pattern.match(basename):
+        return False
+    ext = os.path.splitext(basename)[1][1:]
+    return extensions is False or ext in extensions
 
 
 _pelican_strftime = SafeDatetime.strftime
@@ -217,7 +263,6 @@ def forget_dates(pelican) -> None:
     """`initialized`: a new build (the preview's autoreload) may use another locale, and
     another working folder for relative paths."""
     _STRFTIME.clear()
-    _RELATIVE.clear()
 
 
 _pelican_generate_pages = ArticlesGenerator.generate_pages
@@ -241,6 +286,7 @@ def install() -> None:
     SafeDatetime.strftime = _strftime
     Content.url = _frozen(0, _pelican_url)
     Content.get_relative_source_path = _relative_source_path
+    Generator._include_path = _include_path
     Content.save_as = _frozen(1, _pelican_save_as)
     Content.__getstate__ = _content_getstate
     Content.__copy__ = _content_copy
