@@ -26,6 +26,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from newsroom.core import forked
 from newsroom.core.settings import resolve
 
 from .index import SEGMENT, build_files
@@ -67,9 +68,19 @@ class SearchGenerator(Generator):
 
         cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
                  if caching else None)
+        processes = forked.processes(resolve(self.settings).values["NEWSROOM_RENDER_PROCESSES"])
+
+        def run(segments, tokenize):  # segments to tokenize, shared between processes
+            done: dict = {}
+            forked.run_shares(segments, processes, lambda seg: done.__setitem__(seg, tokenize(seg)),
+                              lambda jobs: {seg: done[seg] for seg in jobs if seg in done},
+                              done.update, minimum=forked.minimum_from_env(2),
+                              label="search segments tokenized")
+            return done
+
         files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
                             cache=cache, grow=cache.grow if cache is not None else None,
-                            body=body)
+                            body=body, run=run)
         reused = len(cache.used & cache.loaded) if cache is not None else 0
         if cache is not None:
             cache.save()

@@ -170,6 +170,10 @@ def render_encoded(encoded: dict[str, list], docs: int) -> list[bytes]:
     return ["".join(x).encode("utf-8") for x in lines]
 
 
+def _one_by_one(jobs: list[int], fn: Callable[[int], dict]) -> dict[int, dict]:
+    return {job: fn(job) for job in jobs}
+
+
 def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int, count: int,
                  body: Callable[[SearchDoc], str] = body_of) -> dict[str, list] | None:
     """The encoded postings of docs base..base+count-1 from `state`, the open (last, not
@@ -240,6 +244,7 @@ def build_files(
     docs: Iterable[SearchDoc], sections: Sequence[tuple[str, str]], segment: int = SEGMENT,
     cache: dict[str, list[bytes]] | None = None, grow: dict | None = None,
     body: Callable[[SearchDoc], str] = body_of,
+    run: Callable[[list[int], Callable[[int], dict]], dict[int, dict]] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
@@ -250,7 +255,8 @@ def build_files(
     `grow`: the open segment's postings from an earlier build (`grow_segment`), replaced by
     this build's: the last segment then tokenizes only the articles that joined it.
     `body`: a doc's body text, for records kept without it (`SearchDoc.slim`); called only
-    for the docs tokenized.
+    for the docs tokenized. `run(segments, tokenize)`: {segment: tokenize(segment)}, by
+    default one after another (the plugin shares them out between processes).
     """
     ordered = order_docs(docs)
     section_list = [[slug, name] for name, slug in sections]
@@ -272,18 +278,33 @@ def build_files(
         doc_rows.append([doc.url, doc.title, sec, src, doc.date_label, doc.excerpt])
         facet_rows.append([sec, src, doc.day])
 
-    files: dict[str, bytes] = {}
-    segments = []
+    # Each segment's shards: from the cache, by growing the open segment, or tokenized
+    # (`run` may share those out between processes: they are independent).
+    plan = []
+    todo = []
     for seg in range(max(1, -(-len(ordered) // segment))):
         base = seg * segment
         count = max(0, min(segment, len(ordered) - base))
         key = segment_key(ordered[base : base + count], base)
         shard_files = cache.get(key) if cache is not None else None
+        encoded = None
         if shard_files is None:
             encoded = grow_segment(grow, ordered, base, count, body) if grow is not None else None
             if encoded is None:
-                encoded = encode_segment(postings_range(ordered, base, base + segment, body),
-                                         base)
+                todo.append(seg)
+        plan.append((seg, base, count, key, shard_files, encoded))
+
+    def tokenize(seg: int) -> dict[str, list]:
+        base = seg * segment
+        return encode_segment(postings_range(ordered, base, base + segment, body), base)
+
+    tokenized = (run or _one_by_one)(todo, tokenize)
+    files: dict[str, bytes] = {}
+    segments = []
+    for seg, base, count, key, shard_files, encoded in plan:
+        if shard_files is None:
+            if encoded is None:
+                encoded = tokenized[seg]
             shard_files = render_encoded(encoded, count)
             if cache is not None:
                 cache[key] = shard_files

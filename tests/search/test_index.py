@@ -291,3 +291,29 @@ def test_a_record_kept_without_its_body_is_never_indexed_as_empty():
         build_files(slim, SECTIONS)
     full = {d.url: d.body for d in docs}
     assert build_files(slim, SECTIONS, body=lambda d: full[d.url]) == build_files(docs, SECTIONS)
+
+
+def test_segments_tokenized_in_forked_processes_give_the_same_files():
+    """The plugin shares the segments to tokenize between processes (newsroom.core.forked):
+    the files are those of one process, whichever process tokenized which segment."""
+    import os
+
+    from newsroom.core import forked
+
+    docs = [doc(f"a{i}", f"기사 {i} {'교통' if i % 3 else '복지'}", f"안건 {i}, 예산 {i * 3}억 원", i)
+            for i in range(40)]
+    pids = set()
+
+    def run(segments, tokenize):
+        done: dict = {}
+
+        def one(seg):
+            done[seg] = (os.getpid(), tokenize(seg))
+
+        forked.run_shares(segments, 2, one, lambda jobs: {s: done[s] for s in jobs if s in done},
+                          done.update)
+        pids.update(pid for pid, _ in done.values())
+        return {seg: encoded for seg, (_pid, encoded) in done.items()}
+
+    assert build_files(docs, SECTIONS, segment=8, run=run) == build_files(docs, SECTIONS, segment=8)
+    assert len(pids) == 2  # both processes tokenized segments

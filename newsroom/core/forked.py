@@ -1,0 +1,164 @@
+"""Share a queue of independent jobs between the build process and forked children.
+
+Fork, not worker processes: a child shares the parent's memory copy-on-write (a build's
+10,000 articles and their context), where a spawned worker would have to read or unpickle it
+again; the garbage collector is frozen first so that a child does not copy memory by walking
+it. Share k of P takes jobs k, k+P, k+2P, …; each child sends back what its `collect` says
+through a pipe and leaves with `os._exit`; the first error in queue order is raised, as one
+process would have raised it; a child dies with its parent (PR_SET_PDEATHSIG). Users:
+plugins/newsroom_site/parallel.py (pages), plugins/newsroom_search (index segments).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import logging
+import os
+import pickle
+import signal
+import sys
+import traceback
+
+logger = logging.getLogger(__name__)
+
+
+def processes(value: int | None) -> int:
+    """A validated process count setting (NEWSROOM_RENDER_PROCESSES); None: the cores this
+    process may use, at most 2 (more shares than cores only add forks)."""
+    if value is not None:
+        return value
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2, cores or 1)
+
+
+def minimum_from_env(default: int) -> int:
+    """NEWSROOM_RENDER_PARALLEL_MIN: a test knob (the test suite sets 1 so that every build
+    shares its work), else `default`."""
+    try:
+        return max(1, int(os.environ.get("NEWSROOM_RENDER_PARALLEL_MIN", default)))
+    except ValueError:
+        return default
+
+
+class ShareFailed(RuntimeError):
+    """An error raised in a child process that could not be sent back as itself."""
+
+
+def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int = 1,
+               label: str = "jobs done") -> None:
+    """Do `queue` in `processes` shares: the build process and forked children.
+
+    `emit(job)` does one job; `collect(jobs)` returns what the parent needs to know about the
+    jobs this process did (picklable); `merge(result)` takes a child's result in the parent.
+    Raises the first error in queue order. Fewer than `minimum` jobs run here, one by one.
+    """
+    if processes < 2 or len(queue) < max(processes, minimum):
+        for job in queue:
+            emit(job)
+        return
+    logger.info("parallel: %d %s in %d processes", len(queue), label, processes)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    gc.freeze()
+    children = []
+    try:
+        for share in range(1, processes):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: render its share, report, leave
+                os.close(read_end)
+                _child(queue, share, processes, emit, collect, write_end)
+            os.close(write_end)
+            children.append((pid, read_end))
+    finally:
+        gc.unfreeze()
+    own_error = _emit_share(queue, 0, processes, emit)
+    errors = [own_error] if own_error else []
+    private = 0
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        try:
+            result, error, child_private = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - the child died before it could report
+            code = os.waitstatus_to_exitcode(status)
+            raise ShareFailed(f"render process {pid} ended without a report (exit {code})") from None
+        private += child_private
+        if error:
+            errors.append(error)
+        if result is not None:
+            merge(result)
+    # What the forks cost in memory beyond the build process: the pages they wrote to.
+    logger.info("parallel: the other processes used %.0f MiB of their own", private / 2**20)
+    if errors:
+        index, exc = min(errors, key=lambda e: e[0])
+        raise exc
+
+
+def _emit_share(queue: list, share: int, processes: int, emit):
+    """Emit this share's pages; return (queue index, exception) of the first failure."""
+    for index in range(share, len(queue), processes):
+        try:
+            emit(queue[index])
+        except Exception as e:  # noqa: BLE001 - reported in page order by the parent
+            return (index, e)
+    return None
+
+
+def _child(queue, share, processes, emit, collect, write_end) -> None:
+    code = 0
+    try:
+        _die_with_parent()
+        error = _emit_share(queue, share, processes, emit)
+        jobs = queue[share::processes]
+        result = collect(jobs)
+        if error:
+            error = (error[0], _portable(error[1]))
+        payload = pickle.dumps((result, error, _private_bytes()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as e:  # noqa: BLE001 - anything goes back to the parent
+        payload = pickle.dumps((None, (-1, _portable(e)), 0))
+        code = 1
+    try:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else its text and traceback."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001
+        text = "".join(traceback.format_exception(exc)).rstrip()
+        return ShareFailed(f"{type(exc).__name__}: {exc}\n{text}")
+
+
+def _private_bytes() -> int:
+    """This process's own memory (not shared with the build process): Linux's smaps_rollup."""
+    total = 0
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+    return total
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
