@@ -237,18 +237,16 @@ class NewsroomWriter(Writer):
         localcontext["output_file"] = name
         localcontext.update(kwargs)
         path = sanitised_join(self.output_path, name)
-        job = (name, template, localcontext, override, path)
+        job = (name, template, localcontext, override, path, context)
         if self._queue is not None:
             plain = (not override and path not in self._queued
                      and path not in self._written_files and path not in self._overridden_files)
             if plain:
-                if localcontext["localsiteurl"]:
-                    context["localsiteurl"] = localcontext["localsiteurl"]
                 self._queue.append(job)
                 self._queued.add(path)
                 return
             self._flush()
-        self.emit(job, context)
+        self.emit(job)
 
     def _flush(self) -> None:
         queue, self._queue = self._queue, []
@@ -280,9 +278,9 @@ class NewsroomWriter(Writer):
             # Written by one process or another: Pelican's overwrite check sees them all.
             self._written_files.update(job[4] for job in queue)
 
-    def emit(self, job, context=None) -> None:
+    def emit(self, job) -> None:
         """Render and write one page, or link it from the previous release."""
-        name, template, localcontext, override, path = job
+        name, template, localcontext, override, path, context = job
         memo = self.memo
         fresh = path not in self._written_files and path not in self._overridden_files
         source = memo.reusable(name, template.name, localcontext) if memo.enabled and fresh else None
@@ -296,7 +294,10 @@ class NewsroomWriter(Writer):
             memo.linked += 1
             signals.content_written.send(path, context=localcontext)
             return
-        if context is not None and localcontext["localsiteurl"]:
+        if localcontext["localsiteurl"]:
+            # Pelican's writer does this too: an article's Markdown links ({static}, …) are
+            # made relative to the page that shows it through the shared context, read when
+            # the page renders, so it is set here, just before, not when the page is queued.
             context["localsiteurl"] = localcontext["localsiteurl"]
         output, keys = render_tracked(template, localcontext)
         self._makedirs(os.path.dirname(path))

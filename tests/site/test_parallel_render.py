@@ -138,3 +138,24 @@ def test_a_render_process_that_dies_fails_the_build_and_says_so(tmp_path):
         timeout=120)
     assert result.returncode != 0
     assert "ended without a report (exit 7)" in result.log
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_markdown_links_are_relative_to_the_page_that_renders_them(tmp_path, processes):
+    """An article's {static} link is made relative to the page being rendered, through the
+    context Pelican's writer sets just before it renders: queued pages must set it when they
+    render, not when they are queued (then every article got the depth of the last page
+    queued, a tag's block page: `../../images/…`)."""
+    content = tmp_path / "content"
+    _site(content, 45)  # enough for tag block pages, deeper than article pages
+    (content / "images" / "t").mkdir(parents=True)
+    (content / "images" / "t" / "photo.png").write_bytes(
+        (PROJECT_ROOT / "content" / "images" / "sample" / "library.jpg").read_bytes())
+    write_article(content / "articles", "with-photo",
+                  "사진 설명 문단.\n\n![책장 사진]({static}/images/t/photo.png)",
+                  Title="사진이 있는 기사", Category="문화",
+                  Date=model.format_date(NOW - timedelta(days=30)), Tags="교통, 복지")
+    out = build_ok(content, tmp_path / "out", env={"NEWSROOM_RENDER_PARALLEL_MIN": "1"},
+                   extra_settings={"NEWSROOM_RENDER_PROCESSES": processes}).output
+    page = (out / "news" / "with-photo.html").read_text(encoding="utf-8")
+    assert 'src="../images/t/photo.png"' in page, page[page.find("<img"):][:200]
