@@ -239,31 +239,45 @@ def outside_chrome(el, boxes: set = frozenset()) -> bool:
 def text_outside_chrome(root, boxes: set = frozenset()) -> str:
     """The page's text lines (one per text node, whitespace collapsed) outside footers, menus
     and page-manager boxes: the same lines `outside_chrome` keeps, in one walk of the tree
-    that skips a chrome element's whole subtree."""
+    that skips a chrome element's whole subtree.
+
+    Nothing inside a chrome element is read, so the walk does not enter one (a menu of 30
+    links was a third of the walk); a chrome element's tail is its parent's text.
+    """
     body = root.find("body") if root.tag == "html" else root
-    if body is None:
+    if body is None or body in boxes:
         return ""
     lines: list[str] = []
-    # (element, inside chrome) pairs; a tail belongs to the parent's side of the walk.
-    stack = [(body, False)]
+    add = lines.append
+    chrome_marker = _CHROME_MARKER_RE.search
+    # Elements, and the tails of their children (strings), still to read, outside chrome.
+    stack: list = [body]
+    pop, push = stack.pop, stack.append
     while stack:
-        el, chrome = stack.pop()
-        if isinstance(el, str):  # a tail, pushed with its parent's state
-            if not chrome and el.strip():
-                lines.append(norm(el))
+        el = pop()
+        if isinstance(el, str):  # a tail
+            if el.strip():
+                add(norm(el))
             continue
-        if not isinstance(el.tag, str):
-            if el.tail and not chrome and el.tail.strip():
-                lines.append(norm(el.tail))
+        tag = el.tag
+        if not isinstance(tag, str):
+            # A comment or processing instruction: its tail is read here and, as pushed
+            # with it by its parent, once more (kept as it was: the lines are only searched).
+            tail = el.tail
+            if tail and tail.strip():
+                add(norm(tail))
             continue
-        inside = chrome or el in boxes or (el is not body and bool(_CHROME_MARKER_RE.search(
-            f"{el.tag} {el.get('id', '')} {el.get('class', '')}")))
-        if el.text and el.text.strip() and not inside:
-            lines.append(norm(el.text))
+        if el is not body and (el in boxes or chrome_marker(
+                f"{tag} {el.get('id', '')} {el.get('class', '')}")):
+            continue
+        text = el.text
+        if text and text.strip():
+            add(norm(text))
         for child in reversed(el):
-            if child.tail:
-                stack.append((child.tail, inside))
-            stack.append((child, inside))
+            tail = child.tail
+            if tail:
+                push(tail)
+            push(child)
     return "\n".join(lines)
 
 

@@ -75,11 +75,20 @@ _NOT_WORD = re.compile(r"[^0-9a-z\uac00-\ud7a3\u3131-\u318e\u4e00-\u9fff]+")
 def normalise(text: str) -> str:
     """The release's own words: outlet additions removed, only letters and digits left."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = _MD_LINK.sub(lambda m: m.group(1) or "", text)
+    # Each substitution only where its pattern can match (what every match needs is checked
+    # first: a plain release has no link, byline `=` or thousands comma). The same text.
+    if "](" in text or "http" in text:
+        text = _MD_LINK.sub(lambda m: m.group(1) or "", text)
     text = _DROP_LINE.sub("", text)
-    text = _BYLINE.sub(" ", text)
-    text = _THOUSANDS.sub("", text)
+    text = _drop_bylines(text)
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
     return _NOT_WORD.sub("", text)
+
+
+def _drop_bylines(text: str) -> str:
+    """`_BYLINE` matches replaced by a space; every match holds a `=`."""
+    return _BYLINE.sub(" ", text) if "=" in text else text
 
 
 _EDITION = re.compile(r"제\s*(\d{1,3})\s*회|(?<!\d)((?:19|20)\d\d)(?:년|\s*[~-])")
@@ -99,7 +108,7 @@ def markers(text: str) -> frozenset[str]:
     event; two copies whose first named issuer differs (`대구시는` / `울산시는`) are two
     agencies' releases on one programme, however alike their words.
     """
-    text = unicodedata.normalize("NFKC", _BYLINE.sub(" ", text))
+    text = unicodedata.normalize("NFKC", _drop_bylines(text))
     found = {f"{a}회" if a else b for a, b in _EDITION.findall(text)}
     m = _ISSUER.search(text)
     if m:

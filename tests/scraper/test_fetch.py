@@ -436,3 +436,40 @@ def test_environment_proxies_and_ca_bundle_are_still_honoured(monkeypatch, tmp_p
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     with Fetcher(settings(), tmp_path) as f:
         assert f._environment("https://far.test/")[2] is None  # verify=True, the default CAs
+
+
+def test_an_environment_proxy_carries_the_request(monkeypatch, tmp_path):
+    """The sessions hold no proxies of their own (requests would merge them on every
+    request): the environment's proxy, passed with each request, is still the one used."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            seen.append(self.path)
+            body = b"via proxy"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    proxy = HTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.server_address[1]}")
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        with Fetcher(settings(), tmp_path) as f:
+            # far.test resolves nowhere: only the proxy can answer.
+            result = f.get("http://far.test/page?x=1")
+        assert result.content == b"via proxy"
+        assert seen == ["http://far.test/robots.txt", "http://far.test/page?x=1"]
+    finally:
+        proxy.shutdown()
+        proxy.server_close()

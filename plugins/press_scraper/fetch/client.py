@@ -154,6 +154,12 @@ class Fetcher:
             # _environment once per origin, not by requests on every request: scanning
             # os.environ and stat-ing ~/.netrc was ~40 % of a page fetch's CPU time.
             session.trust_env = False
+            # No session-wide query parameters or proxies (the proxies are _environment's,
+            # passed with each request): requests then takes the request's own instead of
+            # merging two mappings, each merge two isinstance checks against a runtime
+            # Protocol (slow on Python 3.11), ~0.08 ms of a page's ~1 ms. The same request.
+            session.params = None
+            session.proxies = None
             self._local.session = session
             with self._registry_lock:
                 self._sessions.append(session)
