@@ -68,7 +68,7 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
         for share in range(1, processes):
             read_end, write_end = os.pipe()
             pid = os.fork()
-            if pid == 0:  # the child: render its share, report, leave
+            if pid == 0:  # the child: do its share, report, leave
                 os.close(read_end)
                 _child(queue, share, processes, emit, collect, write_end)
             os.close(write_end)
@@ -86,7 +86,7 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
             result, error, child_private = pickle.loads(data)
         except Exception:  # noqa: BLE001 - the child died before it could report
             code = os.waitstatus_to_exitcode(status)
-            raise ShareFailed(f"render process {pid} ended without a report (exit {code})") from None
+            raise ShareFailed(f"forked process {pid} ended without a report (exit {code})") from None
         private += child_private
         if error:
             errors.append(error)
@@ -100,7 +100,7 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
 
 
 def _emit_share(queue: list, share: int, processes: int, emit):
-    """Emit this share's pages; return (queue index, exception) of the first failure."""
+    """Do this share's jobs; return (queue index, exception) of the first failure."""
     for index in range(share, len(queue), processes):
         try:
             emit(queue[index])

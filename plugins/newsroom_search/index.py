@@ -236,7 +236,7 @@ def segment_key(docs: Sequence[SearchDoc], base: int) -> str:
     """What one segment's shard files depend on: its first id, and each doc's title and body."""
     h = hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{base}\0{len(docs)}".encode())
     for doc in docs:
-        h.update(b"\0\0" + doc.title.encode("utf-8") + b"\0" + doc.body_key.encode())
+        _add_doc(h, doc)
     return h.hexdigest()
 
 

@@ -51,6 +51,7 @@ builds.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import gc
 import logging
@@ -260,8 +261,7 @@ def _strftime(self, fmt, safe=True):
 
 
 def forget_dates(pelican) -> None:
-    """`initialized`: a new build (the preview's autoreload) may use another locale, and
-    another working folder for relative paths."""
+    """`initialized`: a new build (the preview's autoreload) may use another locale."""
     _STRFTIME.clear()
 
 
@@ -271,10 +271,7 @@ _pelican_generate_pages = ArticlesGenerator.generate_pages
 def generate_pages(self, writer):
     """Pelican's article, list and archive pages, queued and rendered on the machine's cores
     (parallel.py) when the writer is ours."""
-    batched = getattr(writer, "batched", None)
-    if batched is None:
-        return _pelican_generate_pages(self, writer)
-    with batched():
+    with getattr(writer, "batched", contextlib.nullcontext)():
         _pelican_generate_pages(self, writer)
 
 

@@ -27,6 +27,18 @@ def _texts(root) -> dict[str, bytes]:
             if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")}
 
 
+def _clean_publish(project, tmp_path):
+    """The release of a clean publish of the project's content: a fresh copy with no state."""
+    from jobsite import Project
+
+    clean = tmp_path / "clean"
+    shutil.copytree(project.root, clean, symlinks=True,
+                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
+    other = Project(clean)
+    assert other.update().code == 0
+    return other.output.resolve()
+
+
 def test_an_increment_equals_a_clean_publish_and_reuses_the_rest(published, tmp_path):
     project = published
     project.write("articles/photo-story.md", ARTICLE)
@@ -45,15 +57,7 @@ def test_an_increment_equals_a_clean_publish_and_reuses_the_rest(published, tmp_
     assert len(shared) >= len(pages) // 2, f"{len(shared)} of {len(pages)} pages reused"
     assert live / "news/photo-story.html" in shared
 
-    # A clean publish of the same content, in a fresh copy with no state.
-    clean = tmp_path / "clean"
-    shutil.copytree(project.root, clean, symlinks=True,
-                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
-    from jobsite import Project
-
-    other = Project(clean)
-    assert other.update().code == 0
-    assert _texts(live) == _texts(other.output.resolve())
+    assert _texts(live) == _texts(_clean_publish(project, tmp_path))
 
 
 def test_a_photo_replaced_under_the_same_name_is_not_shown_stale(published):
@@ -106,11 +110,4 @@ def test_an_older_article_edited_is_searchable_by_its_new_words_as_in_a_clean_pu
     live = project.output.resolve()
     shards = b"".join(p.read_bytes() for p in (live / "search" / "s").rglob("*.txt"))
     assert "낱말".encode() in shards
-    clean = tmp_path / "clean"
-    shutil.copytree(project.root, clean, symlinks=True,
-                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
-    from jobsite import Project
-
-    other = Project(clean)
-    assert other.update().code == 0
-    assert _texts(live) == _texts(other.output.resolve())
+    assert _texts(live) == _texts(_clean_publish(project, tmp_path))
