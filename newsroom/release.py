@@ -257,7 +257,9 @@ def takedowns_after(settings_file: Path, release_id: str) -> list[str]:
         except ValueError:
             out.append(t.url)  # undated: assume it is newer
             continue
-        if when.tzinfo is None or when > built:
+        # The record keeps whole seconds: a takedown in the second the release was built
+        # may have come after it, so it counts as after (refusing is the safe side).
+        if when.tzinfo is None or when >= built.replace(microsecond=0):
             out.append(t.url)
     return out
 

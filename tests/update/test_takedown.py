@@ -93,3 +93,20 @@ def test_a_broken_takedowns_file_stops_publishing_and_says_where(published):
     assert result.code != 0
     assert "takedowns.toml" in result.output
     assert project.live() == live
+
+
+def test_rollback_counts_a_takedown_in_the_release_s_own_second_as_after(tmp_path):
+    # takedowns.toml keeps whole seconds and release ids keep microseconds: on a fast machine
+    # the takedown and the release before it fall in the same second, and the order within
+    # it is unknown. Rollback must then refuse (it may list the article) rather than allow.
+    from newsroom.core import takedowns
+    from newsroom.release import takedowns_after
+
+    settings = tmp_path / "publishconf.py"
+    settings.write_text('SITENAME = "t"\n', encoding="utf-8")
+    takedowns.write(tmp_path / "takedowns.toml", [takedowns.Takedown(
+        url="news/a.html", date="2026-12-01T16:15:35+09:00", reason="요청")])
+    same_second = "20261201T071535.332191Z"  # 16:15:35.33 KST
+    assert takedowns_after(settings, same_second) == ["news/a.html"]
+    assert takedowns_after(settings, "20261201T071534.999999Z") == ["news/a.html"]
+    assert takedowns_after(settings, "20261201T071536.000001Z") == []
