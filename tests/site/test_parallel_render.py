@@ -49,6 +49,9 @@ def test_two_processes_give_the_same_files_as_one(tmp_path):
     assert "rendered in 2 processes" in two.log
     assert "MiB of their own" in two.log
     assert "rendered in 2 processes" not in one.log
+    # The articles were converted from Markdown in shares too (readers.preread_in_shares).
+    assert "Markdown files converted in 2 processes" in two.log
+    assert "Markdown files converted" not in one.log
     files_one, files_two = _files(one.output), _files(two.output)
     assert sorted(files_one) == sorted(files_two)
     differ = [name for name in files_one if files_one[name] != files_two[name]]
@@ -159,3 +162,68 @@ def test_markdown_links_are_relative_to_the_page_that_renders_them(tmp_path, pro
                    extra_settings={"NEWSROOM_RENDER_PROCESSES": processes}).output
     page = (out / "news" / "with-photo.html").read_text(encoding="utf-8")
     assert 'src="../images/t/photo.png"' in page, page[page.find("<img"):][:200]
+
+
+RICH_BODY = """첫 문단에 각주가 있습니다[^1]. *강조*와 [링크](https://example.com/{i}).
+
+| 구분 | 값 |
+| --- | --- |
+| 예산 | {i}억 원 |
+
+```
+코드 블록 {i}
+```
+
+*[HTML]: 약어 설명 {i}
+
+[^1]: 각주 {i}번의 내용.
+"""
+
+
+def test_markdown_converted_in_shares_gives_the_same_articles(tmp_path):
+    """Footnotes, abbreviations, tables and a formatted Summary keep per-document state in
+    the converter; converted ahead in two processes, every page and feed is the same as one
+    process reading file by file."""
+    content = tmp_path / "content"
+    for i in range(24):
+        write_article(
+            content / "articles", f"rich-{i:02d}", RICH_BODY.format(i=i),
+            Title=f"변환 시험 기사 {i:02d}", Category=SECTIONS[i % 3],
+            Date=model.format_date(NOW - timedelta(hours=3 * i)),
+            Summary=f"**요약** {i}번: [출처](https://example.com/s/{i})",
+            Tags="교통, 복지", Authors="김기자", Source="한빛시청",
+        )
+    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
+    env = {"NEWSROOM_RENDER_PARALLEL_MIN": "1"}
+    one = build_ok(content, tmp_path / "one", env=env,
+                   extra_settings={"NEWSROOM_RENDER_PROCESSES": 1}, args=["-v"])
+    two = build_ok(content, tmp_path / "two", env=env,
+                   extra_settings={"NEWSROOM_RENDER_PROCESSES": 2}, args=["-v"])
+    assert "24 Markdown files converted in 2 processes" in two.log
+    files_one, files_two = _files(one.output), _files(two.output)
+    assert sorted(files_one) == sorted(files_two)
+    differ = [name for name in files_one if files_one[name] != files_two[name]]
+    assert not differ, f"files differ when Markdown is converted in shares: {differ[:10]}"
+    page = files_two["news/rich-07.html"].decode("utf-8")
+    assert "각주 7번의 내용." in page and "<table" in page and "코드 블록 7" in page
+
+
+def test_a_file_the_shares_cannot_convert_is_reported_as_without_them(tmp_path):
+    """The preview build logs an unreadable file and goes on; converted in shares, the same
+    file is read again in Pelican's loop and reported the same way, the others are built."""
+    content = tmp_path / "content"
+    _site(content, 8)
+    (content / "articles" / "broken.md").write_bytes(
+        "Title: 깨진 파일\nDate: 2026-11-20 10:00\n\n".encode() + b"\xff\xfe\xfa body\n")
+    env = {"NEWSROOM_RENDER_PARALLEL_MIN": "1"}
+    logs = []
+    for processes in (1, 2):
+        result = build_site(content, tmp_path / f"out{processes}", PROJECT_ROOT / "pelicanconf.py",
+                            env=env, extra_settings={"NEWSROOM_RENDER_PROCESSES": processes},
+                            args=["-v"])
+        assert result.returncode == 0, result.log[-3000:]
+        assert sum(1 for p in (tmp_path / f"out{processes}" / "news").glob("item-*.html")) == 8
+        logs.append(result.log)
+    assert "Markdown files converted in 2 processes" in logs[1]
+    for log in logs:
+        assert "Could not process" in log and "broken.md" in log
