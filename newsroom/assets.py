@@ -52,6 +52,8 @@ COMPRESS_EXTENSIONS = frozenset({"html", "css", "js", "mjs", "xml", "json", "svg
 GZIP_LEVEL = 6
 COMPRESS_MIN_BYTES = 256
 HASH_LEN = 10
+# From this many files a step is split over the machine's cores (a first publish).
+PARALLEL_MIN_FILES = 200
 FINGERPRINTED_RE = re.compile(rf"\.[0-9a-f]{{{HASH_LEN}}}\.[A-Za-z0-9]+$")
 _HASH_PART_RE = re.compile(rf"\.[0-9a-f]{{{HASH_LEN}}}(\.[A-Za-z0-9]+)$")
 # An old asset stays reachable this long after the last live release that used it: longer
@@ -319,22 +321,56 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
     # The memo must be the live release's own (a build that failed validation wrote one too).
     unchanged = (live is not None and memo.get("release") == live.name
                  and memo.get("digests") == digests)
+    pages = []
     for rel in files:
         if extension(rel) == "html":
             if unchanged and tree.same(rel, live_tree):
                 report.kept += 1
                 continue
-            path = release / rel
-            text = path.read_text(encoding="utf-8")
-            new = rewrite_html(text, rel, digests, resolve)
-            if new != text:
-                _replace_text(path, new)
-                tree.update(rel)
-                report.rewritten += 1
+            pages.append(rel)
+    for rel in _rewrite_all(release, pages, digests, origin):
+        tree.update(rel)
+        report.rewritten += 1
     if memo_path is not None:
         atomic_write_json(memo_path, {"release": release.name.removeprefix(".build-"),
                                       "digests": digests, "stamps": stamps}, compact=True)
     return digests
+
+
+def _rewrite_all(release: Path, pages: list[str], digests: dict[str, str],
+                 origin: str) -> list[str]:
+    """Rewrite `pages` in place (rewrite_html); the ones that changed. Many pages (a first
+    publish rewrites every one) are split over the machine's cores: worker processes are
+    spawned, not forked, because the update job runs a progress thread (as validate.py)."""
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(pages) < PARALLEL_MIN_FILES:
+        return _rewrite_chunk((str(release), pages, digests, origin))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(pages) // (workers * 4))
+    chunks = [(str(release), pages[i:i + size], digests, origin)
+              for i in range(0, len(pages), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return [rel for part in pool.map(_rewrite_chunk, chunks) for rel in part]
+
+
+def _rewrite_chunk(args: tuple[str, list[str], dict[str, str], str]) -> list[str]:
+    release, pages, digests, origin = args
+    from newsroom.validate import resolve_link
+
+    def resolve(page: str, link: str) -> str | None:
+        return resolve_link(page, link, origin)
+
+    changed = []
+    for rel in pages:
+        path = Path(release, rel)
+        text = path.read_text(encoding="utf-8")
+        new = rewrite_html(text, rel, digests, resolve)
+        if new != text:
+            _replace_text(path, new)
+            changed.append(rel)
+    return changed
 
 
 def _read_memo(path: Path | None) -> dict:
@@ -363,6 +399,9 @@ def precompress(release: Path, previous: Path | None, report: Report,
         previous_tree = Tree(previous)
     previous_s = str(previous) if previous is not None else None
     done: dict[int, str] = {}  # inode -> its .gz (fingerprinted hard links)
+    queued: dict[int, str] = {}  # inode -> the .gz its first name will get
+    jobs: list[tuple[str, str, int, str | None]] = []
+    later: list[tuple[str, str]] = []  # (.gz of a queued file, .gz of its other name)
     for rel in sorted(tree.files):
         if extension(rel) not in COMPRESS_EXTENSIONS or rel + ".gz" in tree:
             continue
@@ -371,6 +410,9 @@ def precompress(release: Path, previous: Path | None, report: Report,
         inode = tree.files[rel]
         if inode is not None and inode in done:
             _link_s(done[inode], gz)
+            continue
+        if inode is not None and inode in queued:
+            later.append((queued[inode], gz))
             continue
         if previous_s is not None and rel + ".gz" in previous_tree \
                 and tree.same(rel, previous_tree):
@@ -395,27 +437,54 @@ def precompress(release: Path, previous: Path | None, report: Report,
         if inode in done:
             _link_s(done[inode], gz)
             continue
-        with open(path, "rb") as f:
-            data = f.read()
+        if inode in queued:  # another name of a file queued below: its .gz, once made
+            later.append((queued[inode], gz))
+            continue
         old = f"{previous_s}/{rel}" if previous_s is not None else None
-        if old is not None and rel + ".gz" in previous_tree and rel in previous_tree \
-                and os.path.isfile(old + ".gz") and _same_bytes(old, st.st_size, data):
-            _link_s(old + ".gz", gz)
-            report.reused_gz += 1
-            size = os.stat(old + ".gz").st_size
-        else:
-            # Level 6: on this site's pages level 9 saves 0.1 % of the bytes and costs a
-            # quarter more time, over every page of a first publish.
-            packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
-            if len(packed) >= len(data):
-                continue
-            with open(gz, "wb") as f:
-                f.write(packed)
-            size = len(packed)
-        done[inode] = gz
+        reusable = old is not None and rel + ".gz" in previous_tree and rel in previous_tree
+        queued[inode] = gz
+        jobs.append((path, gz, st.st_size, old if reusable else None))
+    # Reading, comparing and compressing: zlib and file I/O release the GIL, so threads
+    # share it out over the cores (a first publish compresses every page).
+    workers = min(4, os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_FILES else 1
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="gzip") as pool:
+            results = list(pool.map(_compress_one, jobs))
+    else:
+        results = [_compress_one(job) for job in jobs]
+    made = set()
+    for (_path, gz, size, _old), (reused, packed_size) in zip(jobs, results):
+        if packed_size is None:
+            continue  # gzip made it no smaller: no .gz
+        made.add(gz)
+        report.reused_gz += reused
         report.compressed += 1
-        report.bytes_before += st.st_size
-        report.bytes_after += size
+        report.bytes_before += size
+        report.bytes_after += packed_size
+    for src, gz in later:
+        if src in made:  # else gzip did not make the first name smaller: nor this one
+            _link_s(src, gz)
+
+
+def _compress_one(job: tuple[str, str, int, str | None]) -> tuple[bool, int | None]:
+    """Write `path`.gz, or link the previous release's when that file has the same bytes;
+    (whether reused, the .gz's size) or (False, None) when gzip does not make it smaller."""
+    path, gz, size, old = job
+    with open(path, "rb") as f:
+        data = f.read()
+    if old is not None and os.path.isfile(old + ".gz") and _same_bytes(old, size, data):
+        _link_s(old + ".gz", gz)
+        return True, os.stat(old + ".gz").st_size
+    # Level 6: on this site's pages level 9 saves 0.1 % of the bytes and costs a quarter
+    # more time, over every page of a first publish.
+    packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    if len(packed) >= len(data):
+        return False, None
+    with open(gz, "wb") as f:
+        f.write(packed)
+    return False, len(packed)
 
 
 def _same_bytes(path: str, size: int, data: bytes) -> bool:

@@ -33,6 +33,8 @@ from newsroom.core.files import atomic_write, atomic_write_json
 logger = logging.getLogger(__name__)
 
 INDEX = "index.json"
+# From this many files to copy, the copies are made on several threads (a first publish).
+PARALLEL_MIN_FILES = 200
 
 
 @dataclass
@@ -224,7 +226,7 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
     index = _index(last_good)
     present, _folders = _scan_tree(str(last_good))  # one walk, not a stat per file
     live: dict[str, str] = {}
-    copied = 0
+    todo = []
     for rel, digest in digests.items():
         if rel in held:  # its last good copy (or nothing) is what went live: keep as it is
             if rel in index:
@@ -232,8 +234,22 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
             continue
         live[rel] = digest
         if index.get(rel) != digest or rel not in present:
-            atomic_write(last_good / rel, (stage_dir / rel).read_bytes(), sync=False)
-            copied += 1
+            todo.append(rel)
+
+    def copy(rel: str) -> None:
+        atomic_write(last_good / rel, (stage_dir / rel).read_bytes(), sync=False)
+
+    if len(todo) >= PARALLEL_MIN_FILES:
+        # A first publish copies every file: creating files is kernel time, which threads
+        # share out over the cores.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(4, os.cpu_count() or 1), thread_name_prefix="copy") as pool:
+            list(pool.map(copy, todo))
+    else:
+        for rel in todo:
+            copy(rel)
+    copied = len(todo)
     for rel in set(index) - set(live):
         (last_good / rel).unlink(missing_ok=True)
     atomic_write_json(last_good / INDEX, dict(sorted(live.items())), compact=True)

@@ -71,6 +71,34 @@ def test_remember_copies_changed_files_and_forgets_removed_ones(tmp_path):
     assert (good / "a.md").read_text() == "A2"
 
 
+def test_remember_of_many_files_copies_each_once_on_several_threads(tmp_path):
+    """A first publish copies every file (over the threads' minimum): each copy holds its
+    file's bytes, the index names every digest, and a second run copies nothing."""
+    import threading
+
+    from newsroom import holdback
+
+    st, good = tmp_path / "stage", tmp_path / "good"
+    names = [f"articles/{i // 50}/a{i:03d}.md" for i in range(holdback.PARALLEL_MIN_FILES + 40)]
+    for n in names:
+        write(st / n, f"기사 {n}\n" * 20)
+    threads = set()
+    real = holdback.atomic_write
+
+    def spy(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    holdback.atomic_write = spy
+    try:
+        assert remember(good, st, digests(st, *names), {}) == len(names)
+    finally:
+        holdback.atomic_write = real
+    assert len({t for t in threads if t.startswith("copy")}) >= 1
+    assert {k: v for k, v in tree(good).items() if k != "index.json"} == tree(st)
+    assert remember(good, st, digests(st, *names), {}) == 0
+
+
 def test_symlink_out_of_content_is_not_staged(tmp_path):
     content, st = tmp_path / "content", tmp_path / "stage"
     secret = write(tmp_path / "secret.txt", "password")

@@ -105,3 +105,52 @@ def test_pool_walking_only_the_asset_roots_finds_what_a_whole_walk_finds(tmp_pat
     roots = sorted(assets.own_assets(r2, assets.Tree(r2, assets.asset_roots(SETTINGS))))
     assert whole == roots and len(whole) == 1  # the stylesheet (its .gz is not fingerprinted)
     assert {e.removesuffix(".gz") for e in assets.Pool(releases).entries()} >= set(whole)
+
+
+def _shape(root: Path) -> tuple[dict[str, bytes], list[list[str]]]:
+    """Every file's bytes, and which names are one file (hard links), relative to `root`."""
+    files = _tree_files(root)
+    by_inode: dict[int, list[str]] = {}
+    for rel in files:
+        by_inode.setdefault(os.stat(root / rel).st_ino, []).append(rel)
+    return files, sorted(sorted(names) for names in by_inode.values() if len(names) > 1)
+
+
+def test_many_files_split_over_the_cores_give_the_same_release_as_one_by_one(
+        tmp_path, monkeypatch):
+    """A first publish and an increment of many pages rewrite asset names in spawned worker
+    processes and compress in threads; the releases (bytes, .gz files and which names are
+    hard links of one file) are those of the same steps done one file at a time."""
+    pages = {f"news/p{i:03d}.html": PAGE + f"<p>{i}</p>" for i in range(60)}
+    pages.update({f"tiny/t{i}.html": "작은" for i in range(3)})  # under the .gz minimum
+    made = {}
+    for label, minimum in (("serial", 10**9), ("parallel", 1)):
+        monkeypatch.setattr(assets, "PARALLEL_MIN_FILES", minimum)
+        releases = tmp_path / label / "releases"
+        r1 = _release(releases / "r1", pages)
+        (r1 / "theme" / "css" / "print.css").write_text("@media print{a{color:#000}}\n" * 30)
+        report1 = assets.prepare_release(r1, SETTINGS, ORIGIN, releases, None, now=1000.0)
+        r2 = releases / ".build-r2"
+        _release(r2, {**pages, "news/p007.html": PAGE + "<p>고침</p>"})
+        (r2 / "theme" / "css" / "print.css").write_text("@media print{a{color:#000}}\n" * 30)
+        for i in range(0, 60, 2):  # half the pages linked from r1, as an increment makes them
+            rel = f"news/p{i:03d}.html"
+            if rel != "news/p007.html":
+                (r2 / rel).unlink()
+                os.link(r1 / rel, r2 / rel)
+        report2 = assets.prepare_release(r2, SETTINGS, ORIGIN, releases, r1, now=2000.0)
+        made[label] = (_shape(r1), _shape(r2), report1, report2)
+    serial, parallel = made["serial"], made["parallel"]
+    assert parallel[0] == serial[0]
+    assert parallel[1] == serial[1]
+    for i in (2, 3):
+        assert (parallel[i].compressed, parallel[i].reused_gz, parallel[i].rewritten,
+                parallel[i].bytes_after) == (serial[i].compressed, serial[i].reused_gz,
+                                             serial[i].rewritten, serial[i].bytes_after)
+    files, _links = parallel[1]
+    # Every page names the fingerprinted stylesheet, and its .gz holds the rewritten page.
+    assert all(b"site.css" not in files[rel] and b"/theme/css/site." in files[rel]
+               for rel in files if rel.startswith("news/") and rel.endswith(".html"))
+    assert gzip.decompress(files["news/p007.html.gz"]) == files["news/p007.html"]
+    assert "tiny/t0.html.gz" not in files
+    assert parallel[3].reused_gz > 0 and parallel[2].rewritten == 63
