@@ -46,8 +46,9 @@ from .records import Record
 logger = logging.getLogger(__name__)
 
 # Below this many pages a run extracts them itself: starting a worker (a fresh interpreter
-# that imports lxml and trafilatura) costs about as much CPU as extracting ~50 pages, and a
-# small run is waiting on the network anyway.
+# that imports lxml and trafilatura: ~0.4 s of CPU) costs as much as 50 to 100 extractions,
+# and a small run waits on the network anyway. Above it the start delays nothing: the run's
+# thread extracts the first pages itself while the worker starts.
 MIN_PAGES = 16
 # Pages handed to each worker ahead of the one the run waits for: enough that a worker never
 # idles while the run renders and writes, few enough that memory stays bounded (a page is at
@@ -186,24 +187,30 @@ class Extractor:
         self.in_workers = 0  # pages a worker extracted (the rest: the run's thread)
 
     def __enter__(self) -> Extractor:
-        if self.processes:
-            begin = time.perf_counter()
+        if not self.processes:
+            return self
+        begin = time.perf_counter()
+
+        def started(_future: Future) -> None:
+            if self.started_seconds is None:
+                self.started_seconds = time.perf_counter() - begin
+
+        try:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_worker_start,
                 initargs=(os.getpid(), logging.getLogger().getEffectiveLevel()))
-
-            def started(_future: Future) -> None:
-                if self.started_seconds is None:
-                    self.started_seconds = time.perf_counter() - begin
-
             # Start the workers now: they import lxml and trafilatura while the run renders
             # the listing-only articles and waits for the first pages.
-            try:
-                for _ in range(self.processes):
-                    self._pool.submit(_ping).add_done_callback(started)
-            except BrokenProcessPool as exc:
-                self._broken(exc)
+            for _ in range(self.processes):
+                self._pool.submit(_ping).add_done_callback(started)
+        except (BrokenProcessPool, OSError, ImportError) as exc:
+            # No process can be started here (a sandbox without POSIX semaphores, a process
+            # limit): the run's thread extracts, as with extract_processes = 0.
+            if self._pool is None:
+                logger.warning("cannot start extraction processes (%s); extracting in the main "
+                               "process", exc)
+            self._broken(exc)
         return self
 
     def __exit__(self, *exc) -> None:
