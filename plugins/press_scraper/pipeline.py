@@ -13,8 +13,9 @@ A run:
    `<state>/scrape-seen.json`, a cache: without it known pages are fetched again and compared,
    nothing is duplicated). The same URL under two sources is stored once, by the first source
    (file order) that found it: readers should not see one release twice.
-5. Fetches article pages (hosts in parallel, each host politely in turn), extracts, downloads
-   images, writes Markdown atomically. One source failing never stops the others.
+5. Fetches article pages (hosts in parallel, each host politely in turn), extracts (in worker
+   processes on a large run, extract_pool.py; in fetch order either way), downloads images,
+   writes Markdown atomically. One source failing never stops the others.
 """
 
 from __future__ import annotations
