@@ -232,14 +232,21 @@ class Extractor:
         A failed fetch (FetchError) passes through with None.
         """
         pending: deque[_Page] = deque()
-        for cand, outcome in fetched:
-            pending.append(_Page(cand, outcome, None if isinstance(outcome, FetchError)
-                                 else job_for(cand, outcome)))
-            self._feed(pending)
-            while pending and (self._ready(pending[0]) or len(pending) > self.ahead):
+        try:
+            for cand, outcome in fetched:
+                pending.append(_Page(cand, outcome, None if isinstance(outcome, FetchError)
+                                     else job_for(cand, outcome)))
+                self._feed(pending)
+                while pending and (self._ready(pending[0]) or len(pending) > self.ahead):
+                    yield self._take(pending.popleft(), pending)
+            while pending:
                 yield self._take(pending.popleft(), pending)
-        while pending:
-            yield self._take(pending.popleft(), pending)
+        finally:
+            # Stopped early (an error, Ctrl-C): close the page source now, so the fetcher's
+            # threads stop (fetch_many's `finally`) rather than when the traceback is freed.
+            close = getattr(fetched, "close", None)
+            if close is not None:
+                close()
 
     # -- inside
 
@@ -316,8 +323,14 @@ class Extractor:
 
 
 def _replay(records: list[logging.LogRecord]) -> None:
-    """Log, in the run's process, what a worker logged while extracting a page."""
+    """Log, in the run's process, what a worker logged while extracting a page.
+
+    Through the logger's own `log`, not `Logger.handle`: a Logger subclass may filter in
+    `_log` (Pelican's raises FilteredMessage from its filter and catches it there, and turns
+    warnings into errors under --fatal), and must treat these lines as it treats the run's.
+    """
     for record in records:
-        target = logging.getLogger(record.name)
-        if target.isEnabledFor(record.levelno):
-            target.handle(record)
+        text = record.getMessage()
+        if record.exc_text:
+            text = f"{text}\n{record.exc_text}"
+        logging.getLogger(record.name).log(record.levelno, "%s", text)

@@ -26,6 +26,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -423,23 +424,25 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
                 _finish(cand, record, reports[cand.source.id], report, seen, **common)
                 if _batch_due(store):
                     store.flush(wait=False)
-            for cand, outcome, record in extractor.results(fetched()):
-                url = cand.url
-                rep = reports[cand.source.id]
-                if isinstance(outcome, FetchError):
-                    rep.problem(url, outcome.reason)
-                elif isinstance(record, Failed):  # one odd page must not stop the run
-                    if record.exc is not None:
-                        logger.error("%s: cannot extract %s", cand.source.id, url,
-                                     exc_info=record.exc)
+            # Closed on the way out of an error too: that stops the fetcher's threads.
+            with closing(extractor.results(fetched())) as results:
+                for cand, outcome, record in results:
+                    url = cand.url
+                    rep = reports[cand.source.id]
+                    if isinstance(outcome, FetchError):
+                        rep.problem(url, outcome.reason)
+                    elif isinstance(record, Failed):  # one odd page must not stop the run
+                        if record.exc is not None:
+                            logger.error("%s: cannot extract %s", cand.source.id, url,
+                                         exc_info=record.exc)
+                        else:
+                            logger.error("%s: cannot extract %s (in an extraction process)\n%s",
+                                         cand.source.id, url, record.trace.rstrip("\n"))
+                        rep.problem(url, f"extraction failed: {record.description}")
                     else:
-                        logger.error("%s: cannot extract %s (in an extraction process)\n%s",
-                                     cand.source.id, url, record.trace.rstrip("\n"))
-                    rep.problem(url, f"extraction failed: {record.description}")
-                else:
-                    _finish(cand, record, rep, report, seen, **common)
-                if _batch_due(store):
-                    store.flush(wait=False)
+                        _finish(cand, record, rep, report, seen, **common)
+                    if _batch_due(store):
+                        store.flush(wait=False)
         report.fetch_stats = fetcher.stats
 
     # Everything the report counts as written is in place and synced before the run ends.

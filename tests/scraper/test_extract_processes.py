@@ -147,8 +147,12 @@ def fixed_now(monkeypatch):
 
 
 def test_workers_write_the_same_files_byte_for_byte(fixture_server, tmp_path, fixed_now,
-                                                    caplog):
+                                                    caplog, monkeypatch):
     s = fixture_server
+    # Count every log line: once another test imported Pelican, its logger class drops a
+    # message already logged (test_pelican_loggers_take_the_replayed_lines covers that).
+    for name in ("press_scraper.encoding", "press_scraper.pipeline", "press_scraper.extract_pool"):
+        monkeypatch.setattr(logging.getLogger(name), "filters", [])
     pages = site(s, extra_pages=8)
     assert pages >= 2 * MIN_PAGES
     src = sources(tmp_path, s.origin)
@@ -180,6 +184,37 @@ def test_workers_write_the_same_files_byte_for_byte(fixture_server, tmp_path, fi
         assert log.count("dropped 1 undecodable byte sequence(s) decoding as utf-8") == 9
     assert inline_log.count("dropped 1 undecodable byte sequence(s) decoding as utf-8") == 9
     assert workers_of(os.getpid()) == set()
+
+
+def test_pelican_loggers_take_the_replayed_lines(fixture_server, tmp_path):
+    """Scraping inside a Pelican build (hook.py): Pelican's logger class filters repeated
+    messages by raising from `filter` and catching it in `_log`; a worker's replayed warnings
+    must go through it without stopping the run."""
+    s = fixture_server
+    items = [item(f"글 {n}", f"/bad/{n}.html") for n in range(MIN_PAGES + 4)]
+    s.route("/bad/rss.xml", Reply(body=rss(*items), headers={"Content-Type": RSS}))
+    for n in range(MIN_PAGES + 4):
+        s.route(f"/bad/{n}.html", Reply(body=one_bad_byte(n), headers={"Content-Type": HTML}))
+    src = sources_file(tmp_path, source_toml("bad", "한 바이트", "rss", f"{s.origin}/bad/rss.xml"))
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(f"""
+        import logging
+        import pelican.log  # installs its logger class, for loggers made from now on
+        from press_scraper import pipeline
+        if __name__ == "__main__":
+            logging.basicConfig(level=logging.INFO)
+            report = pipeline.scrape({str(src)!r}, {str(tmp_path / 'content')!r},
+                                     state_dir={str(tmp_path / 'state')!r},
+                                     settings={{"extract_processes": 1}})
+            print("NEW", report.totals()["new"])
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"NEW {MIN_PAGES + 4}" in done.stdout
+    assert "dropped 1 undecodable byte sequence(s) decoding as utf-8" in done.stderr
+    assert "extraction workers: 1" not in done.stderr  # debug, below the level
+    assert "Traceback" not in done.stderr
 
 
 def test_a_killed_worker_loses_no_article(fixture_server, tmp_path, fixed_now, caplog):
@@ -239,42 +274,74 @@ def test_few_pages_start_no_process(fixture_server, tmp_path):
     assert seen == [set()] * len(releases())
 
 
-def test_a_worker_exits_when_the_run_is_killed(fixture_server, tmp_path):
-    """SIGKILL leaves the run no chance to shut its workers down: they notice and exit."""
-    s = fixture_server
+def slow_run(s, tmp_path) -> subprocess.Popen:
+    """A scrape in its own process, of a feed whose pages answer after 30 s (the fetcher gives
+    up on each after its 1 s timeout and retries), with one worker."""
     items = [item(f"글 {n}", f"/slow/{n}.html") for n in range(MIN_PAGES + 4)]
     s.route("/slow/rss.xml", Reply(body=rss(*items), headers={"Content-Type": RSS}))
     for n in range(MIN_PAGES + 4):
         s.route(f"/slow/{n}.html", Reply(body=page("daegu-youth"),
                                          headers={"Content-Type": HTML}, delay=30))
     src = sources_file(tmp_path, source_toml("slow", "느린 시청", "rss", f"{s.origin}/slow/rss.xml"))
-    code = textwrap.dedent(f"""
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(f"""
         from press_scraper import pipeline
         if __name__ == "__main__":
             pipeline.scrape({str(src)!r}, {str(tmp_path / 'content')!r},
                             state_dir={str(tmp_path / 'state')!r},
                             settings={{"extract_processes": 1}})
-    """)
-    script = tmp_path / "run.py"
-    script.write_text(code, encoding="utf-8")
-    run = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    """), encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def its_worker(run: subprocess.Popen, s) -> set[int]:
+    """The run's worker pids, once it has one and is fetching pages."""
+    for _ in range(300):  # a spawned interpreter starts in about a second
+        workers = workers_of(run.pid)
+        if workers and s.hits("/slow/0.html"):
+            return workers
+        time.sleep(0.05)
+    return set()
+
+
+def wait_gone(pids: set[int]) -> bool:
+    for _ in range(400):
+        if not any(alive(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ctrl_c_ends_the_run_and_its_worker(fixture_server, tmp_path):
+    """Ctrl-C in a script with no handler of its own: the process ends (the fetcher's threads
+    stop, the worker is shut down) instead of hanging on threads that wait for a reader."""
+    run = slow_run(fixture_server, tmp_path)
     try:
-        workers: set[int] = set()
-        for _ in range(300):  # until its worker is up (a spawned interpreter: ~1 s)
-            workers = workers_of(run.pid)
-            if workers and s.hits("/slow/0.html"):
-                break
-            time.sleep(0.05)
+        workers = its_worker(run, fixture_server)
+        assert workers, "the run started no worker"
+        run.send_signal(signal.SIGINT)
+        try:
+            _, err = run.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the run did not end after Ctrl-C")
+    finally:
+        run.kill()
+        run.wait()
+    assert run.returncode != 0 and "KeyboardInterrupt" in err
+    assert wait_gone(workers)
+
+
+def test_a_worker_exits_when_the_run_is_killed(fixture_server, tmp_path):
+    """SIGKILL leaves the run no chance to shut its workers down: they notice and exit."""
+    run = slow_run(fixture_server, tmp_path)
+    try:
+        workers = its_worker(run, fixture_server)
         assert workers, "the run started no worker"
     finally:
         run.kill()
         run.wait()
-    for _ in range(200):  # the worker checks for its parent once a second
-        if not any(alive(pid) for pid in workers):
-            break
-        time.sleep(0.05)
-    assert not any(alive(pid) for pid in workers)
+    assert wait_gone(workers)  # the worker checks for its parent once a second
 
 
 def test_what_a_worker_sends_back_pickles(tmp_path):
