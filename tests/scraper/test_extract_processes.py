@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -254,10 +255,18 @@ def test_an_interrupt_stops_the_workers_with_the_run(fixture_server, tmp_path, m
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "_finish", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt) as info:
         scrape(tmp_path, sources(tmp_path, s.origin), "run", 1)
     assert seen, "no worker was started"
     assert workers_of(os.getpid()) == set() and not any(alive(pid) for pid in seen)
+    # The fetcher's threads stop too, though the traceback (held here) keeps the run's
+    # frames alive: nothing is left waiting for a reader that will never come.
+    assert info.traceback
+    for _ in range(100):
+        if not [t for t in threading.enumerate() if t.name.startswith("fetch")]:
+            break
+        time.sleep(0.05)
+    assert [t.name for t in threading.enumerate() if t.name.startswith("fetch")] == []
     # What was written before the interrupt is in place (the run's usual guarantee).
     assert len(list((tmp_path / "run" / "content").rglob("*.md"))) == 9
 
