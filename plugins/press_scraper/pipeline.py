@@ -13,8 +13,9 @@ A run:
    `<state>/scrape-seen.json`, a cache: without it known pages are fetched again and compared,
    nothing is duplicated). The same URL under two sources is stored once, by the first source
    (file order) that found it: readers should not see one release twice.
-5. Fetches article pages (hosts in parallel, each host politely in turn), extracts, downloads
-   images, writes Markdown atomically. One source failing never stops the others.
+5. Fetches article pages (hosts in parallel, each host politely in turn), extracts (in worker
+   processes on a large run, extract_pool.py; in fetch order either way), downloads images,
+   writes Markdown atomically. One source failing never stops the others.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,10 +38,10 @@ from newsroom.core.model import KST, format_date, iso_kst, now_kst, parse_date
 
 from . import dedupe, health
 from . import markdown as md
-from .article import parse_article
-from .discovery import Candidate, decode, selectors_of
+from .discovery import Candidate
 from .encoding import normalise_text
 from .errors import ScrapeBusy
+from .extract_pool import Extractor, Failed
 from .fetch import Fetcher, FetchError, FormPost
 from .kinds import KINDS
 from .records import Record
@@ -395,7 +397,8 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
                 taken += 1
                 todo.append(cand)
 
-        # 3. Fetch pages (hosts in parallel), extract and write in this thread.
+        # 3. Fetch pages (hosts in parallel), extract (in worker processes when there are
+        #    many), render and write in this thread.
         direct: list[tuple[Candidate, Record]] = []
         by_page: dict[str | FormPost, list[Candidate]] = {}
         for c in todo:
@@ -407,30 +410,39 @@ def _run_indexed(sources: list[Source], config, store: Store, dedupe_index, stat
                 by_page.setdefault(c.request or c.url, []).append(c)
         common = dict(store=store, fetcher=fetcher, keywords=keywords, fallback=fallback,
                       sections=sections, now=now, dedupe_index=dedupe_index)
-        for cand, record in direct:
-            _finish(cand, record, reports[cand.source.id], report, seen, **common)
-            if _batch_due(store):
-                store.flush(wait=False)
-        for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
-            for cand in by_page[target]:
-                url = cand.url
-                rep = reports[cand.source.id]
-                if isinstance(outcome, FetchError):
-                    rep.problem(url, outcome.reason)
-                    continue
-                try:
-                    record = parse_article(
-                        decode(outcome, "page"), outcome.final_url,
-                        selectors=selectors_of(cand.source), site_names=[cand.source.name],
-                        default_license=cand.source.license or "",
-                    )
-                except Exception as exc:  # one odd page must not stop the run
-                    logger.exception("%s: cannot extract %s", cand.source.id, url)
-                    rep.problem(url, f"extraction failed: {exc!r}")
-                    continue
-                _finish(cand, record, rep, report, seen, **common)
-            if _batch_due(store):
-                store.flush(wait=False)
+        # Pages are extracted in worker processes (extract_pool.py) while this thread renders
+        # and writes; the records come back in the order the pages were fetched, so the
+        # duplicate check and the writes see what they saw when this thread extracted them.
+        def fetched():
+            for target, outcome in fetcher.fetch_many(list(by_page), kind="page"):
+                for cand in by_page[target]:
+                    yield cand, outcome
+
+        pages = sum(len(cands) for cands in by_page.values())
+        with Extractor(config.settings.extract_processes, pages) as extractor:
+            for cand, record in direct:
+                _finish(cand, record, reports[cand.source.id], report, seen, **common)
+                if _batch_due(store):
+                    store.flush(wait=False)
+            # Closed on the way out of an error too: that stops the fetcher's threads.
+            with closing(extractor.results(fetched())) as results:
+                for cand, outcome, record in results:
+                    url = cand.url
+                    rep = reports[cand.source.id]
+                    if isinstance(outcome, FetchError):
+                        rep.problem(url, outcome.reason)
+                    elif isinstance(record, Failed):  # one odd page must not stop the run
+                        if record.exc is not None:
+                            logger.error("%s: cannot extract %s", cand.source.id, url,
+                                         exc_info=record.exc)
+                        else:
+                            logger.error("%s: cannot extract %s (in an extraction process)\n%s",
+                                         cand.source.id, url, record.trace.rstrip("\n"))
+                        rep.problem(url, f"extraction failed: {record.description}")
+                    else:
+                        _finish(cand, record, rep, report, seen, **common)
+                    if _batch_due(store):
+                        store.flush(wait=False)
         report.fetch_stats = fetcher.stats
 
     # Everything the report counts as written is in place and synced before the run ends.

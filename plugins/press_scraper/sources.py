@@ -16,7 +16,7 @@ Public API:
         (each a CSS selector string or None; compiled once with soupsieve to validate)
     ScraperSettings: user_agent, contact_url, delay, timeout, deadline, max_bytes,
         max_image_bytes, max_redirects, retries, backoff, retry_after_cap, concurrency,
-        health_warn_after; `ScraperSettings.user_agent_header` is the full User-Agent.
+        health_warn_after, extract_processes; `ScraperSettings.user_agent_header` is the full User-Agent.
         `settings_from_mapping(mapping, where=...)` builds one from a plain dict.
     DEFAULT_SETTINGS: the one dict of defaults for `[scraper]`.
     SourcesError(ValueError): message names the file, the source (#index and id) and the key,
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -77,12 +78,13 @@ _SETTING_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "retry_after_cap": ((int, float), "a number of seconds"),
     "concurrency": (int, "an integer"),
     "health_warn_after": (int, "an integer"),
+    "extract_processes": (int, "an integer number of processes"),
 }
 # Inclusive lower bound for each numeric setting, and whether 0 itself is allowed.
 _SETTING_MIN: dict[str, float] = {
     "delay": 0, "timeout": 0.001, "deadline": 0.001, "max_bytes": 1, "max_image_bytes": 1,
     "max_redirects": 0, "retries": 0, "backoff": 0, "retry_after_cap": 0, "concurrency": 1,
-    "health_warn_after": 1,
+    "health_warn_after": 1, "extract_processes": 0,
 }
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)?$")
 
@@ -156,6 +158,17 @@ class Source:
         return (self.url, *getattr(self.spec, "extra_urls", ()))
 
 
+def spare_cpus() -> int:
+    """The default of `extract_processes`: the CPUs this process may use but the run's own
+    thread, at most 2 (docs/scraper.md, "Performance": extraction is about half of an
+    article's CPU time, so beyond one or two workers the run's thread is what waits)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(0, min(2, cpus - 1))
+
+
 @dataclass(frozen=True)
 class ScraperSettings:
     """The `[scraper]` table; the defaults here are the one list of them (DEFAULT_SETTINGS).
@@ -178,6 +191,8 @@ class ScraperSettings:
     retry_after_cap: float = 60.0  # never wait longer than this for a Retry-After
     concurrency: int = 4  # hosts fetched at once (each host is still one request at a time)
     health_warn_after: int = 3  # runs without items / failures in a row before a loud warning
+    # Worker processes extracting article pages (extract_pool.py); 0: the run's thread does.
+    extract_processes: int = spare_cpus()
 
     @property
     def user_agent_header(self) -> str:

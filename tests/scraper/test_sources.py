@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import textwrap
 
 import pytest
@@ -203,6 +204,10 @@ def test_unknown_top_level_key(tmp_path):
     ('contact_url = "mailto:x@example.com"', "contact_url"),
     ('user_agent = "Bad Bot"', "user_agent"),
     ("dellay = 1", "dellay"),
+    ("extract_processes = -1", "extract_processes"),
+    ("extract_processes = 1.5", "extract_processes"),
+    ('extract_processes = "2"', "extract_processes"),
+    ("extract_processes = true", "extract_processes"),
 ])
 def test_bad_scraper_settings_name_the_key(tmp_path, line, key):
     message, err = error_for(tmp_path, f"[scraper]\n{line}\n")
@@ -225,6 +230,15 @@ def test_overrides_win_and_are_validated(tmp_path):
     assert load(path, overrides={"delay": 0}).settings.delay == 0.0
     with pytest.raises(SourcesError, match="settings override: key 'delay'"):
         load(path, overrides={"delay": -1})
+
+
+def test_extract_processes_zero_means_inline_and_defaults_to_the_spare_cpus(tmp_path):
+    assert load(write(tmp_path, "[scraper]\nextract_processes = 0\n")).settings \
+        .extract_processes == 0
+    assert load(write(tmp_path, "[scraper]\nextract_processes = 3\n")).settings \
+        .extract_processes == 3
+    cpus = len(os.sched_getaffinity(0))
+    assert ScraperSettings().extract_processes == max(0, min(2, cpus - 1))
 
 
 def test_settings_from_mapping_merges_over_defaults():
