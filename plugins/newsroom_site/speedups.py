@@ -154,7 +154,13 @@ _pelican_get_cached_data = CachingGenerator.get_cached_data
 
 
 def get_cached_data(self, filename, default=None):
-    """Pelican's, with a cached article or page pointed at this build's settings and context."""
+    """Pelican's, with a cached article or page pointed at this build's settings and context.
+
+    A file the cache does not hold at all is a miss without hashing it first (Pelican reads
+    and hashes it, then compares the hash with nothing): a first publish hashed every file
+    twice."""
+    if filename not in self.__dict__.get("_cache", {}):
+        return default
     data = _pelican_get_cached_data(self, filename, default)
     if isinstance(data, Content):
         data.settings = self.settings

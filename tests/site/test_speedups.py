@@ -31,3 +31,32 @@ def test_relative_path_matches_pelicans():
     for name in ["index.html", "news/a.html", "tag/x/index.html", "tag/x/7/index.html",
                  "a/b/c/d/e.html", os.path.join("section", "politics", "index.html")]:
         assert speedups.relative_path(name) == get_relative_path(name)
+
+
+def test_cache_lookup_matches_pelicans_and_hashes_only_files_it_holds(tmp_path):
+    """A file the content cache does not hold is a miss, as in Pelican, without being hashed;
+    a held file is hashed and returned only while its bytes are unchanged."""
+    from pelican.cache import FileStampDataCacher
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = dict(DEFAULT_CONFIG, CACHE_PATH=str(tmp_path / "cache"),
+                    CHECK_MODIFIED_METHOD="sha1")
+    held, new = tmp_path / "held.md", tmp_path / "new.md"
+    held.write_text("Title: 있음\n\n본문", encoding="utf-8")
+    new.write_text("Title: 새 글\n\n본문", encoding="utf-8")
+    cacher = FileStampDataCacher(settings, "test", True, False)
+    cacher.cache_data(str(held), "cached article")
+    hashed = []
+    real = cacher._get_file_stamp
+    cacher._get_file_stamp = lambda name: (hashed.append(name), real(name))[1]
+    for name in (str(held), str(new)):
+        theirs = FileStampDataCacher.get_cached_data(cacher, name, "default")
+        ours = speedups.get_cached_data(cacher, name, "default")
+        assert ours == theirs
+    assert speedups.get_cached_data(cacher, str(held), "default") == "cached article"
+    hashed.clear()
+    assert speedups.get_cached_data(cacher, str(new), "default") == "default"
+    assert hashed == []
+    held.write_text("Title: 고침\n\n본문", encoding="utf-8")
+    assert speedups.get_cached_data(cacher, str(held), "default") == "default"
+    assert hashed == [str(held)]
