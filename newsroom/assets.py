@@ -455,7 +455,7 @@ def precompress(release: Path, previous: Path | None, report: Report,
     else:
         results = [_compress_one(job) for job in jobs]
     made = set()
-    for (_path, gz, size, _old), (reused, packed_size) in zip(jobs, results):
+    for (_path, gz, size, _old), (reused, packed_size) in zip(jobs, results, strict=True):
         if packed_size is None:
             continue  # gzip made it no smaller: no .gz
         made.add(gz)
