@@ -14,7 +14,7 @@ Signals used, and why:
   whole-folder check quadratic: 1,000 articles took 250 s.) Generators are created anew for
   every build, so autoreload checks again after each change (`strict.check_before_reading`).
   Then, when many files are not in Pelican's content cache (a first publish), they are
-  converted from Markdown on the machine's cores (`readers.preread_in_shares`).
+  read on the machine's cores and put into that cache (`preread.read_in_shares`).
 - `article_generator_pretaxonomy`: hold back articles dated after the build's "now"
   (scheduled publishing): no page in the published build, drafts in the preview
   (`embargo.hold_scheduled`). Then, in the preview, one article per output page: the later
@@ -56,6 +56,7 @@ from . import (
     generators,
     incremental,
     paging,
+    preread,
     readers,
     sections,
     speedups,
@@ -71,7 +72,7 @@ def register() -> None:
     signals.initialized.connect(speedups.forget_dates)
     signals.generator_init.connect(context.prepare)
     signals.article_generator_init.connect(strict.check_before_reading)
-    signals.article_generator_init.connect(readers.preread_in_shares)
+    signals.article_generator_init.connect(preread.read_in_shares)
     signals.content_object_init.connect(content.prepare_content)
     signals.article_generator_pretaxonomy.connect(embargo.hold_scheduled)
     signals.article_generator_pretaxonomy.connect(takedown.hold_taken_down)

@@ -65,6 +65,7 @@ from pelican.writers import FileOverwriteFailedError
 
 from .content import refresh_image_size
 from .incremental import VERIFY, VERIFY_FAILED
+from .preread import replay_logs
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def get_cached_data(self, filename, default=None):
         data.settings = self.settings
         data._context = self.context
         refresh_image_size(data)
+        replay_logs(self, filename)  # read ahead in this build (preread.py): its log lines
     return data
 
 

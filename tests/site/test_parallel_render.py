@@ -49,9 +49,9 @@ def test_two_processes_give_the_same_files_as_one(tmp_path):
     assert "rendered in 2 processes" in two.log
     assert "MiB of their own" in two.log
     assert "rendered in 2 processes" not in one.log
-    # The articles were converted from Markdown in shares too (readers.preread_in_shares).
-    assert "Markdown files converted in 2 processes" in two.log
-    assert "Markdown files converted" not in one.log
+    # The articles were read in shares too (preread.py).
+    assert "content files read in 2 processes" in two.log
+    assert "content files read" not in one.log
     files_one, files_two = _files(one.output), _files(two.output)
     assert sorted(files_one) == sorted(files_two)
     differ = [name for name in files_one if files_one[name] != files_two[name]]
@@ -180,9 +180,9 @@ RICH_BODY = """첫 문단에 각주가 있습니다[^1]. *강조*와 [링크](ht
 """
 
 
-def test_markdown_converted_in_shares_gives_the_same_articles(tmp_path):
+def test_articles_read_in_shares_give_the_same_site(tmp_path):
     """Footnotes, abbreviations, tables and a formatted Summary keep per-document state in
-    the converter; converted ahead in two processes, every page and feed is the same as one
+    the converter; read ahead in two processes, every page and feed is the same as one
     process reading file by file."""
     content = tmp_path / "content"
     for i in range(24):
@@ -199,7 +199,7 @@ def test_markdown_converted_in_shares_gives_the_same_articles(tmp_path):
                    extra_settings={"NEWSROOM_RENDER_PROCESSES": 1}, args=["-v"])
     two = build_ok(content, tmp_path / "two", env=env,
                    extra_settings={"NEWSROOM_RENDER_PROCESSES": 2}, args=["-v"])
-    assert "24 Markdown files converted in 2 processes" in two.log
+    assert "content files read in 2 processes" in two.log
     files_one, files_two = _files(one.output), _files(two.output)
     assert sorted(files_one) == sorted(files_two)
     differ = [name for name in files_one if files_one[name] != files_two[name]]
@@ -208,9 +208,9 @@ def test_markdown_converted_in_shares_gives_the_same_articles(tmp_path):
     assert "각주 7번의 내용." in page and "<table" in page and "코드 블록 7" in page
 
 
-def test_a_file_the_shares_cannot_convert_is_reported_as_without_them(tmp_path):
-    """The preview build logs an unreadable file and goes on; converted in shares, the same
-    file is read again in Pelican's loop and reported the same way, the others are built."""
+def test_a_file_the_shares_cannot_read_is_reported_as_without_them(tmp_path):
+    """The preview build logs an unreadable file and goes on; read in shares, the same file
+    is read again in Pelican's loop and reported the same way, once; the others are built."""
     content = tmp_path / "content"
     _site(content, 8)
     (content / "articles" / "broken.md").write_bytes(
@@ -224,6 +224,36 @@ def test_a_file_the_shares_cannot_convert_is_reported_as_without_them(tmp_path):
         assert result.returncode == 0, result.log[-3000:]
         assert sum(1 for p in (tmp_path / f"out{processes}" / "news").glob("item-*.html")) == 8
         logs.append(result.log)
-    assert "Markdown files converted in 2 processes" in logs[1]
+    assert "content files read in 2 processes" in logs[1]
     for log in logs:
         assert "Could not process" in log and "broken.md" in log
+        assert log.count("Could not process") == 1
+
+
+def test_reading_in_shares_logs_the_same_lines_in_the_same_order(tmp_path):
+    """What reading a file logs is logged when Pelican's loop reaches it, through Pelican's
+    filter of repeated and similar lines: twelve images without alt text give the same four
+    warnings and one "Other images" line as a one-by-one read, in the same order."""
+    content = tmp_path / "content"
+    for i in range(12):
+        write_article(
+            content / "articles", f"alt-{i:02d}",
+            f'사진 설명이 없는 기사 {i}.\n\n<img alt="" src="/images/photo-{i:02d}.png">',
+            Title=f"대체 텍스트 없는 사진 {i:02d}", Category=SECTIONS[i % 3],
+            Date=model.format_date(NOW - timedelta(hours=i)), Authors="김기자",
+        )
+    shutil.copytree(PROJECT_ROOT / "content" / "pages", content / "pages")
+    # Pelican's loop takes the files from a set: one hash seed, one order for both builds.
+    env = {"NEWSROOM_RENDER_PARALLEL_MIN": "1", "PYTHONHASHSEED": "0"}
+    lines = {}
+    for processes in (1, 2):
+        result = build_site(content, tmp_path / f"out{processes}",
+                            PROJECT_ROOT / "pelicanconf.py", env=env,
+                            extra_settings={"NEWSROOM_RENDER_PROCESSES": processes},
+                            args=["--log-handler", "plain"])
+        assert result.returncode == 0, result.log[-3000:]
+        lines[processes] = [line for line in result.log.splitlines()
+                            if "Empty alt attribute" in line or "Other images" in line]
+    assert "content files read in 2 processes" not in "".join(lines[2])
+    assert len(lines[1]) == 5 and "Other images have empty alt attributes" in lines[1][-1]
+    assert lines[2] == lines[1]
