@@ -79,6 +79,17 @@ class Run:
     held_back: list[dict] = field(default_factory=list)
     scheduled: list[dict] = field(default_factory=list)
     merges: list[dict] = field(default_factory=list)  # copies joined to an article (issue 12)
+    # Wall seconds of each step, in order (status.json "steps"): where a slow run went.
+    steps: dict[str, float] = field(default_factory=dict)
+    _step: tuple[str, float] | None = None
+
+    def step(self, name: str | None) -> None:
+        """Close the running step and start `name` (None: just close)."""
+        now = time.monotonic()
+        if self._step is not None:
+            done, since = self._step
+            self.steps[done] = round(self.steps.get(done, 0.0) + now - since, 3)
+        self._step = (name, now) if name else None
 
     def to_json(self, finished: datetime, exit_code: int) -> dict:
         return {
@@ -94,6 +105,7 @@ class Run:
             "changes": self.changes,
             "built": self.built,
             "build_seconds": self.build_seconds,
+            "steps": self.steps,
             "release": self.release,
             "live_release": self.live,
             "previous_live_release": self.live_before,
@@ -194,6 +206,7 @@ def read_settings(args: argparse.Namespace) -> tuple[dict, Resolved]:
 
 def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     """The job under the lock; returns the exit code, fills `run` for status.json."""
+    run.step("start")
     for path, what in ((args.releases, "--releases"), (args.state, "--state")):
         if path.exists() and not path.is_dir():
             raise UsageError(f"{path}: not a folder ({what}); move the file away")
@@ -209,13 +222,16 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     if args.output.exists() and not args.output.is_symlink():
         logger.warning("%s is a folder, not a release link: it will be moved aside", args.output)
 
+    run.step("settings")
     settings, resolved = read_settings(args)
     progress.stage("[1/4] scrape")
+    run.step("scrape")
     if not args.no_scrape:
         scrape_stage(args, run, resolved)
     result_code = exits.SOURCES_FAILED if run.sources_failed else exits.OK
 
     progress.stage("[2/4] changes")
+    run.step("changes")
     inputs, meta = builder.build_inputs(args.content, args.settings, settings)
     live_meta = (releases.meta(run.live) if run.live else None) or {}
     now = resolved.now or now_kst()
@@ -248,6 +264,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     # One bad file never stops the site: check everything, hold the bad files back, and
     # build from a staged view of content/ (newsroom.holdback).
     progress.stage("[2/4] check")
+    run.step("check")
     t0 = time.monotonic()
     held = check_stage(args, run, settings, resolved, now)
     logger.info("checked and staged content/ in %.2f s (%d held back)", time.monotonic() - t0,
@@ -268,6 +285,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     build_dir = releases.start_build(release_id)
     log_path = args.releases / f".build-{release_id}.log"
     progress.stage(f"[3/4] build {release_id}")
+    run.step("build")
     logger.info("building release %s (%s)", release_id,
                 changes.summary(limit=3) if changes else "scheduled article due" if due
                 else "forced")
@@ -323,6 +341,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     # Fingerprinted assets, .gz files, and the assets older pages still use (newsroom.assets).
     from newsroom import assets
 
+    run.step("assets")
     t0 = time.monotonic()
     live_dir = releases.path(run.live) if run.live else None
     asset_report = assets.prepare_release(build_dir, settings, resolved.origin or "",
@@ -330,6 +349,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     logger.info("assets: %s, %.1f s", asset_report.summary(), time.monotonic() - t0)
 
     progress.stage("[4/4] validate")
+    run.step("validate")
     from newsroom.validate import validate_release
 
     t0 = time.monotonic()
@@ -358,6 +378,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         return exits.INVALID
 
     progress.stage("[4/4] go live")
+    run.step("go live")
     meta_json = {"id": release_id, "built_seconds": run.build_seconds,
                  "articles": report.articles, "pages": report.pages,
                  "changes": run.changes, "manifest": current.to_json(),
@@ -509,6 +530,7 @@ def run_locked(args: argparse.Namespace, progress: Progress) -> tuple[int, Run]:
         run_.errors.append(f"internal error: {e.__class__.__name__}: {e}")
         code = exits.INTERNAL
     finally:
+        run_.step(None)
         progress.done()
         _write_status(args, run_, code)
     return code, run_

@@ -18,6 +18,12 @@ def test_first_run_publishes_every_article_and_writes_status(published):
     assert status["result"] == "published"
     assert status["exit_code"] == 0
     assert status["built"] is True and status["build_seconds"] > 0
+    # Where the run's time went, step by step, in order; the build step holds the build.
+    steps = status["steps"]
+    assert list(steps) == ["start", "settings", "scrape", "changes", "check", "build",
+                           "assets", "validate", "go live"]
+    assert steps["build"] >= status["build_seconds"]
+    assert sum(steps.values()) <= status["seconds"] + 0.01
     assert status["live_release"] == live.name
     assert status["started"].endswith("+09:00") and status["finished"].endswith("+09:00")
     assert status["validation"]["articles"] == 3
@@ -44,6 +50,7 @@ def test_nothing_changed_means_no_build_and_same_live_dir(published):
     assert published.releases() == releases
     status = published.status()
     assert status["result"] == "no changes" and status["built"] is False
+    assert list(status["steps"]) == ["start", "settings", "scrape", "changes"]
 
 
 def test_quiet_under_cron_without_v(published):
