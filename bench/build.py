@@ -137,7 +137,7 @@ def _status(site: Path) -> dict:
     s = json.loads((site / "status.json").read_text(encoding="utf-8"))
     return {"result": s["result"], "build_seconds": s.get("build_seconds"),
             "validation_seconds": (s.get("validation") or {}).get("seconds"),
-            "pages": (s.get("validation") or {}).get("pages")}
+            "pages": (s.get("validation") or {}).get("pages"), "steps": s.get("steps") or {}}
 
 
 def bench(count: int, keep: bool) -> dict:
@@ -178,10 +178,12 @@ def markdown(results: list[dict]) -> str:
             f"{o['full']['wall'] / v['full']['wall']:.2f}× | {cell(v['one_new'])} | "
             f"{cell(o['one_new'])} | {o['one_new']['wall'] / v['one_new']['wall']:.2f}× | "
             f"{cell(o['nothing_new'])} |")
-    lines += ["", "Inside our one-new-article run (seconds): "
-              + "; ".join(f"{r['articles']:,}: build {r['ours']['one_new']['status']['build_seconds']}, "
-                          f"validation {r['ours']['one_new']['status']['validation_seconds']}"
-                          for r in results) + ".", ""]
+    lines += ["", "Inside our one-new-article run, wall seconds of each step (status.json "
+              "`steps`): " + "; ".join(
+                  f"{r['articles']:,}: " + ", ".join(
+                      f"{name} {secs:.2f}"
+                      for name, secs in r["ours"]["one_new"]["status"]["steps"].items())
+                  for r in results) + ".", ""]
     return "\n".join(lines)
 
 

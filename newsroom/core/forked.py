@@ -18,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
     for handler in logging.getLogger().handlers:
         handler.flush()
     gc.freeze()
+    started = time.monotonic()
     children = []
     try:
         for share in range(1, processes):
@@ -93,7 +95,8 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
         if result is not None:
             merge(result)
     # What the forks cost in memory beyond the build process: the pages they wrote to.
-    logger.info("parallel: the other processes used %.0f MiB of their own", private / 2**20)
+    logger.info("parallel: done in %.2f s; the other processes used %.0f MiB of their own",
+                time.monotonic() - started, private / 2**20)
     if errors:
         index, exc = min(errors, key=lambda e: e[0])
         raise exc

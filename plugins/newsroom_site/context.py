@@ -147,15 +147,21 @@ def attach(generator) -> None:
     tag_link = _Shared(lambda t: (t, t.url in ctx["NEWSROOM_TAG_URLS"]))
     author_link = _Shared(lambda x: (x, x.url in ctx["NEWSROOM_AUTHOR_URLS"]))
     reporter = _Shared(lambda x: (x, author_link(x)[1], reporters.get(x.name, {}).get("email", "")))
+    # The tuples of links are shared too, by every article with the same tags (or
+    # reporters): the writer then fingerprints each combination once, not each article.
+    shared: dict[tuple, tuple] = {}
     for a in articles + list(getattr(generator, "hidden_articles", [])) + list(
         getattr(generator, "drafts", [])
     ):
-        a.tag_links = [tag_link(t) for t in getattr(a, "tags", []) or []]
-        a.author_links = [author_link(x) for x in getattr(a, "authors", []) or []]
+        links = tuple(tag_link(t) for t in getattr(a, "tags", []) or [])
+        a.tag_links = shared.setdefault(links, links)
+        links = tuple(author_link(x) for x in getattr(a, "authors", []) or [])
+        a.author_links = shared.setdefault(links, links)
         # Reporter bylines: (author, has a page, e-mail) for the names in the reporters
         # file and any other name that is not the site's own (Pelican's AUTHOR fallback).
-        a.reporters = [reporter(x) for x in getattr(a, "authors", []) or []
-                       if x.name not in own_names]
+        links = tuple(reporter(x) for x in getattr(a, "authors", []) or []
+                      if x.name not in own_names)
+        a.reporters = shared.setdefault(links, links)
 
     origin = ns["NEWSROOM_SITE_ORIGIN"]
     sitename = settings.get("SITENAME", "")

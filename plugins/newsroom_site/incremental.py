@@ -55,6 +55,7 @@ from newsroom.core.files import atomic_write
 logger = logging.getLogger(__name__)
 
 MISSING = "\x00missing"
+DEBUG = bool(os.environ.get("NEWSROOM_RENDER_DEBUG"))
 # Intra-site link syntax of Pelican: the output depends on the linked file's URL.
 INTRASITE_RE = re.compile(r"\{(?:filename|static|attach|category|tag|author|index)\}|\|(?:filename|static)\|")
 # Attributes of an article never read by templates, or covered by the epoch.
@@ -208,7 +209,10 @@ class Fingerprints:
             return f"U{type(value).__name__}\x00{value.name}\x00{value.slug}"
         fingerprint = getattr(type(value), "__fingerprint__", None)
         if fingerprint is not None:
-            return "F" + _digest(self.of(fingerprint(value), level))
+            made = fingerprint(value)
+            if type(made) is str and len(made) < 80 and "\x00" not in made:
+                return "f" + made  # a constant (an article's JSON-LD): nothing to hash
+            return "F" + _digest(self.of(made, level))
         if isinstance(value, (list, tuple)):
             inner = 1 if level == 0 else level
             joined = "|".join([self.of(v, inner) for v in value])
@@ -256,7 +260,7 @@ class Fingerprints:
                 value = attrs[name]
                 if name in RELATIONS or _points_to_content(value):
                     parts.append(f"{name}={self.of(value, 1)}")
-        if os.environ.get("NEWSROOM_RENDER_DEBUG"):
+        if DEBUG:
             self.debug = getattr(self, "debug", {})
             self.debug[f"{obj.source_path}@{level}"] = parts
         return "A" + _digest("\n".join(parts))
@@ -437,13 +441,15 @@ class RenderMemo:
         for key in keys if isinstance(keys, list) else sorted(keys):
             value = localcontext.get(key, MISSING)
             parts.append(f"{key}={of(value)}")
-        if os.environ.get("NEWSROOM_RENDER_DEBUG"):
+        if DEBUG:
             self.debug = getattr(self, "debug", {})
             self.debug[localcontext.get("output_file")] = parts
         return _digest("\n".join(parts))
 
-    def reusable(self, name: str, template_name: str, localcontext: dict) -> Path | None:
-        """The previous release's copy of page `name` when its inputs are unchanged."""
+    def reusable(self, name: str, template_name: str, localcontext: dict) -> str | None:
+        """Where the previous release has page `name`, when its inputs are unchanged. The
+        caller links it and calls `reused`; the file may be gone (a release edited by hand):
+        the link then fails and the page renders."""
         prev = self.previous.get(name)
         if not prev or not self.base:
             return None
@@ -453,11 +459,13 @@ class RenderMemo:
                 return None
         except Uncacheable:
             return None
-        source = Path(self.base) / name
-        if not source.is_file():
-            return None
+        return os.path.join(self.base, name)
+
+    def reused(self, name: str) -> None:
+        """Page `name` was linked from the previous release: keep its signature."""
+        sig, keys = self.previous[name]
         self._remember(name, sig, keys)
-        return source
+        self.linked += 1
 
     def record(self, name: str, template_name: str, localcontext: dict, keys: set) -> None:
         try:

@@ -272,6 +272,17 @@ class NewsroomWriter(Writer):
                 memo.debug = getattr(memo, "debug", {})
                 memo.debug.update(result["debug"])
 
+        # The queue's folders first, here, parents before children (sorted): the processes
+        # would otherwise each stat and create them, contending for the same parent folders.
+        made = self.__dict__.setdefault("_made_dirs", set())
+        for folder in sorted({os.path.dirname(job[4]) for job in queue} - made):
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
             run_shares(queue, process_count(self.settings), self.emit, collect, merge)
         finally:
@@ -284,14 +295,9 @@ class NewsroomWriter(Writer):
         memo = self.memo
         fresh = path not in self._written_files and path not in self._overridden_files
         source = memo.reusable(name, template.name, localcontext) if memo.enabled and fresh else None
-        if source is not None:
-            self._makedirs(os.path.dirname(path))
-            try:
-                os.link(source, path)
-            except OSError:
-                shutil.copy2(source, path)
+        if source is not None and self._link(source, path):
             self._written_files.add(path)
-            memo.linked += 1
+            memo.reused(name)
             signals.content_written.send(path, context=localcontext)
             return
         if localcontext["localsiteurl"]:
@@ -308,6 +314,20 @@ class NewsroomWriter(Writer):
         if memo.enabled:
             memo.record(name, template.name, localcontext, keys)
         signals.content_written.send(path, context=localcontext)
+
+    def _link(self, source: str, path: str) -> bool:
+        """Hard-link the previous release's page (a copy across file systems); False when
+        that release no longer has it, or it is not a plain file: the page renders."""
+        self._makedirs(os.path.dirname(path))
+        try:
+            os.link(source, path)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            if not os.path.isfile(source):
+                return False
+            shutil.copy2(source, path)
+        return True
 
     def _makedirs(self, folder: str) -> None:
         """`os.makedirs` once per folder: thousands of pages share a handful of folders."""

@@ -134,6 +134,26 @@ def test_a_build_with_nothing_changed_renders_only_what_links_other_content(tmp_
     assert rendered == ["about.html", "terms.html"], rendered
 
 
+def test_a_page_gone_from_the_base_release_is_rendered_again(tmp_path):
+    """The writer links unchanged pages without checking first that the base has them: a
+    page removed from the base by hand must come back rendered, the same bytes."""
+    content = tmp_path / "content"
+    _write_site(content)
+    state = tmp_path / "render"
+    a = build_ok(content, tmp_path / "a", env=_render_env(state, "a")).output
+    gone = ["news/" + sorted(p.name for p in (a / "news").glob("*.html"))[3], "index.html"]
+    for name in gone:
+        (a / name).unlink()
+    (a / "tag").rename(tmp_path / "tags-moved-away")  # a whole folder too
+    b = build_ok(content, tmp_path / "b", env=_render_env(state, "b", ("a", a))).output
+    c = build_ok(content, tmp_path / "c").output
+    files_b, files_c = _files(b), _files(c)
+    assert sorted(files_b) == sorted(files_c)
+    assert all(files_b[n].read_bytes() == files_c[n].read_bytes() for n in files_c)
+    for name in gone + [n for n in files_b if n.startswith("tag/")]:
+        assert files_b[name].stat().st_nlink == 1, f"{name} should have been rendered"
+
+
 def test_new_article_changes_few_pages(tmp_path):
     """Pages that do not move: one arrival rewrites its own page, its older neighbour, the
     first pages of its lists, and no block page or unrelated article page."""
