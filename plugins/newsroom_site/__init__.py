@@ -38,6 +38,9 @@ Signals used, and why:
   feed.xsl, the page a browser shows for a feed (`feeds.add_stylesheet`).
 - `get_generators`: source pages, latest.json, sitemaps and robots.txt
   (`generators.get_generators`).
+- at registration: Pelican's content cache is loaded and saved as a base and a delta of
+  what changed, each written atomically (`cachefile.install`), and a few of Pelican's
+  per-article steps are made linear or done once (`speedups.install`).
 - `get_writer`: Pelican's writer with list pages that do not move when news arrives
   (`paging.get_writer`), rendering only pages whose inputs changed since the previous
   release (`incremental.py`); `finalized`: keep the page signatures (`paging.save_memo`).
@@ -48,6 +51,7 @@ from __future__ import annotations
 from pelican import signals
 
 from . import (
+    cachefile,
     config,
     content,
     context,
@@ -67,6 +71,7 @@ from . import (
 
 def register() -> None:
     speedups.install()
+    cachefile.install()
     signals.initialized.connect(config.on_initialized)
     signals.readers_init.connect(readers.use_shared_reader)
     signals.initialized.connect(speedups.forget_dates)

@@ -52,6 +52,8 @@ from pelican.urlwrappers import URLWrapper
 
 from newsroom.core.files import atomic_write
 
+from . import cachefile
+
 logger = logging.getLogger(__name__)
 
 MISSING = "\x00missing"
@@ -310,12 +312,15 @@ def seal_articles(generator) -> None:
     if not (settings.get("NEWSROOM_RENDER_STATE") and settings.get("NEWSROOM_RENDER_ID")):
         return
     fps = Fingerprints()
+    sealed = []
     for items in (generator.articles, generator.hidden_articles, generator.translations,
                   generator.hidden_translations):
         for article in items:
             seal = article.__dict__.get("_newsroom_seal")
             if seal is None or seal[0] != SEAL_KEY:
                 article._newsroom_seal = make_seal(fps, article)
+                sealed.append(article)
+    cachefile.sealed(generator, sealed)
 
 
 def make_seal(fps: Fingerprints, obj: Content) -> tuple:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -51,3 +53,88 @@ def test_a_damaged_cache_never_costs_a_release(published, damage):
     # the build wrote a fresh, loadable cache for the next run
     small = [f for f in _cache_files(published) if f.stat().st_size <= len(FOREIGN)]
     assert not small, small
+
+
+# --- the cache saved as a base and a delta (plugins/newsroom_site/cachefile.py) -----------------
+
+
+def _articles_cache(project):
+    base = project.root / ".state" / "pelican-cache" / "ArticlesGenerator"
+    return base, base.with_name(base.name + ".delta")
+
+
+def _identity(path):
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _delta(path):
+    import pickle
+
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def _article(n: int, minute: int = 0) -> str:
+    return (f"Title: 캐시 델타 기사 {n}\nDate: 2025-11-23 12:{minute:02d}\nCategory: 경제\n"
+            f"Tags: 델타\n\n델타 본문 {n}.\n")
+
+
+def test_an_increment_saves_what_changed_and_the_next_build_uses_it(published):
+    base, delta = _articles_cache(published)
+    before = _identity(base)
+    published.write("articles/delta-1.md", _article(1, 1))
+    assert published.update().code == 0
+    # The base is not written again; the delta holds the new file's entry, for this base.
+    assert _identity(base) == before
+    saved = _delta(delta)
+    assert tuple(saved["base"]) == before
+    assert [k for k in saved["entries"] if "delta-1" in k] and len(saved["entries"]) == 1
+
+    published.write("articles/delta-2.md", _article(2, 2))
+    assert published.update().code == 0
+    assert _identity(base) == before
+    saved = _delta(delta)
+    # delta-1 came from the delta (not read again: same entry), delta-2 was added.
+    assert sorted(k.rsplit("/", 1)[-1] for k in saved["entries"]) == ["delta-1.md", "delta-2.md"]
+    for n in (1, 2):
+        page = (published.output / "news" / f"delta-{n}.html").read_text(encoding="utf-8")
+        assert f"델타 본문 {n}." in page
+
+
+def test_a_large_change_writes_the_whole_cache_again(published):
+    base, delta = _articles_cache(published)
+    published.write("articles/delta-0.md", _article(0))
+    assert published.update().code == 0
+    assert delta.exists()
+    before = _identity(base)
+    for n in range(1, 61):  # more than the delta may hold (50 entries at this size)
+        published.write(f"articles/many/delta-{n}.md", _article(n, n % 60))
+    assert published.update().code == 0
+    assert _identity(base) != before
+    assert not delta.exists()
+    assert not list(base.parent.glob("*.tmp*")), "a temporary cache file was left behind"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other base"])
+def test_a_delta_that_does_not_fit_is_ignored_and_costs_nothing(published, damage):
+    base, delta = _articles_cache(published)
+    published.write("articles/delta-1.md", _article(1, 1))
+    assert published.update().code == 0
+    if damage == "garbage":
+        delta.write_bytes(b"\x80\x05not a pickle")
+    else:  # the base was written again after the delta (another build, a restore)
+        st = base.stat()
+        base.write_bytes(base.read_bytes())
+        os.utime(base, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    published.write("articles/delta-2.md", _article(2, 2))
+    result = published.update("-v")
+    assert result.code == 0, result.output
+    log = published.root.joinpath(published.live() + ".log").read_text(encoding="utf-8")
+    said = "cannot read" if damage == "garbage" else "belongs to another"
+    assert said in log and str(delta) in log, log[-2000:]
+    for n in (1, 2):  # delta-1 read again from its file
+        page = (published.output / "news" / f"delta-{n}.html").read_text(encoding="utf-8")
+        assert f"델타 본문 {n}." in page
+    saved = _delta(delta)
+    assert tuple(saved["base"]) == _identity(base)

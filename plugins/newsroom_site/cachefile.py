@@ -1,0 +1,140 @@
+"""Pelican's content cache saved as what changed, and never left half written.
+
+Pelican pickles a generator's whole content cache at the end of every build that keeps one:
+at 10,000 articles 49 MB and 0.3 s for one new article, every few minutes, all day. Here a
+generator's cache is two files in CACHE_PATH:
+
+- Pelican's own file (`ArticlesGenerator`), the base: the whole cache as of some build;
+- `ArticlesGenerator.delta`: the entries made since (new and edited files, read again),
+  with the identity of the base it extends (size, mtime and inode of that file).
+
+Loading reads the base as Pelican does, then the delta when it belongs to that base. Saving
+writes only the delta, unless it would hold more than a twentieth of the cache (or 50
+entries, if more), or the build changed entries of the base in place (`sealed_in_place`):
+then the whole cache is written again and the delta removed. Both files are written to a
+temporary name and renamed, so a build killed while saving leaves the previous pair.
+
+Why it is safe: the cache is Pelican's, and every entry is still checked against its file's
+hash before use (CHECK_MODIFIED_METHOD). A delta that does not belong to the base, or cannot
+be read, is ignored (logged): the entries it held are read from their files again. What a
+build changes in a cached article after reading it (its seal, kept URLs, search record, a
+lead image measured again) is either made again by the next build when missing or stale,
+or, for the seal, makes this save a whole one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+
+from pelican.generators import CachingGenerator
+
+logger = logging.getLogger(__name__)
+
+DELTA_SUFFIX = ".delta"
+DELTA_SHARE = 20  # the delta may hold up to 1/20 of the entries before a whole save
+DELTA_MIN = 50
+
+
+def _identity(path: str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def load_delta(generator) -> None:
+    """After Pelican loaded the base: add the delta's entries, and remember the base's."""
+    cache = generator.__dict__.get("_cache")
+    if cache is None:
+        return
+    base_path = generator._cache_path
+    generator._newsroom_base = dict(cache)  # the entries as loaded: what is not new
+    generator._newsroom_base_identity = _identity(base_path) if cache else None
+    delta_path = base_path + DELTA_SUFFIX
+    if not cache or not os.path.exists(delta_path):
+        return
+    try:
+        with generator._cache_open(delta_path, "rb") as f:
+            delta = pickle.load(f)
+        base_identity, entries, gone = delta["base"], delta["entries"], delta["gone"]
+    except Exception as e:  # noqa: BLE001 - a cache: any unreadable delta is ignored
+        logger.warning("content cache: cannot read %s (%s: %s); its files are read again",
+                       delta_path, type(e).__name__, e)
+        return
+    if tuple(base_identity) != generator._newsroom_base_identity:
+        logger.info("content cache: %s belongs to another %s; ignored", delta_path,
+                    os.path.basename(base_path))
+        return
+    cache.update(entries)
+    for name in gone:
+        cache.pop(name, None)
+
+
+def save_cache(generator) -> None:
+    """Pelican's `save_cache`: the delta, or the whole cache when that is due."""
+    if not generator._cache_data_policy:
+        return
+    cache = generator._cache
+    base = generator.__dict__.get("_newsroom_base")
+    base_identity = generator.__dict__.get("_newsroom_base_identity")
+    path = generator._cache_path
+    try:
+        os.makedirs(generator.settings["CACHE_PATH"], exist_ok=True)
+        if base is not None and base_identity is not None and base_identity == _identity(path):
+            entries = {k: v for k, v in cache.items() if base.get(k) is not v}
+            gone = [k for k in base if k not in cache]
+            limit = max(DELTA_MIN, len(cache) // DELTA_SHARE)
+            in_place = generator.__dict__.get("_newsroom_sealed_in_place", 0)
+            if len(entries) + len(gone) <= limit and not in_place:
+                _write(generator, path + DELTA_SUFFIX,
+                       {"base": base_identity, "entries": entries, "gone": gone})
+                return
+        _write(generator, path, cache)
+        try:
+            os.unlink(path + DELTA_SUFFIX)
+        except FileNotFoundError:
+            pass
+    except (OSError, pickle.PicklingError, TypeError) as err:
+        logger.warning("Could not save cache %s\n ... %s", path, err)
+
+
+def _write(generator, path: str, data) -> None:
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with generator._cache_open(tmp, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def sealed(generator, articles: list) -> None:
+    """incremental.seal_articles sealed `articles` in this build: those that came from the
+    base changed in place, which a delta would not carry (the next build would seal them
+    again, and again): the save is then a whole one."""
+    base = generator.__dict__.get("_newsroom_base")
+    if not base or not articles:
+        return
+    loaded = {id(entry[1]) for entry in base.values()
+              if isinstance(entry, tuple) and len(entry) == 2}
+    generator._newsroom_sealed_in_place = sum(id(a) in loaded for a in articles)
+
+
+_pelican_init = CachingGenerator.__init__
+
+
+def _init(self, *args, **kwargs):
+    _pelican_init(self, *args, **kwargs)
+    load_delta(self)
+
+
+def install() -> None:
+    CachingGenerator.__init__ = _init
+    CachingGenerator.save_cache = save_cache
