@@ -323,10 +323,16 @@ def seal_articles(generator) -> None:
     cachefile.sealed(generator, sealed)
 
 
+# Articles share one set of field names (a 21-name frozenset is 2.3 KB: 23 MB at 10,000
+# articles held apart); the pickled cache keeps them shared.
+_NAME_SETS: dict[frozenset, frozenset] = {}
+
+
 def make_seal(fps: Fingerprints, obj: Content) -> tuple:
     names = frozenset(name for name, value in vars(obj).items()
                       if name not in SKIP_ATTRS and name != "_content"
                       and name not in RELATIONS and not _points_to_content(value))
+    names = _NAME_SETS.setdefault(names, names)
     try:
         return (SEAL_KEY, names, "S" + _digest("\n".join(fps._read_time(obj, names))))
     except Uncacheable:
