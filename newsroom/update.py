@@ -477,7 +477,6 @@ def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Re
     scan = scan_content(args.content, resolved.section_names,
                         page_paths=settings.get("PAGE_PATHS") or ["pages"],
                         published=holdback.published(last_good), now=now, memo=memo)
-    memo.save()
     held = holdback.held_files(scan.problems, args.content, last_good)
     for h in held.values():
         for line in h.problems:
@@ -488,7 +487,9 @@ def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Re
                      else "아직 게시된 적이 없어 고칠 때까지 나가지 않습니다")
     run.held_back = [h.to_json() for h in held.values()]
     run.scheduled = [{"file": rel, "date": iso_kst(when)} for rel, when in scan.scheduled]
-    holdback.stage(args.content, stage_dir(args), held, last_good)
+    if holdback.stage(args.content, stage_dir(args), held, last_good):
+        memo.restamp()  # the stage's new links moved the files' change times
+    memo.save()
     return held
 
 

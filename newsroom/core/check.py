@@ -398,6 +398,24 @@ class CheckMemo:
         self.fresh[path] = (stamp, key, tuple(refs), self._statics(refs, content_dir),
                             tuple((p.path, p.line, p.message) for p in found), flat)
 
+    def restamp(self) -> int:
+        """Take the change time each file has now when nothing else moved (size, modification
+        time, inode): the update job's stage hard-links new files after the check, and a new
+        link changes a file's change time. Without this the run after a first publish found
+        every memo entry stale and checked all 10,000 files again (about 0.9 s). Returns how
+        many entries were restamped."""
+        count = 0
+        for path, entry in self.fresh.items():
+            stamp = entry[0]
+            try:
+                now = self._stamp(path)
+            except OSError:
+                continue
+            if now != stamp and (now[0], now[1], now[3]) == (stamp[0], stamp[1], stamp[3]):
+                self.fresh[path] = (now,) + entry[1:]
+                count += 1
+        return count
+
     def save(self) -> None:
         """Keep the entries of this run's files (removed files drop out)."""
         if self.path is None:

@@ -138,3 +138,36 @@ def test_facts_kept_in_the_memo_still_meet_the_other_files(tmp_path, monkeypatch
     # a0 (from the memo) is dated later than the new z.md, so a0 is the one to change.
     assert len(dupes) == 1 and dupes[0].startswith("content/articles/a0.md:"), dupes
     assert "content/articles/z.md 파일이" in dupes[0]
+
+
+def test_links_made_after_the_check_do_not_make_the_memo_stale(tmp_path, monkeypatch):
+    """The update job stages content/ by hard links after the check: a new link moves each
+    file's change time. `restamp` takes the new time when nothing else moved, so the next
+    run reads no file; a file edited meanwhile (another modification time) keeps its old
+    stamp and is checked again."""
+    content = _site(tmp_path)
+    memo_path = tmp_path / "state" / "check-memo.pickle"
+    memo = CheckMemo(memo_path)
+    scan_content(content, SECTIONS, memo=memo)
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    for path in sorted((content / "articles").glob("*.md")):
+        os.link(path, stage / path.name)
+    edited = content / "articles" / "a1.md"
+    st = edited.stat()
+    edited.write_text(GOOD.format(extra="Tags: 고침\n"), encoding="utf-8")
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert memo.restamp() == 6  # every Markdown file but the edited one
+    memo.save()
+
+    real = Path.read_bytes
+    read = []
+
+    def reads(self):
+        read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reads)
+    memo = CheckMemo(memo_path)
+    scan_content(content, SECTIONS, memo=memo)
+    assert [n for n in read if n.endswith(".md")] == ["a1.md"]
