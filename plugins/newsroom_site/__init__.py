@@ -75,6 +75,7 @@ def register() -> None:
     signals.initialized.connect(config.on_initialized)
     signals.readers_init.connect(readers.use_shared_reader)
     signals.initialized.connect(speedups.forget_dates)
+    signals.initialized.connect(content.forget_shared)
     signals.generator_init.connect(context.prepare)
     signals.article_generator_init.connect(strict.check_before_reading)
     signals.article_generator_init.connect(preread.read_in_shares)

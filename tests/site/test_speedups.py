@@ -60,3 +60,36 @@ def test_cache_lookup_matches_pelicans_and_hashes_only_files_it_holds(tmp_path):
     held.write_text("Title: 고침\n\n본문", encoding="utf-8")
     assert speedups.get_cached_data(cacher, str(held), "default") == "default"
     assert hashed == [str(held)]
+
+
+def test_equal_tags_authors_and_sections_become_one_object(tmp_path):
+    """content._share_wrappers: Pelican makes a Tag per article that names it; after
+    content_object_init equal ones (class, name, slug, settings) are one object, in the
+    attributes and in the metadata alike, and a new build starts with none shared."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.urlwrappers import Author, Category, Tag
+
+    from newsroom_site import content
+
+    settings = dict(DEFAULT_CONFIG)
+    other_settings = dict(DEFAULT_CONFIG)
+
+    def article(n, tags, settings=settings):
+        meta = {"title": f"기사 {n}", "tags": [Tag(t, settings) for t in tags],
+                "authors": [Author("김기자", settings)], "category": Category("경제", settings)}
+        a = Article(f"본문 {n}", metadata=meta, settings=settings, source_path=f"a{n}.md")
+        content._share_wrappers(a)
+        return a
+
+    content.forget_shared(None)
+    a, b = article(1, ["대구", "예산"]), article(2, ["예산", "청년"])
+    assert a.tags[1] is b.tags[0] and a.tags[1] == b.tags[0]
+    assert a.tags[0] is not b.tags[1]  # different tags stay apart
+    assert a.category is b.category and a.authors[0] is b.authors[0]
+    assert a.metadata["tags"][1] is b.tags[0] and a.metadata["category"] is b.category
+    assert a.author is a.authors[0]  # Pelican sets `author` to the first of `authors`
+    c = article(3, ["예산"], settings=other_settings)  # another build's settings
+    assert c.tags[0] is not a.tags[1] and c.tags[0].settings is other_settings
+    content.forget_shared(None)
+    assert article(4, ["예산"]).tags[0] is not a.tags[1]
