@@ -10,9 +10,10 @@ generator's cache is two files in CACHE_PATH:
 
 Loading reads the base as Pelican does, then the delta when it belongs to that base. Saving
 writes only the delta, unless it would hold more than a twentieth of the cache (or 50
-entries, if more), or the build changed entries of the base in place (`sealed_in_place`):
-then the whole cache is written again and the delta removed. Both files are written to a
-temporary name and renamed, so a build killed while saving leaves the previous pair.
+entries, if more), or the build changed entries of the base in place (`sealed`): then the
+whole cache is written again and the delta removed. Both files are written to a temporary
+name and renamed, so a build killed while saving leaves the previous pair, and a temporary
+file that the next save removes.
 
 Why it is safe: the cache is Pelican's, and every entry is still checked against its file's
 hash before use (CHECK_MODIFIED_METHOD). A delta that does not belong to the base, or cannot
@@ -83,6 +84,7 @@ def save_cache(generator) -> None:
     path = generator._cache_path
     try:
         os.makedirs(generator.settings["CACHE_PATH"], exist_ok=True)
+        _remove_leftovers(path)
         if base is not None and base_identity is not None and base_identity == _identity(path):
             entries = {k: v for k, v in cache.items() if base.get(k) is not v}
             gone = [k for k in base if k not in cache]
@@ -113,6 +115,20 @@ def _write(generator, path: str, data) -> None:
         except OSError:
             pass
         raise
+
+
+def _remove_leftovers(path: str) -> None:
+    """Temporary files of a save that was killed (the update job builds under its lock, so
+    no other save of this cache is running)."""
+    folder, name = os.path.split(path)
+    mine = f".tmp{os.getpid()}"
+    for entry in os.scandir(folder or "."):
+        if entry.name.startswith((name + ".tmp", name + DELTA_SUFFIX + ".tmp")) \
+                and not entry.name.endswith(mine):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def sealed(generator, articles: list) -> None:

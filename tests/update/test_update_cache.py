@@ -138,3 +138,18 @@ def test_a_delta_that_does_not_fit_is_ignored_and_costs_nothing(published, damag
         assert f"델타 본문 {n}." in page
     saved = _delta(delta)
     assert tuple(saved["base"]) == _identity(base)
+
+
+def test_a_save_killed_midway_leaves_nothing_behind_after_the_next_run(published):
+    """What a build killed while pickling leaves (a temporary file beside each cache file)
+    is removed by the next save; the cache files themselves were never touched."""
+    base, delta = _articles_cache(published)
+    before = _identity(base)
+    leftovers = [base.with_name(base.name + ".tmp99999"),
+                 delta.with_name(delta.name + ".tmp99999")]
+    for path in leftovers:
+        path.write_bytes(b"\x80\x05half a pickle")
+    published.write("articles/delta-1.md", _article(1, 1))
+    assert published.update().code == 0
+    assert not [p for p in leftovers if p.exists()]
+    assert _identity(base) == before and delta.exists()
