@@ -15,6 +15,15 @@ whole cache is written again and the delta removed. Both files are written to a 
 name and renamed, so a build killed while saving leaves the previous pair, and a temporary
 file that the next save removes.
 
+Bodies beside the base: a whole save writes each article's HTML body to
+`ArticlesGenerator.html-<token>` (one file, a new token each whole save) and pickles only
+where it lies (file, offset, length, digest). An unpickled article loads its body when
+something reads it (its page, a feed): an arrival renders a handful of the archive's pages,
+so the bodies of the others (2.4 KB an article, 24 MB at 10,000) stay on disk. The body
+file is in place before the base that points into it, and old ones are removed after; a
+body that cannot be read back whole (file gone, digest wrong) fails the build with its path,
+and the update job builds again without the cache. The delta keeps its bodies inline.
+
 Why it is safe: the cache is Pelican's, and every entry is still checked against its file's
 hash before use (CHECK_MODIFIED_METHOD). A delta that does not belong to the base, or cannot
 be read, is ignored (logged): the entries it held are read from their files again. What a
@@ -28,6 +37,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import secrets
+import zlib
 
 from pelican.generators import CachingGenerator
 
@@ -48,6 +59,8 @@ def _identity(path: str) -> tuple | None:
 
 def load_delta(generator) -> None:
     """After Pelican loaded the base: add the delta's entries, and remember the base's."""
+    global KEPT_IN_PLACE
+    KEPT_IN_PLACE = 0  # a new build (generators are made before any reads)
     cache = generator.__dict__.get("_cache")
     if cache is None:
         return
@@ -89,12 +102,12 @@ def save_cache(generator) -> None:
             entries = {k: v for k, v in cache.items() if base.get(k) is not v}
             gone = [k for k in base if k not in cache]
             limit = max(DELTA_MIN, len(cache) // DELTA_SHARE)
-            in_place = generator.__dict__.get("_newsroom_sealed_in_place", 0)
+            in_place = generator.__dict__.get("_newsroom_sealed_in_place", 0) or KEPT_IN_PLACE
             if len(entries) + len(gone) <= limit and not in_place:
                 _write(generator, path + DELTA_SUFFIX,
                        {"base": base_identity, "entries": entries, "gone": gone})
                 return
-        _write(generator, path, cache)
+        _write(generator, path, cache, bodies=True)
         try:
             os.unlink(path + DELTA_SUFFIX)
         except FileNotFoundError:
@@ -103,18 +116,76 @@ def save_cache(generator) -> None:
         logger.warning("Could not save cache %s\n ... %s", path, err)
 
 
-def _write(generator, path: str, data) -> None:
+def _write(generator, path: str, data, bodies: bool = False) -> None:
+    """Pickle `data` to `path` atomically; with `bodies`, the articles' HTML goes to a new
+    body file first (`BodyWriter`), and body files of earlier whole saves go after."""
+    global WRITER
     tmp = f"{path}.tmp{os.getpid()}"
+    body_path = f"{path}{BODY_SUFFIX}{secrets.token_hex(6)}" if bodies else None
+    body_tmp = f"{body_path}.tmp" if bodies else None
     try:
         with generator._cache_open(tmp, "wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            if bodies:
+                with open(body_tmp, "wb") as body_file:
+                    WRITER = BodyWriter(body_file, body_path)
+                    try:
+                        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    finally:
+                        WRITER = None
+                os.replace(body_tmp, body_path)
+            else:
+                pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        for leftover in (tmp, body_tmp):
+            try:
+                if leftover:
+                    os.unlink(leftover)
+            except OSError:
+                pass
         raise
+    if body_path:
+        folder, name = os.path.split(path)
+        keep = os.path.basename(body_path)
+        for entry in os.scandir(folder or "."):
+            if entry.name.startswith(name + BODY_SUFFIX) and entry.name != keep:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+
+
+BODY_SUFFIX = ".html-"
+WRITER: BodyWriter | None = None  # set while a whole save pickles (speedups.py reads it)
+
+
+class BodyWriter:
+    """Appends HTML bodies to one file; `add` gives where a body lies."""
+
+    def __init__(self, file, path: str) -> None:
+        self.file, self.path = file, path
+
+    def add(self, html: str) -> tuple:
+        data = html.encode("utf-8", "surrogatepass")
+        offset = self.file.tell()
+        self.file.write(data)
+        return (self.path, offset, len(data), zlib.crc32(data))
+
+
+def read_body(ref: tuple, what: str) -> str:
+    """The HTML body `ref` (BodyWriter.add) points to; `what` names the article in errors."""
+    path, offset, length, crc = ref
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(length)
+    except OSError as e:
+        raise RuntimeError(f"{what}: its body is missing from Pelican's content cache "
+                           f"({path}: {e.strerror}); delete that folder to rebuild it") from None
+    if len(data) != length or zlib.crc32(data) != crc:
+        raise RuntimeError(f"{what}: its body in Pelican's content cache ({path}, offset "
+                           f"{offset}) does not match; delete that folder to rebuild it")
+    return data.decode("utf-8", "surrogatepass")
 
 
 def _remove_leftovers(path: str) -> None:
@@ -129,6 +200,16 @@ def _remove_leftovers(path: str) -> None:
                 os.unlink(entry.path)
             except OSError:
                 pass
+
+
+KEPT_IN_PLACE = 0  # facts kept on cached articles in this build (speedups.py): save whole
+
+
+def kept_in_place() -> None:
+    """speedups.py kept a fact on an article that came from the cache's body file: the
+    next save is a whole one, so that the fact is kept for good."""
+    global KEPT_IN_PLACE
+    KEPT_IN_PLACE += 1
 
 
 def sealed(generator, articles: list) -> None:

@@ -68,7 +68,11 @@ SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
                         # section, fingerprinted, and the settings: the epoch).
                         "_newsroom_seal", "_newsroom_urls", "_newsroom_relpath",
                         # The search record (newsroom_search): made from the fields above.
-                        "_newsroom_search_doc"})
+                        "_newsroom_search_doc",
+                        # The body (Pelican's `_content`, speedups.py): in the seal's digest.
+                        "_newsroom_body", "_newsroom_body_ref",
+                        # Pelican's static links of the body (speedups.py): from the body.
+                        "_newsroom_static_links"})
 # An article's links to other articles (newsroom_site/context.py), shown on its own page only;
 # skipped when the article is itself shown as a link, whether set or None.
 RELATIONS = frozenset({"related", "prev_in_section", "next_in_section", "translations"})

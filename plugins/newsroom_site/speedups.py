@@ -63,6 +63,7 @@ from pelican.generators import ArticlesGenerator, CachingGenerator, Generator
 from pelican.utils import SafeDatetime, get_relative_path
 from pelican.writers import FileOverwriteFailedError
 
+from . import cachefile
 from .content import refresh_image_size
 from .incremental import VERIFY, VERIFY_FAILED
 from .preread import replay_logs
@@ -136,11 +137,70 @@ def _build_period_archives(self, sorted_articles, articles, settings):
 
 
 def _content_getstate(self) -> dict:
-    """What a cached article keeps: not the settings nor the template context it points to."""
+    """What a cached article keeps: not the settings nor the template context it points to,
+    and, in a whole save of the content cache, where its body lies instead of the body
+    (cachefile.py). Pickled otherwise (the delta, the pre-read's shares), the body goes
+    inline, read back first if it was not loaded."""
     state = dict(self.__dict__)
     state.pop("_context", None)
     state.pop("settings", None)
+    writer = cachefile.WRITER
+    html = state.pop(BODY, None)
+    ref = state.pop(BODY_REF, None)
+    if html is None and ref is not None:
+        html = cachefile.read_body(ref, str(self.source_path))
+    if writer is not None and html is not None:
+        state[BODY_REF] = writer.add(html)
+    else:
+        state[BODY] = html
     return state
+
+
+# An article's HTML body (Pelican's `_content`), or where it lies in the content cache's body
+# file until something reads it (cachefile.py).
+BODY, BODY_REF = "_newsroom_body", "_newsroom_body_ref"
+
+
+def _get_body(self):
+    attrs = self.__dict__
+    html = attrs.get(BODY)
+    if html is None:
+        ref = attrs.get(BODY_REF)
+        if ref is None:
+            if BODY in attrs:
+                return None
+            raise AttributeError("_content")
+        html = attrs[BODY] = cachefile.read_body(ref, str(self.source_path))
+        del attrs[BODY_REF]
+    return html
+
+
+def _set_body(self, html) -> None:
+    attrs = self.__dict__
+    attrs[BODY] = html
+    attrs.pop(BODY_REF, None)
+    attrs.pop(STATIC_LINKS, None)
+
+
+_pelican_static_links = Content.get_static_links
+STATIC_LINKS = "_newsroom_static_links"
+
+
+def _static_links(self) -> set:
+    """Pelican's `get_static_links` (the `{static}` files a body links), kept on the article:
+    Pelican asks every article at every build, which read every body back from the content
+    cache. It follows from the body, the article's folder and the settings; a new body drops
+    it (`_set_body`), as a settings change drops the cache."""
+    kept = self.__dict__.get(STATIC_LINKS)
+    if kept is None:
+        from_cache = BODY_REF in self.__dict__
+        kept = self.__dict__[STATIC_LINKS] = frozenset(_pelican_static_links(self))
+        if from_cache:
+            cachefile.kept_in_place()
+    elif VERIFY and kept != frozenset(_pelican_static_links(self)):
+        raise RuntimeError(f"{VERIFY_FAILED} {self.source_path}: its kept static links are "
+                           f"stale ({sorted(kept)!r})")
+    return set(kept)
 
 
 def _content_copy(self):
@@ -294,6 +354,8 @@ def install() -> None:
     Generator._include_path = _include_path
     Content.save_as = _frozen(1, _pelican_save_as)
     Content.__getstate__ = _content_getstate
+    Content._content = property(_get_body, _set_body)
+    Content.get_static_links = _static_links
     Content.__copy__ = _content_copy
     CachingGenerator.get_cached_data = get_cached_data
     ArticlesGenerator._build_period_archives = _build_period_archives

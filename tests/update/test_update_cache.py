@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
+from jobsite import Project
 
 
 def _cache_files(project):
@@ -153,3 +155,55 @@ def test_a_save_killed_midway_leaves_nothing_behind_after_the_next_run(published
     assert published.update().code == 0
     assert not [p for p in leftovers if p.exists()]
     assert _identity(base) == before and delta.exists()
+
+
+# --- bodies beside the base (cachefile.py): loaded when a page shows them ---------------------
+
+
+def _bodies(project):
+    base, _delta = _articles_cache(project)
+    return sorted(base.parent.glob(base.name + ".html-*"))
+
+
+def test_bodies_live_beside_the_base_and_the_old_ones_go(published):
+    (first,) = _bodies(published)
+    assert first.stat().st_size > 0
+    # A change larger than the delta holds writes the whole cache, with a new body file.
+    for n in range(1, 61):
+        published.write(f"articles/many/delta-{n}.md", _article(n, n % 60))
+    assert published.update().code == 0
+    (second,) = _bodies(published)
+    assert second != first and not first.exists()
+    page = (published.output / "news" / "delta-7.html").read_text(encoding="utf-8")
+    assert "델타 본문 7." in page
+
+
+@pytest.mark.parametrize("damage", ["gone", "changed"])
+def test_a_body_that_cannot_be_read_back_costs_a_retry_not_a_release(published, damage):
+    """An older article whose page renders again (its neighbour arrived) reads its body
+    from the body file; a missing or altered file fails that build with the file's name,
+    and the job builds again without the cache."""
+    (bodies,) = _bodies(published)
+    if damage == "gone":
+        bodies.unlink()
+    else:
+        data = bytearray(bodies.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        bodies.write_bytes(bytes(data))
+    published.write("articles/arrival.md", "Title: 새로 온 기사\nDate: 2026-01-05 10:00\n"
+                    "Category: 경제\n\n새로 온 본문.\n")
+    result = published.update("-v")
+    assert result.code == 0, result.output
+    assert "retrying without it" in result.output
+    # The release is what a clean publish of the same content gives, byte for byte.
+    clean = published.root.parent / "clean"
+    shutil.copytree(published.root, clean, symlinks=True,
+                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
+    other = Project(clean)
+    assert other.update().code == 0
+    assert _texts(other.output.resolve()) == _texts(published.output.resolve())
+
+
+def _texts(root) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")}
