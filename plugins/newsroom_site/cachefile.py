@@ -121,7 +121,8 @@ def _write(generator, path: str, data, bodies: bool = False) -> None:
     body file first (`BodyWriter`), and body files of earlier whole saves go after."""
     global WRITER
     tmp = f"{path}.tmp{os.getpid()}"
-    body_path = f"{path}{BODY_SUFFIX}{secrets.token_hex(6)}" if bodies else None
+    # Absolute: an article reads its body back whatever the working folder is then.
+    body_path = os.path.abspath(f"{path}{BODY_SUFFIX}{secrets.token_hex(6)}") if bodies else None
     body_tmp = f"{body_path}.tmp" if bodies else None
     try:
         with generator._cache_open(tmp, "wb") as f:
