@@ -102,8 +102,7 @@ def save_cache(generator) -> None:
             entries = {k: v for k, v in cache.items() if base.get(k) is not v}
             gone = [k for k in base if k not in cache]
             limit = max(DELTA_MIN, len(cache) // DELTA_SHARE)
-            in_place = generator.__dict__.get("_newsroom_sealed_in_place", 0) or KEPT_IN_PLACE
-            if len(entries) + len(gone) <= limit and not in_place:
+            if len(entries) + len(gone) <= limit and not KEPT_IN_PLACE:
                 _write(generator, path + DELTA_SUFFIX,
                        {"base": base_identity, "entries": entries, "gone": gone})
                 return
@@ -203,26 +202,26 @@ def _remove_leftovers(path: str) -> None:
                 pass
 
 
-KEPT_IN_PLACE = 0  # facts kept on cached articles in this build (speedups.py): save whole
+# Entries of the base changed in place in this build: a delta would not carry the change (the
+# next build would make it again, and again), so the save is a whole one.
+KEPT_IN_PLACE = 0
 
 
-def kept_in_place() -> None:
-    """speedups.py kept a fact on an article that came from the cache's body file: the
-    next save is a whole one, so that the fact is kept for good."""
+def kept_in_place(count: int = 1) -> None:
+    """speedups.py kept a fact on an article that came from the base (its static links)."""
     global KEPT_IN_PLACE
-    KEPT_IN_PLACE += 1
+    KEPT_IN_PLACE += count
 
 
 def sealed(generator, articles: list) -> None:
-    """incremental.seal_articles sealed `articles` in this build: those that came from the
-    base changed in place, which a delta would not carry (the next build would seal them
-    again, and again): the save is then a whole one."""
+    """incremental.seal_articles sealed `articles` in this build: those from the base
+    changed in place."""
     base = generator.__dict__.get("_newsroom_base")
     if not base or not articles:
         return
     loaded = {id(entry[1]) for entry in base.values()
               if isinstance(entry, tuple) and len(entry) == 2}
-    generator._newsroom_sealed_in_place = sum(id(a) in loaded for a in articles)
+    kept_in_place(sum(id(a) in loaded for a in articles))
 
 
 _pelican_init = CachingGenerator.__init__

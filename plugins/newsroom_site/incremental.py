@@ -69,8 +69,9 @@ SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
                         "_newsroom_seal", "_newsroom_urls", "_newsroom_relpath",
                         # The search record (newsroom_search): made from the fields above.
                         "_newsroom_search_doc",
-                        # The body (Pelican's `_content`, speedups.py): in the seal's digest.
-                        "_newsroom_body", "_newsroom_body_ref",
+                        # The body (Pelican's `_content`, kept by speedups.py under the
+                        # next two names): in the seal's digest.
+                        "_content", "_newsroom_body", "_newsroom_body_ref",
                         # Pelican's static links of the body (speedups.py): from the body.
                         "_newsroom_static_links"})
 # An article's links to other articles (newsroom_site/context.py), shown on its own page only;
@@ -253,7 +254,7 @@ class Fingerprints:
                 parts = [seal[2]]
                 for name in names:
                     value = attrs[name]
-                    if name in RELATIONS or name == "_content" or _points_to_content(value):
+                    if name in RELATIONS or _points_to_content(value):
                         continue  # pointers are shown on the article's own page only
                     parts.append(f"{name}={self.of(value, 1)}")
             else:
@@ -261,7 +262,7 @@ class Fingerprints:
         else:
             parts = [self.of(obj, 1)]
             for name in names:
-                if name in SKIP_ATTRS or name == "_content":
+                if name in SKIP_ATTRS:
                     continue
                 value = attrs[name]
                 if name in RELATIONS or _points_to_content(value):
@@ -275,7 +276,7 @@ class Fingerprints:
         """`name=fingerprint` of the article's own fields that `wanted(name)` accepts."""
         parts = []
         for name, value in sorted(vars(obj).items()):
-            if name in SKIP_ATTRS or name == "_content" or name in RELATIONS:
+            if name in SKIP_ATTRS or name in RELATIONS:
                 continue
             if not wanted(name) or _points_to_content(value):
                 continue  # pointers are shown on the article's own page only
@@ -334,8 +335,8 @@ _NAME_SETS: dict[frozenset, frozenset] = {}
 
 def make_seal(fps: Fingerprints, obj: Content) -> tuple:
     names = frozenset(name for name, value in vars(obj).items()
-                      if name not in SKIP_ATTRS and name != "_content"
-                      and name not in RELATIONS and not _points_to_content(value))
+                      if name not in SKIP_ATTRS and name not in RELATIONS
+                      and not _points_to_content(value))
     names = _NAME_SETS.setdefault(names, names)
     try:
         return (SEAL_KEY, names, "S" + _digest("\n".join(fps._read_time(obj, names))))

@@ -278,15 +278,8 @@ class NewsroomWriter(Writer):
 
         # The queue's folders first, here, parents before children (sorted): the processes
         # would otherwise each stat and create them, contending for the same parent folders.
-        made = self.__dict__.setdefault("_made_dirs", set())
-        for folder in sorted({os.path.dirname(job[4]) for job in queue} - made):
-            try:
-                os.mkdir(folder)
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                os.makedirs(folder, exist_ok=True)
-            made.add(folder)
+        for folder in sorted({os.path.dirname(job[4]) for job in queue}):
+            self._makedirs(folder)
         try:
             run_shares(queue, process_count(self.settings), self.emit, collect, merge)
         finally:
@@ -338,10 +331,16 @@ class NewsroomWriter(Writer):
         return True
 
     def _makedirs(self, folder: str) -> None:
-        """`os.makedirs` once per folder: thousands of pages share a handful of folders."""
+        """`os.makedirs` once per folder: thousands of pages share a handful of folders.
+        One `mkdir` when the parent exists (made first, in sorted order), no `stat`."""
         made = self.__dict__.setdefault("_made_dirs", set())
         if folder not in made:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             made.add(folder)
 
 

@@ -22,6 +22,13 @@ gives them back pointing at the previous build's: `__getstate__` leaves both out
 `get_cached_data` points them at this build's. A lead image changed under the same name is
 measured again.
 
+## Bodies read when shown
+An article's HTML body (Pelican's `_content`) is a property: set as before, but an article
+from the content cache's whole file carries only where its body lies (cachefile.py) and reads
+it when a page or feed shows it. Pelican asks every article for its `{static}` links at every
+build, which would read every body back: `get_static_links` is kept on the article, made
+again when the body is set, and checked under NEWSROOM_RENDER_VERIFY.
+
 ## URLs worked out once
 Pelican works out an article's `url` and `save_as` from the URL settings every time they are
 read (a format of its metadata: about 40 µs), and the build reads them about ten times per
