@@ -1,10 +1,17 @@
 """Change detection for the update job: a manifest of every file the build reads.
 
-A manifest maps a path (relative to the project root, POSIX separators) to its size,
-modification time in nanoseconds and SHA-256. Building the next manifest reuses the previous
-digest whenever size and mtime are unchanged, so a run with nothing new only stats files:
-10,000 articles cost a directory walk, not 10,000 reads. A file whose mtime moved but whose
-bytes did not (a `touch`, a checkout) is not a change: changes compare digests only.
+A manifest maps a path (relative to the project root, POSIX separators) to its identity
+(size, modification and change time in nanoseconds, inode) and SHA-256. Building the next
+manifest reuses the previous digest whenever the identity is unchanged, so a run with nothing
+new only stats files: 10,000 articles cost a directory walk, not 10,000 reads. A file whose
+times moved but whose bytes did not (a `touch`, a checkout) is not a change: changes compare
+digests only.
+
+Size and modification time alone would miss an edit that keeps both (a tool that restores
+the mtime, an edit within the clock's tick): the change time moves on every write and no
+user process can set it back. A digest taken within `SETTLED_NS` of the file's last change
+is not trusted by the next run (git's "racily clean" files): a write in the same clock tick
+could leave every time unchanged, so such a file is hashed again.
 """
 
 from __future__ import annotations
@@ -13,17 +20,19 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 # Never part of what the build reads: byte-code caches and editor droppings.
 SKIP_DIRS = frozenset({"__pycache__", ".git", ".pytest_cache", ".ruff_cache"})
 SKIP_SUFFIXES = (".pyc", ".pyo", ".swp", ".swx", "~")
 HASH_CHUNK = 1 << 20
+SETTLED_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class Entry:
     size: int
     mtime_ns: int
     sha256: str
+    ctime_ns: int = -1  # -1: not settled when hashed (or from a version 1 manifest)
+    ino: int = 0
 
 
 @dataclass
@@ -46,14 +57,16 @@ class Manifest:
         return {
             "version": VERSION,
             "meta": dict(sorted(self.meta.items())),
-            "files": {p: [e.size, e.mtime_ns, e.sha256] for p, e in sorted(self.files.items())},
+            "files": {p: [e.size, e.mtime_ns, e.sha256, e.ctime_ns, e.ino]
+                      for p, e in sorted(self.files.items())},
         }
 
     @classmethod
     def from_json(cls, data: Mapping) -> Manifest:
-        if data.get("version") != VERSION:
+        if data.get("version") not in (1, VERSION):  # version 1: no change times, no inodes
             raise ValueError(f"manifest version {data.get('version')!r}, expected {VERSION}")
-        files = {p: Entry(int(v[0]), int(v[1]), str(v[2])) for p, v in data["files"].items()}
+        files = {p: Entry(int(v[0]), int(v[1]), str(v[2]), *map(int, v[3:5]))
+                 for p, v in data["files"].items()}
         return cls(files=files, meta={str(k): str(v) for k, v in data.get("meta", {}).items()})
 
 
@@ -163,7 +176,7 @@ def sha256_file(path: Path) -> str:
 
 def build(root: Path, inputs: Iterable[Path], previous: Manifest | None,
           meta: Mapping[str, str] | None = None) -> tuple[Manifest, int]:
-    """The manifest of the inputs now, hashing only files whose size or mtime moved.
+    """The manifest of the inputs now, hashing only files whose identity moved.
 
     Returns (manifest, number of files hashed).
     """
@@ -172,7 +185,8 @@ def build(root: Path, inputs: Iterable[Path], previous: Manifest | None,
     hashed = 0
     for relpath, st in scan(root, inputs).items():
         prev = old.get(relpath)
-        if prev is not None and prev.size == st.st_size and prev.mtime_ns == st.st_mtime_ns:
+        if (prev is not None and prev.ctime_ns == st.st_ctime_ns and prev.size == st.st_size
+                and prev.mtime_ns == st.st_mtime_ns and prev.ino == st.st_ino):
             files[relpath] = prev
             continue
         path = Path(relpath) if Path(relpath).is_absolute() else root / relpath
@@ -181,7 +195,9 @@ def build(root: Path, inputs: Iterable[Path], previous: Manifest | None,
         except FileNotFoundError:  # removed between the walk and the read
             continue
         hashed += 1
-        files[relpath] = Entry(st.st_size, st.st_mtime_ns, digest)
+        settled = time.time_ns() - st.st_ctime_ns >= SETTLED_NS
+        files[relpath] = Entry(st.st_size, st.st_mtime_ns, digest,
+                               st.st_ctime_ns if settled else -1, st.st_ino)
     return Manifest(files=files, meta=dict(meta or {})), hashed
 
 

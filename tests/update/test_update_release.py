@@ -79,11 +79,17 @@ def test_publish_without_live_release_fails_clearly(project, tmp_path):
 
 # --- pure parts --------------------------------------------------------------------------
 
-def test_manifest_hashes_only_files_whose_stat_moved(tmp_path):
+def test_manifest_hashes_only_files_whose_stat_moved(tmp_path, monkeypatch):
     (tmp_path / "c").mkdir()
     for i in range(5):
         (tmp_path / "c" / f"{i}.md").write_text(f"글 {i}", encoding="utf-8")
     first, hashed = manifest.build(tmp_path, [tmp_path / "c"], None, {"pelican": "4.12"})
+    assert hashed == 5
+    # Hashed within SETTLED_NS of their last change: not trusted, hashed again.
+    first, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {"pelican": "4.12"})
+    assert hashed == 5 and all(e.ctime_ns == -1 for e in first.files.values())
+    monkeypatch.setattr(manifest, "SETTLED_NS", 0)  # as if the files were minutes old
+    first, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {"pelican": "4.12"})
     assert hashed == 5
     again, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {"pelican": "4.12"})
     assert hashed == 0 and not manifest.diff(first, again)
@@ -103,6 +109,30 @@ def test_manifest_hashes_only_files_whose_stat_moved(tmp_path):
     assert changes.added == ["c/new.md"]
     assert changes.meta == ["pelican"]
     assert manifest.Manifest.from_json(now.to_json()).files == now.files
+
+
+def test_manifest_sees_an_edit_that_keeps_size_and_mtime(tmp_path, monkeypatch):
+    monkeypatch.setattr(manifest, "SETTLED_NS", 0)
+    path = tmp_path / "c" / "a.md"
+    path.parent.mkdir()
+    path.write_text("사과", encoding="utf-8")
+    first, _ = manifest.build(tmp_path, [tmp_path / "c"], None, {})
+    st = path.stat()
+    time.sleep(0.02)  # past the file system's clock tick
+    path.write_text("배추", encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    again, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {})
+    assert hashed == 1 and manifest.diff(first, again).changed == ["c/a.md"]
+
+
+def test_a_version_1_manifest_is_read_and_hashed_again(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.md").write_text("글", encoding="utf-8")
+    now, _ = manifest.build(tmp_path, [tmp_path / "c"], None, {})
+    old = {"version": 1, "meta": {}, "files": {p: v[:3] for p, v in now.to_json()["files"].items()}}
+    loaded = manifest.Manifest.from_json(old)
+    again, hashed = manifest.build(tmp_path, [tmp_path / "c"], loaded, {})
+    assert hashed == 1 and not manifest.diff(loaded, again)
 
 
 def test_previous_release_order():
