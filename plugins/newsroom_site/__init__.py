@@ -39,11 +39,15 @@ Signals used, and why:
 - `get_generators`: source pages, latest.json, sitemaps and robots.txt
   (`generators.get_generators`).
 - at registration: Pelican's content cache is loaded and saved as a base and a delta of
-  what changed, each written atomically (`cachefile.install`), and a few of Pelican's
-  per-article steps are made linear or done once (`speedups.install`).
+  what changed, each written atomically (`cachefile.install`); the content hashes that
+  validate its entries are remembered by file identity (`stamps.install`; saved at
+  `finalized`, `stamps.save`); and a few of Pelican's per-article steps are made linear or
+  done once (`speedups.install`).
 - `get_writer`: Pelican's writer with list pages that do not move when news arrives
   (`paging.get_writer`), rendering only pages whose inputs changed since the previous
-  release (`incremental.py`); `finalized`: keep the page signatures (`paging.save_memo`).
+  release (`incremental.py`), every generator's pages held and rendered together on the
+  machine's cores, before the static files are copied (`paging.install`); `finalized`:
+  keep the page signatures (`paging.save_memo`).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ from . import (
     readers,
     sections,
     speedups,
+    stamps,
     strict,
     takedown,
 )
@@ -72,6 +77,8 @@ from . import (
 def register() -> None:
     speedups.install()
     cachefile.install()
+    stamps.install()
+    paging.install()
     signals.initialized.connect(config.on_initialized)
     signals.readers_init.connect(readers.use_shared_reader)
     signals.initialized.connect(speedups.forget_dates)
@@ -94,3 +101,4 @@ def register() -> None:
     signals.get_generators.connect(generators.get_generators)
     signals.get_writer.connect(paging.get_writer)
     signals.finalized.connect(paging.save_memo)
+    signals.finalized.connect(stamps.save)
