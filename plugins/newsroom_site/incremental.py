@@ -79,6 +79,10 @@ SKIP_ATTRS = frozenset({"_context", "settings", "readers", "timezone",
 RELATIONS = frozenset({"related", "prev_in_section", "next_in_section", "translations"})
 
 
+# Attributes a sealed article gets after sealing, by its shape (Fingerprints._content).
+_ATTACHED: dict[tuple, tuple] = {}
+
+
 class Uncacheable(Exception):
     """A value the fingerprint cannot vouch for: render the page."""
 
@@ -243,23 +247,32 @@ class Fingerprints:
         seal = attrs.get("_newsroom_seal")
         if seal is not None and seal[0] != SEAL_KEY:
             seal = None
-        # A sealed article: only the fields attached after sealing need looking at.
-        names = sorted(attrs.keys() - seal[1] - SKIP_ATTRS) if seal else sorted(attrs)
         if level >= 1:
             if seal:
                 if seal[2] is None:
                     raise Uncacheable(f"{obj.source_path}: links to other content")
                 if VERIFY:
                     _verify_seal(obj, seal)
+                # Only the fields attached after sealing need looking at; which they are
+                # follows from the article's shape (its seal's names and its attributes),
+                # shared by thousands of articles: worked out once per shape.
+                shape = (seal[1], tuple(attrs))
+                names = _ATTACHED.get(shape)
+                if names is None:
+                    names = _ATTACHED[shape] = tuple(
+                        sorted(attrs.keys() - seal[1] - SKIP_ATTRS - RELATIONS))
                 parts = [seal[2]]
+                of = self.of
                 for name in names:
                     value = attrs[name]
-                    if name in RELATIONS or _points_to_content(value):
+                    if _points_to_content(value):
                         continue  # pointers are shown on the article's own page only
-                    parts.append(f"{name}={self.of(value, 1)}")
+                    parts.append(f"{name}={of(value, 1)}")
             else:
                 parts = self._read_time(obj, None)
         else:
+            # A sealed article: only the fields attached after sealing need looking at.
+            names = sorted(attrs.keys() - seal[1] - SKIP_ATTRS) if seal else sorted(attrs)
             parts = [self.of(obj, 1)]
             for name in names:
                 if name in SKIP_ATTRS:
