@@ -495,19 +495,11 @@ def _same_bytes(path: str, size: int, data: bytes) -> bool:
 
 
 def _link_gz(src: str, dst: str) -> bool:
-    """`_link_s`, False when `src` is gone."""
+    """`_link_s`, False instead of an error when `src` is gone."""
     try:
-        os.link(src, dst)
+        _link_s(src, dst)
     except FileNotFoundError:
         return False
-    except FileExistsError:
-        pass
-    except OSError:  # another file system
-        if not os.path.isfile(src):
-            return False
-        import shutil
-
-        shutil.copy2(src, dst)
     return True
 
 
@@ -517,6 +509,8 @@ def _link_s(src: str, dst: str) -> None:
         os.link(src, dst)
     except FileExistsError:
         pass
+    except FileNotFoundError:
+        raise  # `src` is gone: a copy would fail the same way
     except OSError:  # another file system: a copy does the same job
         import shutil
 

@@ -9,9 +9,10 @@ digests only.
 
 Size and modification time alone would miss an edit that keeps both (a tool that restores
 the mtime, an edit within the clock's tick): the change time moves on every write and no
-user process can set it back. A digest taken within `SETTLED_NS` of the file's last change
-is not trusted by the next run (git's "racily clean" files): a write in the same clock tick
-could leave every time unchanged, so such a file is hashed again.
+user process can set it back. A digest taken within 2 s of the file's last change
+(`newsroom.core.files.settled`) is not trusted by the next run (git's "racily clean"
+files): a write in the same clock tick could leave every time unchanged, so such a file is
+hashed again.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import hashlib
 import json
 import logging
 import os
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from newsroom.core.files import settled
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,6 @@ VERSION = 2
 SKIP_DIRS = frozenset({"__pycache__", ".git", ".pytest_cache", ".ruff_cache"})
 SKIP_SUFFIXES = (".pyc", ".pyo", ".swp", ".swx", "~")
 HASH_CHUNK = 1 << 20
-SETTLED_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -195,9 +196,8 @@ def build(root: Path, inputs: Iterable[Path], previous: Manifest | None,
         except FileNotFoundError:  # removed between the walk and the read
             continue
         hashed += 1
-        settled = time.time_ns() - st.st_ctime_ns >= SETTLED_NS
         files[relpath] = Entry(st.st_size, st.st_mtime_ns, digest,
-                               st.st_ctime_ns if settled else -1, st.st_ino)
+                               st.st_ctime_ns if settled(st) else -1, st.st_ino)
     return Manifest(files=files, meta=dict(meta or {})), hashed
 
 

@@ -15,6 +15,16 @@ import tempfile
 import time
 from pathlib import Path
 
+# A digest remembered by a file's stat identity (size, times, inode) is trusted only when the
+# file's change time was this old when it was hashed: a write within the file system's clock
+# tick after that stat could leave every time as it was (git's "racily clean" files).
+SETTLED_NS = 2_000_000_000
+
+
+def settled(st: os.stat_result) -> bool:
+    """Whether a digest of the file `st` describes may be remembered by its identity."""
+    return time.time_ns() - st.st_ctime_ns >= SETTLED_NS
+
 # Extensions Pelican's Markdown reader takes (pelican.readers.MarkdownReader.file_extensions).
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 TEMP_PREFIX = "."

@@ -6,7 +6,6 @@ static files are copied, and they work unchanged under `--autoreload`.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -34,11 +33,8 @@ class SourcesGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        batched = getattr(writer, "batched", contextlib.nullcontext)
-        with batched():  # rendered on the machine's cores (parallel.py)
-            self._write(writer)
-
-    def _write(self, writer):
+        # Queued with every other page (paging.NewsroomWriter.hold): rendered on the
+        # machine's cores (parallel.py).
         sources = self.context.get("NEWSROOM_SOURCES", [])
         relative = self.settings.get("RELATIVE_URLS")
         template = self.get_template("source")

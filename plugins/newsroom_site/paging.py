@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from contextlib import contextmanager
+from functools import cached_property
 
 from pelican import signals
 from pelican.generators import StaticGenerator
@@ -73,19 +73,8 @@ class StablePage(Page):
 
     # Pelican's Page binds its own _from_settings into these properties: bind ours, each
     # worked out once per page (the writer, the pager links and the fingerprints ask again).
-    @property
-    def url(self) -> str:
-        found = self.__dict__.get("_url")
-        if found is None:
-            found = self._url = self._from_settings("URL")
-        return found
-
-    @property
-    def save_as(self) -> str:
-        found = self.__dict__.get("_save_as")
-        if found is None:
-            found = self._save_as = self._from_settings("SAVE_AS")
-        return found
+    url = cached_property(lambda self: self._from_settings("URL"))
+    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
 
 
 class StablePaginator:
@@ -185,7 +174,7 @@ class NewsroomWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.memo = RenderMemo(self.settings)
-        self._queue: list | None = None  # pages waiting inside `batched()`
+        self._queue: list | None = None  # pages held (`hold`) until `release`
         self._queued: set | None = None
         self._held = False
         NewsroomWriter.active = self
@@ -229,25 +218,11 @@ class NewsroomWriter(Writer):
             self._write_one(save_as, template, context, relative_urls, override_output,
                             page_kwargs)
 
-    @contextmanager
-    def batched(self):
-        """Queue the pages written inside the block and render them at its end on the
-        machine's cores (parallel.py). Pages that must keep their place in the order (one
-        written twice, or with `override_output`) first render everything queued before
-        them, then themselves."""
-        if self._queue is not None:
-            yield
-            return
-        self._queue, self._queued = [], set()
-        try:
-            yield
-            self._flush()
-        finally:
-            self._queue = self._queued = None
-
     def hold(self) -> None:
-        """Queue every page written from now on until `release()` (`batched()` inside
-        joins the held batch)."""
+        """Queue every page written from now on until `release()`, which renders them on
+        the machine's cores (parallel.py). Pages that must keep their place in the order
+        (one written twice, or with `override_output`) first render everything queued
+        before them, then themselves."""
         if self._queue is None:
             self._queue, self._queued = [], set()
             self._held = True
@@ -264,7 +239,7 @@ class NewsroomWriter(Writer):
 
     def _write_one(self, name, template, context, relative_urls, override, kwargs) -> None:
         """Pelican's render-and-write of one file, or a link to the previous release's copy
-        when the page's inputs did not change; queued when inside `batched()`."""
+        when the page's inputs did not change; queued while the writer holds its batch."""
         # What this page sets on top of the shared context, in Pelican's order. The page's
         # own copy of the context (hundreds of keys) is made only when it renders: queued
         # copies of 13,000 pages held about 250 MB at 10,000 articles, mostly for pages

@@ -2,7 +2,7 @@
 
 Pelican renders one page after another on one core. Most of a build's pages (an article's
 own page, a tag's, a reporter's or a source's list) are independent of each other once the
-template context is made, so the writer queues them (`NewsroomWriter.batched`) and renders
+template context is made, so the writer queues them (`NewsroomWriter.hold`) and renders
 the queue in shares (newsroom/core/forked.py): the build process forks one child per extra
 process, share k takes pages k, k+P, k+2P, …, and every process renders or links its pages
 exactly as the single-process writer would (it is the same code: `writer.emit`). The children

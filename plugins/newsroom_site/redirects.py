@@ -19,7 +19,6 @@ longer published, gets neither.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from pathlib import Path
 
@@ -47,13 +46,13 @@ class RedirectsGenerator(Generator):
     def generate_output(self, writer):
         pages = self._article_redirects() + self._taxonomy_redirects()
         template = self.get_template("redirect")
-        batched = getattr(writer, "batched", contextlib.nullcontext)
-        with batched():  # rendered (or linked) on the machine's cores, as the list pages
-            for old, url, title, kind in pages:
-                writer.write_file(old, template, self.context,
-                                  relative_urls=self.settings.get("RELATIVE_URLS"),
-                                  redirect_url=url, redirect_title=title,
-                                  redirect_heading=HEADINGS[kind], page_name=old)
+        # Queued with every other page (paging.NewsroomWriter.hold): rendered or linked on
+        # the machine's cores.
+        for old, url, title, kind in pages:
+            writer.write_file(old, template, self.context,
+                              relative_urls=self.settings.get("RELATIVE_URLS"),
+                              redirect_url=url, redirect_title=title,
+                              redirect_heading=HEADINGS[kind], page_name=old)
         text = redirects.nginx_map([(_url_of(old), url) for old, url, _t, _k in pages])
         out = Path(self.output_path) / redirects.MAP_FILE
         atomic_write(out, text.encode("utf-8"), sync=False)

@@ -58,7 +58,6 @@ builds.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import gc
 import logging
@@ -340,16 +339,6 @@ def forget_dates(pelican) -> None:
     _STRFTIME.clear()
 
 
-_pelican_generate_pages = ArticlesGenerator.generate_pages
-
-
-def generate_pages(self, writer):
-    """Pelican's article, list and archive pages, queued and rendered on the machine's cores
-    (parallel.py) when the writer is ours."""
-    with getattr(writer, "batched", contextlib.nullcontext)():
-        _pelican_generate_pages(self, writer)
-
-
 GC_THRESHOLD = (100_000, 50, 1000)
 
 
@@ -369,4 +358,3 @@ def install() -> None:
     ArticlesGenerator.generate_tags = generate_tags
     ArticlesGenerator.generate_categories = generate_categories
     ArticlesGenerator.generate_authors = generate_authors
-    ArticlesGenerator.generate_pages = generate_pages

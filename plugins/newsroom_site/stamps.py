@@ -13,9 +13,9 @@ hashed:
   another inode; the stage's links (newsroom/holdback.py) move the change time too;
 - git's "racily clean" case: a write within the file system's clock tick after the stat
   that recorded the hash could leave every time unchanged. The stat is taken before the
-  read, and a hash is remembered only for a file whose change time was at least
-  `SETTLED_NS` old at that stat: any later write gives a later change time. Newer files are
-  hashed at every build until they settle.
+  read, and a hash is remembered only for a file whose change time was at least 2 s old
+  at that stat (`newsroom.core.files.settled`): any later write gives a later change
+  time. Newer files are hashed at every build until they settle.
 
 Losing the file costs one build of hashing (it is a cache: unreadable, from another hash
 method, or from other code, it is ignored). Builds without a content cache, or with
@@ -28,17 +28,15 @@ import hashlib
 import logging
 import os
 import pickle
-import time
 from pathlib import Path
 
 from pelican.generators import CachingGenerator
 
-from newsroom.core.files import atomic_write
+from newsroom.core.files import atomic_write, settled
 
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "filestamps.pickle"
-SETTLED_NS = 2_000_000_000
 VERSION = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 _pelican_file_stamp = CachingGenerator._get_file_stamp
@@ -82,7 +80,7 @@ class StampMemo:
             return known[1]
         stamp = compute()
         self.hashed += 1
-        if isinstance(stamp, bytes) and stamp and time.time_ns() - st.st_ctime_ns >= SETTLED_NS:
+        if isinstance(stamp, bytes) and stamp and settled(st):
             self.new[filename] = (ident, stamp)
         return stamp
 

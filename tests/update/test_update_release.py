@@ -6,6 +6,7 @@ import os
 import time
 
 from newsroom import manifest
+from newsroom.core import files
 from newsroom.release import Releases, previous_release
 from newsroom.validate import resolve_link
 
@@ -88,7 +89,7 @@ def test_manifest_hashes_only_files_whose_stat_moved(tmp_path, monkeypatch):
     # Hashed within SETTLED_NS of their last change: not trusted, hashed again.
     first, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {"pelican": "4.12"})
     assert hashed == 5 and all(e.ctime_ns == -1 for e in first.files.values())
-    monkeypatch.setattr(manifest, "SETTLED_NS", 0)  # as if the files were minutes old
+    monkeypatch.setattr(files, "SETTLED_NS", 0)  # as if the files were minutes old
     first, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {"pelican": "4.12"})
     assert hashed == 5
     again, hashed = manifest.build(tmp_path, [tmp_path / "c"], first, {"pelican": "4.12"})
@@ -112,7 +113,7 @@ def test_manifest_hashes_only_files_whose_stat_moved(tmp_path, monkeypatch):
 
 
 def test_manifest_sees_an_edit_that_keeps_size_and_mtime(tmp_path, monkeypatch):
-    monkeypatch.setattr(manifest, "SETTLED_NS", 0)
+    monkeypatch.setattr(files, "SETTLED_NS", 0)
     path = tmp_path / "c" / "a.md"
     path.parent.mkdir()
     path.write_text("사과", encoding="utf-8")

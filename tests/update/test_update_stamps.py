@@ -33,7 +33,7 @@ def test_an_edit_keeping_size_and_mtime_is_published(published):
     assert result.code == 0, result.output
     assert "사과" in _page(published)
     # Staged (a new link: the change time moves) just before that build: hashed again by
-    # the next build, which remembers it once it has settled (stamps.SETTLED_NS).
+    # the next build, which remembers it once it has settled (newsroom.core.files.settled).
     time.sleep(2.2)
     published.write("articles/other.md", _article("감자").replace("해시 기사", "다른 기사"))
     result = published.update()
