@@ -10,7 +10,9 @@ project's own generator (bench/update.py) with the same shape. For each size, in
 - this site, through the real job (`newsroom update --no-scrape`, a process as cron starts it):
   - first publish (full build, validation, switch);
   - warm run with nothing new;
-  - one new article (the newest, as news arrives), warm state.
+  - one new article (the newest, as news arrives), warm state;
+  - then one arrival dated before the newest hundred articles (a paper's morning story
+    scraped after later releases went live), warm state.
 
 Each run is a child process measured through a wrapper: wall seconds, CPU seconds (user +
 system of the process and everything it waited for) and peak RSS of the largest process.
@@ -67,6 +69,8 @@ Summary: 방금 들어온 보도자료 한 건.
 
 두 번째 문단입니다.
 """
+OLDER_ARTICLE = NEW_ARTICLE.replace("Date: 2026-11-30 11:59", "Date: {date}").replace(
+    "벤치마크 새 기사", "벤치마크 늦게 온 기사")
 WRAPPER = (
     "import resource, subprocess, sys, json\n"
     "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
@@ -130,7 +134,23 @@ def bench_ours(tmp: Path, articles: Path) -> dict:
     out["one_new"]["status"] = _status(site)
     if out["one_new"]["status"]["result"] != "published":
         raise SystemExit(f"one new article was not published: {out['one_new']['status']}")
+    (site / "content" / "articles" / "bench-older-arrival.md").write_text(
+        OLDER_ARTICLE.format(date=_date_of_newest(articles, 100)), encoding="utf-8")
+    print("  ours: one arrival dated before the newest …", flush=True)
+    out["one_older"] = measured(cmd, site, env)
+    out["one_older"]["status"] = _status(site)
+    if out["one_older"]["status"]["result"] != "published":
+        raise SystemExit(f"the older arrival was not published: {out['one_older']['status']}")
     return out
+
+
+def _date_of_newest(articles: Path, rank: int) -> str:
+    """The `Date:` of the corpus's rank-th newest article."""
+    dates = sorted(
+        line[6:].strip() for path in articles.rglob("*.md")
+        for line in path.read_text(encoding="utf-8").splitlines()[:12]
+        if line.startswith("Date: "))
+    return dates[-min(rank, len(dates))]
 
 
 def _status(site: Path) -> dict:
@@ -168,8 +188,8 @@ def markdown(results: list[dict]) -> str:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}.", "",
         "| articles | vanilla full | ours first publish | ratio | vanilla cached, one new | "
-        "ours one new | ratio | ours nothing new |",
-        "| ---: | --- | --- | ---: | --- | --- | ---: | --- |",
+        "ours one new | ratio | ours one older arrival | ours nothing new |",
+        "| ---: | --- | --- | ---: | --- | --- | ---: | --- | --- |",
     ]
     for r in results:
         v, o = r["vanilla"], r["ours"]
@@ -177,7 +197,7 @@ def markdown(results: list[dict]) -> str:
             f"| {r['articles']:,} | {cell(v['full'])} | {cell(o['full'])} | "
             f"{o['full']['wall'] / v['full']['wall']:.2f}× | {cell(v['one_new'])} | "
             f"{cell(o['one_new'])} | {o['one_new']['wall'] / v['one_new']['wall']:.2f}× | "
-            f"{cell(o['nothing_new'])} |")
+            f"{cell(o['one_older'])} | {cell(o['nothing_new'])} |")
     lines += ["", "Inside our one-new-article run, wall seconds of each step (status.json "
               "`steps`): " + "; ".join(
                   f"{r['articles']:,}: " + ", ".join(

@@ -35,6 +35,7 @@ MAX_SHARDS = 256
 DOCS_PER_SHARD = 8
 # 64 URL-safe characters: the first 32 end a number, the last 32 carry 5 more bits of it.
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+DIGIT_VALUE = {ch: i for i, ch in enumerate(DIGITS)}
 
 
 def fnv1a(text: str) -> int:
@@ -177,48 +178,103 @@ def _one_by_one(jobs: list[int], fn: Callable[[int], dict]) -> dict[int, dict]:
 def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int, count: int,
                  body: Callable[[SearchDoc], str] = body_of) -> dict[str, list] | None:
     """The encoded postings of docs base..base+count-1 from `state`, the open (last, not
-    full) segment of an earlier build, when its docs are the first ones of these: only the
-    articles that joined since are tokenized, and their postings appended (ids only grow, and
-    a gap code depends only on the previous id). None when `state` does not fit."""
+    full) segment of an earlier build, when its docs are all among these, in the same order:
+    only the articles that joined since are tokenized. None when `state` does not fit (a doc
+    of the segment was edited, removed, or pushed into the next segment).
+
+    A joining article is usually the newest, whose postings are appended; an article dated
+    before the newest ones (a paper's 09:00 story scraped after a city hall's 11:00 release)
+    takes an id inside the segment, and every later doc's id grows by one. A gap code depends
+    only on the previous id, so a term's postings change only from the first id that moved:
+    they are read back from the end of its code (the last id is kept with it) down to that
+    id, and that tail alone is encoded again, with the new postings merged in."""
     if not state or state.get("base") != base or state.get("version") != _RULES:
         return None
-    known = state.get("count", 0)
-    if not 0 < known <= count:
+    old_keys = state.get("docs")
+    if not isinstance(old_keys, list) or not 0 < len(old_keys) <= count:
         return None
-    digest = _open_key(base)
-    for doc in docs[base : base + known]:
-        _add_doc(digest, doc)
-    if digest.hexdigest() != state.get("key"):
+    # Which docs joined: the state's docs must be these minus the new ones, in order.
+    known, new_ids = 0, []
+    for doc_id in range(base, base + count):
+        if known < len(old_keys) and doc_key(docs[doc_id]) == old_keys[known]:
+            known += 1
+        else:
+            new_ids.append(doc_id)
+    if known != len(old_keys):
         return None
-    encoded = {term: list(entry) for term, entry in state["encoded"].items()}
-    table, limit = _ENCODED, len(_ENCODED)
-    for doc_id in range(base + known, base + count):
+    encoded = dict(state["encoded"])
+    if not new_ids:
+        return encoded
+    first = new_ids[0]  # ids below it did not move
+    moved: dict[int, int] = {}  # old id -> new id, for old ids from `first` on
+    joined = set(new_ids)
+    old_id = first
+    for doc_id in range(first, base + count):
+        if doc_id not in joined:
+            moved[old_id] = doc_id
+            old_id += 1
+    added: dict[str, list[tuple[int, int]]] = {}
+    for doc_id in new_ids:
         doc = docs[doc_id]
         title = text_terms(doc.title)
-        for terms, in_title in ((title, 1), (text_terms(body(doc)) - title, 0)):
-            for term in terms:
-                entry = encoded.get(term)
-                prev = entry[1] if entry else base - 1
-                v = ((doc_id - prev - 1) << 1) | in_title
-                code = table[v] if v < limit else encode_number(v)
-                if entry:
-                    entry[0] += code
-                    entry[1] = doc_id
-                else:
-                    encoded[term] = [code, doc_id]
+        for term in title:
+            added.setdefault(term, []).append((doc_id, 1))
+        for term in text_terms(body(doc)) - title:
+            added.setdefault(term, []).append((doc_id, 0))
+    table, limit = _ENCODED, len(_ENCODED)
+    todo = {term for term, entry in encoded.items() if entry[1] >= first}
+    todo.update(added)
+    for term in todo:
+        entry = encoded.get(term)
+        if entry is None:
+            code, last, tail = "", base - 1, []
+        else:
+            code, last, tail = _split_tail(entry[0], entry[1], first)
+            tail = [(moved[i], t) for i, t in tail]
+        items = sorted(tail + added[term]) if term in added else tail
+        out, prev = [code], last
+        for doc_id, in_title in items:
+            v = ((doc_id - prev - 1) << 1) | in_title
+            out.append(table[v] if v < limit else encode_number(v))
+            prev = doc_id
+        encoded[term] = ["".join(out), prev]
     return encoded
 
 
+def _split_tail(code: str, last: int, first: int) -> tuple[str, int, list]:
+    """Split a term's encoded postings (last id `last`) before the first posting whose id is
+    `first` or more: (the code before it, the id of the posting that code ends with (the
+    segment's base - 1 when none: what the first gap counts from), the postings from there on as (id, in title), ids ascending). Read from the
+    end: a number's last character is one of the first 32 digits, and each gap gives the id
+    before it."""
+    tail = []
+    end = len(code)
+    doc_id = last
+    while end and doc_id >= first:
+        start = end - 1
+        while start and DIGIT_VALUE[code[start - 1]] >= 32:
+            start -= 1
+        value = 0
+        for ch in code[start:end]:
+            value = (value << 5) | (DIGIT_VALUE[ch] & 31)
+        tail.append((doc_id, value & 1))
+        doc_id -= 1 + (value >> 1)
+        end = start
+    tail.reverse()
+    return code[:end], doc_id, tail
+
+
 def open_state(docs: Sequence[SearchDoc], base: int, count: int, encoded: dict) -> dict:
-    digest = _open_key(base)
-    for doc in docs[base : base + count]:
-        _add_doc(digest, doc)
-    return {"version": _RULES, "base": base, "count": count, "key": digest.hexdigest(),
+    keys = [doc_key(doc) for doc in docs[base : base + count]]
+    return {"version": _RULES, "base": base, "count": count,
+            "key": hashlib.sha1("".join(keys).encode()).hexdigest(), "docs": keys,
             "encoded": encoded}
 
 
-def _open_key(base: int):
-    return hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{base}".encode())
+def doc_key(doc: SearchDoc) -> str:
+    """What a doc's postings follow from (its title and body), short: the open segment's
+    state keeps one per doc, to tell the docs that joined it from those it had."""
+    return hashlib.sha1(doc.title.encode("utf-8") + b"\0" + doc.body_key.encode()).hexdigest()[:16]
 
 
 def _add_doc(digest, doc: SearchDoc) -> None:

@@ -263,6 +263,74 @@ def test_the_open_segment_grows_by_the_new_articles_only_with_the_same_bytes(mon
     assert built[0] == 0
 
 
+def test_articles_dated_inside_the_open_segment_join_it_without_tokenizing_it_again(monkeypatch):
+    """An arrival dated before the newest articles (a paper's morning story scraped after an
+    afternoon release) takes an id inside the open segment and moves the later ones: the
+    segment still grows from its state, tokenizing only the articles that joined, and every
+    build equals one from scratch: one article in the middle, several at once, one before
+    the segment's first article, one at the very end, ties on the date."""
+    import random
+
+    from newsroom_search import index as index_module
+
+    tokenized = []
+    real_terms = index_module.text_terms
+    monkeypatch.setattr(index_module, "text_terms",
+                        lambda text: tokenized.append(text) or real_terms(text))
+    real_range = index_module.postings_range
+    ranges = []
+    monkeypatch.setattr(index_module, "postings_range",
+                        lambda docs, start, stop, *a: ranges.append(start) or real_range(docs, start, stop, *a))
+
+    def art(i, hours):
+        return SearchDoc(
+            url=f"news/n{i}.html", title=f"기사 {i} {'교통' if i % 2 else '복지'}",
+            section="economy", source="전주시", date=T0 + timedelta(hours=hours),
+            body=f"협의체 회의 {i}번째 안건 {'예산' * (i % 3)} 지역사랑상품권 {i % 7}",
+            excerpt="")
+
+    docs = [art(i, 10 * i) for i in range(40)]  # segment 32: the open one holds 8
+    cache: dict = {}
+    grow: dict = {}
+    build_files(docs, SECTIONS, segment=32, cache=cache, grow=grow)
+    rng = random.Random(7)
+    arrivals = [[art(100, 395)],                        # inside the open segment
+                [art(101, 321), art(102, 377), art(103, 500)],  # several at once
+                [art(104, 380)],                        # the same date as one already there
+                [art(105, 999)]]                        # the newest: appended
+    arrivals += [[art(200 + k, rng.randrange(330, 700))] for k in range(6)]
+    for new in arrivals:
+        tokenized.clear()
+        ranges.clear()
+        docs = docs + new
+        grown = build_files(docs, SECTIONS, segment=32, cache=cache, grow=grow)
+        # Built from the state: only the joining articles' titles and bodies were read.
+        assert ranges == [], f"the open segment was tokenized again for {new[0].url}"
+        assert sorted(tokenized) == sorted([d.title for d in new] + [d.body for d in new])
+        assert grown == build_files(docs, SECTIONS, segment=32), [d.url for d in new]
+        assert grow["count"] == len(docs) - 32
+    # An arrival dated before the open segment's first article moves a doc out of every
+    # later segment: those are built anew (the state does not fit), still the same bytes.
+    ranges.clear()
+    docs = docs + [art(300, 5)]
+    assert build_files(docs, SECTIONS, segment=32, cache=cache, grow=grow) == \
+        build_files(docs, SECTIONS, segment=32)
+    assert ranges[0] == 0
+
+
+def test_a_term_s_postings_split_from_the_end_match_a_full_decode():
+    from newsroom_search.index import _split_tail
+
+    pairs = [(100, True), (101, False), (140, True), (1200, False), (1201, True), (40000, False)]
+    code = encode_postings(pairs, base=100)
+    for first in (0, 100, 101, 102, 141, 1200, 1202, 40000, 40001):
+        head, last, tail = _split_tail(code, pairs[-1][0], first)
+        want_head = [p for p in pairs if p[0] < first]
+        assert [(i, bool(t)) for i, t in tail] == [p for p in pairs if p[0] >= first]
+        assert head == encode_postings(want_head, base=100)
+        assert last == (want_head[-1][0] if want_head else 99)
+
+
 def test_the_open_segment_state_survives_the_cache_folder(tmp_path):
     from newsroom_search.write import GROW_FILE, SegmentCache
 

@@ -111,3 +111,26 @@ def test_an_older_article_edited_is_searchable_by_its_new_words_as_in_a_clean_pu
     shards = b"".join(p.read_bytes() for p in (live / "search" / "s").rglob("*.txt"))
     assert "낱말".encode() in shards
     assert _texts(live) == _texts(_clean_publish(project, tmp_path))
+
+
+def test_an_arrival_dated_before_the_newest_equals_a_clean_publish(published, tmp_path):
+    """A story dated before articles already live (a paper's morning story scraped after an
+    afternoon release) takes its place inside the search index's open segment, which grows
+    from its kept state rather than being tokenized again: the release must still equal a
+    clean publish, its search files included."""
+    import json
+    import re
+
+    project = published
+    dates = sorted(re.search(r"^Date: (.+)$", p.read_text(encoding="utf-8"), re.M).group(1)
+                   for p in (project.content / "articles").rglob("*.md"))
+    middle = dates[len(dates) // 2]
+    project.write("articles/morning-story.md", f"Title: 아침에 나온 기사\nDate: {middle}\n"
+                  "Category: 경제\nTags: 대구\n\n아침기사에만있는낱말 본문.\n")
+    assert project.update().code == 0
+    live = project.output.resolve()
+    state = json.loads(next((project.root / ".state").rglob("open-segment.state")).read_bytes())
+    assert state["count"] == len(state["docs"]) == len(dates) + 1
+    shards = b"".join(p.read_bytes() for p in (live / "search" / "s").rglob("*.txt"))
+    assert "낱말".encode() in shards
+    assert _texts(live) == _texts(_clean_publish(project, tmp_path))
