@@ -212,6 +212,33 @@ class Fingerprints:
         self._memo[key] = (value, fp)
         return fp
 
+    def prefill(self, items: list, run) -> None:
+        """Fingerprint `items` (the build's articles) as list items, shared between the
+        processes of the page batch: `run(queue, emit, collect, merge)` (parallel.py).
+
+        Every list page, related list and neighbour link shows articles at this level, so
+        without it each render process fingerprinted nearly every article of the site
+        again for its own share of pages (about 0.7 s each at 10,000 articles). Each process
+        now takes a share of the articles and the parent keeps them all before the pages
+        fork. An article that cannot be fingerprinted (`Uncacheable`) is left to its pages.
+        """
+        memo = self._memo
+
+        def emit(i: int) -> None:
+            try:
+                self.of(items[i], 1)
+            except Uncacheable:
+                pass
+
+        def collect(jobs: list[int]) -> list[tuple[int, str]]:
+            return [(i, memo[key][1]) for i in jobs if (key := (id(items[i]), 1)) in memo]
+
+        def merge(result: list[tuple[int, str]]) -> None:
+            for i, fp in result:
+                memo[(id(items[i]), 1)] = (items[i], fp)
+
+        run(list(range(len(items))), emit, collect, merge)
+
     def _compute(self, value, level: int) -> str:
         if isinstance(value, Content):
             return self._content(value, level)

@@ -301,6 +301,13 @@ class NewsroomWriter(Writer):
                 memo.debug = getattr(memo, "debug", {})
                 memo.debug.update(result["debug"])
 
+        if memo.enabled and not self.__dict__.get("_prefilled"):
+            self._prefilled = True
+            processes = process_count(self.settings)
+            memo.fps.prefill(
+                list(queue[0][5].get("articles") or ()),
+                lambda jobs, emit, collect, merge: run_shares(
+                    jobs, processes, emit, collect, merge, label="articles fingerprinted"))
         # The queue's folders first, here, parents before children (sorted): the processes
         # would otherwise each stat and create them, contending for the same parent folders.
         for folder in sorted({os.path.dirname(job[4]) for job in queue}):

@@ -32,7 +32,8 @@ def process_count(settings: dict) -> int:
     return forked.processes(newsroom_settings(settings)["NEWSROOM_RENDER_PROCESSES"])
 
 
-def run_shares(queue: list, processes: int, emit, collect, merge) -> None:
-    """Render the queued pages in shares (forked.run_shares)."""
+def run_shares(queue: list, processes: int, emit, collect, merge,
+               label: str = "pages rendered") -> None:
+    """Render the queued pages (or fingerprint the articles) in shares (forked.run_shares)."""
     forked.run_shares(queue, processes, emit, collect, merge,
-                      minimum=forked.minimum_from_env(PARALLEL_MIN_PAGES), label="pages rendered")
+                      minimum=forked.minimum_from_env(PARALLEL_MIN_PAGES), label=label)

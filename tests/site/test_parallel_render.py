@@ -257,3 +257,33 @@ def test_reading_in_shares_logs_the_same_lines_in_the_same_order(tmp_path):
     assert "content files read in 2 processes" not in "".join(lines[2])
     assert len(lines[1]) == 5 and "Other images have empty alt attributes" in lines[1][-1]
     assert lines[2] == lines[1]
+
+
+def test_articles_fingerprinted_in_shares_equal_one_process():
+    """The page batch first fingerprints the build's articles in shares (Fingerprints.prefill):
+    the parent must then hold every item's fingerprint, equal to one computed in-process; an
+    item that cannot be fingerprinted is left out, and any other error in a child's share
+    fails the build as it would in one process."""
+    from newsroom.core import forked
+    from newsroom_site.incremental import Fingerprints
+
+    class Broken:
+        def __fingerprint__(self):
+            raise ValueError("broken item 7")
+
+    items = [[i, f"기사 {i}", "본문 " * (i % 40)] for i in range(7)] + [object()]
+    items += [{"k": i, "v": ("x" * 90, i)} for i in range(9)]
+
+    def run(jobs, emit, collect, merge):
+        forked.run_shares(jobs, 2, emit, collect, merge, minimum=1)
+
+    shared = Fingerprints()
+    shared.prefill(items, run)
+    alone = Fingerprints()
+    for i, item in enumerate(items):
+        if i == 7:
+            assert (id(item), 1) not in shared._memo  # uncacheable: left to its pages
+            continue
+        assert shared._memo[(id(item), 1)][1] == alone.of(item, 1)
+    with pytest.raises(ValueError, match="broken item 7"):
+        Fingerprints().prefill([[0], [1], [2], Broken(), [4], [5]], run)
