@@ -242,11 +242,12 @@ def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int, count
 
 
 def _split_tail(code: str, last: int, first: int) -> tuple[str, int, list]:
-    """Split a term's encoded postings (last id `last`) before the first posting whose id is
-    `first` or more: (the code before it, the id of the posting that code ends with (the
-    segment's base - 1 when none: what the first gap counts from), the postings from there on as (id, in title), ids ascending). Read from the
-    end: a number's last character is one of the first 32 digits, and each gap gives the id
-    before it."""
+    """Split a term's encoded postings (last id `last`) before its first posting with an id
+    of `first` or more. Returns the code before that posting; the id of the posting that
+    code ends with (the segment's base - 1 when none: what the first gap counts from); and
+    the postings from there on as (id, in title), ids ascending. Read from the end: a
+    number's last character is one of the first 32 digits, and each gap gives the id before
+    it."""
     tail = []
     end = len(code)
     doc_id = last
