@@ -222,9 +222,11 @@ def _pelican_children(parent_pid: int) -> list[int]:
                 fields = f.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{entry}/cmdline", "rb") as f:
                 cmdline = f.read()
+            with open(f"/proc/{entry}/comm", "rb") as f:
+                comm = f.read()  # a build forked from the job shares its command line
         except OSError:
             continue
-        if int(fields[1]) == parent_pid and b"pelican" in cmdline:
+        if int(fields[1]) == parent_pid and (b"pelican" in cmdline or b"pelican" in comm):
             found.append(int(entry))
     return found
 

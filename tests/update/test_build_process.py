@@ -1,0 +1,85 @@
+"""The job's Pelican build runs in a child process: a fork of the job (Pelican is imported
+there already) or, with NEWSROOM_BUILD_FORK=0 or another thread running, a new interpreter.
+Either way: the same release, the same log, the same timeout, and no builder left behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from jobsite import Project
+
+FORKED = "forked from the job"
+
+
+def _texts(root) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt", ".js", ".css")}
+
+
+def _copy(project: Project, dest) -> Project:
+    shutil.copytree(project.root, dest, symlinks=True,
+                    ignore=shutil.ignore_patterns("releases", ".state", "output", "status*"))
+    return Project(dest)
+
+
+def test_a_forked_build_equals_one_in_a_new_interpreter(project, tmp_path):
+    project.write("articles/fork.md", "Title: 포크 빌드\nDate: 2025-11-24 09:00\n"
+                  "Category: 정치\nTags: 대구\n\n본문.\n")
+    other = _copy(project, tmp_path / "spawned")
+
+    forked = project.run("update", "-vv")
+    spawned = other.run("update", "-vv", env={"NEWSROOM_BUILD_FORK": "0"})
+
+    assert forked.code == 0 and spawned.code == 0, forked.output + spawned.output
+    assert FORKED in forked.stderr
+    assert FORKED not in spawned.stderr
+    assert _texts(project.output.resolve()) == _texts(other.output.resolve())
+    # The build's own log is Pelican's plain lines in both, not the job's KST format.
+    for site in (project, other):
+        log = Path(f"{site.output.resolve()}.log")
+        lines = log.read_text(encoding="utf-8").splitlines()
+        assert lines and all(not line[:4].isdigit() for line in lines), lines[:3]
+        assert any(line.startswith("INFO newsroom") for line in lines), lines[:5]
+
+
+def test_a_forked_build_reads_the_build_s_settings_not_the_job_s(published):
+    """The job loaded pelicanconf.py with its own environment; the fork must not reuse that
+    module: the content cache path (NEWSROOM_CACHE_PATH) comes from the build's."""
+    published.write("articles/cache.md", "Title: 캐시 확인\nDate: 2025-11-24 10:00\n"
+                    "Category: 경제\n\n본문.\n")
+    result = published.run("update", "-vv")
+    assert result.code == 0 and FORKED in result.stderr, result.output
+    cache = published.root / ".state" / "pelican-cache"
+    assert cache.is_dir() and any(cache.iterdir()), "the build did not use the job's cache path"
+    assert not (published.root / "cache").exists()
+
+
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_a_build_past_its_timeout_is_stopped_and_the_live_site_stays(published, fork):
+    live, files = published.live(), published.live_files()
+    published.write("articles/slow.md", "Title: 느린 빌드\nDate: 2025-11-24 11:00\n"
+                    "Category: 문화\n\n본문.\n")
+    result = published.run("update", "-vv", "--build-timeout", "0.05",
+                           env={"NEWSROOM_BUILD_FORK": fork})
+
+    assert result.code == 1, result.output
+    assert (FORKED in result.stderr) == (fork == "1")
+    assert "--build-timeout" in result.stderr
+    assert published.live() == live
+    assert published.live_files() == files
+    failed = [p for p in (published.root / "releases").iterdir() if p.name.startswith("failed-")]
+    assert failed, "the stopped build is not kept for a look"
+    # Nothing of the build survives it: no process of the job's group is left.
+    leftovers = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm", "rb") as f:
+                    if f.read().strip() == b"pelican-build":
+                        leftovers.append(entry)
+            except OSError:
+                continue
+    assert not leftovers
