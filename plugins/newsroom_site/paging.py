@@ -308,9 +308,10 @@ class NewsroomWriter(Writer):
                 list(queue[0][5].get("articles") or ()),
                 lambda jobs, emit, collect, merge: run_shares(
                     jobs, processes, emit, collect, merge, label="articles fingerprinted"))
-        # The queue's folders first, here, parents before children (sorted): the processes
-        # would otherwise each stat and create them, contending for the same parent folders.
-        for folder in sorted({os.path.dirname(job[4]) for job in queue}):
+        # The folders that hold the queue's page folders first, here, parents before children
+        # (sorted); each process then makes the page folders of its own share (a list page's
+        # `N/`): thousands of mkdirs, kernel time that the two cores share.
+        for folder in sorted({os.path.dirname(os.path.dirname(job[4])) for job in queue}):
             self._makedirs(folder)
         try:
             run_shares(queue, process_count(self.settings), self.emit, collect, merge)
