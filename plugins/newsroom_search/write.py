@@ -89,18 +89,24 @@ def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = N
     folder = Path(folder)
     written: list[str] = []
     unchanged = 0
+    # A new release's folder (the update job) holds nothing yet: no file to compare with,
+    # nothing stale to sweep; each of its few folders is made once.
+    fresh = not any(folder.joinpath(sub).exists() for sub in INDEX_DIRS) and not any(
+        folder.joinpath(rel).exists() for rel in files if "/" not in rel)
+    made: set[Path] = set()
     # The manifest last: a reader that fetches it mid-write still finds every file it names.
     for rel in sorted(files, key=lambda p: p == "manifest.json"):
         path = folder / rel
         data = files[rel]
         try:
-            if path.read_bytes() == data:
+            if not fresh and path.read_bytes() == data:
                 unchanged += 1
                 continue
         except FileNotFoundError:
-            if previous is not None and _link_same(previous / rel, path, data):
-                unchanged += 1
-                continue
+            pass
+        if previous is not None and _link_same(previous / rel, path, data, made):
+            unchanged += 1
+            continue
         # Build output, like Pelican's own pages: no fsync per file (the release switch
         # makes the finished folder durable).
         atomic_write(path, data, sync=False)
@@ -108,7 +114,7 @@ def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = N
     removed = []
     for sub in INDEX_DIRS:
         d = folder / sub
-        if not d.is_dir():
+        if fresh or not d.is_dir():
             continue
         for p in sorted(d.rglob("*"), reverse=True):  # files before their folders
             rel = p.relative_to(folder).as_posix()
@@ -120,12 +126,14 @@ def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = N
     return WriteReport(written, unchanged, removed)
 
 
-def _link_same(source: Path, path: Path, data: bytes) -> bool:
-    """Hard-link `source` at `path` when it holds exactly `data`."""
+def _link_same(source: Path, path: Path, data: bytes, made: set[Path]) -> bool:
+    """Hard-link `source` at `path` when it holds exactly `data` and `path` is free."""
     try:
         if source.read_bytes() != data:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         os.link(source, path)
     except OSError:
         return False
