@@ -50,7 +50,11 @@ def make_site(dest: Path, content: Path | None, generated: int) -> Path:
 
 
 def generate(folder: Path, count: int) -> None:
-    """`count` valid articles with varied sections, tags and dates (seeded: reproducible)."""
+    """`count` valid articles with varied sections, tags and dates (seeded: reproducible).
+
+    Author and tag numbers have a fixed width: vanilla Pelican (bench/build.py) names an
+    author's page N `{slug}{N}.html`, so `기자1` page 12 and `기자11` page 2 would both be
+    `gija112.html` and its build would stop."""
     rnd = random.Random(20251216)
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
@@ -64,7 +68,7 @@ def generate(folder: Path, count: int) -> None:
         (folder / f"gen-{i:05d}.md").write_text(
             f"Title: 생성 기사 {i}번: 지역 행정 소식\nDate: {year}-{month:02d}-{dom:02d} "
             f"{i % 24:02d}:{i % 60:02d}\nCategory: {SECTIONS[i % 3]}\nTags: {tags}\n"
-            f"Authors: 기자{i % 25}\nSummary: 생성된 기사 {i}번의 요약입니다.\n\n{body}\n",
+            f"Authors: 기자{i % 25:02d}\nSummary: 생성된 기사 {i}번의 요약입니다.\n\n{body}\n",
             encoding="utf-8")
 
 
