@@ -346,14 +346,14 @@ class LinkCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         # resolve_link and page_links make the triples; lxml parses the pages.
-        self.version = f"3:{_code_version('validate.py')}:{etree.LXML_VERSION}"
+        self.version = f"4:{_code_version('validate.py')}:{etree.LXML_VERSION}"
         self.strings: list[tuple[str, str, str]] = []
         self.index: dict[tuple[str, str, str], int] = {}
         self.old: dict[str, array] = {}
         self.new: dict[str, array] = {}
         data = _load(path, self.version)
         try:
-            strings, old = list(data.get("strings", [])), dict(data.get("pages", {}))
+            strings, old = list(data.get("strings", [])), _unflatten(data.get("pages"))
             # The version says how it was written; an index past the table would be a
             # torn file that still unpickled.
             if max(map(max, filter(None, old.values())), default=-1) < len(strings):
@@ -382,16 +382,39 @@ class LinkCache:
             return
         used = sorted(set().union(*self.new.values()))
         if len(used) * 4 >= len(self.strings) * 3:  # little to drop: keep the numbers
-            data = {"strings": self.strings, "pages": self.new}
+            data = {"strings": self.strings, "pages": _flatten(self.new)}
         else:
             renumber = [0] * len(self.strings)
             for new, old in enumerate(used):
                 renumber[old] = new
             data = {"strings": [self.strings[i] for i in used],
-                    "pages": {k: array("I", map(renumber.__getitem__, ids))
-                              for k, ids in self.new.items()}}
-        # Arrays of indices: a list of ints per page took a third of a second to load.
+                    "pages": _flatten({k: array("I", map(renumber.__getitem__, ids))
+                                       for k, ids in self.new.items()})}
         _save(self.path, self.version, data)
+
+
+def _flatten(pages: dict[str, array]) -> tuple[list[str], array, array]:
+    """Each page's link indices as one array with the pages' lengths: 15,000 small arrays
+    took a tenth of a second to pickle and as long to load (a list of ints per page, a
+    third of a second); three objects take milliseconds."""
+    lengths, ids = array("I"), array("I")
+    for one in pages.values():
+        lengths.append(len(one))
+        ids.extend(one)
+    return list(pages), lengths, ids
+
+
+def _unflatten(data) -> dict[str, array]:
+    if not data:
+        return {}
+    keys, lengths, ids = data
+    if len(keys) != len(lengths) or sum(lengths) != len(ids):
+        return {}  # torn: start over
+    out, at = {}, 0
+    for key, n in zip(keys, lengths, strict=True):
+        out[key] = ids[at:at + n]
+        at += n
+    return out
 
 
 def check_links(release: Path, files: set[str], origin: str,

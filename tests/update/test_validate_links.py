@@ -53,3 +53,33 @@ def test_a_cached_page_is_not_parsed_again_but_its_links_are_checked(tmp_path):
     assert sorted(p.message.split(": no ")[1].split(" ")[0] for p in problems) == [
         "c.html", "photo.jpg"]
     assert LinkCache.key(b / "b.html") not in cache.old
+
+
+def test_a_link_cache_kept_and_read_back_gives_each_page_its_own_links(tmp_path):
+    """The cache keeps every page's link indices in one array: read back, each page has
+    exactly its own; a file whose lengths do not add up is not trusted (read as empty)."""
+    import pickle
+
+    from newsroom.validate import LinkCache
+
+    site, cache_file = tmp_path / "site", tmp_path / "links.pickle"
+    site.mkdir()
+    for i in range(30):
+        links = "".join(f'<a href="p{j}.html">{j}</a>' for j in range(i % 4))
+        (site / f"p{i}.html").write_text(f"<p>{links}</p>", "utf-8")
+    cache = LinkCache(cache_file)
+    check_links(site, release_files(site), "http://127.0.0.1:8000", cache=cache)
+    cache.save()
+
+    again = LinkCache(cache_file)
+    assert again.old.keys() == cache.new.keys()
+    for key, ids in cache.new.items():
+        assert list(again.old[key]) == list(ids)
+        assert [again.strings[i] for i in again.old[key]] == [cache.strings[i] for i in ids]
+
+    data = pickle.loads(cache_file.read_bytes())
+    keys, lengths, ids = data["entries"]["pages"]
+    lengths[0] += 1  # one page claims an index the array does not hold
+    data["entries"]["pages"] = (keys, lengths, ids)
+    cache_file.write_bytes(pickle.dumps(data))
+    assert LinkCache(cache_file).old == {}
