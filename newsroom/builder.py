@@ -8,6 +8,7 @@ Pelican logged while still exiting 0.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -231,6 +232,10 @@ def _forked_build(argv: list[str], settings_file: Path, env: dict[str, str], log
     Pelican's `main`; leaves with `os._exit` (nothing of the job's to tear down)."""
     code = 70  # EX_SOFTWARE: the child failed before Pelican could say why
     try:
+        # The job's objects (its manifest, memos, settings) stay as they are: the build's
+        # garbage collections leave them out instead of walking them (and copying the pages
+        # they sit on) every time.
+        gc.freeze()
         _die_with_parent()
         _name_process(b"pelican-build")
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
