@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import pickle
 import re
 import shutil
 import signal
@@ -137,17 +138,23 @@ def prune_render_state(state_dir: Path, keep_ids: set[str]) -> None:
 
 def run_pelican(content: Path, settings_file: Path, build_dir: Path, log_path: Path, *,
                 state_dir: Path, timeout: float,
-                extra_env: dict[str, str] | None = None) -> tuple[int, float]:
-    """Build in a child process; returns (exit code, seconds). The log goes to log_path."""
+                extra_env: dict[str, str] | None = None,
+                zygote: Zygote | None = None) -> tuple[int, float]:
+    """Build in a child process; returns (exit code, seconds). The log goes to log_path.
+
+    With a `zygote` not used yet, the build runs there; else in a new interpreter."""
     cmd = [sys.executable, "-c", PELICAN_RUNNER, str(content), "-s", str(settings_file),
            "-o", str(build_dir), "--log-handler", "plain"]
-    logger.debug("build: %s", " ".join(cmd))
     env = dict(os.environ, **BUILD_ENV)
     env["NEWSROOM_CACHE_PATH"] = str(reader_cache(state_dir).resolve())
     env.update(extra_env or {})
-    if _may_fork():
+    if zygote is not None and zygote.ready:
         logger.debug("build: pelican %s, forked from the job", " ".join(cmd[3:]))
-        return _run_forked(cmd[3:], settings_file, env, log_path, timeout)
+        try:
+            return zygote.run(cmd[3:], settings_file, env, log_path, timeout)
+        except OSError as e:  # it died before it was given the build
+            logger.warning("the forked builder is gone (%s); starting a new interpreter", e)
+    logger.debug("build: %s", " ".join(cmd))
     started = time.monotonic()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
@@ -173,50 +180,137 @@ def run_pelican(content: Path, settings_file: Path, build_dir: Path, log_path: P
     return code, time.monotonic() - started
 
 
+class Zygote:
+    """A fork of the job, made as soon as the job has read its settings, that waits for the
+    build's arguments and then runs the build (`run_pelican`).
+
+    The job has Pelican imported by then (it read the settings with it), so the build skips
+    a new interpreter and Pelican's imports (0.25-0.35 s of an arrival's few seconds). Forked
+    this early, it holds none of what the job loads later (manifests, memos): a fork made at
+    build time carried 50-70 MiB more resident memory at 50,000 articles. Made only while the
+    job runs one thread (a fork copies the locks another thread may hold, such as the
+    terminal's progress line) and unless NEWSROOM_BUILD_FORK=0; otherwise, and for a second
+    build in one run, the build starts a new interpreter. Named `pelican-build` in `ps`; it
+    dies with the job; a run that builds nothing closes its pipe and it leaves.
+    """
+
+    def __init__(self, pid: int, write_fd: int) -> None:
+        self.pid, self._write = pid, write_fd
+
+    @classmethod
+    def start(cls) -> Zygote | None:
+        if not _may_fork():
+            return None
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(write_fd)
+            _zygote_main(read_fd)  # never returns
+        os.close(read_fd)
+        zygote = cls(pid, write_fd)
+        _ZYGOTES.append(zygote)
+        return zygote
+
+    @property
+    def ready(self) -> bool:
+        return self._write is not None
+
+    def run(self, argv: list[str], settings_file: Path, env: dict[str, str], log_path: Path,
+            timeout: float) -> tuple[int, float]:
+        log_path.write_bytes(b"")
+        payload = pickle.dumps((argv, str(settings_file), env, str(log_path)))
+        started = time.monotonic()
+        write_fd, self._write = self._write, None
+        try:
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        except OSError:
+            _reap(self.pid)
+            raise
+        return _wait_for_build(self.pid, started, timeout, log_path)
+
+    def cancel(self) -> None:
+        """No build this run: the zygote reads the end of its pipe and leaves."""
+        if self._write is not None:
+            os.close(self._write)
+            self._write = None
+            # It leaves at once; a process forked meanwhile could hold the pipe open, so
+            # it is not waited for long.
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(self.pid, os.WNOHANG)[0]:
+                        return
+                except ChildProcessError:
+                    return
+                time.sleep(0.005)
+            _kill(self.pid)
+            _reap(self.pid)
+
+
+_ZYGOTES: list[Zygote] = []
+
+
+def cancel_zygotes() -> None:
+    """At the end of a run: let every unused zygote go."""
+    while _ZYGOTES:
+        _ZYGOTES.pop().cancel()
+
+
 def _may_fork() -> bool:
-    """Build in a fork of this process rather than a new interpreter: Pelican is imported
-    here already (the job read its settings with it), so the build skips importing it again
-    (0.25-0.35 s of an arrival's few seconds). Only while this process runs one thread: a
-    fork copies the locks another thread may hold (the terminal's progress line), so with
-    that thread running, or NEWSROOM_BUILD_FORK=0, the build starts a new interpreter."""
     return (os.name == "posix" and hasattr(os, "fork") and threading.active_count() == 1
             and os.environ.get("NEWSROOM_BUILD_FORK", "1") != "0"
             and not os.environ.get("NEWSROOM_BUILD_PROFILE"))
 
 
-def _run_forked(argv: list[str], settings_file: Path, env: dict[str, str], log_path: Path,
-                timeout: float) -> tuple[int, float]:
-    """`run_pelican` in a forked child: the same log, exit code, timeout and death with the
-    job as the interpreter started by PELICAN_RUNNER."""
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    for handler in logging.getLogger().handlers:
-        handler.flush()
-    started = time.monotonic()
-    with open(log_path, "wb") as log:
-        pid = os.fork()
-        if pid == 0:
-            _forked_build(argv, settings_file, env, log.fileno())  # never returns
-        killed = False
-        try:
-            while True:
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    break
-                if time.monotonic() - started > timeout:
-                    _kill(pid)
-                    _done, status = os.waitpid(pid, 0)
-                    killed = True
-                    break
-                time.sleep(0.02)
-        except BaseException:
-            _kill(pid)
-            os.waitpid(pid, 0)
-            raise
-        if killed:
-            log.write(f"\nbuild stopped after {timeout:.0f} s (--build-timeout)\n".encode())
-            return -signal.SIGKILL, time.monotonic() - started
-    return os.waitstatus_to_exitcode(status), time.monotonic() - started
+def _zygote_main(read_fd: int):
+    """The zygote: wait for the build's arguments (or the end of the pipe), then build."""
+    try:
+        _die_with_parent()
+        _name_process(b"pelican-build")
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        if not data:
+            os._exit(0)
+        argv, settings_file, env, log_path = pickle.loads(data)
+        log_fd = os.open(log_path, os.O_WRONLY | os.O_TRUNC)
+    except BaseException:  # noqa: BLE001 - nothing to report to: the job sees the exit code
+        os._exit(70)
+    _forked_build(argv, Path(settings_file), env, log_fd)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _wait_for_build(pid: int, started: float, timeout: float,
+                    log_path: Path) -> tuple[int, float]:
+    """The forked build's exit code and seconds; killed past `timeout`, as a new
+    interpreter would be."""
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status), time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                break
+            time.sleep(0.02)
+    except BaseException:
+        _kill(pid)
+        _reap(pid)
+        raise
+    _kill(pid)
+    _reap(pid)
+    with open(log_path, "ab") as log:
+        log.write(f"\nbuild stopped after {timeout:.0f} s (--build-timeout)\n".encode())
+    return -signal.SIGKILL, time.monotonic() - started
 
 
 def _kill(pid: int) -> None:
@@ -232,9 +326,9 @@ def _forked_build(argv: list[str], settings_file: Path, env: dict[str, str], log
     Pelican's `main`; leaves with `os._exit` (nothing of the job's to tear down)."""
     code = 70  # EX_SOFTWARE: the child failed before Pelican could say why
     try:
-        # The job's objects (its manifest, memos, settings) stay as they are: the build's
-        # garbage collections leave them out instead of walking them (and copying the pages
-        # they sit on) every time.
+        # The job's objects (modules, settings) stay as they are: the build's garbage
+        # collections leave them out instead of walking them (and copying the pages they
+        # sit on) every time.
         gc.freeze()
         _die_with_parent()
         _name_process(b"pelican-build")

@@ -224,6 +224,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
 
     run.step("settings")
     settings, resolved = read_settings(args)
+    # The builder, forked now, before the job loads manifests and memos (builder.Zygote).
+    zygote = builder.Zygote.start()
     progress.stage("[1/4] scrape")
     run.step("scrape")
     if not args.no_scrape:
@@ -299,7 +301,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     def build() -> tuple[int, float]:
         return builder.run_pelican(staged, args.settings, build_dir, log_path,
                                    state_dir=args.state, timeout=args.build_timeout,
-                                   extra_env=render)
+                                   extra_env=render, zygote=zygote)
 
     code, seconds = build()
     if (code != 0 and builder.reader_cache(args.state).exists()
@@ -531,6 +533,7 @@ def run_locked(args: argparse.Namespace, progress: Progress) -> tuple[int, Run]:
         run_.errors.append(f"internal error: {e.__class__.__name__}: {e}")
         code = exits.INTERNAL
     finally:
+        builder.cancel_zygotes()
         run_.step(None)
         progress.done()
         _write_status(args, run_, code)

@@ -72,14 +72,28 @@ def test_a_build_past_its_timeout_is_stopped_and_the_live_site_stays(published, 
     assert published.live_files() == files
     failed = [p for p in (published.root / "releases").iterdir() if p.name.startswith("failed-")]
     assert failed, "the stopped build is not kept for a look"
-    # Nothing of the build survives it: no process of the job's group is left.
-    leftovers = []
+    # Nothing of the build survives it.
+    assert not _builders()
+
+
+def test_a_run_with_nothing_to_build_leaves_no_builder_waiting(published):
+    """The builder is forked before the job knows whether it will build; a run with nothing
+    new lets it go, and the run still says so in its result."""
+    result = published.run("update", "-vv")
+    assert result.code == 0, result.output
+    assert published.status()["result"] == "no changes"
+    assert FORKED not in result.stderr
+    assert not _builders()
+
+
+def _builders() -> list[str]:
+    found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/comm", "rb") as f:
                     if f.read().strip() == b"pelican-build":
-                        leftovers.append(entry)
+                        found.append(entry)
             except OSError:
                 continue
-    assert not leftovers
+    return found
