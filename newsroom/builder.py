@@ -223,6 +223,9 @@ class Zygote:
             timeout: float) -> tuple[int, float]:
         log_path.write_bytes(b"")
         payload = pickle.dumps((argv, str(settings_file), env, str(log_path)))
+        # Length first: the zygote reads the build's arguments without waiting for the end
+        # of the pipe, which a process forked by the job meanwhile could hold open.
+        payload = len(payload).to_bytes(8, "big") + payload
         started = time.monotonic()
         write_fd, self._write = self._write, None
         try:
@@ -273,9 +276,13 @@ def _zygote_main(read_fd: int):
         _die_with_parent()
         _name_process(b"pelican-build")
         with os.fdopen(read_fd, "rb") as pipe:
-            data = pipe.read()
-        if not data:
-            os._exit(0)
+            head = pipe.read(8)
+            if len(head) < 8:  # the end of the pipe: no build this run
+                os._exit(0)
+            size = int.from_bytes(head, "big")
+            data = pipe.read(size)
+        if len(data) != size:
+            os._exit(70)
         argv, settings_file, env, log_path = pickle.loads(data)
         log_fd = os.open(log_path, os.O_WRONLY | os.O_TRUNC)
     except BaseException:  # noqa: BLE001 - nothing to report to: the job sees the exit code

@@ -97,3 +97,48 @@ def _builders() -> list[str]:
             except OSError:
                 continue
     return found
+
+
+def test_the_builder_gets_its_build_while_another_process_holds_its_pipe(project, tmp_path,
+                                                                        monkeypatch):
+    """A process forked by the job after the builder (none today, but a plugin could) keeps
+    the builder's pipe open: the builder still reads its whole build and runs it, and an
+    unused builder is still let go when the run ends."""
+    import time
+
+    from newsroom import builder
+
+    monkeypatch.chdir(project.root)
+    monkeypatch.setenv("SITEURL", "http://127.0.0.1:8000")
+    monkeypatch.delenv("NEWSROOM_BUILD_FORK", raising=False)
+
+    def holder(zygote) -> int:
+        pid = os.fork()
+        if pid == 0:  # holds every descriptor the test process has, the pipe's too
+            time.sleep(30)
+            os._exit(0)
+        return pid
+
+    used = builder.Zygote.start()
+    spare = builder.Zygote.start()
+    assert used is not None and spare is not None, "the test process runs other threads"
+    holders = [holder(used), holder(spare)]
+    try:
+        out, log = tmp_path / "out", tmp_path / "build.log"
+        started = time.monotonic()
+        code, _seconds = builder.run_pelican(
+            project.content, project.root / "publishconf.py", out, log,
+            state_dir=tmp_path / "state", timeout=120, zygote=used)
+        assert code == 0, log.read_text(encoding="utf-8")[-2000:]
+        assert (out / "news" / "politics-council.html").is_file()
+        assert not used.ready
+
+        builder.cancel_zygotes()  # the spare one: its pipe is held open, so it is killed
+        assert time.monotonic() - started < 100
+        assert not spare.ready
+        with pytest.raises(ChildProcessError):
+            os.waitpid(spare.pid, os.WNOHANG)
+    finally:
+        for pid in holders:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
