@@ -89,25 +89,25 @@ def drop_reader_cache(state_dir: Path, why: str) -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGKILL when the update job dies, so a killed job leaves no builder."""
+def _prctl(option: int, arg) -> None:
+    """Linux's prctl(2) for this process; nothing where there is none."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(option, arg, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL when the update job dies, so a killed job leaves no builder."""
+    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     os.setpgrp()
 
 
 def _name_process(name: bytes) -> None:
     """The forked build's name in ps and /proc/PID/comm (it shares the job's command line)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(15, ctypes.c_char_p(name[:15]), 0, 0, 0)
-    except (OSError, AttributeError):  # PR_SET_NAME
-        pass
+    _prctl(15, name[:15])  # PR_SET_NAME
 
 
 def render_dir(state_dir: Path) -> Path:
@@ -329,16 +329,15 @@ def _kill(pid: int) -> None:
 
 
 def _forked_build(argv: list[str], settings_file: Path, env: dict[str, str], log_fd: int):
-    """The forked child: the state a fresh interpreter would have where it matters, then
-    Pelican's `main`; leaves with `os._exit` (nothing of the job's to tear down)."""
+    """The zygote, given its build (it already dies with the job and has its name): the
+    state a fresh interpreter would have where it matters, then Pelican's `main`; leaves with
+    `os._exit` (nothing of the job's to tear down)."""
     code = 70  # EX_SOFTWARE: the child failed before Pelican could say why
     try:
         # The job's objects (modules, settings) stay as they are: the build's garbage
         # collections leave them out instead of walking them (and copying the pages they
         # sit on) every time.
         gc.freeze()
-        _die_with_parent()
-        _name_process(b"pelican-build")
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
