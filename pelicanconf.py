@@ -155,8 +155,10 @@ if _reader_cache:
 # The update job also passes where the previous release and its page signatures are: pages
 # whose inputs did not change are then hard-linked from that release instead of rendered
 # (plugins/newsroom_site/incremental.py). Without these, every page is rendered.
+# With NEWSROOM_RENDER_KEPT (a file) they are named there instead, for the job to put in the
+# old release it recycles (newsroom/recycle.py).
 # NEWSROOM_CONTENT_CHECKED says the job already checked the content it stages.
 for _key in ("NEWSROOM_RENDER_STATE", "NEWSROOM_RENDER_FROM", "NEWSROOM_RENDER_ID",
-             "NEWSROOM_RENDER_BASE", "NEWSROOM_CONTENT_CHECKED"):
+             "NEWSROOM_RENDER_BASE", "NEWSROOM_RENDER_KEPT", "NEWSROOM_CONTENT_CHECKED"):
     if os.environ.get(_key):
         globals()[_key] = os.environ[_key]

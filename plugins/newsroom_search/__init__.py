@@ -26,7 +26,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from newsroom.core import forked
+from newsroom.core import forked, kept
 from newsroom.core.settings import resolve
 
 from .index import SEGMENT, build_files
@@ -85,8 +85,10 @@ class SearchGenerator(Generator):
         if cache is not None:
             cache.save()
         previous = self.settings.get("NEWSROOM_RENDER_FROM")  # the live release (update job)
+        note = ((lambda rel: kept.add(f"{url.strip('/')}/{rel}")) if kept.recording(self.settings)
+                else None)
         report = write_index(Path(self.output_path) / url, files,
-                             Path(previous) / url if previous else None)
+                             Path(previous) / url if previous else None, note=note)
         logger.info(
             "search: %d articles, %d index files (%d written, %d unchanged, %d removed), "
             "%d segments from the cache, in %.1f s",

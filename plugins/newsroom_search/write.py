@@ -77,14 +77,16 @@ class SegmentCache(dict):
         return len(new), len(stale)
 
 
-def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = None) -> WriteReport:
+def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = None,
+                note=None) -> WriteReport:
     """Write each file whose bytes differ from what `folder` holds; drop stale index files.
 
     A rebuild into the same folder after one new article rewrites only the shards its terms
     touch, the last doc and facet files and the manifest; the rest keep their bytes and
     their modification time (a sync to the web server then copies only those). A build into
     a new folder (the update job's next release) hard-links each file whose bytes equal the
-    `previous` release's copy, as the incremental writer does with pages.
+    `previous` release's copy, as the incremental writer does with pages; with `note` (the
+    job recycles an old release: newsroom/core/kept.py) it calls `note(rel)` instead.
     """
     folder = Path(folder)
     written: list[str] = []
@@ -104,7 +106,10 @@ def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = N
                 continue
         except FileNotFoundError:
             pass
-        if previous is not None and _link_same(previous / rel, path, data, made):
+        if previous is not None and (_same(previous / rel, data) if note is not None
+                                     else _link_same(previous / rel, path, data, made)):
+            if note is not None:
+                note(rel)
             unchanged += 1
             continue
         # Build output, like Pelican's own pages: no fsync per file (the release switch
@@ -124,6 +129,14 @@ def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = N
             elif p.is_dir() and not any(p.iterdir()):
                 p.rmdir()
     return WriteReport(written, unchanged, removed)
+
+
+def _same(source: Path, data: bytes) -> bool:
+    """Whether `source` is a plain file holding exactly `data`."""
+    try:
+        return source.is_file() and source.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _link_same(source: Path, path: Path, data: bytes, made: set[Path]) -> bool:

@@ -435,7 +435,8 @@ def epoch(settings: dict) -> str:
 
 
 VOLATILE = frozenset({"OUTPUT_PATH", "NEWSROOM_RENDER_FROM", "NEWSROOM_RENDER_STATE",
-                      "NEWSROOM_RENDER_ID", "NEWSROOM_RENDER_BASE", "CACHE_PATH",
+                      "NEWSROOM_RENDER_ID", "NEWSROOM_RENDER_BASE", "NEWSROOM_RENDER_KEPT",
+                      "CACHE_PATH",
                       "_NEWSROOM",
                       # How many processes render: the same bytes either way.
                       "NEWSROOM_RENDER_PROCESSES"})

@@ -28,6 +28,8 @@ from pelican.paginator import Page
 from pelican.utils import path_to_url, sanitised_join
 from pelican.writers import Writer
 
+from newsroom.core import kept
+
 from .incremental import RenderMemo, render_tracked
 from .parallel import process_count, run_shares
 from .speedups import relative_path
@@ -177,6 +179,9 @@ class NewsroomWriter(Writer):
         self._queue: list | None = None  # pages held (`hold`) until `release`
         self._queued: set | None = None
         self._held = False
+        # The update job recycles an old release: unchanged pages are noted, not linked
+        # (newsroom/core/kept.py), and the job links the few the recycled release lacks.
+        self._noting = self.memo.enabled and kept.recording(self.settings)
         NewsroomWriter.active = self
         # One batch for the whole build: the article, list, source, redirect and static
         # pages of every generator are rendered together, on one fork of the build process,
@@ -284,11 +289,13 @@ class NewsroomWriter(Writer):
             return
         memo = self.memo
         before = (memo.rendered, memo.linked)
+        noted = len(kept.NAMES)
 
         def collect(jobs):
             pages = {job[0]: memo.pages[job[0]] for job in jobs if job[0] in memo.pages}
             return {"pages": [(n, sig, memo.keysets[i]) for n, (sig, i) in pages.items()],
                     "rendered": memo.rendered - before[0], "linked": memo.linked - before[1],
+                    "kept": kept.since(noted),
                     "debug": {job[0]: memo.debug[job[0]] for job in jobs
                               if job[0] in getattr(memo, "debug", {})}}
 
@@ -297,6 +304,7 @@ class NewsroomWriter(Writer):
                 memo._remember(name, sig, keys)
             memo.rendered += result["rendered"]
             memo.linked += result["linked"]
+            kept.NAMES.extend(result["kept"])
             if result["debug"]:
                 memo.debug = getattr(memo, "debug", {})
                 memo.debug.update(result["debug"])
@@ -310,9 +318,11 @@ class NewsroomWriter(Writer):
                     jobs, processes, emit, collect, merge, label="articles fingerprinted"))
         # The folders that hold the queue's page folders first, here, parents before children
         # (sorted); each process then makes the page folders of its own share (a list page's
-        # `N/`): thousands of mkdirs, kernel time that the two cores share.
-        for folder in sorted({os.path.dirname(os.path.dirname(job[4])) for job in queue}):
-            self._makedirs(folder)
+        # `N/`): thousands of mkdirs, kernel time that the two cores share. A build that notes
+        # kept pages makes only the folders of the pages it renders, as it renders them.
+        if not self._noting:
+            for folder in sorted({os.path.dirname(os.path.dirname(job[4])) for job in queue}):
+                self._makedirs(folder)
         try:
             run_shares(queue, process_count(self.settings), self.emit, collect, merge)
         finally:
@@ -326,7 +336,8 @@ class NewsroomWriter(Writer):
         fresh = path not in self._written_files and path not in self._overridden_files
         source = (memo.reusable(name, template.name, Layered(own, context))
                   if memo.enabled and fresh else None)
-        if source is not None and self._link(source, path):
+        if source is not None and (self._note(path, source) if self._noting
+                                   else self._link(source, path)):
             self._written_files.add(path)
             memo.reused(name)
             if signals.content_written.receivers:
@@ -361,6 +372,16 @@ class NewsroomWriter(Writer):
             if not os.path.isfile(source):
                 return False
             shutil.copy2(source, path)
+        return True
+
+    def _note(self, path: str, source: str) -> bool:
+        """Note the page at `path` as kept from the previous release, where `source` is a
+        plain file; False when it is gone or not one: the page renders (as `_link`)."""
+        if not os.path.isfile(source):
+            return False
+        base = self.__dict__.get("_abs_output") or sanitised_join(self.output_path, "")
+        kept.add(os.path.relpath(path, base) if not path.startswith(base + "/")
+                 else path[len(base) + 1:])
         return True
 
     def _makedirs(self, folder: str) -> None:
@@ -410,11 +431,15 @@ def release_pages(self, writer=None):
 
 def save_memo(pelican) -> None:
     """`finalized`: render what is still held (a build without static files), then keep
-    this build's page signatures for the next one."""
+    this build's page signatures for the next one, and the names of the files it took
+    unchanged when the job asked for them (newsroom/core/kept.py)."""
     writer = NewsroomWriter.active
     if writer is not None and writer.output_path == pelican.output_path:
         writer.release()
         writer.memo.save()
+    if kept.recording(pelican.settings):
+        # Always, even empty: a missing list tells the job that the build did not note.
+        kept.save(pelican.settings)
 
 
 def install() -> None:
