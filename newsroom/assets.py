@@ -267,7 +267,8 @@ def asset_roots(settings: dict) -> list[str]:
 
 def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
                 live: Path | None = None, memo_path: Path | None = None,
-                tree: Tree | None = None, live_tree: Tree | None = None) -> dict[str, str]:
+                tree: Tree | None = None, live_tree: Tree | None = None,
+                release_id: str | None = None) -> dict[str, str]:
     """Fingerprint the assets under `roots` and rewrite references; returns path -> digest.
 
     With the live release and a memo of the previous build's digests: an asset whose size
@@ -276,7 +277,8 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
     (a hard link: the incremental build took the page unchanged) already names the right
     assets and is not read at all. Otherwise every page is rewritten, old hashes included.
     `tree`/`live_tree`: the folders' files (Tree), walked here when not given; `tree` is kept
-    up to date with the files this step writes.
+    up to date with the files this step writes. `release_id`: the id the folder will be
+    committed under (by default its name without `.build-`), which the memo names.
     """
     from newsroom.validate import resolve_link
 
@@ -334,7 +336,7 @@ def fingerprint(release: Path, roots: list[str], origin: str, report: Report,
         tree.update(rel)
         report.rewritten += 1
     if memo_path is not None:
-        atomic_write_json(memo_path, {"release": release.name.removeprefix(".build-"),
+        atomic_write_json(memo_path, {"release": release_id or release.name.removeprefix(".build-"),
                                       "digests": digests, "stamps": stamps}, compact=True)
     return digests
 
@@ -606,14 +608,20 @@ class Pool:
 
 
 def prepare_release(release: Path, settings: dict, origin: str, releases_dir: Path,
-                    live: Path | None, now: float | None = None) -> Report:
-    """The whole step on a fresh build folder (see the module's docstring)."""
+                    live: Path | None, now: float | None = None,
+                    trees: dict[Path, Tree] | None = None,
+                    release_id: str | None = None) -> Report:
+    """The whole step on a fresh build folder (see the module's docstring). `trees`: walks
+    of the two folders already made (Tree), by folder; `release_id`: the id the folder will
+    be committed under (fingerprint)."""
     report = Report()
     roots = asset_roots(settings)
     # One walk of each release (directory entries only), shared by the three steps.
-    tree, live_tree = Tree(release), Tree(live)
+    trees = trees or {}
+    tree = trees.get(release) or Tree(release)
+    live_tree = trees.get(live) if live is not None and live in trees else Tree(live)
     fingerprint(release, roots, origin, report, live,
-                Path(releases_dir) / "assets-digests.json", tree, live_tree)
+                Path(releases_dir) / "assets-digests.json", tree, live_tree, release_id)
     precompress(release, live, report, tree, live_tree)
     # The new release's asset roots are walked again there: precompress added .gz files.
     Pool(releases_dir).update(release, live, time.time() if now is None else now, report,

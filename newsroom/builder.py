@@ -128,12 +128,15 @@ def render_env(state_dir: Path, release_id: str, base_id: str | None,
 
 
 def prune_render_state(state_dir: Path, keep_ids: set[str]) -> None:
-    """Forget the signatures of releases that no longer exist."""
+    """Forget the signatures of releases that no longer exist, and the lists of kept files
+    (newsroom/core/kept.py) a killed run left."""
     folder = render_dir(state_dir)
     if folder.is_dir():
         for path in folder.glob("*.json"):
             if path.stem not in keep_ids:
                 path.unlink(missing_ok=True)
+        for path in folder.glob("*.kept"):
+            path.unlink(missing_ok=True)
 
 
 def run_pelican(content: Path, settings_file: Path, build_dir: Path, log_path: Path, *,

@@ -69,6 +69,17 @@ def _delete_later(paths: list[Path]) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def trash_later(path: Path) -> None:
+    """Move a folder out of the way now (a rename) and delete it in the background."""
+    target = path.with_name(f"{TRASH_PREFIX}{path.name.lstrip('.')}")
+    try:
+        os.rename(path, target)
+    except OSError:
+        _rmtree(path)
+        return
+    _delete_later([target])
+
+
 class Releases:
     """The releases folder and the live link."""
 
@@ -211,6 +222,16 @@ class Releases:
                     # Never in use; maybe still being deleted by the last run's process (not
                     # worth a warning: a run that follows another closely finds one).
                     trash.append(p)
+                elif p.name.startswith(".build-") and p.is_dir() and not p.is_symlink():
+                    # A build or a recycled release (newsroom/recycle.py) a killed run left:
+                    # tens of thousands of files, deleted in the background.
+                    target = p.with_name(f"{TRASH_PREFIX}{p.name.lstrip('.')}")
+                    try:
+                        os.rename(p, target)
+                        trash.append(target)
+                    except OSError:
+                        _rmtree(p)
+                    removed.append(str(p))
                 elif p.name.startswith(".build-") or p.name.startswith(".") and ".tmp-" in p.name \
                         or stray_meta:
                     _rmtree(p)

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsroom import builder, holdback, manifest
+from newsroom import builder, holdback, manifest, recycle
 from newsroom.common import CommandError, Locked, UsageError, add_project_arguments, job_lock
-from newsroom.core import exits
+from newsroom.core import exits, kept
 from newsroom.core.files import MARKDOWN_EXTENSIONS, is_disk_full, remove_temp_files
 from newsroom.core.model import iso_kst, now_kst
 from newsroom.core.settings import Resolved, SettingsError, resolve
@@ -285,6 +285,9 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
 
     release_id = releases.new_id()
     build_dir = releases.start_build(release_id)
+    # The release pruning would delete after this run becomes the new one (newsroom/recycle.py).
+    recycled = (recycle.take(releases, args.keep, run.live, release_id)
+                if recycle.enabled() else None)
     log_path = args.releases / f".build-{release_id}.log"
     progress.stage(f"[3/4] build {release_id}")
     run.step("build")
@@ -297,6 +300,12 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     render = builder.render_env(args.state, release_id, run.live,
                                 releases.path(run.live) if run.live else None)
     render["NEWSROOM_CONTENT_CHECKED"] = "1"  # check_stage did; the build need not again
+    kept_file = builder.render_dir(args.state).resolve() / f"{release_id}.kept"
+    if recycled is not None and "NEWSROOM_RENDER_FROM" in render:
+        render[kept.SETTING] = str(kept_file)
+    elif recycled is not None:
+        recycle.discard(recycled)
+        recycled = None
 
     def build() -> tuple[int, float]:
         return builder.run_pelican(staged, args.settings, build_dir, log_path,
@@ -328,6 +337,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         if disk_full:
             run.problems.insert(0, f"out of disk space while building into {args.releases}: "
                                    "free space (old releases: newsroom update --keep)")
+        recycle.discard(recycled)
+        kept_file.unlink(missing_ok=True)
         failed = releases.fail(build_dir, release_id, log_text, keep_build=not disk_full)
         log_path.unlink(missing_ok=True)
         for problem in run.problems:
@@ -339,6 +350,30 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
                      "" if run.problems else "\n" + builder.tail(log_text))
         return exits.FAILED
     logger.info("built in %.1f s", seconds)
+    trees = None
+    if recycled is not None and not kept_file.exists():
+        # Settings that do not pass NEWSROOM_RENDER_KEPT on (an older pelicanconf.py): the
+        # build linked its unchanged pages itself, into the new folder.
+        logger.info("the build did not name its kept files: a new release folder")
+        recycle.discard(recycled)
+        recycled = None
+    if recycled is not None:
+        t0 = time.monotonic()
+        try:
+            build_dir, recycled_report = recycle.finish(build_dir, recycled, kept_file,
+                                                        releases.path(run.live))
+        except (OSError, recycle.Unfinished) as e:
+            run.result = "build failed"
+            run.errors.append(f"recycling release folder failed: {e}")
+            logger.error("recycling %s into release %s failed: %s; live release %s unchanged",
+                         recycled, release_id, e, run.live)
+            recycle.discard(recycled)
+            releases.fail(build_dir, release_id, log_text)
+            log_path.unlink(missing_ok=True)
+            return exits.FAILED
+        trees = recycled_report.trees
+        logger.info("release folder: %s, %.2f s", recycled_report.summary(),
+                    time.monotonic() - t0)
 
     # Fingerprinted assets, .gz files, and the assets older pages still use (newsroom.assets).
     from newsroom import assets
@@ -347,7 +382,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     t0 = time.monotonic()
     live_dir = releases.path(run.live) if run.live else None
     asset_report = assets.prepare_release(build_dir, settings, resolved.origin or "",
-                                          args.releases, live_dir)
+                                          args.releases, live_dir, trees=trees,
+                                          release_id=release_id)
     logger.info("assets: %s, %.1f s", asset_report.summary(), time.monotonic() - t0)
 
     progress.stage("[4/4] validate")
