@@ -108,16 +108,24 @@ class Unfinished(RuntimeError):
     """Recycling failed after files were moved: the release is incomplete."""
 
 
-def finish(fresh: Path, recycled: Path, kept_file: Path, live: Path) -> tuple[Path, Report]:
+def walk(live: Path, recycled: Path) -> tuple[Tree, Tree]:
+    """The walks `finish` needs of the two releases that do not change while the build runs
+    (the update job makes them meanwhile)."""
+    return Tree(live), Tree(recycled)
+
+
+def finish(fresh: Path, recycled: Path, kept_file: Path, live: Path,
+           walks: tuple[Tree, Tree] | None = None) -> tuple[Path, Report]:
     """Make the recycled tree the new release (see the module's docstring); returns the
     folder to go on with (the recycled tree, or `fresh` completed when recycling could not
-    start) and what was done. Raises Unfinished when it failed half-way."""
+    start) and what was done. Raises Unfinished when it failed half-way. `walks`: `walk`'s
+    result, when made before."""
     names = kept.read(kept_file)
     kept_file.unlink(missing_ok=True)
     report = Report()
-    live_tree = Tree(live)
+    live_tree, old = walks if walks is not None else (Tree(live), None)
     try:
-        old = Tree(recycled)
+        old = old if old is not None else Tree(recycled)
         new = Tree(fresh)
         if old.dev != live_tree.dev or new.dev != live_tree.dev:
             raise OSError(f"{recycled}: not on the live release's file system")

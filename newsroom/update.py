@@ -19,6 +19,7 @@ import logging
 import shutil
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -206,6 +207,27 @@ def read_settings(args: argparse.Namespace) -> tuple[dict, Resolved]:
 
 def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     """The job under the lock; returns the exit code, fills `run` for status.json."""
+    # One thread for work that can go on while the build runs in its own process (the
+    # thread starts with the first such work, after the builder is forked); its work is
+    # done before the run ends.
+    with ThreadPoolExecutor(1, thread_name_prefix="beside-build") as beside:
+        return _update(args, run, progress, beside)
+
+
+def _result(future: Future | None):
+    """What work done beside the build made, or None when it failed: the step that needs
+    it then does it itself (and meets the same error, reported there)."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception as e:  # noqa: BLE001 - redone by the step that needs it
+        logger.debug("work beside the build failed: %s: %s", type(e).__name__, e)
+        return None
+
+
+def _update(args: argparse.Namespace, run: Run, progress: Progress,
+            beside: ThreadPoolExecutor) -> int:
     run.step("start")
     for path, what in ((args.releases, "--releases"), (args.state, "--state")):
         if path.exists() and not path.is_dir():
@@ -268,7 +290,7 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
     progress.stage("[2/4] check")
     run.step("check")
     t0 = time.monotonic()
-    held = check_stage(args, run, settings, resolved, now)
+    held = check_stage(args, run, settings, resolved, now, beside)
     logger.info("checked and staged content/ in %.2f s (%d held back)", time.monotonic() - t0,
                 len(held))
     if held:
@@ -312,6 +334,13 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
                                    state_dir=args.state, timeout=args.build_timeout,
                                    extra_env=render, zygote=zygote)
 
+    # While the build runs in its own process, this one only waits: it reads meanwhile
+    # what the steps after the build need and what does not change until then.
+    from newsroom import validate
+
+    walks = (beside.submit(recycle.walk, releases.path(run.live), recycled)
+             if recycled is not None else None)
+    prepared = beside.submit(validate.prepare, staged, settings, resolved, state=args.state)
     code, seconds = build()
     if (code != 0 and builder.reader_cache(args.state).exists()
             and not builder.verify_failed(log_path)):
@@ -361,7 +390,8 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
         t0 = time.monotonic()
         try:
             build_dir, recycled_report = recycle.finish(build_dir, recycled, kept_file,
-                                                        releases.path(run.live))
+                                                        releases.path(run.live),
+                                                        _result(walks))
         except (OSError, recycle.Unfinished) as e:
             run.result = "build failed"
             run.errors.append(f"recycling release folder failed: {e}")
@@ -388,11 +418,10 @@ def update(args: argparse.Namespace, run: Run, progress: Progress) -> int:
 
     progress.stage("[4/4] validate")
     run.step("validate")
-    from newsroom.validate import validate_release
-
     t0 = time.monotonic()
     (args.state / "validate-links.json").unlink(missing_ok=True)  # earlier versions' memo
-    report = validate_release(build_dir, staged, settings, resolved, state=args.state)
+    report = validate.validate_release(build_dir, staged, settings, resolved, state=args.state,
+                                       prepared=_result(prepared), later=beside)
     run.validation = {"pages": report.pages, "links": report.links, "feeds": report.feeds,
                       "articles": report.articles, "problems": len(report.problems),
                       "seconds": round(time.monotonic() - t0, 3)}
@@ -505,9 +534,11 @@ def content_digests(content: Path, current: manifest.Manifest) -> dict[str, str]
 
 
 def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Resolved,
-                now: datetime) -> dict[str, holdback.Held]:
+                now: datetime, beside: ThreadPoolExecutor | None = None,
+                ) -> dict[str, holdback.Held]:
     """Check every content file (once), stage content/ without the bad ones, and list what
-    is scheduled after `now`. Returns the held-back files by path relative to content/."""
+    is scheduled after `now`. Returns the held-back files by path relative to content/.
+    `beside`: where the check memo is saved while the build goes on."""
     from newsroom.core.check import CheckMemo, scan_content
 
     last_good = last_good_dir(args)
@@ -525,9 +556,20 @@ def check_stage(args: argparse.Namespace, run: Run, settings: dict, resolved: Re
                      else "아직 게시된 적이 없어 고칠 때까지 나가지 않습니다")
     run.held_back = [h.to_json() for h in held.values()]
     run.scheduled = [{"file": rel, "date": iso_kst(when)} for rel, when in scan.scheduled]
-    if holdback.stage(args.content, stage_dir(args), held, last_good):
-        memo.restamp()  # the stage's new links moved the files' change times
-    memo.save()
+    restamp = holdback.stage(args.content, stage_dir(args), held, last_good)
+
+    def save() -> None:
+        try:
+            if restamp:
+                memo.restamp()  # the stage's new links moved the files' change times
+            memo.save()
+        except OSError as e:  # a memo: losing it costs the next run time only
+            logger.warning("%s: cannot save the check memo: %s", memo.path, e)
+
+    if beside is not None:
+        beside.submit(save)
+    else:
+        save()
     return held
 
 

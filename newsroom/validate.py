@@ -36,6 +36,7 @@ import posixpath
 import re
 from array import array
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -618,39 +619,70 @@ MEMO_FILES = {"links": "validate-links.pickle", "docs": "validate-docs.pickle",
               "feeds": "validate-feeds.pickle"}
 
 
+def _quietly(save) -> None:
+    """A memo's save, beside the caller's work: losing a memo costs the next run time only."""
+    try:
+        save()
+    except OSError as e:
+        logger.warning("cannot save a validation memo: %s", e)
+
+
+@dataclass
+class Prepared:
+    """What validation reads before the release exists (`prepare`)."""
+    docs: list[Doc]
+    doc_memo: DocMemo
+    links: LinkCache
+    feeds: FeedMemo
+
+
+def prepare(content_dir: Path, settings: Mapping, resolved: Resolved,
+            link_cache: Path | None = None, state: Path | None = None) -> Prepared:
+    """The content's header facts and the memos of earlier runs: everything validation
+    needs besides the release itself. The update job runs this while the build runs."""
+    def memo_path(kind: str) -> Path | None:
+        return Path(state) / MEMO_FILES[kind] if state is not None else None
+
+    doc_memo = DocMemo(memo_path("docs"))
+    docs = content_docs(content_dir, settings, resolved.now, doc_memo)
+    return Prepared(docs, doc_memo, LinkCache(link_cache or memo_path("links")),
+                    FeedMemo(memo_path("feeds")))
+
+
 def validate_release(release: Path, content_dir: Path, settings: Mapping,
                      resolved: Resolved, link_cache: Path | None = None,
-                     state: Path | None = None) -> Report:
+                     state: Path | None = None, prepared: Prepared | None = None,
+                     later: Executor | None = None) -> Report:
     """Run every check on a built release folder.
 
     `settings` are the build's (Pelican's URL and feed patterns); `resolved` gives the
     sections and the site origin, as every command sees them. `state`: a folder where
     what was learnt of unchanged files is kept between runs (the module's docstring:
-    LinkCache, DocMemo, FeedMemo); `link_cache`: a file for the links alone.
+    LinkCache, DocMemo, FeedMemo); `link_cache`: a file for the links alone. `prepared`:
+    what `prepare` read of the same content and memos, when it was read before. `later`:
+    where the memos are saved while the caller goes on (the update job's switch).
     """
-    def memo_path(kind: str) -> Path | None:
-        return Path(state) / MEMO_FILES[kind] if state is not None else None
-
+    ready = prepared or prepare(content_dir, settings, resolved, link_cache, state)
+    docs, doc_memo, cache = ready.docs, ready.doc_memo, ready.links
     files = release_files(release)
-    doc_memo = DocMemo(memo_path("docs"))
-    docs = content_docs(content_dir, settings, resolved.now, doc_memo)
     problems, taken_down = check_takedowns(files, settings)
     problems += check_pages(docs, files, settings, taken_down)
     problems += check_sections(files, settings, resolved)
-    cache = LinkCache(link_cache or memo_path("links"))
     link_problems, links = check_links(release, files, resolved.origin, cache=cache)
     problems += link_problems
     article_as = settings.get("ARTICLE_SAVE_AS", "{slug}.html")
     published = sum(1 for d in docs if d.kind == "article" and not d.draft
                     and _save_as(article_as, d.slug) not in taken_down)
-    feed_memo = FeedMemo(memo_path("feeds"))
+    feed_memo = ready.feeds
     paths = feed_paths(files, settings)
     problems += check_feeds(release, files, settings, published, feed_memo, paths)
     # Header facts and good feeds' verdicts hold whatever this release's fate; the links of
     # a release with broken ones are not kept (as before the other memos existed).
-    doc_memo.save()
-    feed_memo.save()
-    if not link_problems:
-        cache.save()
+    saves = [doc_memo.save, feed_memo.save] + ([] if link_problems else [cache.save])
+    for save in saves:
+        if later is not None:
+            later.submit(_quietly, save)
+        else:
+            save()
     pages = sum(1 for f in files if f.endswith((".html", ".htm")))
     return Report(problems, pages, links, len(paths[1]), published)
