@@ -10,6 +10,8 @@ project's own generator (bench/update.py) with the same shape. For each size, in
 - this site, through the real job (`newsroom update --no-scrape`, a process as cron starts it):
   - first publish (full build, validation, switch);
   - warm run with nothing new;
+  - (one arrival, not measured: with `--keep 2` every later run then recycles a release, as
+    on a site that has run `--keep` times: newsroom/recycle.py);
   - one new article (the newest, as news arrives), warm state;
   - then one arrival dated before the newest hundred articles (a paper's morning story
     scraped after later releases went live), warm state.
@@ -69,6 +71,8 @@ Summary: 방금 들어온 보도자료 한 건.
 
 두 번째 문단입니다.
 """
+EARLIER_ARTICLE = NEW_ARTICLE.replace("Date: 2026-11-30 11:59", "Date: 2026-11-30 11:58").replace(
+    "벤치마크 새 기사", "벤치마크 조금 앞선 기사")
 OLDER_ARTICLE = NEW_ARTICLE.replace("Date: 2026-11-30 11:59", "Date: {date}").replace(
     "벤치마크 새 기사", "벤치마크 늦게 온 기사")
 WRAPPER = (
@@ -121,12 +125,20 @@ def bench_ours(tmp: Path, articles: Path) -> dict:
     site = make_site(tmp / "ours", None, 0)
     shutil.copytree(articles, site / "content" / "articles" / "bench")
     env = dict(os.environ, SITEURL="http://127.0.0.1:8000", NEWSROOM_NOW=NOW, NO_COLOR="1")
-    cmd = [sys.executable, "-m", "newsroom.cli", "update", "--no-scrape"]
+    # --keep 2, and one arrival before the measured ones: from then on every run has a
+    # release to recycle (newsroom/recycle.py), as a site does once it has run `--keep` times.
+    cmd = [sys.executable, "-m", "newsroom.cli", "update", "--no-scrape", "--keep", "2"]
     out = {}
     for name, label in (("full", "first publish"), ("nothing_new", "nothing new")):
         print(f"  ours: {label} …", flush=True)
         out[name] = measured(cmd, site, env)
         out[name]["status"] = _status(site)
+    (site / "content" / "articles" / "bench-earlier-arrival.md").write_text(
+        EARLIER_ARTICLE, encoding="utf-8")
+    print("  ours: an arrival before the measured ones (not measured) …", flush=True)
+    measured(cmd, site, env)
+    if _status(site)["result"] != "published":
+        raise SystemExit(f"the earlier arrival was not published: {_status(site)}")
     (site / "content" / "articles" / "bench-new-article.md").write_text(
         NEW_ARTICLE, encoding="utf-8")
     print("  ours: one new article …", flush=True)
