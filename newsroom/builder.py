@@ -222,13 +222,26 @@ class Zygote:
     def ready(self) -> bool:
         return self._write is not None
 
+    def warm(self, settings: dict, state_dir: Path, cache: bool) -> None:
+        """There will be a build: import the plugins and, with `cache`, unpickle the content
+        cache now, while the job checks the content (newsroom/core/preload.py). Best effort:
+        what fails here the build does again, and reports."""
+        if self._write is None:
+            return
+        env = dict(os.environ, **BUILD_ENV)
+        env["NEWSROOM_CACHE_PATH"] = str(reader_cache(state_dir).resolve())
+        plugins = {k: settings.get(k) for k in ("PLUGINS", "PLUGIN_PATHS")}
+        files = ([str(reader_cache(state_dir).resolve() / "ArticlesGenerator")]
+                 if cache else [])
+        try:
+            os.write(self._write, _message(("warm", env, plugins, files)))
+        except OSError:
+            pass  # gone: `run` finds out and starts a new interpreter
+
     def run(self, argv: list[str], settings_file: Path, env: dict[str, str], log_path: Path,
             timeout: float) -> tuple[int, float]:
         log_path.write_bytes(b"")
-        payload = pickle.dumps((argv, str(settings_file), env, str(log_path)))
-        # Length first: the zygote reads the build's arguments without waiting for the end
-        # of the pipe, which a process forked by the job meanwhile could hold open.
-        payload = len(payload).to_bytes(8, "big") + payload
+        payload = _message(("build", argv, str(settings_file), env, str(log_path)))
         started = time.monotonic()
         write_fd, self._write = self._write, None
         try:
@@ -273,24 +286,61 @@ def _may_fork() -> bool:
             and not os.environ.get("NEWSROOM_BUILD_PROFILE"))
 
 
+def _message(item: tuple) -> bytes:
+    """A message to the zygote. Length first: the zygote reads each message without waiting
+    for the end of the pipe, which a process forked by the job meanwhile could hold open."""
+    payload = pickle.dumps(item)
+    return len(payload).to_bytes(8, "big") + payload
+
+
 def _zygote_main(read_fd: int):
-    """The zygote: wait for the build's arguments (or the end of the pipe), then build."""
+    """The zygote: warm up when told there will be a build, wait for the build's arguments
+    (or the end of the pipe: no build this run), then build."""
     try:
         _die_with_parent()
         _name_process(b"pelican-build")
         with os.fdopen(read_fd, "rb") as pipe:
-            head = pipe.read(8)
-            if len(head) < 8:  # the end of the pipe: no build this run
-                os._exit(0)
-            size = int.from_bytes(head, "big")
-            data = pipe.read(size)
-        if len(data) != size:
-            os._exit(70)
-        argv, settings_file, env, log_path = pickle.loads(data)
+            while True:
+                head = pipe.read(8)
+                if len(head) < 8:  # the end of the pipe: no build this run
+                    os._exit(0)
+                size = int.from_bytes(head, "big")
+                data = pipe.read(size)
+                if len(data) != size:
+                    os._exit(70)
+                message = pickle.loads(data)
+                if message[0] == "build":
+                    break
+                if message[0] == "warm":
+                    _warm(*message[1:])
+        _kind, argv, settings_file, env, log_path = message
         log_fd = os.open(log_path, os.O_WRONLY | os.O_TRUNC)
     except BaseException:  # noqa: BLE001 - nothing to report to: the job sees the exit code
         os._exit(70)
     _forked_build(argv, Path(settings_file), env, log_fd)
+
+
+def _warm(env: dict[str, str], plugins: dict, files: list[str]) -> None:
+    """Import the plugins (Pelican takes loaded ones from the module cache) under the build's
+    environment, then unpickle the caches `files` (their classes come from the plugins)."""
+    # Quiet: the zygote still writes to the job's log; the build reports what fails.
+    logging.disable(logging.CRITICAL)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        from pelican.plugins._utils import load_legacy_plugin
+
+        for name in plugins.get("PLUGINS") or []:
+            if isinstance(name, str):
+                load_legacy_plugin(name, plugins.get("PLUGIN_PATHS") or [])
+    except Exception:  # noqa: BLE001 - the build imports them again and reports
+        return
+    finally:
+        logging.disable(logging.NOTSET)
+    from newsroom.core import preload
+
+    for path in files:
+        preload.load(path)
 
 
 def _reap(pid: int) -> None:

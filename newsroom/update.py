@@ -285,6 +285,17 @@ def _update(args: argparse.Namespace, run: Run, progress: Progress,
     if due:
         logger.info("a scheduled article came due at %s: rebuilding", due_at)
 
+    # The content cache only remembers what each content file was made into; anything else
+    # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
+    content_root = args.content.as_posix().rstrip("/") + "/"
+    reset_cache = previous is None or bool(changes.meta) or any(
+        not p.startswith(content_root) for p in changes.added + changes.changed + changes.removed
+    )
+    # There will be a build: the builder imports the plugins and reads the content cache
+    # while the content is checked (newsroom/core/preload.py).
+    if zygote is not None:
+        zygote.warm(settings, args.state, cache=not reset_cache)
+
     # One bad file never stops the site: check everything, hold the bad files back, and
     # build from a staged view of content/ (newsroom.holdback).
     progress.stage("[2/4] check")
@@ -297,12 +308,7 @@ def _update(args: argparse.Namespace, run: Run, progress: Progress,
         result_code = exits.HELD_BACK
     record_moves(args, settings, changes, held, run.merges)
 
-    # The content cache only remembers what each content file was made into; anything else
-    # that changed (settings, plugins, theme, Pelican itself) could change that, so start over.
-    content_root = args.content.as_posix().rstrip("/") + "/"
-    if previous is None or changes.meta or any(
-        not p.startswith(content_root) for p in changes.added + changes.changed + changes.removed
-    ):
+    if reset_cache:
         builder.drop_reader_cache(args.state, "settings, code or theme changed")
 
     release_id = releases.new_id()

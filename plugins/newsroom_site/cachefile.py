@@ -40,7 +40,10 @@ import pickle
 import secrets
 import zlib
 
+from pelican.cache import FileDataCacher
 from pelican.generators import CachingGenerator
+
+from newsroom.core import preload
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +228,7 @@ def sealed(generator, articles: list) -> None:
 
 
 _pelican_init = CachingGenerator.__init__
+_pelican_cacher_init = FileDataCacher.__init__
 
 
 def _init(self, *args, **kwargs):
@@ -232,6 +236,21 @@ def _init(self, *args, **kwargs):
     load_delta(self)
 
 
+def _cacher_init(self, settings, cache_name, caching_policy, load_policy):
+    """Pelican's cache loading, taking the object the update job's builder unpickled while
+    the job checked the content (newsroom/core/preload.py) when the file is still that one."""
+    taken = None
+    if load_policy and not settings.get("GZIP_CACHE"):
+        taken = preload.take(os.path.join(settings["CACHE_PATH"], cache_name))
+    if taken is None:
+        _pelican_cacher_init(self, settings, cache_name, caching_policy, load_policy)
+        return
+    _pelican_cacher_init(self, settings, cache_name, caching_policy, False)
+    self._cache = taken
+    logger.info("content cache %s: read ahead while the content was checked", cache_name)
+
+
 def install() -> None:
     CachingGenerator.__init__ = _init
     CachingGenerator.save_cache = save_cache
+    FileDataCacher.__init__ = _cacher_init
