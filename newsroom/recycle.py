@@ -131,12 +131,7 @@ def finish(fresh: Path, recycled: Path, kept_file: Path, live: Path,
             raise OSError(f"{recycled}: not on the live release's file system")
         plan = _plan(old.files, new.files, names, live_tree.files)
     except OSError as e:
-        logger.warning("%s: cannot recycle (%s); linking the unchanged files into %s",
-                       recycled, e, fresh)
-        _complete(fresh, names, live, report)
-        discard(recycled)
-        report.trees = {live: live_tree}
-        return fresh, report
+        return _fall_back(fresh, recycled, names, live, live_tree, report, e)
     unlink, link = plan
     moved = False
     try:
@@ -157,12 +152,7 @@ def finish(fresh: Path, recycled: Path, kept_file: Path, live: Path,
         report.folders_removed = folders.remove_empty()
     except OSError as e:
         if not moved:
-            logger.warning("%s: recycling failed (%s); linking the unchanged files into %s",
-                           recycled, e, fresh)
-            _complete(fresh, names, live, report)
-            discard(recycled)
-            report.trees = {live: live_tree}
-            return fresh, report
+            return _fall_back(fresh, recycled, names, live, live_tree, report, e)
         raise Unfinished(f"{recycled}: moving the build's files in failed: {e}") from e
     shutil.rmtree(fresh, ignore_errors=True)  # its folders, empty now
     report.stayed = len(names) - len(link)
@@ -201,6 +191,18 @@ def _plan(old: dict, new: dict, names: list[str], live: dict) -> tuple[list[str]
         if rel not in live:
             raise OSError(f"{rel}: kept from the live release, which does not have it")
     return unlink, link
+
+
+def _fall_back(fresh: Path, recycled: Path, names: list[str], live: Path, live_tree: Tree,
+               report: Report, error: OSError) -> tuple[Path, Report]:
+    """Recycling could not be done and nothing was moved yet: complete the fresh folder as
+    a build without recycling would have, and drop the recycled tree."""
+    logger.warning("%s: cannot recycle (%s); linking the unchanged files into %s",
+                   recycled, error, fresh)
+    _complete(fresh, names, live, report)
+    discard(recycled)
+    report.trees = {live: live_tree}
+    return fresh, report
 
 
 def _complete(fresh: Path, names: list[str], live: Path, report: Report) -> None:

@@ -69,15 +69,23 @@ def _delete_later(paths: list[Path]) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def trash_later(path: Path) -> None:
-    """Move a folder out of the way now (a rename) and delete it in the background."""
+def _to_trash(path: Path) -> Path | None:
+    """Move a folder out of the way at once (a rename) to be deleted later; the trash name,
+    or None when it could not be moved and was deleted now."""
     target = path.with_name(f"{TRASH_PREFIX}{path.name.lstrip('.')}")
     try:
         os.rename(path, target)
     except OSError:
         _rmtree(path)
-        return
-    _delete_later([target])
+        return None
+    return target
+
+
+def trash_later(path: Path) -> None:
+    """Move a folder out of the way now and delete it in the background."""
+    target = _to_trash(path)
+    if target is not None:
+        _delete_later([target])
 
 
 class Releases:
@@ -194,12 +202,9 @@ class Releases:
         for rid in doomed:
             # Out of the way at once (a rename), deleted after the job has exited: unlinking
             # 27,000 files of a 10,000-article release took seconds of every run.
-            target = self.dir / f"{TRASH_PREFIX}{rid}"
-            try:
-                os.rename(self.dir / rid, target)
+            target = _to_trash(self.dir / rid)
+            if target is not None:
                 trash.append(target)
-            except OSError:
-                _rmtree(self.dir / rid)
             for suffix in (".json", ".log"):
                 (self.dir / f"{rid}{suffix}").unlink(missing_ok=True)
         if trash:
@@ -225,12 +230,9 @@ class Releases:
                 elif p.name.startswith(".build-") and p.is_dir() and not p.is_symlink():
                     # A build or a recycled release (newsroom/recycle.py) a killed run left:
                     # tens of thousands of files, deleted in the background.
-                    target = p.with_name(f"{TRASH_PREFIX}{p.name.lstrip('.')}")
-                    try:
-                        os.rename(p, target)
+                    target = _to_trash(p)
+                    if target is not None:
                         trash.append(target)
-                    except OSError:
-                        _rmtree(p)
                     removed.append(str(p))
                 elif p.name.startswith(".build-") or p.name.startswith(".") and ".tmp-" in p.name \
                         or stray_meta:
