@@ -180,6 +180,7 @@ class Report:
     carried: int = 0  # old fingerprinted files linked in from the pool
     kept: int = 0  # pages taken unchanged from the live release: not read
     expired: list[str] = field(default_factory=list)
+    live_tree: Tree | None = None  # the live release's walk, for validation to share
 
     def summary(self) -> str:
         saved = self.bytes_before - self.bytes_after
@@ -620,6 +621,7 @@ def prepare_release(release: Path, settings: dict, origin: str, releases_dir: Pa
     trees = trees or {}
     tree = trees.get(release) or Tree(release)
     live_tree = trees.get(live) if live is not None and live in trees else Tree(live)
+    report.live_tree = live_tree if live is not None else None
     fingerprint(release, roots, origin, report, live,
                 Path(releases_dir) / "assets-digests.json", tree, live_tree, release_id)
     precompress(release, live, report, tree, live_tree)

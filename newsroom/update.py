@@ -427,7 +427,9 @@ def _update(args: argparse.Namespace, run: Run, progress: Progress,
     t0 = time.monotonic()
     (args.state / "validate-links.json").unlink(missing_ok=True)  # earlier versions' memo
     report = validate.validate_release(build_dir, staged, settings, resolved, state=args.state,
-                                       prepared=_result(prepared), later=beside)
+                                       prepared=_result(prepared), later=beside,
+                                       live_tree=asset_report.live_tree,
+                                       release_id=release_id)
     run.validation = {"pages": report.pages, "links": report.links, "feeds": report.feeds,
                       "articles": report.articles, "problems": len(report.problems),
                       "seconds": round(time.monotonic() - t0, 3)}

@@ -45,6 +45,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import feedparser
 from lxml import etree, html
 
+from newsroom.assets import Tree
 from newsroom.core.files import atomic_write, content_entries
 from newsroom.core.model import derive_slug, is_scheduled, now_kst, parse_date, parse_header
 from newsroom.core.settings import Resolved
@@ -342,6 +343,11 @@ class LinkCache:
     neither parsed nor resolved again; its targets are still checked against this release's
     files. Links are kept as indices into one table of distinct (attribute, link, target)
     triples, so 10,000 pages cost a few MB. A cache: losing it costs time only.
+
+    It also keeps which release it was saved for and each of that release's pages' keys by
+    path (`release`, `paths`): a page of a new release that is the live release's own file
+    under the same path (one inode, seen in the two folders' walks) has that key without a
+    `stat`. The live release holds the file, so its inode cannot have been reused.
     """
 
     def __init__(self, path: Path | None) -> None:
@@ -352,6 +358,10 @@ class LinkCache:
         self.index: dict[tuple[str, str, str], int] = {}
         self.old: dict[str, array] = {}
         self.new: dict[str, array] = {}
+        self.release: str | None = None  # the release the cache was saved for
+        self.paths: dict[str, str] = {}  # that release's pages: path -> key
+        self.new_paths: dict[str, str] = {}
+        self.new_release: str | None = None
         data = _load(path, self.version)
         try:
             strings, old = list(data.get("strings", [])), _unflatten(data.get("pages"))
@@ -359,6 +369,9 @@ class LinkCache:
             # torn file that still unpickled.
             if max(map(max, filter(None, old.values())), default=-1) < len(strings):
                 self.strings, self.old = strings, old
+                paths, keys = data.get("paths") or ((), ())
+                if len(paths) == len(keys) and all(k in old for k in keys):
+                    self.release, self.paths = data.get("release"), dict(zip(paths, keys))
         except (TypeError, ValueError, AttributeError):
             pass
         self.index = {t: i for i, t in enumerate(self.strings)}
@@ -391,6 +404,9 @@ class LinkCache:
             data = {"strings": [self.strings[i] for i in used],
                     "pages": _flatten({k: array("I", map(renumber.__getitem__, ids))
                                        for k, ids in self.new.items()})}
+        if self.new_release is not None:
+            data["release"] = self.new_release
+            data["paths"] = (list(self.new_paths), list(self.new_paths.values()))
         _save(self.path, self.version, data)
 
 
@@ -420,14 +436,18 @@ def _unflatten(data) -> dict[str, array]:
 
 def check_links(release: Path, files: set[str], origin: str,
                 workers: int | None = None, cache: LinkCache | None = None,
-                ) -> tuple[list[Problem], int]:
+                tree: Tree | None = None, live_tree: Tree | None = None,
+                release_id: str | None = None) -> tuple[list[Problem], int]:
     """Broken internal links in every HTML file; returns (problems, links checked).
 
     One problem per missing target, naming the first page that links to it and how many
     others do: a broken menu link is one line, not one per page. Parsing and resolving are
     the cost: pages the cache knows are neither parsed nor resolved again, and many new ones
     are split over the machine's cores; worker processes are spawned, not forked, because the
-    update job runs a progress thread.
+    update job runs a progress thread. `tree` (this release's walk) and `live_tree` (the live
+    release's, when the cache was saved for it): a page that is the live release's own file
+    takes its key from the cache without a `stat` (LinkCache). `release_id`: the id this
+    release is saved under, which the cache remembers with its pages' keys.
     """
     pages = sorted(f for f in files if f.endswith((".html", ".htm")))
     cache = cache or LinkCache(None)
@@ -435,8 +455,14 @@ def check_links(release: Path, files: set[str], origin: str,
     keys: dict[str, str] = {}
     todo = []
     base = os.fspath(release)
+    live_keys = cache.paths if (
+        tree is not None and live_tree is not None and cache.release is not None
+        and os.path.basename(live_tree.root or "") == cache.release) else {}
     for page in pages:
-        keys[page] = key = LinkCache.key(f"{base}/{page}")
+        key = live_keys.get(page)
+        if key is None or not tree.same(page, live_tree):
+            key = LinkCache.key(f"{base}/{page}")
+        keys[page] = key
         known = cache.old.get(key)
         if known is not None:
             ids_of[page] = known
@@ -458,6 +484,8 @@ def check_links(release: Path, files: set[str], origin: str,
         for page, triples in part.items():
             ids_of[page] = cache.ids(triples)
     cache.new = {keys[page]: ids_of[page] for page in pages}
+    if release_id is not None:
+        cache.new_release, cache.new_paths = release_id, keys
     broken, checked = _broken_links(pages, ids_of, cache.strings, files)
     problems = []
     for target, refs in sorted(broken.items()):
@@ -652,7 +680,8 @@ def prepare(content_dir: Path, settings: Mapping, resolved: Resolved,
 def validate_release(release: Path, content_dir: Path, settings: Mapping,
                      resolved: Resolved, link_cache: Path | None = None,
                      state: Path | None = None, prepared: Prepared | None = None,
-                     later: Executor | None = None) -> Report:
+                     later: Executor | None = None, live_tree: Tree | None = None,
+                     release_id: str | None = None) -> Report:
     """Run every check on a built release folder.
 
     `settings` are the build's (Pelican's URL and feed patterns); `resolved` gives the
@@ -661,14 +690,19 @@ def validate_release(release: Path, content_dir: Path, settings: Mapping,
     LinkCache, DocMemo, FeedMemo); `link_cache`: a file for the links alone. `prepared`:
     what `prepare` read of the same content and memos, when it was read before. `later`:
     where the memos are saved while the caller goes on (the update job's switch).
+    `live_tree`: a walk of the live release (assets.Tree), whose own pages this one's link
+    check then knows without a `stat` each; `release_id`: the id this release will be
+    committed under, which the link memo remembers (LinkCache).
     """
     ready = prepared or prepare(content_dir, settings, resolved, link_cache, state)
     docs, doc_memo, cache = ready.docs, ready.doc_memo, ready.links
-    files = release_files(release)
+    tree = Tree(release)  # os.walk's files, with the inodes the directory entries give
+    files = set(tree.files)
     problems, taken_down = check_takedowns(files, settings)
     problems += check_pages(docs, files, settings, taken_down)
     problems += check_sections(files, settings, resolved)
-    link_problems, links = check_links(release, files, resolved.origin, cache=cache)
+    link_problems, links = check_links(release, files, resolved.origin, cache=cache,
+                                       tree=tree, live_tree=live_tree, release_id=release_id)
     problems += link_problems
     article_as = settings.get("ARTICLE_SAVE_AS", "{slug}.html")
     published = sum(1 for d in docs if d.kind == "article" and not d.draft

@@ -83,3 +83,51 @@ def test_a_link_cache_kept_and_read_back_gives_each_page_its_own_links(tmp_path)
     data["entries"]["pages"] = (keys, lengths, ids)
     cache_file.write_bytes(pickle.dumps(data))
     assert LinkCache(cache_file).old == {}
+
+
+def test_the_live_releases_own_pages_take_their_keys_without_a_stat(tmp_path, monkeypatch):
+    """A page of the new release that is the live release's file under the same path (one
+    inode in the two walks) takes the key the cache kept for that path: no `stat`, and the
+    same answer as with one. A page that is another file, or a cache saved for another
+    release than the live one, is stat-ed as before."""
+    from newsroom.assets import Tree
+    from newsroom.validate import LinkCache
+
+    live, new, cache_file = tmp_path / "r1", tmp_path / "r2", tmp_path / "links.pickle"
+    live.mkdir()
+    new.mkdir()
+    (live / "a.html").write_text('<a href="b.html">B</a><a href="gone.html">X</a>', "utf-8")
+    (live / "b.html").write_text('<a href="a.html">A</a>', "utf-8")
+    (live / "gone.html").write_text("<p>곧 사라질 쪽</p>", "utf-8")
+    cache = LinkCache(cache_file)
+    check_links(live, release_files(live), "http://127.0.0.1:8000", cache=cache,
+                tree=Tree(live), release_id="r1")
+    cache.save()
+
+    (new / "a.html").hardlink_to(live / "a.html")  # taken unchanged
+    (new / "b.html").write_text('<a href="a.html">A</a><a href="c.html">C</a>', "utf-8")
+    stat_ed = []
+    real_key = LinkCache.key
+    monkeypatch.setattr(LinkCache, "key", staticmethod(
+        lambda path: stat_ed.append(str(path).rsplit("/", 1)[-1]) or real_key(path)))
+
+    cache = LinkCache(cache_file)
+    assert cache.release == "r1" and set(cache.paths) == {"a.html", "b.html", "gone.html"}
+    problems, checked = check_links(new, release_files(new), "http://127.0.0.1:8000",
+                                    cache=cache, tree=Tree(new), live_tree=Tree(live),
+                                    release_id="r2")
+    assert stat_ed == ["b.html"]
+    assert checked == 4
+    # a.html's links came from the cache and are still checked against this release.
+    assert sorted(p.message.split(": no ")[1].split(" ")[0] for p in problems) == [
+        "c.html", "gone.html"]
+    assert cache.new_paths["a.html"] == real_key(new / "a.html")
+
+    # The cache names r1, but the live release is another folder: every page is stat-ed.
+    other = tmp_path / "r0"
+    other.mkdir()
+    (other / "a.html").hardlink_to(live / "a.html")
+    stat_ed.clear()
+    check_links(new, release_files(new), "http://127.0.0.1:8000", cache=LinkCache(cache_file),
+                tree=Tree(new), live_tree=Tree(other))
+    assert stat_ed == ["a.html", "b.html"]
