@@ -7,6 +7,9 @@ it. Share k of P takes jobs k, k+P, k+2P, …; each child sends back what its `c
 through a pipe and leaves with `os._exit`; the first error in queue order is raised, as one
 process would have raised it; a child dies with its parent (PR_SET_PDEATHSIG). Users:
 plugins/newsroom_site/parallel.py (pages), plugins/newsroom_search (index segments).
+
+`beside` forks one piece of work to run while the build process goes on, joined later
+(`join_beside`): the search index is written while the pages render.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ def minimum_from_env(default: int) -> int:
         return max(1, int(os.environ.get("NEWSROOM_RENDER_PARALLEL_MIN", default)))
     except ValueError:
         return default
+
+
+# Work forked beside the build process (`beside`), joined by `join_beside`.
+_BESIDE: list[tuple] = []
 
 
 class ShareFailed(RuntimeError):
@@ -100,6 +107,86 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
     if errors:
         index, exc = min(errors, key=lambda e: e[0])
         raise exc
+
+
+def beside(work, merge, label: str, enabled: bool = True) -> None:
+    """Run `work()` in a forked child while the build process goes on with other work.
+
+    `join_beside()` (called before the build's outputs are final: after the page batch,
+    and at `finalized`) waits for it, passes what `work` returned to `merge` in the build
+    process, and raises what it raised. For work whose files no other part of the build
+    touches (the search index): the build process renders its pages meanwhile, so the two
+    cores share the rest of the build. `enabled` False runs `work` here, at once.
+    """
+    if not enabled:
+        merge(work())
+        return
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    gc.freeze()
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do the work, report, leave
+            os.close(read_end)
+            _beside_child(work, write_end)
+        os.close(write_end)
+    finally:
+        gc.unfreeze()
+    _BESIDE.append((pid, read_end, merge, label, time.monotonic()))
+
+
+def _beside_child(work, write_end) -> None:
+    code = 0
+    try:
+        _die_with_parent()
+        try:
+            payload = pickle.dumps((work(), None, _private_bytes()),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as e:  # noqa: BLE001 - raised in the build process by join_beside
+            payload = pickle.dumps((None, _portable(e), 0))
+    except BaseException as e:  # noqa: BLE001 - anything goes back to the parent
+        payload = pickle.dumps((None, _portable(e), 0))
+        code = 1
+    try:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def join_beside() -> None:
+    """Wait for the work `beside` forked, in the order it was started; merge each result.
+    Raises the first error, after every child has been waited for."""
+    first_error = None
+    while _BESIDE:
+        pid, read_end, merge, label, started = _BESIDE.pop(0)
+        waited = time.monotonic()
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        try:
+            result, error, private = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - the child died before it could report
+            code = os.waitstatus_to_exitcode(status)
+            error = ShareFailed(f"{label}: forked process {pid} ended without a report "
+                                f"(exit {code})")
+            result = private = None
+        if error is None:
+            merge(result)
+            logger.info("beside the build: %s done in %.2f s (%.2f s waited for it); it used "
+                        "%.0f MiB of its own", label, time.monotonic() - started,
+                        time.monotonic() - waited, (private or 0) / 2**20)
+        elif first_error is None:
+            first_error = error
+    if first_error is not None:
+        raise first_error
 
 
 def _emit_share(queue: list, share: int, processes: int, emit):

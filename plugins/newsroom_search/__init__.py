@@ -10,6 +10,8 @@ index segment, default 2048; smaller only in tests).
   is made once and kept with it (`records.attach_docs`).
 - `get_generators`: after the articles are read, one generator renders the search page and
   writes the index under search/ (only the index files whose bytes changed).
+- `all_generators_finalized`: the index starts in a forked process while the build goes on
+  (newsroom.core.forked.beside); `finalized` waits for it (and the writer, after its pages).
 
 Stages, one module each: records.py (Pelican article -> SearchDoc), tokenize.py (terms),
 index.py (SearchDocs -> files), write.py (files -> disk), query.py (the query rules, for
@@ -49,53 +51,14 @@ def on_initialized(pelican) -> None:
 class SearchGenerator(Generator):
     """The search page (template search.html) and the index files beside it."""
 
+    docs: list | None = None  # the articles' search records, once the index started
+
     def generate_context(self):
         pass
 
     def generate_output(self, writer):
         url = self.settings["NEWSROOM_SEARCH_URL"]
-        articles = self.context.get("articles", [])
-        sections = resolve(self.settings).sections  # validated, as every layer reads them
-        start = time.monotonic()
-        # With Pelican's content cache on (the update job), records and segments built
-        # before are reused.
-        caching = bool(self.settings.get("CACHE_CONTENT"))
-        docs = [doc_of(a) for a in articles]
-        article_of = {id(d): a for d, a in zip(docs, articles, strict=True)}
-
-        def body(doc):  # kept records have no body: only the docs tokenized need it
-            return doc.body if doc.has_body else full_doc(article_of[id(doc)]).body
-
-        cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
-                 if caching else None)
-        processes = forked.processes(resolve(self.settings).values["NEWSROOM_RENDER_PROCESSES"])
-
-        def run(segments, tokenize):  # segments to tokenize, shared between processes
-            done: dict = {}
-            forked.run_shares(segments, processes, lambda seg: done.__setitem__(seg, tokenize(seg)),
-                              lambda jobs: {seg: done[seg] for seg in jobs if seg in done},
-                              done.update, minimum=forked.minimum_from_env(2),
-                              label="search segments tokenized")
-            return done
-
-        files = build_files(docs, sections, self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
-                            cache=cache, grow=cache.grow if cache is not None else None,
-                            body=body, run=run)
-        reused = len(cache.used & cache.loaded) if cache is not None else 0
-        if cache is not None:
-            cache.save()
-        previous = self.settings.get("NEWSROOM_RENDER_FROM")  # the live release (update job)
-        note = ((lambda rel: kept.add(f"{url.strip('/')}/{rel}")) if kept.recording(self.settings)
-                else None)
-        report = write_index(Path(self.output_path) / url, files,
-                             Path(previous) / url if previous else None, note=note)
-        logger.info(
-            "search: %d articles, %d index files (%d written, %d unchanged, %d removed), "
-            "%d segments from the cache, in %.1f s",
-            len(docs), len(files), len(report.written), report.unchanged, len(report.removed),
-            reused, time.monotonic() - start,
-        )
-        sources = sorted({d.source for d in docs if d.source})
+        sources = sorted({d.source for d in self.start_index() if d.source})
         writer.write_file(
             url + "index.html",
             self.get_template("search"),
@@ -105,12 +68,87 @@ class SearchGenerator(Generator):
             SEARCH_SOURCES=sources,
         )
 
+    def start_index(self) -> list:
+        """Start the index: at `all_generators_finalized`, once every article is read, so
+        that it runs in a forked process (forked.beside) while this one queues, renders and
+        writes the pages; no other part of the build touches its files. Joined before the
+        build's outputs are final (forked.join_beside: after the writer's page batch, and
+        at `finalized`). One process (NEWSROOM_RENDER_PROCESSES = 1) writes it here.
+        Returns the articles' search records."""
+        if self.docs is not None:
+            return self.docs
+        url = self.settings["NEWSROOM_SEARCH_URL"]
+        articles = self.context.get("articles", [])
+        sections = resolve(self.settings).sections  # validated, as every layer reads them
+        start = time.monotonic()
+        # With Pelican's content cache on (the update job), records and segments built
+        # before are reused.
+        caching = bool(self.settings.get("CACHE_CONTENT"))
+        docs = self.docs = [doc_of(a) for a in articles]
+        article_of = {id(d): a for d, a in zip(docs, articles, strict=True)}
+
+        def body(doc):  # kept records have no body: only the docs tokenized need it
+            return doc.body if doc.has_body else full_doc(article_of[id(doc)]).body
+
+        processes = forked.processes(resolve(self.settings).values["NEWSROOM_RENDER_PROCESSES"])
+        previous = self.settings.get("NEWSROOM_RENDER_FROM")  # the live release (update job)
+        recording = kept.recording(self.settings)
+
+        def index() -> list[str]:
+            """Tokenize, write the index files; the kept files' names (kept.py)."""
+            noted: list[str] = []
+            cache = (SegmentCache(Path(self.settings["CACHE_PATH"]) / "newsroom-search")
+                     if caching else None)
+            files = build_files(docs, sections,
+                                self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
+                                cache=cache, grow=cache.grow if cache is not None else None,
+                                body=body, run=run)
+            reused = len(cache.used & cache.loaded) if cache is not None else 0
+            if cache is not None:
+                cache.save()
+            note = (lambda rel: noted.append(f"{url.strip('/')}/{rel}")) if recording else None
+            report = write_index(Path(self.output_path) / url, files,
+                                 Path(previous) / url if previous else None, note=note)
+            logger.info(
+                "search: %d articles, %d index files (%d written, %d unchanged, %d removed), "
+                "%d segments from the cache, in %.1f s",
+                len(docs), len(files), len(report.written), report.unchanged,
+                len(report.removed), reused, time.monotonic() - start,
+            )
+            return noted
+
+        def run(segments, tokenize):  # segments to tokenize, shared between processes
+            done: dict = {}
+            forked.run_shares(segments, processes, lambda seg: done.__setitem__(seg, tokenize(seg)),
+                              lambda jobs: {seg: done[seg] for seg in jobs if seg in done},
+                              done.update, minimum=forked.minimum_from_env(2),
+                              label="search segments tokenized")
+            return done
+
+        forked.beside(index, lambda names: [kept.add(n) for n in names], "search index",
+                      enabled=processes > 1 and len(docs) >= forked.minimum_from_env(500))
+        return docs
+
 
 def get_generators(pelican):
     return [SearchGenerator]
 
 
+def start_index(generators) -> None:
+    """`all_generators_finalized`: start the index beside the rest of the build."""
+    for generator in generators:
+        if isinstance(generator, SearchGenerator):
+            generator.start_index()
+
+
+def join_index(_pelican) -> None:
+    """`finalized`: the index written beside the pages is done (forked.beside)."""
+    forked.join_beside()
+
+
 def register() -> None:
     signals.initialized.connect(on_initialized)
+    signals.all_generators_finalized.connect(start_index)
+    signals.finalized.connect(join_index)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(attach_docs)

@@ -28,7 +28,7 @@ from pelican.paginator import Page
 from pelican.utils import path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from newsroom.core import kept
+from newsroom.core import forked, kept
 
 from .incremental import RenderMemo, render_tracked
 from .parallel import process_count, run_shares
@@ -426,6 +426,7 @@ def release_pages(self, writer=None):
     release = getattr(writer, "release", None)
     if release is not None:
         release()
+    forked.join_beside()  # work that ran beside the pages (the search index)
     return _pelican_static_output(self, writer)
 
 
@@ -437,6 +438,7 @@ def save_memo(pelican) -> None:
     if writer is not None and writer.output_path == pelican.output_path:
         writer.release()
         writer.memo.save()
+    forked.join_beside()  # before the kept names are saved: the search index notes some
     if kept.recording(pelican.settings):
         # Always, even empty: a missing list tells the job that the build did not note.
         kept.save(pelican.settings)

@@ -52,6 +52,9 @@ def test_two_processes_give_the_same_files_as_one(tmp_path):
     # The articles were read in shares too (preread.py).
     assert "content files read in 2 processes" in two.log
     assert "content files read" not in one.log
+    # The search index was written by a process forked beside the pages (forked.beside).
+    assert "beside the build: search index done" in two.log
+    assert "beside the build" not in one.log
     files_one, files_two = _files(one.output), _files(two.output)
     assert sorted(files_one) == sorted(files_two)
     differ = [name for name in files_one if files_one[name] != files_two[name]]
@@ -287,3 +290,37 @@ def test_articles_fingerprinted_in_shares_equal_one_process():
         assert shared._memo[(id(item), 1)][1] == alone.of(item, 1)
     with pytest.raises(ValueError, match="broken item 7"):
         Fingerprints().prefill([[0], [1], [2], Broken(), [4], [5]], run)
+
+
+def test_work_forked_beside_the_build_is_merged_and_its_errors_raised():
+    """forked.beside runs work in a child while the caller goes on; join_beside merges each
+    result in the order started, raises the first error once every child is waited for, and
+    names the work when a child dies without a report. Disabled, the work runs at once."""
+    import os
+
+    from newsroom.core import forked
+
+    merged = []
+    forked.beside(lambda: ["search/a.json", os.getpid()], merged.append, "one")
+    forked.beside(lambda: ["search/b.json"], merged.append, "two")
+    assert merged == []  # nothing merged before the join
+    forked.join_beside()
+    assert [m[0] for m in merged] == ["search/a.json", "search/b.json"]
+    assert merged[0][1] != os.getpid()  # the work ran in another process
+
+    def fails():
+        raise ValueError("index file search/x.json: disk full")
+
+    forked.beside(fails, merged.append, "failing")
+    forked.beside(lambda: ["after"], merged.append, "after the failing one")
+    with pytest.raises(ValueError, match="disk full"):
+        forked.join_beside()
+    assert merged[-1] == ["after"]  # later work is still waited for and merged
+    assert forked._BESIDE == []
+
+    forked.beside(lambda: os._exit(3), merged.append, "search index")
+    with pytest.raises(forked.ShareFailed, match=r"search index: .* without a report \(exit 3\)"):
+        forked.join_beside()
+
+    forked.beside(lambda: "here", merged.append, "inline", enabled=False)
+    assert merged[-1] == "here" and forked._BESIDE == []
