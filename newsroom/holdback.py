@@ -212,6 +212,17 @@ def published(last_good: Path) -> set[str]:
     return set(_index(last_good))
 
 
+def _write_new(path: Path, data: bytes) -> None:
+    """`data` straight into `path` (created with the user's usual permissions)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
              held: dict[str, Held]) -> int:
     """After a publish: keep a copy of every Markdown file that went live from content/.
@@ -220,7 +231,9 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
     manifest has them, so nothing is read twice). Copies (not links): an editor's tool may
     rewrite a file in place, which would change a linked "last good" version with it. Only
     files whose digest changed are copied, without an fsync each: this is a cache, refilled by
-    the next publish if lost. Files no longer published are dropped. Returns the number copied.
+    the next publish if lost. A copy replaces an older one through a rename; a file without
+    one is written in place (a copy is used only when its digest is the index's). Files no
+    longer published are dropped. Returns the number copied.
     """
     last_good, stage_dir = Path(last_good), Path(stage_dir)
     index = _index(last_good)
@@ -236,8 +249,21 @@ def remember(last_good: Path, stage_dir: Path, digests: dict[str, str],
         if index.get(rel) != digest or rel not in present:
             todo.append(rel)
 
+    made: set[str] = set()
+
     def copy(rel: str) -> None:
-        atomic_write(last_good / rel, (stage_dir / rel).read_bytes(), sync=False)
+        data = (stage_dir / rel).read_bytes()
+        if rel in present:  # replace the copy through a rename: a kill keeps the old one
+            atomic_write(last_good / rel, data, sync=False)
+            return
+        # No copy yet (every file of a first publish): written in place, without a
+        # temporary file and a rename each. A copy torn by a kill is never used: its digest
+        # is checked against the index, which is written last (held_files).
+        folder = os.path.dirname(rel)
+        if folder not in made:
+            os.makedirs(last_good / folder, exist_ok=True)
+            made.add(folder)
+        _write_new(last_good / rel, data)
 
     if len(todo) >= PARALLEL_MIN_FILES:
         # A first publish copies every file: creating files is kernel time, which threads

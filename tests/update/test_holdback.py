@@ -73,7 +73,8 @@ def test_remember_copies_changed_files_and_forgets_removed_ones(tmp_path):
 
 def test_remember_of_many_files_copies_each_once_on_several_threads(tmp_path):
     """A first publish copies every file (over the threads' minimum): each copy holds its
-    file's bytes, the index names every digest, and a second run copies nothing."""
+    file's bytes, written in place since none existed; the index names every digest, and a
+    second run copies nothing. Copies that change go through a rename again."""
     import threading
 
     from newsroom import holdback
@@ -82,21 +83,32 @@ def test_remember_of_many_files_copies_each_once_on_several_threads(tmp_path):
     names = [f"articles/{i // 50}/a{i:03d}.md" for i in range(holdback.PARALLEL_MIN_FILES + 40)]
     for n in names:
         write(st / n, f"기사 {n}\n" * 20)
-    threads = set()
-    real = holdback.atomic_write
+    threads, renamed = set(), []
+    real_new, real_atomic = holdback._write_new, holdback.atomic_write
 
     def spy(*args, **kwargs):
         threads.add(threading.current_thread().name)
-        return real(*args, **kwargs)
+        return real_new(*args, **kwargs)
 
-    holdback.atomic_write = spy
+    def spy_atomic(path, *args, **kwargs):
+        renamed.append(path)
+        return real_atomic(path, *args, **kwargs)
+
+    holdback._write_new, holdback.atomic_write = spy, spy_atomic
     try:
         assert remember(good, st, digests(st, *names), {}) == len(names)
+        assert renamed == []  # nothing to keep: written in place
+        assert len({t for t in threads if t.startswith("copy")}) >= 1
+        assert {k: v for k, v in tree(good).items() if k != "index.json"} == tree(st)
+        assert remember(good, st, digests(st, *names), {}) == 0
+        write(st / names[3], "고친 기사")
+        renamed.clear()
+        assert remember(good, st, digests(st, *names), {}) == 1
+        assert [p.name for p in renamed] == [Path(names[3]).name]
     finally:
-        holdback.atomic_write = real
-    assert len({t for t in threads if t.startswith("copy")}) >= 1
-    assert {k: v for k, v in tree(good).items() if k != "index.json"} == tree(st)
-    assert remember(good, st, digests(st, *names), {}) == 0
+        holdback._write_new, holdback.atomic_write = real_new, real_atomic
+    assert (good / names[3]).read_text(encoding="utf-8") == "고친 기사"
+    assert (good / names[3]).stat().st_mode & 0o777 == (good / names[4]).stat().st_mode & 0o777
 
 
 def test_symlink_out_of_content_is_not_staged(tmp_path):
