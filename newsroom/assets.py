@@ -134,26 +134,57 @@ def rewrite_url(url: str, page: str, digests: dict[str, str], resolve: Resolver,
     return url if new == stripped else url.replace(stripped, new)
 
 
-def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolver) -> str:
-    names = _basenames(digests)
+def _suffixes(digests: dict[str, str]) -> tuple[str, ...]:
+    return tuple(sorted({"." + extension(rel) for rel in digests if extension(rel)}))
 
-    def attr(m: re.Match) -> str:
+
+def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolver,
+                 memo: dict | None = None) -> str:
+    """`text` with every reference to an asset of `digests` fingerprinted (rewrite_url);
+    the same string when none changed. `memo`: a dict kept by the caller across pages with
+    the same `digests`, for values seen from the same folder (every page of a folder names
+    the same stylesheets and scripts, each resolved once)."""
+    names = _basenames(digests)
+    folder = page.rpartition("/")[0]
+    # A value can name an asset only if it holds one of the assets' extensions (in any
+    # case), or hides one behind a %-escape: a page's other links (about 40 a page: other
+    # pages, sections, tags) are passed over without resolving or rebuilding them.
+    suffixes = _suffixes(digests)
+    parts: list[str] = []
+    last = 0
+    for m in _HTML_ATTR_RE.finditer(text):
         value = m.group(3)
-        if m.group(1).lstrip().startswith("srcset"):
-            parts, changed = [], False
+        if "%" not in value:
+            lower = value.lower()
+            if not any(suffix in lower for suffix in suffixes):
+                continue
+        srcset = m.group(1).lstrip().startswith("srcset")
+        key = (folder, srcset, value)
+        new = memo.get(key) if memo is not None else None
+        if new is not None:
+            pass
+        elif srcset:
+            pieces, changed = [], False
             for part in value.split(","):
                 bits = part.strip().split(None, 1)
                 if bits:
                     url = rewrite_url(bits[0], page, digests, resolve, names)
                     changed = changed or url != bits[0]
                     bits[0] = url
-                parts.append(" ".join(bits))
-            new = ", ".join(parts) if changed else value  # untouched: byte for byte
+                pieces.append(" ".join(bits))
+            new = ", ".join(pieces) if changed else value  # untouched: byte for byte
         else:
             new = rewrite_url(value, page, digests, resolve, names)
-        return f"{m.group(1)}{m.group(2)}{new}{m.group(2)}"
-
-    return _HTML_ATTR_RE.sub(attr, text)
+        if memo is not None:
+            memo[key] = new
+        if new != value:
+            parts.append(text[last:m.start(3)])
+            parts.append(new)
+            last = m.end(3)
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def rewrite_css(text: str, sheet: str, digests: dict[str, str], resolve: Resolver) -> str:
@@ -368,10 +399,11 @@ def _rewrite_chunk(args: tuple[str, list[str], dict[str, str], str]) -> list[str
         return resolve_link(page, link, origin)
 
     changed = []
+    memo: dict = {}
     for rel in pages:
         path = Path(release, rel)
         text = path.read_text(encoding="utf-8")
-        new = rewrite_html(text, rel, digests, resolve)
+        new = rewrite_html(text, rel, digests, resolve, memo)
         if new != text:
             _replace_text(path, new)
             changed.append(rel)
