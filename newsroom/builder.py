@@ -223,9 +223,10 @@ class Zygote:
         return self._write is not None
 
     def warm(self, settings: dict, state_dir: Path, cache: bool) -> None:
-        """There will be a build: import the plugins and, with `cache`, unpickle the content
-        cache now, while the job checks the content (newsroom/core/preload.py). Best effort:
-        what fails here the build does again, and reports."""
+        """There may be a build: import the plugins and, with `cache`, unpickle the content
+        cache now, while the job looks for changes and checks the content
+        (newsroom/core/preload.py). Best effort: what fails here the build does again, and
+        reports."""
         if self._write is None:
             return
         env = dict(os.environ, **BUILD_ENV)
@@ -254,20 +255,12 @@ class Zygote:
         return _wait_for_build(self.pid, started, timeout, log_path)
 
     def cancel(self) -> None:
-        """No build this run: the zygote reads the end of its pipe and leaves."""
+        """No build this run: the zygote goes. Killed, not asked: until it has a build it
+        has only read (imports, the content cache it may be reading ahead, which a run
+        with nothing new would otherwise wait for)."""
         if self._write is not None:
             os.close(self._write)
             self._write = None
-            # It leaves at once; a process forked meanwhile could hold the pipe open, so
-            # it is not waited for long.
-            deadline = time.monotonic() + 2
-            while time.monotonic() < deadline:
-                try:
-                    if os.waitpid(self.pid, os.WNOHANG)[0]:
-                        return
-                except ChildProcessError:
-                    return
-                time.sleep(0.005)
             _kill(self.pid)
             _reap(self.pid)
 
