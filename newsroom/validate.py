@@ -371,7 +371,7 @@ class LinkCache:
                 self.strings, self.old = strings, old
                 paths, keys = data.get("paths") or ((), ())
                 if len(paths) == len(keys) and all(k in old for k in keys):
-                    self.release, self.paths = data.get("release"), dict(zip(paths, keys))
+                    self.release, self.paths = data.get("release"), dict(zip(paths, keys, strict=True))
         except (TypeError, ValueError, AttributeError):
             pass
         self.index = {t: i for i, t in enumerate(self.strings)}
