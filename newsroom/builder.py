@@ -223,10 +223,9 @@ class Zygote:
         return self._write is not None
 
     def warm(self, settings: dict, state_dir: Path, cache: bool) -> None:
-        """There may be a build: import the plugins and, with `cache`, unpickle the content
-        cache now, while the job looks for changes and checks the content
-        (newsroom/core/preload.py). Best effort: what fails here the build does again, and
-        reports."""
+        """There will be a build: import the plugins and, with `cache`, unpickle the content
+        cache now, while the job checks the content (newsroom/core/preload.py). Best effort:
+        what fails here the build does again, and reports."""
         if self._write is None:
             return
         env = dict(os.environ, **BUILD_ENV)

@@ -256,12 +256,6 @@ def _update(args: argparse.Namespace, run: Run, progress: Progress,
 
     progress.stage("[2/4] changes")
     run.step("changes")
-    # The builder imports the plugins and reads Pelican's content cache ahead while the job
-    # looks for changes and checks the content (newsroom/core/preload.py), before the job
-    # knows whether it will build or keep the cache: a cache the job drops below is a file
-    # gone, which the build does not take, and a run with nothing new kills the builder.
-    if zygote is not None:
-        zygote.warm(settings, args.state, cache=True)
     inputs, meta = builder.build_inputs(args.content, args.settings, settings)
     live_meta = (releases.meta(run.live) if run.live else None) or {}
     now = resolved.now or now_kst()
@@ -297,6 +291,12 @@ def _update(args: argparse.Namespace, run: Run, progress: Progress,
     reset_cache = previous is None or bool(changes.meta) or any(
         not p.startswith(content_root) for p in changes.added + changes.changed + changes.removed
     )
+    # There will be a build: the builder imports the plugins and reads the content cache
+    # while the content is checked (newsroom/core/preload.py). Not before the job knows:
+    # a run with nothing new (most runs) would read the whole cache for nothing (0.4 s and
+    # 60 MB at 10,000 articles, five times that at 50,000), to save an arrival about 0.1 s.
+    if zygote is not None:
+        zygote.warm(settings, args.state, cache=not reset_cache)
     # One bad file never stops the site: check everything, hold the bad files back, and
     # build from a staged view of content/ (newsroom.holdback).
     progress.stage("[2/4] check")

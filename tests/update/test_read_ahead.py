@@ -1,7 +1,6 @@
-"""The builder reads the content cache while the job looks for changes and checks the
-content (newsroom/core/preload.py, builder.Zygote.warm): the build takes it only when the
-file is still the one read, and never when the job drops the cache (a run with nothing new
-kills the builder: tests/update/test_build_process.py)."""
+"""The builder reads the content cache while the job checks the content
+(newsroom/core/preload.py, builder.Zygote.warm): the build takes it only when the file is
+still the one read, and never when the job drops the cache."""
 
 from __future__ import annotations
 
@@ -49,8 +48,7 @@ def test_an_arrival_builds_from_the_cache_read_ahead_and_a_settings_change_does_
     assert READ_AHEAD in _build_log(project)
     assert (project.output.resolve() / "news" / "arrival.html").is_file()
 
-    # A settings change drops the content cache: the builder, which read it ahead before
-    # the job knew, must not use it.
+    # A settings change drops the content cache: the builder must not read it ahead.
     with open(project.root / "pelicanconf.py", "a", encoding="utf-8") as f:
         f.write('\nSITESUBTITLE = "설정이 바뀌었습니다"\n')
     project.write("articles/second.md", "Title: 두 번째\nDate: 2025-11-24 10:00\nCategory: 경제\n"
@@ -59,4 +57,3 @@ def test_an_arrival_builds_from_the_cache_read_ahead_and_a_settings_change_does_
     assert result.code == 0, result.output
     assert READ_AHEAD not in _build_log(project)
     assert "dropping Pelican's reader cache" in result.output  # the job dropped it
-
