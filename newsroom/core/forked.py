@@ -88,14 +88,7 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
     errors = [own_error] if own_error else []
     private = 0
     for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _pid, status = os.waitpid(pid, 0)
-        try:
-            result, error, child_private = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - the child died before it could report
-            code = os.waitstatus_to_exitcode(status)
-            raise ShareFailed(f"forked process {pid} ended without a report (exit {code})") from None
+        result, error, child_private = _read_report(pid, read_end)
         private += child_private
         if error:
             errors.append(error)
@@ -150,15 +143,7 @@ def _beside_child(work, write_end) -> None:
     except BaseException as e:  # noqa: BLE001 - anything goes back to the parent
         payload = pickle.dumps((None, _portable(e), 0))
         code = 1
-    try:
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    finally:
-        os._exit(code)
+    _report_and_leave(write_end, payload, code)
 
 
 def join_beside() -> None:
@@ -168,21 +153,15 @@ def join_beside() -> None:
     while _BESIDE:
         pid, read_end, merge, label, started = _BESIDE.pop(0)
         waited = time.monotonic()
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _pid, status = os.waitpid(pid, 0)
         try:
-            result, error, private = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - the child died before it could report
-            code = os.waitstatus_to_exitcode(status)
-            error = ShareFailed(f"{label}: forked process {pid} ended without a report "
-                                f"(exit {code})")
-            result = private = None
+            result, error, private = _read_report(pid, read_end, f"{label}: ")
+        except ShareFailed as e:
+            result, error, private = None, e, 0
         if error is None:
             merge(result)
             logger.info("beside the build: %s done in %.2f s (%.2f s waited for it); it used "
                         "%.0f MiB of its own", label, time.monotonic() - started,
-                        time.monotonic() - waited, (private or 0) / 2**20)
+                        time.monotonic() - waited, private / 2**20)
         elif first_error is None:
             first_error = error
     if first_error is not None:
@@ -212,6 +191,25 @@ def _child(queue, share, processes, emit, collect, write_end) -> None:
     except BaseException as e:  # noqa: BLE001 - anything goes back to the parent
         payload = pickle.dumps((None, (-1, _portable(e)), 0))
         code = 1
+    _report_and_leave(write_end, payload, code)
+
+
+def _read_report(pid: int, read_end: int, what: str = "") -> tuple:
+    """A child's (result, error, private bytes), once it has left; ShareFailed when it died
+    before it could report."""
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - the child died before it could report
+        code = os.waitstatus_to_exitcode(status)
+        raise ShareFailed(f"{what}forked process {pid} ended without a report "
+                          f"(exit {code})") from None
+
+
+def _report_and_leave(write_end: int, payload: bytes, code: int) -> None:
+    """A child's last act: its report down the pipe, its logs flushed, `os._exit`."""
     try:
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
