@@ -255,8 +255,8 @@ class Zygote:
 
     def cancel(self) -> None:
         """No build this run: the zygote goes. Killed, not asked: until it has a build it
-        has only read (imports, the content cache it may be reading ahead, which a run
-        with nothing new would otherwise wait for)."""
+        has only read (imports, and the content cache when it was told to read ahead by a
+        run that then did not build), so the run does not wait for it to finish."""
         if self._write is not None:
             os.close(self._write)
             self._write = None
