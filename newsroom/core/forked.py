@@ -146,6 +146,20 @@ def _beside_child(work, write_end) -> None:
     _report_and_leave(write_end, payload, code)
 
 
+def abandon_beside() -> None:
+    """Kill and reap work `beside` started that no one joined (a build that failed before
+    the join, in a process that builds again: `pelican --autoreload`), so that the next
+    build neither merges its results nor meets its errors."""
+    while _BESIDE:
+        pid, read_end, *_rest = _BESIDE.pop()
+        os.close(read_end)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
 def join_beside() -> None:
     """Wait for the work `beside` forked, in the order it was started; merge each result.
     Raises the first error, after every child has been waited for."""

@@ -77,6 +77,7 @@ class SearchGenerator(Generator):
         Returns the articles' search records."""
         if self.docs is not None:
             return self.docs
+        forked.abandon_beside()  # an index of an earlier build in this process, not joined
         url = self.settings["NEWSROOM_SEARCH_URL"]
         articles = self.context.get("articles", [])
         sections = resolve(self.settings).sections  # validated, as every layer reads them

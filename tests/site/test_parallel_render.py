@@ -324,3 +324,15 @@ def test_work_forked_beside_the_build_is_merged_and_its_errors_raised():
 
     forked.beside(lambda: "here", merged.append, "inline", enabled=False)
     assert merged[-1] == "here" and forked._BESIDE == []
+
+    # Work no one joined (its build failed first) is killed, not merged into the next build.
+    import time
+
+    forked.beside(lambda: time.sleep(60) or ["stale"], merged.append, "stale index")
+    pid = forked._BESIDE[0][0]
+    forked.abandon_beside()
+    assert forked._BESIDE == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    forked.join_beside()
+    assert "stale" not in [m[0] for m in merged if isinstance(m, list)]
