@@ -161,22 +161,10 @@ def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolve
         srcset = m.group(1).lstrip().startswith("srcset")
         key = (folder, srcset, value)
         new = memo.get(key) if memo is not None else None
-        if new is not None:
-            pass
-        elif srcset:
-            pieces, changed = [], False
-            for part in value.split(","):
-                bits = part.strip().split(None, 1)
-                if bits:
-                    url = rewrite_url(bits[0], page, digests, resolve, names)
-                    changed = changed or url != bits[0]
-                    bits[0] = url
-                pieces.append(" ".join(bits))
-            new = ", ".join(pieces) if changed else value  # untouched: byte for byte
-        else:
-            new = rewrite_url(value, page, digests, resolve, names)
-        if memo is not None:
-            memo[key] = new
+        if new is None:
+            new = _rewrite_value(value, srcset, page, digests, resolve, names)
+            if memo is not None:
+                memo[key] = new
         if new != value:
             parts.append(text[last:m.start(3)])
             parts.append(new)
@@ -185,6 +173,22 @@ def rewrite_html(text: str, page: str, digests: dict[str, str], resolve: Resolve
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _rewrite_value(value: str, srcset: bool, page: str, digests: dict[str, str],
+                   resolve: Resolver, names: frozenset[str]) -> str:
+    """One attribute's value rewritten: a URL, or each URL of a srcset list."""
+    if not srcset:
+        return rewrite_url(value, page, digests, resolve, names)
+    pieces, changed = [], False
+    for part in value.split(","):
+        bits = part.strip().split(None, 1)
+        if bits:
+            url = rewrite_url(bits[0], page, digests, resolve, names)
+            changed = changed or url != bits[0]
+            bits[0] = url
+        pieces.append(" ".join(bits))
+    return ", ".join(pieces) if changed else value  # untouched: byte for byte
 
 
 def rewrite_css(text: str, sheet: str, digests: dict[str, str], resolve: Resolver) -> str:

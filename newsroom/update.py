@@ -297,6 +297,7 @@ def _update(args: argparse.Namespace, run: Run, progress: Progress,
     # 60 MB at 10,000 articles, five times that at 50,000), to save an arrival about 0.1 s.
     if zygote is not None:
         zygote.warm(settings, args.state, cache=not reset_cache)
+
     # One bad file never stops the site: check everything, hold the bad files back, and
     # build from a staged view of content/ (newsroom.holdback).
     progress.stage("[2/4] check")

@@ -247,14 +247,8 @@ def check_pages(docs: list[Doc], files: set[str], settings: Mapping,
 # --- links -----------------------------------------------------------------------------------
 
 def release_files(release: Path) -> set[str]:
-    """Every file of the release, as a path relative to it."""
-    out: set[str] = set()
-    base = len(str(release)) + 1
-    for root, _dirs, files in os.walk(release):
-        prefix = root[base:].replace(os.sep, "/")
-        for name in files:
-            out.add(f"{prefix}/{name}" if prefix else name)
-    return out
+    """Every file of the release, as a path relative to it (os.walk's files: assets.Tree)."""
+    return set(Tree(release).files)
 
 
 def _candidates(value: str, attr: str) -> list[str]:
@@ -696,7 +690,7 @@ def validate_release(release: Path, content_dir: Path, settings: Mapping,
     """
     ready = prepared or prepare(content_dir, settings, resolved, link_cache, state)
     docs, doc_memo, cache = ready.docs, ready.doc_memo, ready.links
-    tree = Tree(release)  # os.walk's files, with the inodes the directory entries give
+    tree = Tree(release)  # the release's files, with the inodes the directory entries give
     files = set(tree.files)
     problems, taken_down = check_takedowns(files, settings)
     problems += check_pages(docs, files, settings, taken_down)

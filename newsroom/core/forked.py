@@ -66,10 +66,7 @@ def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int =
             emit(job)
         return
     logger.info("parallel: %d %s in %d processes", len(queue), label, processes)
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    for handler in logging.getLogger().handlers:
-        handler.flush()
+    _flush_output()
     gc.freeze()
     started = time.monotonic()
     children = []
@@ -114,10 +111,7 @@ def beside(work, merge, label: str, enabled: bool = True) -> None:
     if not enabled:
         merge(work())
         return
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    for handler in logging.getLogger().handlers:
-        handler.flush()
+    _flush_output()
     gc.freeze()
     try:
         read_end, write_end = os.pipe()
@@ -222,15 +216,20 @@ def _read_report(pid: int, read_end: int, what: str = "") -> tuple:
                           f"(exit {code})") from None
 
 
+def _flush_output() -> None:
+    """Write out what is buffered, before a fork (or a child's exit) would copy or lose it."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+
 def _report_and_leave(write_end: int, payload: bytes, code: int) -> None:
     """A child's last act: its report down the pipe, its logs flushed, `os._exit`."""
     try:
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _flush_output()
     finally:
         os._exit(code)
 
