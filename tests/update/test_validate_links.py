@@ -131,3 +131,43 @@ def test_the_live_releases_own_pages_take_their_keys_without_a_stat(tmp_path, mo
     check_links(new, release_files(new), "http://127.0.0.1:8000", cache=LinkCache(cache_file),
                 tree=Tree(new), live_tree=Tree(other))
     assert stat_ed == ["a.html", "b.html"]
+
+
+def test_a_broken_links_message_names_the_link_as_written_from_the_cache_too(tmp_path):
+    """The cache keeps each page's internal targets only (external links, share buttons
+    included, are not kept: nothing checks them). The message still quotes the first page's
+    link as written, read again from the page, and counts the other pages once each; a page
+    whose links come from the cache gives the same message and count as a parsed one."""
+    from newsroom.validate import LinkCache
+
+    site, cache_file = tmp_path / "r1", tmp_path / "links.pickle"
+    (site / "news").mkdir(parents=True)
+    share = "https://share.naver.com/web/shareView?url=http%3A//127.0.0.1%3A8000/news/a.html"
+    (site / "news" / "a.html").write_text(
+        f'<a href="{share}">공유</a><a href="https://www.korea.kr/">정책브리핑</a>'
+        '<a href="mailto:desk@example.kr">제보</a><a href="#top">위로</a>'
+        '<img srcset="../images/x.jpg 1x, ../images/gone.jpg 2x" alt="">'
+        '<a href="../section/economy/">경제</a>', "utf-8")
+    (site / "news" / "b.html").write_text(
+        '<a href="http://127.0.0.1:8000/images/gone.jpg">큰 사진</a>'
+        '<img src="/images/gone.jpg" alt=""><a href="a.html">앞 기사</a>', "utf-8")
+    (site / "images").mkdir()
+    (site / "images" / "x.jpg").write_bytes(b"jpeg")
+    (site / "section" / "economy").mkdir(parents=True)
+    (site / "section" / "economy" / "index.html").write_text("<p>경제</p>", "utf-8")
+    files = release_files(site)
+
+    cache = LinkCache(cache_file)
+    first = check_links(site, files, "http://127.0.0.1:8000", cache=cache)
+    cache.save()
+    assert [p.message for p in first[0]] == [
+        'broken link srcset="../images/gone.jpg": no images/gone.jpg '
+        "(linked from news/a.html and 1 other pages)"]
+    assert first[0][0].path == "news/a.html"
+    assert first[1] == 6  # internal links only: 3 in a.html, 3 in b.html
+    assert not any("share.naver" in t or "korea.kr" in t or "mailto" in t
+                   for t in cache.strings), cache.strings
+
+    again = LinkCache(cache_file)
+    assert set(again.old) == {LinkCache.key(site / p) for p in files if p.endswith(".html")}
+    assert check_links(site, files, "http://127.0.0.1:8000", cache=again) == first
