@@ -124,10 +124,24 @@ def attach_docs(generator) -> None:
         if kept is None:
             full = from_article(article)
             _FULL[id(article)] = (article, full)
-            setattr(article, DOC_ATTR, full.slim())
+            setattr(article, DOC_ATTR, _sharing(full.slim(), article))
         elif VERIFY and kept != from_article(article).slim():
             raise RuntimeError(f"NEWSROOM_RENDER_VERIFY failed: {article.source_path}: "
                                "its kept search record is stale")
+
+
+_SECTIONS: dict[str, str] = {}
+
+
+def _sharing(doc: SearchDoc, article) -> SearchDoc:
+    """`doc` with the article's own title and URL objects where they are equal, and one
+    object per section slug, so that Pelican's content cache pickles each once (about 250
+    bytes an article)."""
+    title, url = article.title, article.url
+    title = title if type(title) is str and title == doc.title else doc.title
+    url = url if type(url) is str and url == doc.url else doc.url
+    section = _SECTIONS.setdefault(doc.section, doc.section)
+    return dataclasses.replace(doc, title=title, url=url, section=section)
 
 
 def doc_of(article) -> SearchDoc:

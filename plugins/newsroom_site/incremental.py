@@ -180,7 +180,12 @@ class Fingerprints:
     """Fingerprints of context values, memoised per object for one build."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[int, int], tuple[object, str]] = {}
+        # {id(value) * 2 + level: fingerprint}, level 0 or 1; the values are held in `_held`
+        # so that no id is reused within the build. An int key and a list entry instead of
+        # a (id, level) key and a (value, fingerprint) pair: at 50,000 articles about 400,000
+        # objects and 20 MiB less in the build process.
+        self._memo: dict[int, str] = {}
+        self._held: list = []
 
     def of(self, value, level: int = 0) -> str:
         # Scalars are not remembered: a short one costs less to fingerprint again than to
@@ -194,10 +199,10 @@ class Fingerprints:
             return repr(value)
         elif level > 1:
             level = 1  # every level below the page's own values is fingerprinted alike
-        key = (id(value), level)
+        key = id(value) * 2 + level
         hit = self._memo.get(key)
         if hit is not None:
-            return hit[1]
+            return hit
         if value is None or isinstance(value, (bool, int, float)):
             fp = repr(value)
         elif isinstance(value, str):  # Markup too
@@ -209,8 +214,14 @@ class Fingerprints:
             fp = self._compute(value, level)
         # Memoised by identity, for every page that shows the same object (a setting, an
         # article): keeping the object keeps its id from being reused within the build.
-        self._memo[key] = (value, fp)
+        self._memo[key] = fp
+        self._held.append(value)
         return fp
+
+    def known(self, value, level: int = 1) -> str | None:
+        """The fingerprint this build remembers for `value` (an object, not a scalar) at
+        `level` (0 or 1), or None."""
+        return self._memo.get(id(value) * 2 + level)
 
     def prefill(self, items: list, run) -> None:
         """Fingerprint `items` (the build's articles) as list items, shared between the
@@ -222,7 +233,7 @@ class Fingerprints:
         now takes a share of the articles and the parent keeps them all before the pages
         fork. An article that cannot be fingerprinted (`Uncacheable`) is left to its pages.
         """
-        memo = self._memo
+        memo, held = self._memo, self._held
 
         def emit(i: int) -> None:
             try:
@@ -231,11 +242,14 @@ class Fingerprints:
                 pass
 
         def collect(jobs: list[int]) -> list[tuple[int, str]]:
-            return [(i, memo[key][1]) for i in jobs if (key := (id(items[i]), 1)) in memo]
+            return [(i, memo[key]) for i in jobs if (key := id(items[i]) * 2 + 1) in memo]
 
         def merge(result: list[tuple[int, str]]) -> None:
             for i, fp in result:
-                memo[(id(items[i]), 1)] = (items[i], fp)
+                key = id(items[i]) * 2 + 1
+                if key not in memo:
+                    memo[key] = fp
+                    held.append(items[i])
 
         run(list(range(len(items))), emit, collect, merge)
 
@@ -468,9 +482,9 @@ class RenderMemo:
         self.enabled = bool(self.state and self.build_id)
         self.epoch = epoch(settings) if self.enabled else ""
         self.fps = Fingerprints()
-        self.previous: dict[str, list] = {}
+        self.previous: dict[str, tuple] = {}
         self.keysets: list[list[str]] = []
-        self.pages: dict[str, list] = {}
+        self.pages: dict[str, tuple] = {}
         self._keyset_index: dict[tuple, int] = {}
         self.rendered = self.linked = 0
         if self.enabled and self.base and self.base_id:
@@ -489,7 +503,8 @@ class RenderMemo:
                         "rendering every page")
             return
         keysets = data.get("keysets", [])
-        self.previous = {name: [sig, keysets[i]] for name, (sig, i) in data["pages"].items()}
+        pages = data.pop("pages")
+        self.previous = {name: (sig, keysets[i]) for name, (sig, i) in pages.items()}
 
     def signature(self, template_name: str, localcontext: dict, keys) -> str:
         """`keys` sorted (as stored), or a set."""
@@ -538,7 +553,7 @@ class RenderMemo:
         if index is None:
             index = self._keyset_index[keys] = len(self.keysets)
             self.keysets.append(list(keys))
-        self.pages[name] = [sig, index]
+        self.pages[name] = (sig, index)
 
     def save(self) -> None:
         if not self.enabled:

@@ -207,3 +207,37 @@ def test_a_body_that_cannot_be_read_back_costs_a_retry_not_a_release(published, 
 def _texts(root) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
             if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")}
+
+
+def test_the_cache_holds_values_articles_share_once(published):
+    """Equal values that every article holds (the empty set of `{static}` links, the
+    content folder, a `save_as` equal to the `url`, the language and status names) and the
+    search record's title and URL, equal to the article's own, are pickled as one object,
+    so that loading 10,000 cached articles does not make 10,000 copies of each. The values
+    are equal to what the article had: only their sharing changes."""
+    import pickle
+
+    base, _delta = _articles_cache(published)
+    with open(base, "rb") as f:
+        entries = pickle.load(f)
+    articles = [entry[1] for entry in entries.values()]
+    assert len(articles) >= 3
+
+    def one_object(values):
+        values = list(values)
+        return len({id(v) for v in values}) == 1 and len(values) == len(articles)
+
+    assert one_object(a.lang for a in articles)
+    assert one_object(a._status for a in articles)
+    assert one_object(a._newsroom_relpath[0] for a in articles)
+    plain = [a for a in articles if not a._newsroom_static_links]
+    assert plain and len({id(a._newsroom_static_links) for a in plain}) == 1
+    for a in articles:
+        url, save_as = a._newsroom_urls
+        assert (url is save_as) == (url == save_as)
+        doc = a._newsroom_search_doc
+        assert doc.url is url
+        if type(a.title) is str and doc.title == a.title:  # noqa: E721 - not Markup
+            assert doc.title is a.title
+    assert len({id(a._newsroom_search_doc.section) for a in articles}) == len(
+        {a._newsroom_search_doc.section for a in articles})
