@@ -229,10 +229,13 @@ class ArticleList(list):
 
     def __init__(self, items=()):
         super().__init__(items)
-        self._ids = {id(a) for a in self}
+        self._ids = None  # made when first asked: most builds never ask (15 MiB at 50,000)
 
     def __contains__(self, item) -> bool:
-        return id(item) in self._ids
+        ids = self._ids
+        if ids is None:
+            ids = self._ids = {id(a) for a in self}
+        return id(item) in ids
 
 
 def fast_membership(generator) -> None:
