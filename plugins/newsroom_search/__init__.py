@@ -142,6 +142,18 @@ def start_index(generators) -> None:
             generator.start_index()
 
 
+def attach_records(generator) -> None:
+    """`article_generator_pretaxonomy`: the articles' search records (records.attach_docs),
+    new ones made on the build's processes when there are many (a first publish)."""
+    processes = forked.processes(resolve(generator.settings).values["NEWSROOM_RENDER_PROCESSES"])
+
+    def run(queue, emit, collect, merge):
+        forked.run_shares(queue, processes, emit, collect, merge,
+                          minimum=forked.minimum_from_env(200), label="search records made")
+
+    attach_docs(generator, run)
+
+
 def join_index(_pelican) -> None:
     """`finalized`: the index written beside the pages is done (forked.beside)."""
     forked.join_beside()
@@ -152,4 +164,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(start_index)
     signals.finalized.connect(join_index)
     signals.get_generators.connect(get_generators)
-    signals.article_generator_pretaxonomy.connect(attach_docs)
+    signals.article_generator_pretaxonomy.connect(attach_records)

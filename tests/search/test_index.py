@@ -385,3 +385,37 @@ def test_segments_tokenized_in_forked_processes_give_the_same_files():
 
     assert build_files(docs, SECTIONS, segment=8, run=run) == build_files(docs, SECTIONS, segment=8)
     assert len(pids) == 2  # both processes tokenized segments
+
+
+def test_records_made_in_shares_equal_those_made_in_one_process():
+    """A first publish makes its search records on the build's processes
+    (records.make_docs over newsroom.core.forked.run_shares): the records come back in the
+    articles' order, equal to one process's, and an article that cannot be made into a
+    record fails the build with its own error."""
+    from types import SimpleNamespace
+
+    from newsroom.core import forked
+    from newsroom_search.records import make_docs
+
+    def article(i):
+        meta = {"summary": f"<p>요약 {i}</p>", "source": "대구광역시" if i % 3 else ""}
+        return SimpleNamespace(
+            metadata=meta, _content=f"<p>□ 본문 {i}: 대구시는 &amp; 예산을 편성했다.</p>" * (i % 5 + 1),
+            tags=[f"태그{i % 4}"], category=SimpleNamespace(slug=("politics", "economy")[i % 2]),
+            url=f"news/a-{i}.html", title=f"기사 {i} <b>제목</b>", date=T0 + timedelta(hours=i))
+
+    articles = [article(i) for i in range(23)]
+
+    def run(queue, emit, collect, merge):
+        forked.run_shares(queue, 2, emit, collect, merge, minimum=1)
+
+    alone = make_docs(articles)
+    shared = make_docs(articles, run)
+    assert shared == alone
+    assert [d.url for d in shared] == [f"news/a-{i}.html" for i in range(23)]
+    assert all(d.body for d in shared)  # whole records, with the body the index needs
+
+    # Share k takes articles k, k + 2, …: the broken one is the child's.
+    broken = [article(0), article(1), article(2), SimpleNamespace(metadata=None)]
+    with pytest.raises(AttributeError, match="metadata|get"):
+        make_docs(broken, run)
