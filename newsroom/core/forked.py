@@ -53,6 +53,17 @@ class ShareFailed(RuntimeError):
     """An error raised in a child process that could not be sent back as itself."""
 
 
+def map_shares(jobs: list, processes: int, fn, minimum: int = 1,
+               label: str = "jobs done") -> dict:
+    """{job: fn(job)} for every job, the jobs shared out as `run_shares` does (results must
+    be picklable; jobs hashable)."""
+    done: dict = {}
+    run_shares(jobs, processes, lambda job: done.__setitem__(job, fn(job)),
+               lambda share: [(job, done[job]) for job in share if job in done],
+               done.update, minimum=minimum, label=label)
+    return done
+
+
 def run_shares(queue: list, processes: int, emit, collect, merge, minimum: int = 1,
                label: str = "jobs done") -> None:
     """Do `queue` in `processes` shares: the build process and forked children.

@@ -91,7 +91,7 @@ class SearchGenerator(Generator):
         def body(doc):  # kept records have no body: only the docs tokenized need it
             return doc.body if doc.has_body else full_doc(article_of[id(doc)]).body
 
-        processes = forked.processes(resolve(self.settings).values["NEWSROOM_RENDER_PROCESSES"])
+        run = _in_shares(self.settings, "search segments tokenized", 2)
         previous = self.settings.get("NEWSROOM_RENDER_FROM")  # the live release (update job)
         recording = kept.recording(self.settings)
 
@@ -118,14 +118,7 @@ class SearchGenerator(Generator):
             )
             return noted
 
-        def run(segments, tokenize):  # segments to tokenize, shared between processes
-            done: dict = {}
-            forked.run_shares(segments, processes, lambda seg: done.__setitem__(seg, tokenize(seg)),
-                              lambda jobs: {seg: done[seg] for seg in jobs if seg in done},
-                              done.update, minimum=forked.minimum_from_env(2),
-                              label="search segments tokenized")
-            return done
-
+        processes = forked.processes(resolve(self.settings).values["NEWSROOM_RENDER_PROCESSES"])
         forked.beside(index, lambda names: [kept.add(n) for n in names], "search index",
                       enabled=processes > 1 and len(docs) >= forked.minimum_from_env(500))
         return docs
@@ -142,16 +135,17 @@ def start_index(generators) -> None:
             generator.start_index()
 
 
+def _in_shares(settings, label: str, minimum: int):
+    """`run(jobs, fn) -> {job: fn(job)}` on the build's processes (forked.map_shares)."""
+    processes = forked.processes(resolve(settings).values["NEWSROOM_RENDER_PROCESSES"])
+    minimum = forked.minimum_from_env(minimum)
+    return lambda jobs, fn: forked.map_shares(jobs, processes, fn, minimum, label)
+
+
 def attach_records(generator) -> None:
     """`article_generator_pretaxonomy`: the articles' search records (records.attach_docs),
     new ones made on the build's processes when there are many (a first publish)."""
-    processes = forked.processes(resolve(generator.settings).values["NEWSROOM_RENDER_PROCESSES"])
-
-    def run(queue, emit, collect, merge):
-        forked.run_shares(queue, processes, emit, collect, merge,
-                          minimum=forked.minimum_from_env(200), label="search records made")
-
-    attach_docs(generator, run)
+    attach_docs(generator, _in_shares(generator.settings, "search records made", 200))
 
 
 def join_index(_pelican) -> None:

@@ -114,7 +114,7 @@ def attach_docs(generator, run=None) -> None:
     change. The kept doc has no body text (`SearchDoc.slim`, half the cache's size): this
     build keeps the whole doc of each article it made one for (`full_doc`), and a later
     build that must tokenize an older article again makes its doc anew.
-    `run(queue, emit, collect, merge)`: where the new docs are made (`make_docs`).
+    `run(jobs, fn)`: where the new docs are made (`make_docs`).
     NEWSROOM_RENDER_VERIFY=1 (the test suite) makes every doc again and fails the build when
     a kept one differs."""
     _FULL.clear()
@@ -134,16 +134,12 @@ def attach_docs(generator, run=None) -> None:
 
 
 def make_docs(articles: list, run=None) -> list[SearchDoc]:
-    """`from_article` of each article, in order. `run(queue, emit, collect, merge)` shares
-    the work out between processes (newsroom.core.forked.run_shares): on a first publish,
+    """`from_article` of each article, in order. `run(jobs, fn) -> {job: fn(job)}` may share
+    the work out between processes (newsroom.core.forked.map_shares): on a first publish,
     turning 10,000 bodies into text took 3 s of the build process alone."""
     if run is None:
         return [from_article(a) for a in articles]
-    made: dict[int, SearchDoc] = {}
-    run(list(range(len(articles))),
-        lambda i: made.__setitem__(i, from_article(articles[i])),
-        lambda jobs: [(i, made[i]) for i in jobs if i in made],
-        made.update)
+    made = run(list(range(len(articles))), lambda i: from_article(articles[i]))
     return [made[i] for i in range(len(articles))]
 
 

@@ -389,7 +389,7 @@ def test_segments_tokenized_in_forked_processes_give_the_same_files():
 
 def test_records_made_in_shares_equal_those_made_in_one_process():
     """A first publish makes its search records on the build's processes
-    (records.make_docs over newsroom.core.forked.run_shares): the records come back in the
+    (records.make_docs over newsroom.core.forked.map_shares): the records come back in the
     articles' order, equal to one process's, and an article that cannot be made into a
     record fails the build with its own error."""
     from types import SimpleNamespace
@@ -406,8 +406,8 @@ def test_records_made_in_shares_equal_those_made_in_one_process():
 
     articles = [article(i) for i in range(23)]
 
-    def run(queue, emit, collect, merge):
-        forked.run_shares(queue, 2, emit, collect, merge, minimum=1)
+    def run(jobs, fn):
+        return forked.map_shares(jobs, 2, fn)
 
     alone = make_docs(articles)
     shared = make_docs(articles, run)

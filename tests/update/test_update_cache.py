@@ -237,7 +237,7 @@ def test_the_cache_holds_values_articles_share_once(published):
         assert (url is save_as) == (url == save_as)
         doc = a._newsroom_search_doc
         assert doc.url is url
-        if type(a.title) is str and doc.title == a.title:  # noqa: E721 - not Markup
+        if type(a.title) is str and doc.title == a.title:  # not Markup
             assert doc.title is a.title
     assert len({id(a._newsroom_search_doc.section) for a in articles}) == len(
         {a._newsroom_search_doc.section for a in articles})
