@@ -419,3 +419,39 @@ def test_records_made_in_shares_equal_those_made_in_one_process():
     broken = [article(0), article(1), article(2), SimpleNamespace(metadata=None)]
     with pytest.raises(AttributeError, match="metadata|get"):
         make_docs(broken, run)
+
+
+def test_a_record_made_in_another_process_holds_the_articles_own_values():
+    """A record made in a share (a first publish) comes back with copies of the article's
+    title, URL, source, date and tag names; the record kept on the article (and pickled
+    with it in Pelican's content cache) must hold the article's own objects, so that the
+    cache does not load every value twice (about 600 bytes an article)."""
+    import pickle
+    from types import SimpleNamespace
+
+    from newsroom_search.records import _sharing, from_article
+
+    class Tag:  # as Pelican's: its text is its name
+        def __init__(self, name):
+            self.name = name
+
+        def __str__(self):
+            return self.name
+
+    tags = [Tag("대구"), Tag("예산")]
+    article = SimpleNamespace(
+        metadata={"summary": "<p>요약</p>", "source": "대구광역시"}, _content="<p>본문</p>",
+        tags=tags, category=SimpleNamespace(slug="economy"), url="news/a.html",
+        title="대구시 예산 편성", date=T0)
+    copy = pickle.loads(pickle.dumps(from_article(article)))  # as from another process
+    assert copy.date is not article.date and copy.source is not article.metadata["source"]
+    kept = _sharing(copy.slim(), article)
+    assert kept == copy.slim()  # equal values: only their sharing changes
+    assert kept.title is article.title and kept.url is article.url
+    assert kept.source is article.metadata["source"] and kept.date is article.date
+    assert [id(t) for t in kept.tags] == [id(t.name) for t in tags]
+    # A value that differs from the article's stays the record's own.
+    other = SimpleNamespace(**{**vars(article), "date": T0 + timedelta(hours=1),
+                               "metadata": {"source": "경북도"}})
+    assert _sharing(copy.slim(), other).date == T0
+    assert _sharing(copy.slim(), other).source == "대구광역시"

@@ -239,5 +239,8 @@ def test_the_cache_holds_values_articles_share_once(published):
         assert doc.url is url
         if type(a.title) is str and doc.title == a.title:  # not Markup
             assert doc.title is a.title
+        assert doc.date is a.date
+        if doc.source:
+            assert doc.source is a.metadata["source"]
     assert len({id(a._newsroom_search_doc.section) for a in articles}) == len(
         {a._newsroom_search_doc.section for a in articles})
