@@ -12,6 +12,7 @@ import html
 import logging
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -153,23 +154,22 @@ def _own(value, theirs):
 
 
 def _sharing(doc: SearchDoc, article) -> SearchDoc:
-    """`doc` with the article's own objects where they are equal (title, URL, source, date,
-    tag names) and one object per section slug, so that Pelican's content cache pickles each
-    once. A record made in another process (a first publish, `make_docs` in shares) comes
-    back with copies of all of them: about 600 bytes an article, 16 MiB more in every later
-    build at 50,000 articles, until this."""
+    """`doc` with the article's own objects where they are equal (title, URL, date, tag
+    names), one object per section slug and per source, so that Pelican's content cache
+    pickles each once. A record made in another process (a first publish, `make_docs` in
+    shares) comes back with copies of all of them (about 600 bytes an article)."""
     when, own_when = doc.date, getattr(article, "date", None)
     if (type(own_when) is type(when) and own_when == when
             and own_when.tzinfo == when.tzinfo and own_when.utcoffset() == when.utcoffset()):
         when = own_when
-    meta = getattr(article, "metadata", None) or {}
     own_tags = tuple(str(t) for t in getattr(article, "tags", None) or [])
     return dataclasses.replace(
         doc,
         title=_own(doc.title, article.title),
         url=_own(doc.url, article.url),
         section=_SECTIONS.setdefault(doc.section, doc.section),
-        source=_own(doc.source, meta.get("source")),
+        # Interned, as the content cache pickles the article's (newsroom_site/speedups.py).
+        source=sys.intern(doc.source) if type(doc.source) is str else doc.source,
         date=when,
         tags=own_tags if own_tags == doc.tags else doc.tags,
     )

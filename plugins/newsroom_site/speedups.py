@@ -63,6 +63,7 @@ import gc
 import logging
 import os
 import re
+import sys
 
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, CachingGenerator, Generator
@@ -169,6 +170,10 @@ def _content_getstate(self) -> dict:
 # about 600 bytes an article: the empty set of `{static}` links, the content folder, a
 # `save_as` equal to the `url`, and the language, status, reader and template names.
 _SHARED_NAMES = ("lang", "_status", "status", "reader", "template", "date_format")
+# Metadata naming one of a few things (the issuing agency and its department, the licence,
+# the source's id): one object per value, interned so that the search record's copy
+# (newsroom_search/records.py) is the same object.
+SHARED_METADATA = ("source", "department", "license", "source_id")
 _SHARED: dict = {}
 NO_STATIC_LINKS: frozenset = frozenset()
 
@@ -192,6 +197,15 @@ def _share_values(state: dict) -> None:
     urls = state.get("_newsroom_urls")
     if urls is not None and urls[0] == urls[1] and urls[0] is not urls[1]:
         state["_newsroom_urls"] = (urls[0], urls[0])
+    meta = state.get("metadata")
+    if type(meta) is dict and any(type(meta.get(n)) is str for n in SHARED_METADATA):
+        meta = state["metadata"] = dict(meta)  # a copy: the article's own is left alone
+        for name in SHARED_METADATA:
+            value = meta.get(name)
+            if type(value) is str:
+                meta[name] = one = sys.intern(value)
+                if state.get(name) == value:  # the attribute Pelican set from it
+                    state[name] = one
 
 
 # An article's HTML body (Pelican's `_content`), or where it lies in the content cache's body

@@ -209,15 +209,28 @@ def _texts(root) -> dict[str, bytes]:
             if p.is_file() and p.suffix in (".html", ".xml", ".json", ".txt")}
 
 
-def test_the_cache_holds_values_articles_share_once(published):
+def test_the_cache_holds_values_articles_share_once(project):
     """Equal values that every article holds (the empty set of `{static}` links, the
-    content folder, a `save_as` equal to the `url`, the language and status names) and the
-    search record's title and URL, equal to the article's own, are pickled as one object,
-    so that loading 10,000 cached articles does not make 10,000 copies of each. The values
-    are equal to what the article had: only their sharing changes."""
+    content folder, a `save_as` equal to the `url`, the language and status names, the
+    issuing agency, its department and licence) and the search record's title, URL, date
+    and source, equal to the article's own, are pickled as one object, so that loading
+    10,000 cached articles does not make 10,000 copies of each. The values are equal to
+    what the article had: only their sharing changes."""
     import pickle
 
-    base, _delta = _articles_cache(published)
+    for i in range(3):
+        project.write(f"articles/agency-{i}.md", f"""Title: 대구시 보도자료 {i}
+Date: 2026-11-0{i + 1} 10:00
+Category: 경제
+Source: 대구광역시
+Department: 경제정책과
+License: 공공누리 제1유형
+
+대구시가 {i}번째 보도자료를 냈다.
+""")
+    result = project.update()
+    assert result.code == 0, result.output
+    base, _delta = _articles_cache(project)
     with open(base, "rb") as f:
         entries = pickle.load(f)
     articles = [entry[1] for entry in entries.values()]
@@ -240,7 +253,12 @@ def test_the_cache_holds_values_articles_share_once(published):
         if type(a.title) is str and doc.title == a.title:  # not Markup
             assert doc.title is a.title
         assert doc.date is a.date
-        if doc.source:
+        if doc.source:  # one object per agency, the metadata's and the record's
             assert doc.source is a.metadata["source"]
+    for name in ("source", "department", "license"):
+        values = [a.metadata[name] for a in articles if a.metadata.get(name)]
+        assert len(values) >= 3 and len({id(v) for v in values}) == len(set(values)), name
+        assert all(getattr(a, name) is a.metadata[name] for a in articles
+                   if a.metadata.get(name))
     assert len({id(a._newsroom_search_doc.section) for a in articles}) == len(
         {a._newsroom_search_doc.section for a in articles})
