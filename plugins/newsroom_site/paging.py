@@ -46,7 +46,7 @@ class StablePage(Page):
         # once, here (the writer, the pager links and the fingerprints all ask), and set as
         # plain attributes. A `cached_property` stored them through `__dict__[...]`, which
         # turns CPython 3.11's compact key-sharing instance dict into a full one: 1.3 KB a
-        # page instead of 0.6 KB, tens of MB over the list pages of a large archive.
+        # page instead of 0.6 KB.
         self.url = self._from_settings("URL")
         self.save_as = self._from_settings("SAVE_AS")
 
