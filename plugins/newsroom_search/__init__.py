@@ -118,7 +118,7 @@ class SearchGenerator(Generator):
             )
             return noted
 
-        processes = forked.processes(resolve(self.settings).values["NEWSROOM_RENDER_PROCESSES"])
+        processes = _processes(self.settings)
         forked.beside(index, lambda names: [kept.add(n) for n in names], "search index",
                       enabled=processes > 1 and len(docs) >= forked.minimum_from_env(500))
         return docs
@@ -135,9 +135,13 @@ def start_index(generators) -> None:
             generator.start_index()
 
 
+def _processes(settings) -> int:
+    return forked.processes(resolve(settings).values["NEWSROOM_RENDER_PROCESSES"])
+
+
 def _in_shares(settings, label: str, minimum: int):
     """`run(jobs, fn) -> {job: fn(job)}` on the build's processes (forked.map_shares)."""
-    processes = forked.processes(resolve(settings).values["NEWSROOM_RENDER_PROCESSES"])
+    processes = _processes(settings)
     minimum = forked.minimum_from_env(minimum)
     return lambda jobs, fn: forked.map_shares(jobs, processes, fn, minimum, label)
 

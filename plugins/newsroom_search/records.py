@@ -144,7 +144,8 @@ def make_docs(articles: list, run=None) -> list[SearchDoc]:
     return [made[i] for i in range(len(articles))]
 
 
-_SECTIONS: dict[str, str] = {}
+def _interned(value):
+    return sys.intern(value) if type(value) is str else value
 
 
 def _own(value, theirs):
@@ -155,8 +156,8 @@ def _own(value, theirs):
 
 def _sharing(doc: SearchDoc, article) -> SearchDoc:
     """`doc` with the article's own objects where they are equal (title, URL, date, tag
-    names), one object per section slug and per source, so that Pelican's content cache
-    pickles each once. A record made in another process (a first publish, `make_docs` in
+    names) and one interned object per section slug and per source, so that Pelican's
+    content cache pickles each once. A record made in another process (a first publish, `make_docs` in
     shares) comes back with copies of all of them (about 600 bytes an article)."""
     when, own_when = doc.date, getattr(article, "date", None)
     if (type(own_when) is type(when) and own_when == when
@@ -167,9 +168,9 @@ def _sharing(doc: SearchDoc, article) -> SearchDoc:
         doc,
         title=_own(doc.title, article.title),
         url=_own(doc.url, article.url),
-        section=_SECTIONS.setdefault(doc.section, doc.section),
-        # Interned, as the content cache pickles the article's (newsroom_site/speedups.py).
-        source=sys.intern(doc.source) if type(doc.source) is str else doc.source,
+        section=_interned(doc.section),
+        # As the content cache pickles the article's source (newsroom_site/speedups.py).
+        source=_interned(doc.source),
         date=when,
         tags=own_tags if own_tags == doc.tags else doc.tags,
     )
