@@ -1,36 +1,47 @@
 """The search index as files: pure functions from SearchDocs to {relative path: bytes}.
 
 Layout under search/ (see docs/search.md). Every file but the manifest belongs to one
-segment of 2,048 doc ids:
-- manifest.json: doc count, segments (doc count, shard count and one short hash of all the
-  segment's files: the script adds it to URLs, so a browser never mixes an old shard with a
-  new manifest), sections, sources;
+segment, a span of publication time holding at most 2,048 articles, named by that span:
+- manifest.json: doc count, segments in date order (name, doc count, shard count and one
+  short hash of all the segment's files: the script adds it to URLs, so a browser never
+  mixes an old shard with a new manifest), sections;
 - s/<segment>/<k>.txt: postings of the segment's docs, one term a line, `term<TAB>postings`;
   a term lives in shard fnv1a(term) % shards (up to 256, about 8 docs' worth each);
 - d/<segment>/<k>.json: what a result shows (URL, title, section, source, date, excerpt),
   8 docs a file, so a page of ten results fetches only about what it shows;
 - f/<segment>.json: what the filters need (section, source, day) of the segment's docs.
 
-Doc ids are publication order (oldest 0). A new article is the newest: it takes the next id,
-so it lands in the last segment. Older ids never move, so every earlier segment keeps its
-bytes and its hash; in the last segment only the shards of its terms, its last d/ file and
-its f/ file change.
+Doc ids are publication order (oldest 0), counted across the segments in order; inside a
+segment its own ids count from 0, so a segment's files depend on its articles alone.
+Segments are the leaves of a binary split of time (`partition`): the span of all time is
+halved, and each half again, until a span holds at most 2,048 articles. Which span an
+article falls in depends only on its date, and a span is split only by the articles in it,
+so an arrival changes the files of its own segment and the manifest, nothing else: the
+newest article lands in the newest segment, and one dated months back (an editor's late
+story) in that month's segment, never moving the articles of any other.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import tokenize
 from .records import SearchDoc
 from .tokenize import text_terms
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DOC_CHUNK = 8
-SEGMENT = 2048
+SEGMENT = 2048  # the most articles in a segment
+GROWN = 2  # the newest segments whose postings are kept between builds (`grow_segment`)
+# Segments split time in halves from a span of 2**TIME_BITS seconds that starts 2**(TIME_BITS
+# - 1) seconds before 1970, so any date a Python datetime holds has its place.
+TIME_BITS = 40
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_SHARDS = 256
 DOCS_PER_SHARD = 8
 # 64 URL-safe characters: the first 32 end a number, the last 32 carry 5 more bits of it.
@@ -122,6 +133,49 @@ def order_docs(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     return sorted(docs, key=lambda d: (d.date.timestamp(), d.url))
 
 
+def partition(docs: Sequence[SearchDoc], most: int = SEGMENT) -> list[tuple[str, int, int]]:
+    """The segments of date-ordered `docs`: [(name, first index, end index)], oldest first.
+
+    A segment is a leaf of the binary split of time: a span holding more than `most` docs is
+    halved (its older and newer half), down to single seconds (a second with more than
+    `most` docs stays one segment). Empty halves have no segment. The name is the leaf's
+    depth and position ("14-2b7a"), so a segment keeps its name, and its files their paths,
+    for as long as its span is not split.
+    """
+    keys = [int(d.date.timestamp() // 1) + (1 << (TIME_BITS - 1)) for d in docs]
+    out: list[tuple[str, int, int]] = []
+
+    def split(lo: int, hi: int, depth: int, prefix: int) -> None:
+        if hi - lo <= most or depth == TIME_BITS:
+            out.append((f"{depth}-{prefix:x}", lo, hi))
+            return
+        mid = bisect_left(keys, ((prefix << 1) | 1) << (TIME_BITS - depth - 1), lo, hi)
+        if mid > lo:
+            split(lo, mid, depth + 1, prefix << 1)
+        if hi > mid:
+            split(mid, hi, depth + 1, (prefix << 1) | 1)
+
+    if docs:
+        split(0, len(docs), 0, 0)
+    return out
+
+
+def segment_span(name: str) -> tuple[datetime, datetime]:
+    """The span of time of segment `name` (`partition`): [start, end), in UTC, clamped to
+    the dates Python can hold."""
+    depth, prefix = name.split("-")
+    width = 1 << (TIME_BITS - int(depth))
+    start = int(prefix, 16) * width - (1 << (TIME_BITS - 1))
+
+    def at(seconds: int) -> datetime:
+        try:
+            return EPOCH + timedelta(seconds=seconds)
+        except OverflowError:
+            return datetime.min.replace(tzinfo=UTC) if seconds < 0 else datetime.max.replace(tzinfo=UTC)
+
+    return at(start), at(start + width)
+
+
 def postings(docs: Sequence[SearchDoc]) -> dict[str, list[tuple[int, bool]]]:
     """term -> [(doc id, the term is in the title)], ids ascending."""
     return postings_range(docs, 0, len(docs))
@@ -175,12 +229,13 @@ def _one_by_one(jobs: list[int], fn: Callable[[int], dict]) -> dict[int, dict]:
     return {job: fn(job) for job in jobs}
 
 
-def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int, count: int,
+def grow_segment(state: dict | None, docs: Sequence[SearchDoc], name: str,
                  body: Callable[[SearchDoc], str] = body_of) -> dict[str, list] | None:
-    """The encoded postings of docs base..base+count-1 from `state`, the open (last, not
-    full) segment of an earlier build, when its docs are all among these, in the same order:
-    only the articles that joined since are tokenized. None when `state` does not fit (a doc
-    of the segment was edited, removed, or pushed into the next segment).
+    """The encoded postings of segment `name`, whose docs (its own ids 0..) are `docs`, from
+    `state`, kept by an earlier build for that segment (`open_state`), when its docs are all
+    among these, in the same order: only the articles that joined since are tokenized. None
+    when `state` does not fit (another segment or other rules, a doc of the segment was
+    edited or removed, or the span was split).
 
     A joining article is usually the newest, whose postings are appended; an article dated
     before the newest ones (a paper's 09:00 story scraped after a city hall's 11:00 release)
@@ -188,8 +243,9 @@ def grow_segment(state: dict | None, docs: Sequence[SearchDoc], base: int, count
     only on the previous id, so a term's postings change only from the first id that moved:
     they are read back from the end of its code (the last id is kept with it) down to that
     id, and that tail alone is encoded again, with the new postings merged in."""
-    if not state or state.get("base") != base or state.get("version") != _RULES:
+    if not state or state.get("name") != name or state.get("version") != _RULES:
         return None
+    base, count = 0, len(docs)
     old_keys = state.get("docs")
     if not isinstance(old_keys, list) or not 0 < len(old_keys) <= count:
         return None
@@ -265,9 +321,10 @@ def _split_tail(code: str, last: int, first: int) -> tuple[str, int, list]:
     return code[:end], doc_id, tail
 
 
-def open_state(docs: Sequence[SearchDoc], base: int, count: int, encoded: dict) -> dict:
-    keys = [doc_key(doc) for doc in docs[base : base + count]]
-    return {"version": _RULES, "base": base, "count": count,
+def open_state(docs: Sequence[SearchDoc], name: str, encoded: dict) -> dict:
+    """What `grow_segment` needs of segment `name` (its docs `docs`) in the next build."""
+    keys = [doc_key(doc) for doc in docs]
+    return {"version": _RULES, "name": name, "count": len(docs),
             "key": hashlib.sha1("".join(keys).encode()).hexdigest(), "docs": keys,
             "encoded": encoded}
 
@@ -289,9 +346,10 @@ _RULES = hashlib.sha1(
 ).hexdigest()
 
 
-def segment_key(docs: Sequence[SearchDoc], base: int) -> str:
-    """What one segment's shard files depend on: its first id, and each doc's title and body."""
-    h = hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{base}\0{len(docs)}".encode())
+def segment_key(docs: Sequence[SearchDoc]) -> str:
+    """What one segment's shard files depend on: each of its docs' title and body, in order
+    (its ids count from 0, whatever comes before it)."""
+    h = hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{len(docs)}".encode())
     for doc in docs:
         _add_doc(h, doc)
     return h.hexdigest()
@@ -305,90 +363,105 @@ def build_files(
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
-    `sections` is [(name, slug)] in menu order (NEWSROOM_SECTIONS); a section slug not in
-    it is appended, so every doc has one. `segment`: doc ids per segment. `cache`: shard
-    files of earlier builds by `segment_key`; a segment found there is not tokenized again
-    (after one new article only the last segment is), and the segments built are added.
-    `grow`: the open segment's postings from an earlier build (`grow_segment`), replaced by
-    this build's: the last segment then tokenizes only the articles that joined it.
-    `body`: a doc's body text, for records kept without it (`SearchDoc.slim`); called only
-    for the docs tokenized. `run(segments, tokenize)`: {segment: tokenize(segment)}, by
-    default one after another (the plugin shares them out between processes).
+    `sections` is [(name, slug)] in menu order (NEWSROOM_SECTIONS); section slugs not in it
+    follow in sorted order, so every doc has one. `segment`: the most docs in a segment
+    (`partition`). `cache`: shard files of earlier builds by `segment_key`; a segment found
+    there is not tokenized again (after one new article only the newest segment is), and
+    the segments built are added. `grow`: {"segments": {name: state}}, the postings of the
+    newest segments (GROWN) from an earlier build (`grow_segment`), replaced by this
+    build's: such a segment then tokenizes only the articles that joined it (news arrives
+    in the newest span; a story dated a little earlier may fall in the one before). `body`: a doc's body text, for records kept without it
+    (`SearchDoc.slim`); called only for the docs tokenized. `run(segments, tokenize)`:
+    {segment: tokenize(segment)}, by default one after another (the plugin shares them out
+    between processes).
     """
     ordered = order_docs(docs)
     section_list = [[slug, name] for name, slug in sections]
-    section_index = {slug: i for i, (slug, _name) in enumerate(section_list)}
-    sources: list[str] = []
-    source_index: dict[str, int] = {}
-    doc_rows, facet_rows = [], []
-    for doc in ordered:
-        if doc.section not in section_index:
-            section_index[doc.section] = len(section_list)
-            section_list.append([doc.section, doc.section])
-        src = -1
-        if doc.source:
-            if doc.source not in source_index:
-                source_index[doc.source] = len(sources)
-                sources.append(doc.source)
-            src = source_index[doc.source]
-        sec = section_index[doc.section]
-        doc_rows.append([doc.url, doc.title, sec, src, doc.date_label, doc.excerpt])
-        facet_rows.append([sec, src, doc.day])
+    known = {slug for slug, _name in section_list}
+    section_list += [[slug, slug] for slug in sorted({d.section for d in ordered} - known)]
 
-    # Each segment's shards: from the cache, by growing the open segment, or tokenized
-    # (`run` may share those out between processes: they are independent).
+    # Each segment's shards: from the cache, by growing a segment from its kept postings,
+    # or tokenized (`run` may share those out between processes: they are independent).
+    parts = partition(ordered, segment)
+    states = grow.get("segments") if grow is not None else None
+    states = states if isinstance(states, dict) else {}
     plan = []
     todo = []
-    for seg in range(max(1, -(-len(ordered) // segment))):
-        base = seg * segment
-        count = max(0, min(segment, len(ordered) - base))
-        key = segment_key(ordered[base : base + count], base)
+    for seg, (name, lo, hi) in enumerate(parts):
+        own_docs = ordered[lo:hi]
+        key = segment_key(own_docs)
         shard_files = cache.get(key) if cache is not None else None
         encoded = None
         if shard_files is None:
-            encoded = grow_segment(grow, ordered, base, count, body) if grow is not None else None
+            encoded = grow_segment(states.get(name), own_docs, name, body)
             if encoded is None:
                 todo.append(seg)
-        plan.append((seg, base, count, key, shard_files, encoded))
+        plan.append((seg, name, own_docs, key, shard_files, encoded))
 
     def tokenize(seg: int) -> dict[str, list]:
-        base = seg * segment
-        return encode_segment(postings_range(ordered, base, base + segment, body), base)
+        _name, lo, hi = parts[seg]
+        return encode_segment(postings_range(ordered[lo:hi], 0, hi - lo, body), 0)
 
     tokenized = (run or _one_by_one)(todo, tokenize)
     files: dict[str, bytes] = {}
     segments = []
-    for seg, base, count, key, shard_files, encoded in plan:
+    kept: dict[str, dict] = {}  # the next build's `grow`
+    for seg, name, own_docs, key, shard_files, encoded in plan:
+        newest = seg >= len(parts) - GROWN
+        count = len(own_docs)
         if shard_files is None:
             if encoded is None:
                 encoded = tokenized[seg]
             shard_files = render_encoded(encoded, count)
             if cache is not None:
                 cache[key] = shard_files
-            if grow is not None and 0 < count < segment:  # the open segment: keep for growing
-                grow.clear()
-                grow.update(open_state(ordered, base, count, encoded))
+            if newest:
+                kept[name] = open_state(own_docs, name, encoded)
+        elif newest and _fits(states.get(name), own_docs):  # unchanged: its state still holds
+            kept[name] = states[name]
         own: list[bytes] = []
         for k, data in enumerate(shard_files):
-            files[f"s/{seg}/{k}.txt"] = data
+            files[f"s/{name}/{k}.txt"] = data
             own.append(data)
-        for k in range(0, max(count, 1), DOC_CHUNK):
-            data = _json(doc_rows[base + k : base + min(k + DOC_CHUNK, count)])
-            files[f"d/{seg}/{k // DOC_CHUNK}.json"] = data
+        for k in range(0, count, DOC_CHUNK):
+            data = _json([[d.url, d.title, d.section, d.source or None, d.date_label, d.excerpt]
+                          for d in own_docs[k : k + DOC_CHUNK]])
+            files[f"d/{name}/{k // DOC_CHUNK}.json"] = data
             own.append(data)
-        files[f"f/{seg}.json"] = data = _json(facet_rows[base : base + count])
+        files[f"f/{name}.json"] = data = _json(facets(own_docs))
         own.append(data)
-        segments.append({"count": count, "shards": len(shard_files),
+        segments.append({"name": name, "count": count, "shards": len(shard_files),
                          "hash": _short_hash(b"\0".join(own))})
 
     manifest = {
         "v": FORMAT_VERSION,
         "count": len(ordered),
-        "segment": segment,
         "segments": segments,
         "docChunk": DOC_CHUNK,
         "sections": section_list,
-        "sources": sources,
     }
     files["manifest.json"] = _json(manifest)
+    if grow is not None:
+        grow.clear()
+        grow["segments"] = kept
     return files
+
+
+def _fits(state, docs: Sequence[SearchDoc]) -> bool:
+    """Whether a kept state is that of exactly these docs (and of these rules)."""
+    return (isinstance(state, dict) and state.get("version") == _RULES
+            and state.get("docs") == [doc_key(d) for d in docs])
+
+
+def facets(docs: Sequence[SearchDoc]) -> dict:
+    """What the filters read of a segment's docs: {"sections": [slug], "sources": [name],
+    "rows": [[section, source (-1: none), day]]}, the indexes into the segment's own lists
+    (in order of first use), so that the file depends on the segment's docs alone."""
+    sections: dict[str, int] = {}
+    sources: dict[str, int] = {}
+    rows = []
+    for d in docs:
+        sec = sections.setdefault(d.section, len(sections))
+        src = sources.setdefault(d.source, len(sources)) if d.source else -1
+        rows.append([sec, src, d.day])
+    return {"sections": list(sections), "sources": list(sources), "rows": rows}

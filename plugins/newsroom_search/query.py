@@ -13,7 +13,9 @@ Ranking: articles with more query words in the title first, then newer first.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .index import decode_postings, shard_of
 from .tokenize import query_words
@@ -32,6 +34,8 @@ class LoadedIndex:
         self.manifest = json.loads(files["manifest.json"])
         self._files = files
         self._decoded: dict[str, dict[str, str]] = {}
+        # Each segment's first doc id: segments follow in date order, ids count across them.
+        self.bases = list(accumulate((s["count"] for s in self.manifest["segments"]), initial=0))
 
     def _shard(self, path: str) -> dict[str, str]:
         if path not in self._decoded:
@@ -43,16 +47,29 @@ class LoadedIndex:
         """doc id -> term in title, over every segment."""
         out: dict[int, bool] = {}
         for seg, info in enumerate(self.manifest["segments"]):
-            raw = self._shard(f"s/{seg}/{shard_of(term, info['shards'])}.txt").get(term)
+            raw = self._shard(f"s/{info['name']}/{shard_of(term, info['shards'])}.txt").get(term)
             if raw:
-                out.update(decode_postings(raw, seg * self.manifest["segment"]))
+                out.update(decode_postings(raw, self.bases[seg]))
         return out
 
+    def segment_of(self, doc_id: int) -> tuple[str, int]:
+        """(segment name, the doc's id inside it)."""
+        seg = bisect_right(self.bases, doc_id) - 1
+        return self.manifest["segments"][seg]["name"], doc_id - self.bases[seg]
+
     def doc(self, doc_id: int) -> list:
-        m = self.manifest
-        seg, local = divmod(doc_id, m["segment"])
-        rows = json.loads(self._files[f"d/{seg}/{local // m['docChunk']}.json"])
-        return rows[local % m["docChunk"]]
+        """[url, title, section slug, source or None, "2026.11.25", excerpt]"""
+        name, local = self.segment_of(doc_id)
+        chunk = self.manifest["docChunk"]
+        rows = json.loads(self._files[f"d/{name}/{local // chunk}.json"])
+        return rows[local % chunk]
+
+    def facets(self, doc_id: int) -> tuple[str, str | None, int]:
+        """(section slug, source or None, day) of a doc, from its segment's f/ file."""
+        name, local = self.segment_of(doc_id)
+        f = json.loads(self._files[f"f/{name}.json"])
+        sec, src, day = f["rows"][local]
+        return f["sections"][sec], (f["sources"][src] if src >= 0 else None), day
 
 
 def _word_hits(index: LoadedIndex, terms: list[str], relaxed: bool) -> dict[int, tuple[int, bool]]:

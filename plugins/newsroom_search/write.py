@@ -10,7 +10,7 @@ from pathlib import Path
 from newsroom.core.files import atomic_write
 
 INDEX_DIRS = ("s", "d", "f")
-GROW_FILE = "open-segment.state"  # not *.json: that is a segment
+GROW_FILE = "newest-segments.state"  # not *.json: that is a segment
 
 
 @dataclass
@@ -41,7 +41,7 @@ class SegmentCache(dict):
                 continue
             super().__setitem__(path.stem, shards)
         self.loaded = set(self)
-        # The open segment's postings (index.grow_segment), one file beside the segments.
+        # The newest segments' postings (index.grow_segment), one file beside the segments.
         self.grow: dict = {}
         try:
             self.grow = json.loads((self.folder / GROW_FILE).read_bytes())
@@ -49,7 +49,7 @@ class SegmentCache(dict):
             pass
         if not isinstance(self.grow, dict):
             self.grow = {}
-        self._grown = (self.grow.get("key"), self.grow.get("count"))
+        self._grown = _states_id(self.grow)
 
     def get(self, key, default=None):
         self.used.add(key)
@@ -71,10 +71,18 @@ class SegmentCache(dict):
         for path in self.unreadable:
             if path.stem not in new:
                 path.unlink(missing_ok=True)
-        if self.grow and (self.grow.get("key"), self.grow.get("count")) != self._grown:
+        if self.grow and _states_id(self.grow) != self._grown:
             data = json.dumps(self.grow, ensure_ascii=False, separators=(",", ":"))
             atomic_write(self.folder / GROW_FILE, data.encode("utf-8"), sync=False)
         return len(new), len(stale)
+
+
+def _states_id(grow: dict):
+    """What tells one set of kept segment states from another: each one's name and key."""
+    states = grow.get("segments")
+    if not isinstance(states, dict):
+        return None
+    return sorted((name, s.get("key")) for name, s in states.items() if isinstance(s, dict))
 
 
 def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = None,

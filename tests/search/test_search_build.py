@@ -78,10 +78,11 @@ def test_index_files_are_split_and_named_by_the_manifest(search_site):
     folder = search_site.out / "search"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["count"] == 31  # 20 published sample articles and 11 corpus ones; no draft
-    [segment] = manifest["segments"]
-    assert len(list((folder / "s" / "0").glob("*.txt"))) == segment["shards"] == 8
+    [segment] = manifest["segments"]  # 31 articles: one segment, the whole of time
+    assert segment["name"] == "0-0" and segment["count"] == 31
+    assert len(list((folder / "s" / "0-0").glob("*.txt"))) == segment["shards"] == 8
     # 8 docs a doc file: 31 docs in 4 files.
-    doc_files = sorted((folder / "d" / "0").glob("*.json"))
+    doc_files = sorted((folder / "d" / "0-0").glob("*.json"))
     assert [p.name for p in doc_files] == ["0.json", "1.json", "2.json", "3.json"]
     urls = [r[0] for p in doc_files for r in json.loads(p.read_text(encoding="utf-8"))]
     assert len(urls) == 31
@@ -132,7 +133,8 @@ def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
     site = two_builds
     folder = site.out / "search"
     before = _snapshot(folder)
-    assert {p.split("/")[1] for p in before if p.startswith("s/")} == {"0", "1", "2", "3"}
+    old_segments = [s["name"] for s in json.loads(before["manifest.json"][0])["segments"]]
+    assert len(old_segments) >= 4
     assert ev.files_engine(site.index_files())("제설 대책") == []
 
     write_article(
@@ -155,15 +157,28 @@ def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
 
     after = _snapshot(folder)
     changed = sorted(p for p in after if before.get(p, (None,))[0] != after[p][0])
-    # 31 articles in segments of 8: ids 24-30 in segment 3; the new one is id 31, in it too.
-    assert [c for c in changed if c.startswith("s/")], changed
-    assert all(c.startswith("s/3/") for c in changed if c.startswith("s/")), changed
-    # Ids 24-31 are the last doc file of segment 3 (8 docs a file).
-    assert set(changed) - {c for c in changed if c.startswith("s/")} == {
-        "manifest.json", "d/3/0.json", "f/3.json", "index.html"}, changed
-    # Files with the same bytes were not written again (their mtime is the first build's).
-    for rel in ("s/0/0.txt", "s/1/0.txt", "s/2/0.txt"):
-        assert after[rel][1] == before[rel][1], rel
+    # Segments of at most 8 articles: the new article's span (17:45 on 2026-11-25) is the
+    # only one whose files changed (or the two halves it was split into, had it too many).
+    from datetime import datetime
+
+    from newsroom.core.model import KST
+    from newsroom_search.index import segment_span
+
+    when = datetime(2026, 11, 25, 17, 45, tzinfo=KST)
+    [home] = [n for n in old_segments if segment_span(n)[0] <= when < segment_span(n)[1]]
+    start, end = segment_span(home)
+    touched = {c.split("/")[1].split(".")[0] for c in changed if c.startswith(("s/", "d/", "f/"))}
+    assert touched and all(start <= segment_span(n)[0] and segment_span(n)[1] <= end
+                           for n in touched), (home, touched)
+    assert set(changed) - {c for c in changed if c.startswith(("s/", "d/", "f/"))} == {
+        "manifest.json", "index.html"}, changed
+    # Every other segment's files kept their bytes and were not written again (their mtime
+    # is the first build's).
+    others = [p for p in before if p.startswith(("s/", "d/", "f/"))
+              and p.split("/")[1].split(".")[0] != home]
+    assert others
+    for rel in others:
+        assert after[rel] == before[rel], rel
 
 
 def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
@@ -185,7 +200,10 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
     kept = {name for name in before if after.get(name) == before[name]}
     assert len(kept) == len(before) - 1  # every segment but the one the new article joined
-    assert len(after) == len(before)  # that one replaced: the folder holds no stale segment
+    # That one replaced (by the two halves of its span, had it too many): one file for each
+    # segment of the index, none stale.
+    manifest = json.loads((tmp_path / "two" / "search" / "manifest.json").read_bytes())
+    assert len(after) == len(manifest["segments"]) in (len(before), len(before) + 1)
     clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
                        env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
     assert clean.returncode == 0, clean.log[-3000:]

@@ -97,7 +97,13 @@
   function Engine(base) {
     this.base = base;
     this.files = {};
-    this.manifest = this.fetch("manifest.json", "no-cache").then(function (r) { return r.json(); });
+    this.manifest = this.fetch("manifest.json", "no-cache").then(function (r) { return r.json(); })
+      .then(function (m) {
+        // Segments follow in date order; a doc id counts across them: each one's first id.
+        var next = 0;
+        m.bases = m.segments.map(function (seg) { var b = next; next += seg.count; return b; });
+        return m;
+      });
   }
 
   Engine.prototype.fetch = function (path, cache) {
@@ -108,9 +114,10 @@
     });
   };
 
-  // One index file of a segment, fetched once: "s/<segment>/<k>.txt" (a shard),
-  // "d/<segment>/<k>.json" (docs) or "f/<segment>.json" (facets). The segment's hash from
-  // the manifest goes into the URL, so a cached old file is never used.
+  // One index file of a segment (its position in the manifest), fetched once:
+  // "s/<name>/<k>.txt" (a shard), "d/<name>/<k>.json" (docs) or "f/<name>.json" (facets).
+  // The segment's hash from the manifest goes into the URL, so a cached old file is never
+  // used.
   Engine.prototype.file = function (path, segment, parse) {
     var self = this;
     if (!this.files[path]) {
@@ -123,14 +130,25 @@
 
   function json(r) { return r.json(); }
 
-  // The doc file of an id: [path, segment, row in the file].
-  function docFile(m, id) {
-    var seg = Math.floor(id / m.segment), local = id - seg * m.segment;
-    return ["d/" + seg + "/" + Math.floor(local / m.docChunk) + ".json", seg, local % m.docChunk];
+  // The segment of a doc id (the last whose first id is not above it): [segment, id in it].
+  function segmentOf(m, id) {
+    var lo = 0, hi = m.bases.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.bases[mid] <= id) lo = mid; else hi = mid - 1;
+    }
+    return [lo, id - m.bases[lo]];
   }
 
-  Engine.prototype.shard = function (segment, k) {
-    return this.file("s/" + segment + "/" + k + ".txt", segment, function (r) {
+  // The doc file of an id: [path, segment, row in the file].
+  function docFile(m, id) {
+    var at = segmentOf(m, id), local = at[1];
+    return ["d/" + m.segments[at[0]].name + "/" + Math.floor(local / m.docChunk) + ".json",
+            at[0], local % m.docChunk];
+  }
+
+  Engine.prototype.shard = function (m, segment, k) {
+    return this.file("s/" + m.segments[segment].name + "/" + k + ".txt", segment, function (r) {
       return r.text().then(function (text) {
         var terms = new Map();
         var lines = text.split("\n");
@@ -149,9 +167,9 @@
     var h = fnv1a(term);
     return this.manifest.then(function (m) {
       return Promise.all(m.segments.map(function (seg, i) {
-        return self.shard(i, h % seg.shards).then(function (terms) {
+        return self.shard(m, i, h % seg.shards).then(function (terms) {
           var raw = terms.get(term);
-          return raw ? decodePostings(raw, i * m.segment) : null;
+          return raw ? decodePostings(raw, m.bases[i]) : null;
         });
       })).then(function (parts) {
         var out = new Map();
@@ -236,19 +254,18 @@
     var self = this;
     if (!f.section && !f.source && f.since == null) return Promise.resolve(ids);
     return this.manifest.then(function (m) {
-      var sec = -1, src = -1;
-      m.sections.forEach(function (s, i) { if (s[0] === f.section) sec = i; });
-      src = m.sources.indexOf(f.source);
+      // Each segment's f/ file names its own sections and sources: [slug, source, day].
       return Promise.all(ids.map(function (id) {
-        var seg = Math.floor(id / m.segment);
-        return self.file("f/" + seg + ".json", seg, json).then(function (rows) {
-          return rows[id - seg * m.segment];
+        var at = segmentOf(m, id);
+        return self.file("f/" + m.segments[at[0]].name + ".json", at[0], json).then(function (f) {
+          var r = f.rows[at[1]];
+          return [f.sections[r[0]], r[1] >= 0 ? f.sources[r[1]] : null, r[2]];
         });
       })).then(function (rows) {
         return ids.filter(function (_id, i) {
           var r = rows[i];
-          if (f.section && r[0] !== sec) return false;
-          if (f.source && r[1] !== src) return false;
+          if (f.section && r[0] !== f.section) return false;
+          if (f.source && r[1] !== f.source) return false;
           if (f.since != null && r[2] < f.since) return false;
           return true;
         });
@@ -332,7 +349,7 @@
   }
 
   function resultItem(row, words, root, sections) {
-    // row: [url, title, section index, source index, "2026.11.25", excerpt]
+    // row: [url, title, section slug, source or null, "2026.11.25", excerpt]
     var li = el("li", "search-result");
     var h = el("h2", "search-result__title");
     var a = el("a");
@@ -341,12 +358,13 @@
     h.appendChild(a);
     li.appendChild(h);
     var meta = el("p", "search-result__meta");
-    var section = sections[row[2]];
+    var section = null;
+    sections.forEach(function (s) { if (s[0] === row[2]) section = s; });
     if (section) meta.appendChild(el("span", "search-result__section", section[1]));
     var time = el("time", "search-result__date", row[4]);
     time.setAttribute("datetime", row[4].replace(/\./g, "-"));
     meta.appendChild(time);
-    if (row[6] != null) meta.appendChild(el("span", "search-result__source", row[6]));
+    if (row[3]) meta.appendChild(el("span", "search-result__source", row[3]));
     li.appendChild(meta);
     if (row[5]) {
       var p = el("p", "search-result__snippet");
@@ -410,8 +428,6 @@
         var rows = got[0], m = got[1];
         var frag = document.createDocumentFragment();
         rows.forEach(function (row, i) {
-          row = row.slice();
-          row[6] = row[3] >= 0 ? m.sources[row[3]] : null;
           var item = resultItem(row, state.words, root, m.sections);
           item.setAttribute("data-id", String(ids[i]));
           frag.appendChild(item);
