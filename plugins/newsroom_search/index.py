@@ -37,7 +37,6 @@ from .tokenize import text_terms
 FORMAT_VERSION = 3
 DOC_CHUNK = 8
 SEGMENT = 2048  # the most articles in a segment
-GROWN = 2  # the newest segments whose postings are kept between builds (`grow_segment`)
 # Segments split time in halves from a span of 2**TIME_BITS seconds that starts 2**(TIME_BITS
 # - 1) seconds before 1970, so any date a Python datetime holds has its place.
 TIME_BITS = 40
@@ -367,10 +366,11 @@ def build_files(
     follow in sorted order, so every doc has one. `segment`: the most docs in a segment
     (`partition`). `cache`: shard files of earlier builds by `segment_key`; a segment found
     there is not tokenized again (after one new article only the newest segment is), and
-    the segments built are added. `grow`: {"segments": {name: state}}, the postings of the
-    newest segments (GROWN) from an earlier build (`grow_segment`), replaced by this
-    build's: such a segment then tokenizes only the articles that joined it (news arrives
-    in the newest span; a story dated a little earlier may fall in the one before). `body`: a doc's body text, for records kept without it
+    the segments built are added. `grow`: {segment name: state}, each segment's postings
+    from the build that made it (`open_state`): a segment whose articles changed then
+    tokenizes only the articles that joined it (`grow_segment`). The states of the
+    segments built are set in it, those of segments gone are deleted; it may load its
+    states lazily (write.SegmentStates). `body`: a doc's body text, for records kept without it
     (`SearchDoc.slim`); called only for the docs tokenized. `run(segments, tokenize)`:
     {segment: tokenize(segment)}, by default one after another (the plugin shares them out
     between processes).
@@ -383,8 +383,6 @@ def build_files(
     # Each segment's shards: from the cache, by growing a segment from its kept postings,
     # or tokenized (`run` may share those out between processes: they are independent).
     parts = partition(ordered, segment)
-    states = grow.get("segments") if grow is not None else None
-    states = states if isinstance(states, dict) else {}
     plan = []
     todo = []
     for seg, (name, lo, hi) in enumerate(parts):
@@ -393,7 +391,7 @@ def build_files(
         shard_files = cache.get(key) if cache is not None else None
         encoded = None
         if shard_files is None:
-            encoded = grow_segment(states.get(name), own_docs, name, body)
+            encoded = grow_segment(grow.get(name), own_docs, name, body) if grow is not None else None
             if encoded is None:
                 todo.append(seg)
         plan.append((seg, name, own_docs, key, shard_files, encoded))
@@ -405,9 +403,7 @@ def build_files(
     tokenized = (run or _one_by_one)(todo, tokenize)
     files: dict[str, bytes] = {}
     segments = []
-    kept: dict[str, dict] = {}  # the next build's `grow`
     for seg, name, own_docs, key, shard_files, encoded in plan:
-        newest = seg >= len(parts) - GROWN
         count = len(own_docs)
         if shard_files is None:
             if encoded is None:
@@ -415,10 +411,8 @@ def build_files(
             shard_files = render_encoded(encoded, count)
             if cache is not None:
                 cache[key] = shard_files
-            if newest:
-                kept[name] = open_state(own_docs, name, encoded)
-        elif newest and _fits(states.get(name), own_docs):  # unchanged: its state still holds
-            kept[name] = states[name]
+            if grow is not None:
+                grow[name] = open_state(own_docs, name, encoded)
         own: list[bytes] = []
         for k, data in enumerate(shard_files):
             files[f"s/{name}/{k}.txt"] = data
@@ -442,15 +436,10 @@ def build_files(
     }
     files["manifest.json"] = _json(manifest)
     if grow is not None:
-        grow.clear()
-        grow["segments"] = kept
+        names = {name for name, _lo, _hi in parts}
+        for name in [n for n in grow if n not in names]:  # spans split or emptied
+            del grow[name]
     return files
-
-
-def _fits(state, docs: Sequence[SearchDoc]) -> bool:
-    """Whether a kept state is that of exactly these docs (and of these rules)."""
-    return (isinstance(state, dict) and state.get("version") == _RULES
-            and state.get("docs") == [doc_key(d) for d in docs])
 
 
 def facets(docs: Sequence[SearchDoc]) -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsroom.core.files import atomic_write
 
 INDEX_DIRS = ("s", "d", "f")
-GROW_FILE = "newest-segments.state"  # not *.json: that is a segment
+STATE_SUFFIX = ".state"  # a segment's postings for growing (not .json: that is a segment)
 
 
 @dataclass
@@ -41,15 +42,8 @@ class SegmentCache(dict):
                 continue
             super().__setitem__(path.stem, shards)
         self.loaded = set(self)
-        # The newest segments' postings (index.grow_segment), one file beside the segments.
-        self.grow: dict = {}
-        try:
-            self.grow = json.loads((self.folder / GROW_FILE).read_bytes())
-        except (OSError, ValueError):
-            pass
-        if not isinstance(self.grow, dict):
-            self.grow = {}
-        self._grown = _states_id(self.grow)
+        # Each segment's postings for growing (index.grow_segment), read when needed.
+        self.grow = SegmentStates(self.folder)
 
     def get(self, key, default=None):
         self.used.add(key)
@@ -71,18 +65,65 @@ class SegmentCache(dict):
         for path in self.unreadable:
             if path.stem not in new:
                 path.unlink(missing_ok=True)
-        if self.grow and _states_id(self.grow) != self._grown:
-            data = json.dumps(self.grow, ensure_ascii=False, separators=(",", ":"))
-            atomic_write(self.folder / GROW_FILE, data.encode("utf-8"), sync=False)
+        self.grow.save()
         return len(new), len(stale)
 
 
-def _states_id(grow: dict):
-    """What tells one set of kept segment states from another: each one's name and key."""
-    states = grow.get("segments")
-    if not isinstance(states, dict):
-        return None
-    return sorted((name, s.get("key")) for name, s in states.items() if isinstance(s, dict))
+class SegmentStates(MutableMapping):
+    """{segment name: state} (index.open_state), one `<name>.state` file each in the cache
+    folder. A state is read only when asked for: a build reads the states of the segments
+    an arrival joined, nothing else. Set and deleted states are written on `save`."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._on_disk = ({p.name[: -len(STATE_SUFFIX)] for p in self.folder.glob("*" + STATE_SUFFIX)}
+                         if self.folder.is_dir() else set())
+        self._set: dict[str, dict] = {}
+        self._deleted: set[str] = set()
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}{STATE_SUFFIX}"
+
+    def __getitem__(self, name: str) -> dict:
+        if name in self._set:
+            return self._set[name]
+        if name in self._deleted or name not in self._on_disk:
+            raise KeyError(name)
+        try:
+            state = json.loads(self._path(name).read_bytes())
+        except (OSError, ValueError):
+            state = None
+        if not isinstance(state, dict):  # unreadable: a miss (the segment is tokenized)
+            raise KeyError(name)
+        return state
+
+    def __setitem__(self, name: str, state: dict) -> None:
+        self._set[name] = state
+        self._deleted.discard(name)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._set.pop(name, None)
+        self._deleted.add(name)
+
+    def __contains__(self, name) -> bool:  # without reading the file
+        return name in self._set or (name in self._on_disk and name not in self._deleted)
+
+    def __iter__(self):
+        return iter(sorted((self._on_disk | set(self._set)) - self._deleted))
+
+    def __len__(self) -> int:
+        return len((self._on_disk | set(self._set)) - self._deleted)
+
+    def save(self) -> None:
+        for name, state in self._set.items():
+            data = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+            atomic_write(self._path(name), data.encode("utf-8"), sync=False)
+        for name in self._deleted:
+            self._path(name).unlink(missing_ok=True)
+        self._on_disk = (self._on_disk | set(self._set)) - self._deleted
+        self._set, self._deleted = {}, set()
 
 
 def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = None,

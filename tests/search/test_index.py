@@ -65,7 +65,7 @@ def changed_files(before, after) -> set[str]:
 
 def counts(grow) -> dict[str, int]:
     """{segment name: doc count} of the states a build keeps for growing."""
-    return {name: state["count"] for name, state in grow["segments"].items()}
+    return {name: state["count"] for name, state in grow.items()}
 
 
 def ix(docs=DOCS):
@@ -355,7 +355,7 @@ def test_the_open_segment_grows_by_the_new_articles_only_with_the_same_bytes(mon
         build_files(edited, SECTIONS, segment=128)
     assert built[0] == 0
     # A state from other rules never fits.
-    grow["segments"]["0-0"]["version"] = "other"
+    grow["0-0"]["version"] = "other"
     built.clear()
     docs = corpus(72)
     assert build_files(docs, SECTIONS, segment=128, cache=cache, grow=grow) == \
@@ -410,14 +410,23 @@ def test_articles_dated_inside_the_open_segment_join_it_without_tokenizing_it_ag
         assert set(ranges) <= {d.url for d in new}, f"a segment was tokenized again for {new[0].url}"
         assert sorted(tokenized) == sorted([d.title for d in new] + [d.body for d in new])
         assert grown == build_files(docs, SECTIONS, segment=32), [d.url for d in new]
-        assert counts(grow) == dict(segments(grown)[-2:])
-    # An arrival dated before the newest segment's span joins the older segment of its span:
-    # that one alone is tokenized anew (no state is kept for it), the newest comes from the
-    # cache: still the same bytes.
+        assert counts(grow) == dict(segments(grown))
+    # An arrival dated before the newest segment's span joins the older segment of its span,
+    # which grows from its own state; the others come from the cache: still the same bytes.
     ranges.clear()
+    tokenized.clear()
     docs = docs + [art(300, 5)]
     grown = build_files(docs, SECTIONS, segment=32, cache=cache, grow=grow)
-    assert ranges == ["news/n0.html"]
+    assert ranges == [] and len(segments(grown)) >= 2
+    assert sorted(tokenized) == sorted([docs[-1].title, docs[-1].body])
+    assert grown == build_files(docs, SECTIONS, segment=32)
+    # A segment with no state (a lost file, say) is tokenized anew, same bytes.
+    home = segments(grown)[0][0]
+    del grow[home]
+    ranges.clear()
+    docs = docs + [art(301, 6)]
+    grown = build_files(docs, SECTIONS, segment=32, cache=cache, grow=grow)
+    assert ranges == ["news/n0.html"] and home in grow
     assert grown == build_files(docs, SECTIONS, segment=32)
 
 
@@ -434,25 +443,32 @@ def test_a_term_s_postings_split_from_the_end_match_a_full_decode():
         assert last == (want_head[-1][0] if want_head else 99)
 
 
-def test_the_newest_segments_states_survive_the_cache_folder(tmp_path):
-    from newsroom_search.write import GROW_FILE, SegmentCache
+def test_segment_states_survive_the_cache_folder_one_file_each(tmp_path):
+    from newsroom_search.write import SegmentCache
 
-    docs = [doc(f"a{i}", f"기사 {i}", f"교통 {i}", i) for i in range(6)]
+    docs = [doc(f"a{i}", f"기사 {i}", f"교통 {i}", i * 20) for i in range(6)]
     cache = SegmentCache(tmp_path)
     files = build_files(docs, SECTIONS, segment=4, cache=cache, grow=cache.grow)
     cache.save()
-    newest = dict(segments(files)[-2:])
-    assert len(segments(files)) >= 2 and counts(json.loads((tmp_path / GROW_FILE).read_bytes())) == newest
+    names = dict(segments(files))
+    assert len(names) >= 2
+    assert sorted(p.name for p in tmp_path.glob("*.state")) == sorted(f"{n}.state" for n in names)
     again = SegmentCache(tmp_path)
-    # The states are not read as segments.
-    assert counts(again.grow) == newest and len(again) == len(segments(files))
-    more = [*docs, doc("a6", "기사 6", "교통 6", 6)]
+    # The states are not read as segments, and not read at all until asked for.
+    assert len(again) == len(names) and sorted(again.grow) == sorted(names)
+    assert again.grow._set == {}
+    assert counts(again.grow) == names
+    # One more article in the oldest span: that segment grows from its state file.
+    oldest = segments(files)[0][0]
+    more = [*docs, replace(doc("a6", "기사 6", "교통 6"), date=docs[0].date + timedelta(hours=1))]
     files = build_files(more, SECTIONS, segment=4, cache=again, grow=again.grow)
     assert files == build_files(more, SECTIONS, segment=4)
+    assert sorted(again.grow._set) == sorted(set(dict(segments(files))) - set(names) | {oldest}) \
+        or oldest not in dict(segments(files))  # (or its span was split in two)
     again.save()
-    assert counts(json.loads((tmp_path / GROW_FILE).read_bytes())) == dict(segments(files)[-2:])
-    (tmp_path / GROW_FILE).write_text("[1, 2]", encoding="utf-8")
-    assert SegmentCache(tmp_path).grow == {}  # not a state: ignored
+    assert counts(SegmentCache(tmp_path).grow) == dict(segments(files))
+    (tmp_path / f"{oldest}.state").write_text("[1, 2]", encoding="utf-8")
+    assert SegmentCache(tmp_path).grow.get(oldest) is None  # not a state: a miss
 
 
 def test_a_record_kept_without_its_body_is_never_indexed_as_empty():
