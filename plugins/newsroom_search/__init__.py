@@ -4,8 +4,8 @@ Signals used, and why:
 - `initialized`: set NEWSROOM_SEARCH_URL, so the theme shows the header search form (the
   site without this plugin renders byte for byte as before).
 
-Settings: NEWSROOM_SEARCH_URL (default "search/"), NEWSROOM_SEARCH_SEGMENT (doc ids per
-index segment, default 2048; smaller only in tests).
+Settings: NEWSROOM_SEARCH_URL (default "search/"), NEWSROOM_SEARCH_SEGMENT (the most
+articles in an index segment, a span of time; default 4096, smaller only in tests).
 - `article_generator_pretaxonomy`: with the content cache on, each article's search record
   is made once and kept with it (`records.attach_docs`).
 - `get_generators`: after the articles are read, one generator renders the search page and

@@ -1,12 +1,12 @@
 """The search index as files: pure functions from SearchDocs to {relative path: bytes}.
 
 Layout under search/ (see docs/search.md). Every file but the manifest belongs to one
-segment, a span of publication time holding at most 2,048 articles, named by that span:
+segment, a span of publication time holding at most 4,096 articles, named by that span:
 - manifest.json: doc count, segments in date order (name, doc count, shard count and one
   short hash of all the segment's files: the script adds it to URLs, so a browser never
   mixes an old shard with a new manifest), sections;
 - s/<segment>/<k>.txt: postings of the segment's docs, one term a line, `term<TAB>postings`;
-  a term lives in shard fnv1a(term) % shards (up to 256, about 8 docs' worth each);
+  a term lives in shard fnv1a(term) % shards (up to 512, about 8 docs' worth each);
 - d/<segment>/<k>.json: what a result shows (URL, title, section, source, date, excerpt),
   8 docs a file, so a page of ten results fetches only about what it shows;
 - f/<segment>.json: what the filters need (section, source, day) of the segment's docs.
@@ -14,7 +14,7 @@ segment, a span of publication time holding at most 2,048 articles, named by tha
 Doc ids are publication order (oldest 0), counted across the segments in order; inside a
 segment its own ids count from 0, so a segment's files depend on its articles alone.
 Segments are the leaves of a binary split of time (`partition`): the span of all time is
-halved, and each half again, until a span holds at most 2,048 articles. Which span an
+halved, and each half again, until a span holds at most 4,096 articles. Which span an
 article falls in depends only on its date, and a span is split only by the articles in it,
 so an arrival changes the files of its own segment and the manifest, nothing else: the
 newest article lands in the newest segment, and one dated months back (an editor's late
@@ -36,12 +36,15 @@ from .tokenize import text_terms
 
 FORMAT_VERSION = 3
 DOC_CHUNK = 8
-SEGMENT = 2048  # the most articles in a segment
+# The most articles in a segment. Spans split in halves hold between about half and all of
+# it, so a query fetches one shard per segment from fewer segments than with 2,048: at
+# 10,000 generated articles 4 segments instead of 7 (docs/search.md).
+SEGMENT = 4096
 # Segments split time in halves from a span of 2**TIME_BITS seconds that starts 2**(TIME_BITS
 # - 1) seconds before 1970, so any date a Python datetime holds has its place.
 TIME_BITS = 40
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MAX_SHARDS = 256
+MAX_SHARDS = 512
 DOCS_PER_SHARD = 8
 # 64 URL-safe characters: the first 32 end a number, the last 32 carry 5 more bits of it.
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -60,7 +63,7 @@ def fnv1a(text: str) -> int:
 def shard_count(docs: int) -> int:
     """Shards for a segment of `docs` articles: about 8 articles' worth of terms per shard.
 
-    A power of two from 8 to 256 (a full segment), so it changes only when the last segment
+    A power of two from 8 to 512 (a full segment), so it changes only when the segment
     doubles (then that segment is written anew once). Small shards keep what a query
     downloads close to the postings it needs: a bigram as common as 시의 fills a line of
     about 2 KB per segment, and a shard holds a couple of such lines.

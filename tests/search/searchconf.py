@@ -19,6 +19,6 @@ THEME = os.path.join(ROOT, "theme")
 PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
 PLUGINS = [*PLUGINS, "newsroom_search"]
 DELETE_OUTPUT_DIRECTORY = os.environ.get("NEWSROOM_SEARCH_TEST_KEEP_OUTPUT") != "1"
-# Small index segments, so a test site of 30 articles has several (the real default: 2048).
+# Small index segments, so a test site of 30 articles has several (the real default: 4096).
 if os.environ.get("NEWSROOM_SEARCH_TEST_SEGMENT"):
     NEWSROOM_SEARCH_SEGMENT = int(os.environ["NEWSROOM_SEARCH_TEST_SEGMENT"])

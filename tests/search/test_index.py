@@ -97,7 +97,8 @@ def test_shard_count_grows_by_powers_of_two_up_to_a_full_segment():
     assert shard_count(64) == 8
     assert shard_count(65) == 16
     assert shard_count(2048) == 256
-    assert shard_count(10**7) == 256
+    assert shard_count(4096) == 512
+    assert shard_count(10**7) == 512
 
 
 def test_files_layout_and_manifest():
