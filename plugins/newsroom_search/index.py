@@ -299,6 +299,16 @@ def grow_segment(state: dict | None, docs: Sequence[SearchDoc], name: str,
     return encoded
 
 
+def _grown(grow, docs: Sequence[SearchDoc], name: str, body) -> dict[str, list] | None:
+    """`grow_segment` from the state kept for segment `name`; a state that is not what
+    `open_state` writes (a damaged cache file) is a miss, never a failed build. A wrong
+    article list cannot pass: the state's keys must be the segment's, in order."""
+    try:
+        return grow_segment(grow.get(name), docs, name, body)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+
+
 def _split_tail(code: str, last: int, first: int) -> tuple[str, int, list]:
     """Split a term's encoded postings (last id `last`) before its first posting with an id
     of `first` or more. Returns the code before that posting; the id of the posting that
@@ -394,7 +404,7 @@ def build_files(
         shard_files = cache.get(key) if cache is not None else None
         encoded = None
         if shard_files is None:
-            encoded = grow_segment(grow.get(name), own_docs, name, body) if grow is not None else None
+            encoded = _grown(grow, own_docs, name, body) if grow is not None else None
             if encoded is None:
                 todo.append(seg)
         plan.append((seg, name, own_docs, key, shard_files, encoded))

@@ -472,6 +472,22 @@ def test_segment_states_survive_the_cache_folder_one_file_each(tmp_path):
     assert SegmentCache(tmp_path).grow.get(oldest) is None  # not a state: a miss
 
 
+def test_a_damaged_segment_state_is_a_miss_not_a_failed_build():
+    """A state that reads as JSON but is not what the build wrote (an edited or damaged
+    cache file) makes the segment tokenized anew: the same bytes as a clean build."""
+    docs = [doc(f"a{i}", f"기사 {i}", f"교통 협의체 {i}번째 안건", i) for i in range(12)]
+    more = [*docs, doc("new", "새 기사", "한지 공예 교실", 12)]
+    want = build_files(more, SECTIONS, segment=32)
+    for damage in ({"encoded": [1, 2]}, {"encoded": {"교통": "x"}}, {"docs": None},
+                   {"encoded": {"교통": [5, "x"]}}, {"count": "many"}):
+        grow: dict = {}
+        build_files(docs, SECTIONS, segment=32, grow=grow)
+        [name] = grow
+        grow[name] = {**grow[name], **damage}
+        assert build_files(more, SECTIONS, segment=32, grow=grow) == want, damage
+        assert grow[name]["count"] == 13  # replaced by a good state
+
+
 def test_a_record_kept_without_its_body_is_never_indexed_as_empty():
     docs = [doc(f"a{i}", f"기사 {i}", f"교통 협의체 {i}번째 안건", i) for i in range(5)]
     slim = [d.slim() for d in docs]
