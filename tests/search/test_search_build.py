@@ -212,6 +212,50 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     assert got == want
 
 
+def test_with_the_update_jobs_cache_a_story_dated_months_back_changes_only_its_segment(tmp_path):
+    """An editor's story dated back into the oldest segment, built with the job's cache:
+    every other segment keeps its cached shards and its kept postings (their files are not
+    written again), and the index is byte for byte a clean build's."""
+    from datetime import datetime
+
+    from newsroom.core.model import KST
+    from newsroom_search.index import segment_span
+
+    content = make_search_content(tmp_path / "src")
+    env = {"NEWSROOM_SEARCH_TEST_SEGMENT": "8", "NEWSROOM_CACHE_PATH": str(tmp_path / "cache")}
+    first = build_site(content, tmp_path / "one", SEARCH_CONF, env=env)
+    assert first.returncode == 0, first.log[-3000:]
+    folder = tmp_path / "cache" / "newsroom-search"
+    names = [s["name"] for s in json.loads(
+        (tmp_path / "one" / "search" / "manifest.json").read_bytes())["segments"]]
+    when = datetime(2026, 8, 14, 11, 0, tzinfo=KST)  # an hour after the oldest article
+    [home] = [n for n in names if segment_span(n)[0] <= when < segment_span(n)[1]]
+    assert home != names[-1] and len(names) >= 4
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert {f"{n}.state" for n in names} <= set(before)
+    write_article(content / "articles", "late-desk-story",
+                  "늦게 올린 기사: 한빛시 여름 축제 결산 두루미떼.",
+                  title="한빛시 여름 축제 결산", date="2026-08-14 11:00:00",
+                  category="문화", slug="late-desk-story", source="한빛시청")
+    second = build_site(content, tmp_path / "two", SEARCH_CONF, env=env)
+    assert second.returncode == 0, second.log[-3000:]
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    for n in names:
+        if n != home:
+            assert after[f"{n}.state"] == before[f"{n}.state"], n
+    assert after.get(f"{home}.state") != before[f"{home}.state"]  # grown (or split)
+    shards = [k for k in before if k.endswith(".json")]
+    assert len([k for k in shards if after.get(k) == before[k]]) == len(shards) - 1
+    clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
+                       env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
+    assert clean.returncode == 0, clean.log[-3000:]
+    got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
+    want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
+    assert got == want
+    # The story's bigrams (미떼 is in no other article) are in its segment's shards.
+    assert [k.split("/")[1] for k, v in got.items() if k.startswith("s/") and "\n미떼\t".encode() in b"\n" + v] == [home]
+
+
 def test_cached_records_follow_an_edited_article(tmp_path):
     """Records of unchanged articles come from the cache (kept with each article in Pelican's
     content cache); an edited body or title must not: the index after the edit is a clean
