@@ -91,6 +91,9 @@ class SearchGenerator(Generator):
         def body(doc):  # kept records have no body: only the docs tokenized need it
             return doc.body if doc.has_body else full_doc(article_of[id(doc)]).body
 
+        def excerpt(doc):  # nor an excerpt: only rows in no cache and no state need it
+            return doc.excerpt if doc.has_excerpt else full_doc(article_of[id(doc)]).excerpt
+
         run = _in_shares(self.settings, "search segments tokenized", 2)
         previous = self.settings.get("NEWSROOM_RENDER_FROM")  # the live release (update job)
         recording = kept.recording(self.settings)
@@ -103,7 +106,7 @@ class SearchGenerator(Generator):
             files = build_files(docs, sections,
                                 self.settings.get("NEWSROOM_SEARCH_SEGMENT") or SEGMENT,
                                 cache=cache, grow=cache.grow if cache is not None else None,
-                                body=body, run=run)
+                                body=body, run=run, excerpt=excerpt)
             reused = len(cache.used & cache.loaded) if cache is not None else 0
             if cache is not None:
                 cache.save()

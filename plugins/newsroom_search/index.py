@@ -191,6 +191,26 @@ def body_of(doc: SearchDoc) -> str:
     return doc.body
 
 
+def excerpt_of(doc: SearchDoc) -> str:
+    """The doc's excerpt; a record kept without it (`SearchDoc.slim`) must be given it by
+    the caller (`build_files(excerpt=…)`) when its result row is in no cache."""
+    if not doc.has_excerpt:
+        raise ValueError(f"search: {doc.url}: the record has no excerpt for its result row")
+    return doc.excerpt
+
+
+def row_text(doc: SearchDoc, excerpt: str) -> str:
+    """A doc's result row as JSON: [url, title, section, source or null, date, excerpt]."""
+    return json.dumps([doc.url, doc.title, doc.section, doc.source or None, doc.date_label,
+                       excerpt], ensure_ascii=False, separators=(",", ":"))
+
+
+def row_key(doc: SearchDoc) -> str:
+    """What a doc's result row follows from, short (the excerpt by its digest)."""
+    return hashlib.sha1("\0".join((doc.url, doc.title, doc.section, doc.source, doc.date_label,
+                                   doc.excerpt_key)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def postings_range(docs: Sequence[SearchDoc], start: int, stop: int,
                    body: Callable[[SearchDoc], str] = body_of) -> dict[str, list[tuple[int, bool]]]:
     """The postings of the docs with ids start..stop-1."""
@@ -333,12 +353,14 @@ def _split_tail(code: str, last: int, first: int) -> tuple[str, int, list]:
     return code[:end], doc_id, tail
 
 
-def open_state(docs: Sequence[SearchDoc], name: str, encoded: dict) -> dict:
-    """What `grow_segment` needs of segment `name` (its docs `docs`) in the next build."""
+def open_state(docs: Sequence[SearchDoc], name: str, encoded: dict,
+               rows: dict[str, str] | None = None) -> dict:
+    """What `grow_segment` needs of segment `name` (its docs `docs`) in the next build, and
+    its docs' result rows by `row_key` (for records kept without their excerpt)."""
     keys = [doc_key(doc) for doc in docs]
     return {"version": _RULES, "name": name, "count": len(docs),
             "key": hashlib.sha1("".join(keys).encode()).hexdigest(), "docs": keys,
-            "encoded": encoded}
+            "encoded": encoded, "rows": rows or {}}
 
 
 def doc_key(doc: SearchDoc) -> str:
@@ -372,6 +394,7 @@ def build_files(
     cache: dict[str, list[bytes]] | None = None, grow: dict | None = None,
     body: Callable[[SearchDoc], str] = body_of,
     run: Callable[[list[int], Callable[[int], dict]], dict[int, dict]] | None = None,
+    excerpt: Callable[[SearchDoc], str] = excerpt_of,
 ) -> dict[str, bytes]:
     """Every file of the index, keyed by its path relative to the search/ folder.
 
@@ -384,7 +407,9 @@ def build_files(
     tokenizes only the articles that joined it (`grow_segment`). The states of the
     segments built are set in it, those of segments gone are deleted; it may load its
     states lazily (write.SegmentStates). `body`: a doc's body text, for records kept without it
-    (`SearchDoc.slim`); called only for the docs tokenized. `run(segments, tokenize)`:
+    (`SearchDoc.slim`); called only for the docs tokenized. `excerpt`: likewise a doc's
+    excerpt, called only for a doc whose result row is neither in `cache` (a segment's
+    `d/` files, by its rows' keys) nor in a kept state. `run(segments, tokenize)`:
     {segment: tokenize(segment)}, by default one after another (the plugin shares them out
     between processes).
     """
@@ -416,6 +441,24 @@ def build_files(
     tokenized = (run or _one_by_one)(todo, tokenize)
     files: dict[str, bytes] = {}
     segments = []
+    # Each segment's result rows (its d/ files): from the cache when none changed, else
+    # row by row from the states kept for its span (an article kept without its excerpt)
+    # or from the article's excerpt. Before any state is replaced below.
+    chunks_of: dict[int, list[bytes]] = {}
+    rows_of: dict[int, list[str]] = {}
+    for seg, name, own_docs, _key, _shards, _encoded in plan:
+        keys = [row_key(d) for d in own_docs]
+        rows_id = "r" + hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{''.join(keys)}".encode()).hexdigest()
+        chunks = cache.get(rows_id) if cache is not None else None
+        if chunks is None:
+            rows = _rows(own_docs, keys, _kept_rows(grow, name, own_docs), excerpt)
+            chunks = [("[" + ",".join(rows[k : k + DOC_CHUNK]) + "]").encode("utf-8")
+                      for k in range(0, len(rows), DOC_CHUNK)]
+            if cache is not None:
+                cache[rows_id] = chunks
+            rows_of[seg] = rows
+        chunks_of[seg] = chunks
+
     for seg, name, own_docs, key, shard_files, encoded in plan:
         count = len(own_docs)
         if shard_files is None:
@@ -425,15 +468,17 @@ def build_files(
             if cache is not None:
                 cache[key] = shard_files
             if grow is not None:
-                grow[name] = open_state(own_docs, name, encoded)
+                rows = rows_of.get(seg)
+                if rows is None:  # the rows came from the cache: the same rows, as text
+                    rows = [row_json(r) for c in chunks_of[seg] for r in json.loads(c)]
+                grow[name] = open_state(own_docs, name, encoded,
+                                        dict(zip([row_key(d) for d in own_docs], rows, strict=True)))
         own: list[bytes] = []
         for k, data in enumerate(shard_files):
             files[f"s/{name}/{k}.txt"] = data
             own.append(data)
-        for k in range(0, count, DOC_CHUNK):
-            data = _json([[d.url, d.title, d.section, d.source or None, d.date_label, d.excerpt]
-                          for d in own_docs[k : k + DOC_CHUNK]])
-            files[f"d/{name}/{k // DOC_CHUNK}.json"] = data
+        for k, data in enumerate(chunks_of[seg]):
+            files[f"d/{name}/{k}.json"] = data
             own.append(data)
         files[f"f/{name}.json"] = data = _json(facets(own_docs))
         own.append(data)
@@ -453,6 +498,50 @@ def build_files(
         for name in [n for n in grow if n not in names]:  # spans split or emptied
             del grow[name]
     return files
+
+
+def row_json(row: list) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _kept_rows(grow, name: str, docs: Sequence[SearchDoc]):
+    """A function from a row key to the row kept for it in the state of segment `name` or
+    of a segment whose span holds it or lies in it (a span split or merged since), or None.
+    States are read only when a doc has no excerpt to make its row from."""
+    if grow is None or all(d.has_excerpt for d in docs):
+        return lambda key: None
+    depth, prefix = _leaf(name)
+    found: dict[str, str] = {}
+    for other in list(grow):
+        leaf = _leaf(other)
+        if leaf is None:
+            continue
+        d, p = leaf
+        if (p >> (d - depth) == prefix) if d >= depth else (prefix >> (depth - d) == p):
+            try:
+                rows = grow.get(other, {}).get("rows")
+                if isinstance(rows, dict):
+                    found.update(rows)
+            except (AttributeError, TypeError):
+                continue  # a damaged state: its rows are made again
+    return found.get
+
+
+def _leaf(name: str) -> tuple[int, int] | None:
+    """(depth, position) of a segment name (`partition`), or None for another name."""
+    try:
+        depth, prefix = name.split("-")
+        return int(depth), int(prefix, 16)
+    except ValueError:
+        return None
+
+
+def _rows(docs: Sequence[SearchDoc], keys: list[str], kept, excerpt) -> list[str]:
+    out = []
+    for doc, key in zip(docs, keys, strict=True):
+        row = None if doc.has_excerpt else kept(key)
+        out.append(row if isinstance(row, str) else row_text(doc, excerpt(doc) if not doc.has_excerpt else doc.excerpt))
+    return out
 
 
 def facets(docs: Sequence[SearchDoc]) -> dict:

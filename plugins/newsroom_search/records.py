@@ -40,21 +40,31 @@ class SearchDoc:
     body: str  # plain text: subtitle, summary, tags, body
     excerpt: str = ""  # the text snippets are cut from
     tags: tuple[str, ...] = field(default_factory=tuple)
-    # A digest of `body`, kept when the body is dropped (`slim`): the index's cache keys.
+    # Digests of `body` and `excerpt`, kept when they are dropped (`slim`): the index's
+    # cache keys.
     body_key: str = ""
+    excerpt_key: str = ""
 
     def __post_init__(self) -> None:
         if not self.body_key:
             object.__setattr__(self, "body_key", text_key(self.body))
+        if not self.excerpt_key:
+            object.__setattr__(self, "excerpt_key", text_key(self.excerpt))
 
     def slim(self) -> SearchDoc:
-        """The record without its body text, as it is kept in Pelican's content cache (the
-        body is half the cache); `body_key` still says whether the body changed."""
-        return dataclasses.replace(self, body="")
+        """The record without its body text and excerpt, as it is kept in Pelican's content
+        cache (the body was half the cache, the excerpt a third of the rest: 500 bytes an
+        article in memory); `body_key` and `excerpt_key` still say whether they changed.
+        The index takes an unchanged article's result row from its cache."""
+        return dataclasses.replace(self, body="", excerpt="")
 
     @property
     def has_body(self) -> bool:
         return bool(self.body) or self.body_key == EMPTY_KEY
+
+    @property
+    def has_excerpt(self) -> bool:
+        return bool(self.excerpt) or self.excerpt_key == EMPTY_KEY
 
     @property
     def day(self) -> int:
@@ -183,12 +193,12 @@ def doc_of(article) -> SearchDoc:
 
 
 def full_doc(article) -> SearchDoc:
-    """The article's SearchDoc with its body text."""
+    """The article's SearchDoc with its body text and excerpt."""
     hit = _FULL.get(id(article))
     if hit is not None and hit[0] is article:
         return hit[1]
     kept = article.__dict__.get(DOC_ATTR)
-    return kept if kept is not None and kept.has_body else from_article(article)
+    return kept if kept is not None and kept.has_body and kept.has_excerpt else from_article(article)
 
 
 DOC_ATTR = "_newsroom_search_doc"  # newsroom_site/incremental.py leaves it out of fingerprints

@@ -279,7 +279,8 @@ def test_a_segment_cache_gives_the_same_files_and_tokenizes_only_changed_segment
     cache: dict = {}
     first = build_files(many, SECTIONS, segment=4, cache=cache)
     assert first == build_files(many, SECTIONS, segment=4)
-    assert len(cache) == len(segments(first)) >= 3
+    # Each segment's shards (by its texts) and its d/ files (by its result rows).
+    assert len(cache) == 2 * len(segments(first)) and len(segments(first)) >= 3
 
     built = []  # the first article of each segment tokenized
     real = index_module.postings_range
@@ -306,15 +307,17 @@ def test_the_segment_cache_folder_keeps_only_what_the_last_build_used(tmp_path):
     many = [doc(f"a{i}", f"기사 {i}", f"교통 {i}", i) for i in range(6)]
     cache = SegmentCache(tmp_path)
     files = build_files(many, SECTIONS, segment=4, cache=cache)
-    assert cache.save() == (2, 0)
+    assert len(segments(files)) == 2
+    assert cache.save() == (4, 0)  # each segment's shards and result rows
     again = SegmentCache(tmp_path)
     assert build_files(many, SECTIONS, segment=4, cache=again) == files
     assert again.used == again.loaded and again.save() == (0, 0)
     third = SegmentCache(tmp_path)
-    build_files(many[:3], SECTIONS, segment=4, cache=third)  # a different last segment
-    assert third.save() == (1, 2)
-    assert len(list(tmp_path.glob("*.json"))) == 1
-    (tmp_path / next(tmp_path.glob("*.json")).name).write_text("not json", encoding="utf-8")
+    build_files(many[:3], SECTIONS, segment=4, cache=third)  # one segment, other articles
+    assert third.save() == (2, 4)
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    for path in tmp_path.glob("*.json"):
+        path.write_text("not json", encoding="utf-8")
     assert len(SegmentCache(tmp_path)) == 0  # unreadable: a miss, not an error
 
 
@@ -456,7 +459,7 @@ def test_segment_states_survive_the_cache_folder_one_file_each(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.state")) == sorted(f"{n}.state" for n in names)
     again = SegmentCache(tmp_path)
     # The states are not read as segments, and not read at all until asked for.
-    assert len(again) == len(names) and sorted(again.grow) == sorted(names)
+    assert len(again) == 2 * len(names) and sorted(again.grow) == sorted(names)
     assert again.grow._set == {}
     assert counts(again.grow) == names
     # One more article in the oldest span: that segment grows from its state file.
@@ -492,11 +495,65 @@ def test_a_record_kept_without_its_body_is_never_indexed_as_empty():
     docs = [doc(f"a{i}", f"기사 {i}", f"교통 협의체 {i}번째 안건", i) for i in range(5)]
     slim = [d.slim() for d in docs]
     assert all(s.body == "" and s.body_key == d.body_key for s, d in zip(slim, docs, strict=True))
+    assert all(s.excerpt == "" and s.excerpt_key == d.excerpt_key
+               for s, d in zip(slim, docs, strict=True))
     assert not slim[0].has_body and doc("e", "빈 본문", "", 0).slim().has_body
+    assert not slim[0].has_excerpt and doc("e", "빈 본문", "", 0).slim().has_excerpt
     with pytest.raises(ValueError, match="news/a0.html: the record has no body text"):
         build_files(slim, SECTIONS)
-    full = {d.url: d.body for d in docs}
-    assert build_files(slim, SECTIONS, body=lambda d: full[d.url]) == build_files(docs, SECTIONS)
+    full = {d.url: d for d in docs}
+    with pytest.raises(ValueError, match="news/a0.html: the record has no excerpt"):
+        build_files(slim, SECTIONS, body=lambda d: full[d.url].body)
+    assert build_files(slim, SECTIONS, body=lambda d: full[d.url].body,
+                       excerpt=lambda d: full[d.url].excerpt) == build_files(docs, SECTIONS)
+
+
+def test_result_rows_of_records_kept_without_excerpts_come_from_the_cache_and_states():
+    """Records kept in Pelican's content cache have no excerpt (500 bytes an article held
+    by the build): a segment's d/ files come from the cache while its rows are unchanged,
+    else row by row from the states kept for its span (also across a split), and only a
+    row in neither is made from the article's excerpt. Every build equals a clean one made
+    from whole records."""
+    def art(i, hours, title=None):
+        return SearchDoc(
+            url=f"news/n{i}.html", title=title or f"기사 {i}", section="economy",
+            source=("전주시", "익산시")[i % 2], date=T0 + timedelta(hours=hours),
+            body=f"협의체 회의 {i}번째 안건", excerpt=f"요약 {i}: 협의체 회의 {i}번째 안건")
+
+    full = [art(i, 10 * i) for i in range(30)]
+    by_url = {d.url: d for d in full}
+    asked = []
+
+    def excerpt(d):
+        asked.append(d.url)
+        return by_url[d.url].excerpt
+
+    def build(docs, cache, grow):
+        return build_files([d.slim() for d in docs], SECTIONS, segment=16, cache=cache,
+                           grow=grow, body=lambda d: by_url[d.url].body, excerpt=excerpt)
+
+    cache: dict = {}
+    grow: dict = {}
+    assert build(full, cache, grow) == build_files(full, SECTIONS, segment=16)
+    assert sorted(asked) == sorted(by_url)  # a first build makes every row
+    steps = [
+        [art(100, 295)],                    # the newest span
+        [art(101, 15)],                     # an older span
+        [art(102, 100 + k) for k in range(9)],  # enough to split a span in two
+    ]
+    names = set(grow)
+    for new in steps:
+        asked.clear()
+        full += new
+        by_url.update((d.url, d) for d in new)
+        assert build(full, cache, grow) == build_files(full, SECTIONS, segment=16), new[0].url
+        assert sorted(asked) == sorted(d.url for d in new)  # only the arrivals' rows
+    assert len(set(grow) - names) >= 2  # a span was split (its halves are new segments)
+    # An edited title changes the row (and its key): made from the article again.
+    asked.clear()
+    full[3] = by_url["news/n3.html"] = art(3, 30, title="고친 제목")
+    assert build(full, cache, grow) == build_files(full, SECTIONS, segment=16)
+    assert asked == ["news/n3.html"]
 
 
 def test_segments_tokenized_in_forked_processes_give_the_same_files():

@@ -190,7 +190,8 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     assert first.returncode == 0, first.log[-3000:]
     folder = tmp_path / "cache" / "newsroom-search"
     before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
-    assert len(before) >= 4  # one file per segment of 8 articles
+    # Two files per segment of 8 articles: its shards, its result rows (r…).
+    assert len(before) >= 8 and len(before) == 2 * len([n for n in before if n.startswith("r")])
     write_article(content / "articles", "hanbit-snow-plan",
                   "한빛시는 올겨울 제설 장비 120대를 주요 도로에 미리 배치한다.",
                   title="한빛시, 겨울철 제설 대책 발표", date="2026-11-25 17:45:00",
@@ -199,11 +200,11 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     assert second.returncode == 0, second.log[-3000:]
     after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
     kept = {name for name in before if after.get(name) == before[name]}
-    assert len(kept) == len(before) - 1  # every segment but the one the new article joined
-    # That one replaced (by the two halves of its span, had it too many): one file for each
-    # segment of the index, none stale.
+    assert len(kept) == len(before) - 2  # every segment but the one the new article joined
+    # That one replaced (by the two halves of its span, had it too many): two files for
+    # each segment of the index, none stale.
     manifest = json.loads((tmp_path / "two" / "search" / "manifest.json").read_bytes())
-    assert len(after) == len(manifest["segments"]) in (len(before), len(before) + 1)
+    assert len(after) == 2 * len(manifest["segments"]) in (len(before), len(before) + 2)
     clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
                        env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
     assert clean.returncode == 0, clean.log[-3000:]
@@ -244,8 +245,8 @@ def test_with_the_update_jobs_cache_a_story_dated_months_back_changes_only_its_s
         if n != home:
             assert after[f"{n}.state"] == before[f"{n}.state"], n
     assert after.get(f"{home}.state") != before[f"{home}.state"]  # grown (or split)
-    shards = [k for k in before if k.endswith(".json")]
-    assert len([k for k in shards if after.get(k) == before[k]]) == len(shards) - 1
+    cached = [k for k in before if k.endswith(".json")]  # shards and result rows
+    assert len([k for k in cached if after.get(k) == before[k]]) == len(cached) - 2
     clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
                        env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
     assert clean.returncode == 0, clean.log[-3000:]
