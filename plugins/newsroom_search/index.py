@@ -165,9 +165,9 @@ def partition(docs: Sequence[SearchDoc], most: int = SEGMENT) -> list[tuple[str,
 def segment_span(name: str) -> tuple[datetime, datetime]:
     """The span of time of segment `name` (`partition`): [start, end), in UTC, clamped to
     the dates Python can hold."""
-    depth, prefix = name.split("-")
-    width = 1 << (TIME_BITS - int(depth))
-    start = int(prefix, 16) * width - (1 << (TIME_BITS - 1))
+    depth, prefix = _leaf(name)
+    width = 1 << (TIME_BITS - depth)
+    start = prefix * width - (1 << (TIME_BITS - 1))
 
     def at(seconds: int) -> datetime:
         try:
@@ -201,8 +201,7 @@ def excerpt_of(doc: SearchDoc) -> str:
 
 def row_text(doc: SearchDoc, excerpt: str) -> str:
     """A doc's result row as JSON: [url, title, section, source or null, date, excerpt]."""
-    return json.dumps([doc.url, doc.title, doc.section, doc.source or None, doc.date_label,
-                       excerpt], ensure_ascii=False, separators=(",", ":"))
+    return _text([doc.url, doc.title, doc.section, doc.source or None, doc.date_label, excerpt])
 
 
 def row_key(doc: SearchDoc) -> str:
@@ -226,8 +225,12 @@ def postings_range(docs: Sequence[SearchDoc], start: int, stop: int,
     return out
 
 
+def _text(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _text(data).encode("utf-8")
 
 
 def _short_hash(data: bytes) -> str:
@@ -446,8 +449,9 @@ def build_files(
     # or from the article's excerpt. Before any state is replaced below.
     chunks_of: dict[int, list[bytes]] = {}
     rows_of: dict[int, list[str]] = {}
+    keys_of: dict[int, list[str]] = {}
     for seg, name, own_docs, _key, _shards, _encoded in plan:
-        keys = [row_key(d) for d in own_docs]
+        keys = keys_of[seg] = [row_key(d) for d in own_docs]
         rows_id = "r" + hashlib.sha1(f"{_RULES}\0{FORMAT_VERSION}\0{''.join(keys)}".encode()).hexdigest()
         chunks = cache.get(rows_id) if cache is not None else None
         if chunks is None:
@@ -470,9 +474,9 @@ def build_files(
             if grow is not None:
                 rows = rows_of.get(seg)
                 if rows is None:  # the rows came from the cache: the same rows, as text
-                    rows = [row_json(r) for c in chunks_of[seg] for r in json.loads(c)]
+                    rows = [_text(r) for c in chunks_of[seg] for r in json.loads(c)]
                 grow[name] = open_state(own_docs, name, encoded,
-                                        dict(zip([row_key(d) for d in own_docs], rows, strict=True)))
+                                        dict(zip(keys_of[seg], rows, strict=True)))
         own: list[bytes] = []
         for k, data in enumerate(shard_files):
             files[f"s/{name}/{k}.txt"] = data
@@ -498,10 +502,6 @@ def build_files(
         for name in [n for n in grow if n not in names]:  # spans split or emptied
             del grow[name]
     return files
-
-
-def row_json(row: list) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 def _kept_rows(grow, name: str, docs: Sequence[SearchDoc]):
@@ -540,7 +540,9 @@ def _rows(docs: Sequence[SearchDoc], keys: list[str], kept, excerpt) -> list[str
     out = []
     for doc, key in zip(docs, keys, strict=True):
         row = None if doc.has_excerpt else kept(key)
-        out.append(row if isinstance(row, str) else row_text(doc, excerpt(doc) if not doc.has_excerpt else doc.excerpt))
+        if not isinstance(row, str):
+            row = row_text(doc, doc.excerpt if doc.has_excerpt else excerpt(doc))
+        out.append(row)
     return out
 
 

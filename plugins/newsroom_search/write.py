@@ -80,6 +80,7 @@ class SegmentStates(MutableMapping):
                          if self.folder.is_dir() else set())
         self._set: dict[str, dict] = {}
         self._deleted: set[str] = set()
+        self._read: dict[str, dict | None] = {}  # files read in this build, once each
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}{STATE_SUFFIX}"
@@ -89,10 +90,12 @@ class SegmentStates(MutableMapping):
             return self._set[name]
         if name in self._deleted or name not in self._on_disk:
             raise KeyError(name)
-        try:
-            state = json.loads(self._path(name).read_bytes())
-        except (OSError, ValueError):
-            state = None
+        if name not in self._read:
+            try:
+                self._read[name] = json.loads(self._path(name).read_bytes())
+            except (OSError, ValueError):
+                self._read[name] = None
+        state = self._read[name]
         if not isinstance(state, dict):  # unreadable: a miss (the segment is tokenized)
             raise KeyError(name)
         return state
@@ -123,7 +126,7 @@ class SegmentStates(MutableMapping):
         for name in self._deleted:
             self._path(name).unlink(missing_ok=True)
         self._on_disk = (self._on_disk | set(self._set)) - self._deleted
-        self._set, self._deleted = {}, set()
+        self._set, self._deleted, self._read = {}, set(), {}
 
 
 def write_index(folder: Path, files: dict[str, bytes], previous: Path | None = None,

@@ -181,6 +181,17 @@ def test_an_article_added_after_a_build_is_found_after_the_next(two_builds):
         assert after[rel] == before[rel], rel
 
 
+def _search_files(out) -> dict[str, bytes]:
+    return {k: v for k, (v, _mtime) in _snapshot(out / "search").items()}
+
+
+def _clean_search_files(content, out) -> dict[str, bytes]:
+    """The index files of a clean build of `content` (no cache), segments of 8."""
+    clean = build_site(content, out, SEARCH_CONF, env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
+    assert clean.returncode == 0, clean.log[-3000:]
+    return _search_files(out)
+
+
 def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     """The update job's cache (NEWSROOM_CACHE_PATH) keeps built segments: a build after one
     new article reuses them, and its index is byte for byte a clean build's."""
@@ -205,12 +216,8 @@ def test_with_the_update_jobs_cache_an_increment_equals_a_clean_build(tmp_path):
     # each segment of the index, none stale.
     manifest = json.loads((tmp_path / "two" / "search" / "manifest.json").read_bytes())
     assert len(after) == 2 * len(manifest["segments"]) in (len(before), len(before) + 2)
-    clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
-                       env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
-    assert clean.returncode == 0, clean.log[-3000:]
-    got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
-    want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
-    assert got == want
+    got = _search_files(tmp_path / "two")
+    assert got == _clean_search_files(content, tmp_path / "clean")
 
 
 def test_with_the_update_jobs_cache_a_story_dated_months_back_changes_only_its_segment(tmp_path):
@@ -247,12 +254,8 @@ def test_with_the_update_jobs_cache_a_story_dated_months_back_changes_only_its_s
     assert after.get(f"{home}.state") != before[f"{home}.state"]  # grown (or split)
     cached = [k for k in before if k.endswith(".json")]  # shards and result rows
     assert len([k for k in cached if after.get(k) == before[k]]) == len(cached) - 2
-    clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
-                       env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
-    assert clean.returncode == 0, clean.log[-3000:]
-    got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
-    want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
-    assert got == want
+    got = _search_files(tmp_path / "two")
+    assert got == _clean_search_files(content, tmp_path / "clean")
     # The story's bigrams (미떼 is in no other article) are in its segment's shards.
     assert [k.split("/")[1] for k, v in got.items() if k.startswith("s/") and "\n미떼\t".encode() in b"\n" + v] == [home]
 
@@ -274,10 +277,6 @@ def test_cached_records_follow_an_edited_article(tmp_path):
                       + "\n\n고친 문단에만 있는 낱말 두루미떼.\n", encoding="utf-8")
     second = build_site(content, tmp_path / "two", SEARCH_CONF, env=env)
     assert second.returncode == 0, second.log[-3000:]
-    clean = build_site(content, tmp_path / "clean", SEARCH_CONF,
-                       env={"NEWSROOM_SEARCH_TEST_SEGMENT": "8"})
-    assert clean.returncode == 0, clean.log[-3000:]
-    got = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "two" / "search").items()}
-    want = {k: v for k, (v, _mtime) in _snapshot(tmp_path / "clean" / "search").items()}
-    assert got == want
+    got = _search_files(tmp_path / "two")
+    assert got == _clean_search_files(content, tmp_path / "clean")
     assert any("수정된 ".encode() in v for v in got.values())  # the new title is in the index
